@@ -1,0 +1,54 @@
+// Buffer: an owned, contiguous byte block with optional zeroed padding after the end, so a file
+// can be handed to simdjson (which reads up to SIMDJSON_PADDING bytes past the end) without a copy.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string_view>
+
+namespace sparkify {
+
+class Buffer {
+ public:
+  Buffer() = default;
+  /// Allocates `size` bytes (uninitialized) followed by `padding` zero bytes.
+  static Buffer Allocate(size_t size, size_t padding = 0) {
+    Buffer b;
+    b.data_.reset(new uint8_t[size + padding]);
+    b.size_ = size;
+    b.padding_ = padding;
+    if (padding) std::memset(b.data_.get() + size, 0, padding);
+    return b;
+  }
+  static Buffer CopyOf(std::span<const uint8_t> bytes, size_t padding = 0) {
+    Buffer b = Allocate(bytes.size(), padding);
+    if (!bytes.empty()) std::memcpy(b.data(), bytes.data(), bytes.size());
+    return b;
+  }
+
+  uint8_t* data() { return data_.get(); }
+  const uint8_t* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  size_t padding() const { return padding_; }
+  bool empty() const { return size_ == 0; }
+
+  /// Shrinks the logical size (e.g. after a short read) and re-zeroes the padding.
+  void truncate(size_t new_size) {
+    if (new_size >= size_) return;
+    size_ = new_size;
+    if (padding_) std::memset(data_.get() + size_, 0, padding_);
+  }
+
+  std::span<const uint8_t> bytes() const { return {data_.get(), size_}; }
+  std::string_view view() const { return {reinterpret_cast<const char*>(data_.get()), size_}; }
+
+ private:
+  std::unique_ptr<uint8_t[]> data_;
+  size_t size_ = 0;
+  size_t padding_ = 0;
+};
+
+}  // namespace sparkify

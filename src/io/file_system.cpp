@@ -1,0 +1,65 @@
+#include "io/file_system.h"
+
+#include "io/local/local_file_system.h"
+
+namespace sparkify::io {
+
+namespace {
+
+class SyncBatchWriter final : public BatchWriter {
+ public:
+  explicit SyncBatchWriter(FileSystem* fs) : fs_(fs) {}
+  Status write(std::string path, Buffer data) override { return fs_->write(path, data.bytes()); }
+  Status finish() override { return Status::OK(); }
+
+ private:
+  FileSystem* fs_;
+};
+
+}  // namespace
+
+Status FileSystem::read_many(const std::vector<std::string>& paths, size_t padding,
+                             const std::function<Status(size_t, Buffer)>& on_file) {
+  for (size_t i = 0; i < paths.size(); ++i) {
+    SPARKIFY_ASSIGN_OR_RETURN(Buffer buffer, read(paths[i], padding));
+    SPARKIFY_RETURN_NOT_OK(on_file(i, std::move(buffer)));
+  }
+  return Status::OK();
+}
+
+std::unique_ptr<BatchWriter> FileSystem::batch_writer() {
+  return std::make_unique<SyncBatchWriter>(this);
+}
+
+Status FileSystem::rename_dir(const std::string&, const std::string&) {
+  return Status::NotSupported(kind() + " storage cannot rename folders");
+}
+
+Status FileSystem::exchange_dir(const std::string&, const std::string&) {
+  return Status::NotSupported(kind() + " storage cannot exchange folders");
+}
+
+std::string FileSystem::join(const std::string& dir, const std::string& rel) {
+  if (dir.empty()) return rel;
+  if (rel.empty()) return dir;
+  bool dir_slash = dir.back() == '/';
+  bool rel_slash = rel.front() == '/';
+  if (dir_slash && rel_slash) return dir + rel.substr(1);
+  if (dir_slash || rel_slash) return dir + rel;
+  return dir + "/" + rel;
+}
+
+bool is_s3_url(const std::string& url) {
+  return url.rfind("s3://", 0) == 0 || url.rfind("s3a://", 0) == 0;
+}
+
+Result<std::shared_ptr<FileSystem>> make_file_system(const std::string& url,
+                                                     const FileSystemOptions& options) {
+  (void)options;
+  if (is_s3_url(url)) {
+    return Status::NotSupported("S3 storage is not built yet; use a local path for " + url);
+  }
+  return std::shared_ptr<FileSystem>(std::make_shared<LocalFileSystem>());
+}
+
+}  // namespace sparkify::io

@@ -1,0 +1,103 @@
+// FileSystem: the one interface through which sparkify reads inputs and writes the lake, so that
+// local folders and S3 buckets are interchangeable. The implementation is chosen by URL scheme.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/buffer.h"
+#include "common/result.h"
+
+namespace sparkify::io {
+
+/// One file (or object) found by a listing.
+struct FileInfo {
+  std::string path;   ///< relative to the listed root, '/'-separated, no leading '/'
+  uint64_t size = 0;  ///< bytes
+};
+
+/// Writes many files, possibly with many requests in flight; `finish()` waits for all of them and
+/// reports the first failure. Paths are absolute in the owning FileSystem's namespace.
+class BatchWriter {
+ public:
+  virtual ~BatchWriter() = default;
+  /// Queues (or performs) a whole-file write; takes ownership of the bytes.
+  virtual Status write(std::string path, Buffer data) = 0;
+  virtual Status finish() = 0;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  /// "local" or "s3": for messages and for choosing a commit protocol.
+  virtual std::string kind() const = 0;
+
+  /// Every file below `root`, recursively, paths relative to `root`, in unspecified order.
+  /// NotFound when `root` does not exist.
+  virtual Result<std::vector<FileInfo>> list(const std::string& root) = 0;
+
+  /// True when `path` exists as a file or folder (for S3: as an object or a non-empty prefix).
+  virtual Result<bool> exists(const std::string& path) = 0;
+
+  /// Reads a whole file; the buffer carries `padding` zero bytes after the end.
+  virtual Result<Buffer> read(const std::string& path, size_t padding = 0) = 0;
+
+  /// How many reads this file system wants in flight to reach its throughput. A local disk says 1:
+  /// callers read from their own worker threads. S3 says e.g. 64 and overrides read_many.
+  virtual int preferred_read_concurrency() const { return 1; }
+
+  /// Reads many files, calling `on_file(index, buffer)` as each completes (any order, one thread
+  /// at a time). Stops at and returns the first error from a read or from `on_file`.
+  virtual Status read_many(const std::vector<std::string>& paths, size_t padding,
+                           const std::function<Status(size_t, Buffer)>& on_file);
+
+  /// Writes a whole file, creating parent folders as needed, replacing any existing file.
+  virtual Status write(const std::string& path, std::span<const uint8_t> data) = 0;
+
+  /// A writer for many files; the default one writes synchronously through write().
+  virtual std::unique_ptr<BatchWriter> batch_writer();
+
+  /// Deletes these files (missing ones are not an error).
+  virtual Status remove_files(const std::vector<std::string>& paths) = 0;
+
+  /// Deletes `path` and everything below it (missing is not an error).
+  virtual Status remove_all(const std::string& path) = 0;
+
+  /// Whether rename_dir/exchange_dir work (local: yes; S3: no — it has no rename).
+  virtual bool supports_rename() const { return false; }
+  /// Atomically renames a folder; `to` must not exist.
+  virtual Status rename_dir(const std::string& from, const std::string& to);
+  /// Atomically swaps two existing folders.
+  virtual Status exchange_dir(const std::string& a, const std::string& b);
+  /// Creates a folder and its parents (a no-op where folders are implicit, as on S3).
+  virtual Status make_dirs(const std::string& path) = 0;
+
+  /// Joins a folder and a relative path with exactly one '/'.
+  static std::string join(const std::string& dir, const std::string& rel);
+};
+
+/// Options that only some file systems use (credentials, endpoint); filled from flags, dl.cfg and
+/// the environment by the caller.
+struct FileSystemOptions {
+  std::string access_key;
+  std::string secret_key;
+  std::string session_token;
+  std::string region;
+  std::string endpoint;  ///< e.g. http://127.0.0.1:9000 (path-style addressing)
+  int max_connections = 64;
+  bool verify_tls = true;
+};
+
+/// True for s3:// and s3a:// URLs.
+bool is_s3_url(const std::string& url);
+
+/// The file system for a path or URL: local for plain paths, S3 for s3:// and s3a://.
+Result<std::shared_ptr<FileSystem>> make_file_system(const std::string& url,
+                                                     const FileSystemOptions& options);
+
+}  // namespace sparkify::io

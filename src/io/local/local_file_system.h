@@ -1,0 +1,24 @@
+// LocalFileSystem: FileSystem over POSIX calls, with atomic folder rename/exchange (renameat2)
+// used by the lake's commit protocol.
+#pragma once
+
+#include "io/file_system.h"
+
+namespace sparkify::io {
+
+class LocalFileSystem final : public FileSystem {
+ public:
+  std::string kind() const override { return "local"; }
+  Result<std::vector<FileInfo>> list(const std::string& root) override;
+  Result<bool> exists(const std::string& path) override;
+  Result<Buffer> read(const std::string& path, size_t padding = 0) override;
+  Status write(const std::string& path, std::span<const uint8_t> data) override;
+  Status remove_files(const std::vector<std::string>& paths) override;
+  Status remove_all(const std::string& path) override;
+  bool supports_rename() const override { return true; }
+  Status rename_dir(const std::string& from, const std::string& to) override;
+  Status exchange_dir(const std::string& a, const std::string& b) override;
+  Status make_dirs(const std::string& path) override;
+};
+
+}  // namespace sparkify::io

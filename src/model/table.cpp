@@ -1,0 +1,85 @@
+#include "model/table.h"
+
+namespace sparkify::model {
+
+int TableSpec::column_index(std::string_view column) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == column) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+namespace {
+using T = ColumnType;
+}  // namespace
+
+const TableSpec& songs_spec() {
+  static const TableSpec spec{"songs",
+                              {{"song_id", T::kString, true},
+                               {"title", T::kString},
+                               {"artist_id", T::kString},
+                               {"year", T::kInt32},
+                               {"duration", T::kDouble}},
+                              {"year", "artist_id"}};
+  return spec;
+}
+
+const TableSpec& artists_spec() {
+  static const TableSpec spec{"artists",
+                              {{"artist_id", T::kString, true},
+                               {"name", T::kString},
+                               {"location", T::kString},
+                               {"latitude", T::kDouble},
+                               {"longitude", T::kDouble}},
+                              {}};
+  return spec;
+}
+
+const TableSpec& users_spec() {
+  static const TableSpec spec{"users",
+                              {{"user_id", T::kInt64, true},
+                               {"first_name", T::kString},
+                               {"last_name", T::kString},
+                               {"gender", T::kString},
+                               {"level", T::kString}},
+                              {}};
+  return spec;
+}
+
+const TableSpec& time_spec() {
+  static const TableSpec spec{"time",
+                              {{"start_time", T::kTimestampMicros, true},
+                               {"hour", T::kInt32},
+                               {"day", T::kInt32},
+                               {"week", T::kInt32},
+                               {"month", T::kInt32},
+                               {"year", T::kInt32},
+                               {"weekday", T::kInt32}},
+                              {"year", "month"}};
+  return spec;
+}
+
+const TableSpec& songplays_spec() {
+  static const TableSpec spec{"songplays",
+                              {{"songplay_id", T::kInt64, true},
+                               {"start_time", T::kTimestampMicros},
+                               {"user_id", T::kInt64},
+                               {"level", T::kString},
+                               {"song_id", T::kString},
+                               {"artist_id", T::kString},
+                               {"session_id", T::kInt64},
+                               {"location", T::kString},
+                               {"user_agent", T::kString},
+                               {"year", T::kInt32},
+                               {"month", T::kInt32}},
+                              {"year", "month"}};
+  return spec;
+}
+
+std::span<const TableSpec* const> all_table_specs() {
+  static const TableSpec* const specs[] = {&songs_spec(), &artists_spec(), &users_spec(),
+                                           &time_spec(), &songplays_spec()};
+  return specs;
+}
+
+}  // namespace sparkify::model

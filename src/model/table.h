@@ -1,0 +1,58 @@
+// The five star-schema tables as sparkify defines them (SPEC §3), and TableData: a finished
+// table in columnar form, the hand-off from transform/ to sink/.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace sparkify::model {
+
+enum class ColumnType : uint8_t { kInt32, kInt64, kDouble, kString, kTimestampMicros };
+
+struct ColumnSpec {
+  std::string name;
+  ColumnType type;
+  bool required = false;  ///< key columns are REQUIRED; all others OPTIONAL
+};
+
+struct TableSpec {
+  std::string name;
+  std::vector<ColumnSpec> columns;          ///< in SPEC order, partition columns included
+  std::vector<std::string> partition_by;    ///< folder levels, outermost first
+
+  int column_index(std::string_view column) const;
+};
+
+const TableSpec& songs_spec();
+const TableSpec& artists_spec();
+const TableSpec& users_spec();
+const TableSpec& time_spec();
+const TableSpec& songplays_spec();
+/// All five, in the order the lake is published.
+std::span<const TableSpec* const> all_table_specs();
+
+/// One column's values. `valid` is empty when no value is null, else one byte per row.
+struct Column {
+  std::variant<std::vector<int32_t>, std::vector<int64_t>, std::vector<double>,
+               std::vector<std::string_view>>
+      values;
+  std::vector<uint8_t> valid;
+
+  bool is_null(size_t row) const { return !valid.empty() && valid[row] == 0; }
+};
+
+/// A finished table: one Column per TableSpec column. String values are views into storage kept
+/// alive by `owners` (arenas, pools), so handing a table on never copies its strings.
+struct TableData {
+  const TableSpec* spec = nullptr;
+  std::vector<Column> columns;
+  size_t num_rows = 0;
+  std::vector<std::shared_ptr<const void>> owners;
+};
+
+}  // namespace sparkify::model

@@ -1,0 +1,59 @@
+// FileReader: reads the flat Parquet files this library writes — and those DuckDB, Spark or
+// pyarrow write for the same types — into owned columns. Every length and offset read from the
+// file is checked against the file's bounds before it is used.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "common/result.h"
+#include "parquet/schema.h"
+
+namespace sparkify::parquet {
+
+/// Strings of one column: value i is data[offsets[i], offsets[i+1]).
+struct StringColumn {
+  std::vector<uint64_t> offsets{0};
+  std::string data;
+  size_t size() const { return offsets.size() - 1; }
+  std::string_view at(size_t i) const {
+    return std::string_view(data).substr(offsets[i], offsets[i + 1] - offsets[i]);
+  }
+};
+
+/// One column's values, owned. validity is empty when every row is present.
+struct ColumnData {
+  std::vector<uint8_t> validity;
+  std::variant<std::vector<uint8_t>, std::vector<int32_t>, std::vector<int64_t>,
+               std::vector<double>, StringColumn>
+      values;
+  bool is_null(size_t row) const { return !validity.empty() && validity[row] == 0; }
+};
+
+class FileReader {
+ public:
+  /// Parses the footer of a whole file held in memory (`bytes` must outlive the reader).
+  /// `name` is used in error messages. A file with an unsupported type or a nested schema is
+  /// NotSupported; a damaged one is Corrupt.
+  static Result<std::unique_ptr<FileReader>> Open(std::span<const uint8_t> bytes,
+                                                  std::string name);
+  virtual ~FileReader() = default;
+
+  virtual const Schema& schema() const = 0;
+  virtual int64_t num_rows() const = 0;
+  virtual int num_row_groups() const = 0;
+  virtual const std::vector<std::pair<std::string, std::string>>& key_value_metadata() const = 0;
+
+  /// Reads one column of one row group.
+  virtual Result<ColumnData> read_column(int row_group, int column) = 0;
+  /// Reads one column across all row groups, concatenated.
+  virtual Result<ColumnData> read_column(int column) = 0;
+};
+
+}  // namespace sparkify::parquet

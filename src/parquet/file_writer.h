@@ -1,0 +1,66 @@
+// FileWriter: writes one Parquet file (data page v1, dictionary + PLAIN encodings, SNAPPY/ZSTD/
+// GZIP/none) from column batches, streaming each finished row group to an OutputStream.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "parquet/column_view.h"
+#include "parquet/schema.h"
+
+namespace sparkify::parquet {
+
+/// Where the bytes of a file go. The library ships BufferOutputStream; callers adapt files/S3.
+class OutputStream {
+ public:
+  virtual ~OutputStream() = default;
+  virtual Status write(const void* data, size_t size) = 0;
+};
+
+/// Collects the whole file in memory (small files; tests).
+class BufferOutputStream final : public OutputStream {
+ public:
+  Status write(const void* data, size_t size) override;
+  const std::vector<uint8_t>& bytes() const { return bytes_; }
+  std::vector<uint8_t> release() { return std::move(bytes_); }
+
+ private:
+  std::vector<uint8_t> bytes_;
+};
+
+struct WriterOptions {
+  Codec codec = Codec::kSnappy;
+  int compression_level = 0;  ///< 0 = the codec's default
+  size_t row_group_bytes = 128u << 20;  ///< target uncompressed bytes per row group
+  size_t page_bytes = 1u << 20;         ///< target uncompressed bytes per data page
+  size_t dictionary_page_limit = 1u << 20;  ///< past this a column falls back to PLAIN
+  bool dictionary = true;                   ///< dictionary-encode strings
+  std::string created_by;  ///< e.g. "sparkify version 0.1.0 (build abc)"; empty = library default
+  std::vector<std::pair<std::string, std::string>> key_value_metadata;
+};
+
+class FileWriter {
+ public:
+  /// Writes the leading magic; fails on an invalid schema (empty, duplicate or empty names).
+  static Result<std::unique_ptr<FileWriter>> Make(Schema schema, WriterOptions options,
+                                                  OutputStream* out);
+  virtual ~FileWriter() = default;
+
+  /// Appends `num_rows` rows; `columns` has one view per schema column, in order, each holding
+  /// exactly `num_rows` values (and validity bytes, if any). A REQUIRED column with a null is an
+  /// InvalidArgument error.
+  virtual Status write_batch(std::span<const ColumnView> columns, size_t num_rows) = 0;
+
+  /// Flushes the last row group and writes the footer. The writer is unusable afterwards.
+  virtual Status close() = 0;
+
+  virtual int64_t num_rows() const = 0;
+  /// Bytes handed to the OutputStream so far (the file size after close()).
+  virtual int64_t bytes_written() const = 0;
+};
+
+}  // namespace sparkify::parquet
