@@ -1,0 +1,22 @@
+// The subcommands of the sparkify program. Each adds itself to the CLI11 app and returns the
+// function main calls when that subcommand was chosen; that function returns the exit code.
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace sparkify::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Command add_etl_command(CLI::App& app);
+Command add_generate_command(CLI::App& app);
+Command add_verify_command(CLI::App& app);
+
+}  // namespace sparkify::cli
