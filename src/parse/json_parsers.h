@@ -1,0 +1,68 @@
+// SongParser and EventParser: simdjson on-demand parsing of song files (one or more JSON objects
+// separated by whitespace) and NDJSON event logs into typed records, with every bad record turned
+// into a RejectRecord naming its position and the reason (SPEC §2, §5). Each worker thread owns
+// one of each and reuses it for every file, so the parser's buffers are allocated once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "common/buffer.h"
+#include "model/records.h"
+#include "model/string_arena.h"
+
+namespace sparkify::parse {
+
+/// Counts for the progress display and the run report.
+struct ParseStats {
+  uint64_t records = 0;   ///< JSON documents / non-blank lines seen
+  uint64_t accepted = 0;  ///< records handed on (songs; NextSong events)
+  uint64_t rejected = 0;
+};
+
+class SongParser {
+ public:
+  SongParser();
+  ~SongParser();
+  SongParser(SongParser&&) noexcept;
+  SongParser& operator=(SongParser&&) noexcept;
+
+  /// Parses one song file held in `data` (which must carry simdjson padding). Accepted records
+  /// are appended to `out` with their strings copied into `arena`.
+  void parse_file(std::string_view source, const Buffer& data, model::StringArena& arena,
+                  std::vector<model::SongRecord>& out, std::vector<model::RejectRecord>& rejects,
+                  ParseStats& stats);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Receives the NextSong events of a log file in line order. The record's strings are valid only
+/// during the call.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void on_event(const model::EventRecord& event) = 0;
+};
+
+class EventParser {
+ public:
+  EventParser();
+  ~EventParser();
+  EventParser(EventParser&&) noexcept;
+  EventParser& operator=(EventParser&&) noexcept;
+
+  /// Parses one NDJSON log file; NextSong events go to `sink`, other valid events are counted
+  /// and dropped, bad lines become rejects.
+  void parse_file(std::string_view source, const Buffer& data, EventSink& sink,
+                  std::vector<model::RejectRecord>& rejects, ParseStats& stats);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sparkify::parse

@@ -1,0 +1,219 @@
+#include "parse/value_reader.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace sparkify::parse {
+
+namespace {
+
+const char* type_name(od::json_type type) {
+  switch (type) {
+    case od::json_type::array: return "an array";
+    case od::json_type::object: return "an object";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "a string";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+  }
+  return "unknown";
+}
+
+bool parse_int64_text_impl(std::string_view s, int64_t& out) {
+  if (s.empty()) return false;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec == std::errc() && end == s.data() + s.size()) return true;
+  // "39.0" or "1.5e12" in a string: accept only exact integers.
+  double d;
+  auto [dend, dec] = std::from_chars(s.data(), s.data() + s.size(), d);
+  if (dec != std::errc() || dend != s.data() + s.size() || !std::isfinite(d)) return false;
+  if (d != std::trunc(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) return false;
+  out = static_cast<int64_t>(d);
+  return true;
+}
+
+bool parse_double_text(std::string_view s, double& out) {
+  if (s.empty()) return false;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
+}
+
+}  // namespace
+
+bool parse_integer_text(std::string_view text, int64_t& out) {
+  return parse_int64_text_impl(text, out);
+}
+
+void ValueReader::fail_json(simdjson::error_code error) {
+  fail(std::string("invalid JSON: ") + simdjson::error_message(error));
+}
+
+void ValueReader::fail(std::string reason) {
+  if (failed_) return;
+  failed_ = true;
+  reason_ = std::move(reason);
+}
+
+void ValueReader::fail_type(std::string_view key, std::string_view expected, od::json_type got) {
+  fail(std::string(key) + ": expected " + std::string(expected) + ", got " + type_name(got));
+}
+
+bool ValueReader::type_of(od::value& value, od::json_type& type) {
+  if (failed_) return false;
+  if (auto error = value.type().get(type)) {
+    fail_json(error);
+    return false;
+  }
+  return true;
+}
+
+void ValueReader::read_string(od::value value, std::string_view key, model::NullableString& out) {
+  od::json_type type;
+  if (!type_of(value, type)) return;
+  if (type == od::json_type::null) {
+    validate(value);
+    out = {};
+    return;
+  }
+  if (type != od::json_type::string) return fail_type(key, "a string", type);
+  std::string_view s;
+  if (auto error = value.get_string().get(s)) return fail_json(error);
+  out = {s, true};
+}
+
+void ValueReader::read_int64(od::value value, std::string_view key, std::optional<int64_t>& out) {
+  od::json_type type;
+  if (!type_of(value, type)) return;
+  switch (type) {
+    case od::json_type::null:
+      validate(value);
+      out.reset();
+      return;
+    case od::json_type::number: {
+      int64_t i;
+      // A failed get_int64 does not consume the value, so a float can be retried as a double.
+      auto error = value.get_int64().get(i);
+      if (!error) {
+        out = i;
+        return;
+      }
+      double d;
+      if (auto derror = value.get_double().get(d)) return fail_json(derror);
+      if (d != std::trunc(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) {
+        return fail(std::string(key) + ": expected an integer, got " + std::to_string(d));
+      }
+      out = static_cast<int64_t>(d);
+      return;
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      if (auto error = value.get_string().get(s)) return fail_json(error);
+      int64_t i;
+      if (!parse_integer_text(s, i)) {
+        return fail(std::string(key) + ": expected an integer, got \"" +
+                    std::string(s.substr(0, 40)) + "\"");
+      }
+      out = i;
+      return;
+    }
+    default: return fail_type(key, "an integer", type);
+  }
+}
+
+void ValueReader::read_int32(od::value value, std::string_view key, std::optional<int32_t>& out) {
+  std::optional<int64_t> wide;
+  read_int64(value, key, wide);
+  if (failed_) return;
+  if (!wide) {
+    out.reset();
+    return;
+  }
+  if (*wide < std::numeric_limits<int32_t>::min() || *wide > std::numeric_limits<int32_t>::max()) {
+    return fail(std::string(key) + ": " + std::to_string(*wide) + " is out of range");
+  }
+  out = static_cast<int32_t>(*wide);
+}
+
+void ValueReader::read_double(od::value value, std::string_view key, std::optional<double>& out) {
+  od::json_type type;
+  if (!type_of(value, type)) return;
+  switch (type) {
+    case od::json_type::null:
+      validate(value);
+      out.reset();
+      return;
+    case od::json_type::number: {
+      double d;
+      if (auto error = value.get_double().get(d)) return fail_json(error);
+      out = d;
+      return;
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      if (auto error = value.get_string().get(s)) return fail_json(error);
+      double d;
+      if (!parse_double_text(s, d)) {
+        return fail(std::string(key) + ": expected a number, got \"" +
+                    std::string(s.substr(0, 40)) + "\"");
+      }
+      out = d;
+      return;
+    }
+    default: return fail_type(key, "a number", type);
+  }
+}
+
+void ValueReader::validate(od::value value, int depth) {
+  od::json_type type;
+  if (!type_of(value, type)) return;
+  switch (type) {
+    case od::json_type::object: {
+      od::object object;
+      if (auto error = value.get_object().get(object)) return fail_json(error);
+      for (auto field_result : object) {
+        od::field field;
+        if (auto error = std::move(field_result).get(field)) return fail_json(error);
+        std::string_view key;
+        if (auto error = field.unescaped_key().get(key)) return fail_json(error);
+        validate(field.value(), depth + 1);
+        if (failed_) return;
+      }
+      return;
+    }
+    case od::json_type::array: {
+      od::array array;
+      if (auto error = value.get_array().get(array)) return fail_json(error);
+      for (auto element_result : array) {
+        od::value element;
+        if (auto error = std::move(element_result).get(element)) return fail_json(error);
+        validate(element, depth + 1);
+        if (failed_) return;
+      }
+      return;
+    }
+    case od::json_type::number: {
+      double d;
+      if (auto error = value.get_double().get(d)) return fail_json(error);
+      return;
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      if (auto error = value.get_string().get(s)) return fail_json(error);
+      return;
+    }
+    case od::json_type::boolean: {
+      bool b;
+      if (auto error = value.get_bool().get(b)) return fail_json(error);
+      return;
+    }
+    case od::json_type::null: {
+      bool is_null = false;
+      if (auto error = value.is_null().get(is_null)) return fail_json(error);
+      if (!is_null) fail_json(simdjson::N_ATOM_ERROR);
+      return;
+    }
+  }
+}
+
+}  // namespace sparkify::parse

@@ -1,0 +1,53 @@
+#include "source/discovery.h"
+
+#include <algorithm>
+
+namespace sparkify::source {
+
+namespace {
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+bool is_input_path(std::string_view relative) {
+  size_t start = 0;
+  while (start <= relative.size()) {
+    size_t slash = relative.find('/', start);
+    std::string_view part = relative.substr(start, slash == std::string_view::npos
+                                                       ? std::string_view::npos
+                                                       : slash - start);
+    if (!part.empty() && (part.front() == '.' || part.front() == '_')) return false;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return ends_with(relative, ".json") || ends_with(relative, ".json.gz");
+}
+
+Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root) {
+  auto listed = fs.list(root);
+  if (!listed.ok()) {
+    if (listed.status().code() == ErrorCode::kNotFound) {
+      return Status::NotFound("input folder " + root + " does not exist");
+    }
+    return listed.status();
+  }
+  std::vector<InputFile> files;
+  for (auto& info : *listed) {
+    if (!is_input_path(info.path)) continue;
+    InputFile file;
+    file.gzip = ends_with(info.path, ".gz");
+    file.path = io::FileSystem::join(root, info.path);
+    file.relative = std::move(info.path);
+    file.size = info.size;
+    files.push_back(std::move(file));
+  }
+  // std::string compares char_traits<char>, which is unsigned byte order (memcmp).
+  std::sort(files.begin(), files.end(),
+            [](const InputFile& a, const InputFile& b) { return a.relative < b.relative; });
+  return files;
+}
+
+}  // namespace sparkify::source

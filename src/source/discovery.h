@@ -1,0 +1,29 @@
+// Input discovery (SPEC §2): every `.json` / `.json.gz` file below a root, recursively, skipping
+// names that start with `.` or `_` (as Hadoop does), in byte-wise order of the relative path.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "io/file_system.h"
+
+namespace sparkify::source {
+
+/// One input file: `path` is what the FileSystem reads; `relative` is what reports name.
+struct InputFile {
+  std::string path;
+  std::string relative;
+  uint64_t size = 0;
+  bool gzip = false;
+};
+
+/// True when a relative path passes the discovery rules (suffix, hidden components).
+bool is_input_path(std::string_view relative);
+
+/// Lists `root` and returns the input files in deterministic (byte-wise) order. A missing root is
+/// a NotFound error naming it.
+Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root);
+
+}  // namespace sparkify::source

@@ -1,0 +1,55 @@
+#include "source/discovery.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "common/uuid.h"
+#include "io/local/local_file_system.h"
+
+namespace sparkify::source {
+namespace {
+
+TEST(Discovery, InputPathRules) {
+  EXPECT_TRUE(is_input_path("song_data/A/B/C/TRABC.json"));
+  EXPECT_TRUE(is_input_path("log_data/2018/11/2018-11-01-events.json.gz"));
+  EXPECT_FALSE(is_input_path("log_data/readme.txt"));
+  EXPECT_FALSE(is_input_path("log_data/x.json.bak"));
+  EXPECT_FALSE(is_input_path(".ipynb_checkpoints/a.json"));
+  EXPECT_FALSE(is_input_path("a/_SUCCESS"));
+  EXPECT_FALSE(is_input_path("a/_tmp/b.json"));
+  EXPECT_FALSE(is_input_path("a/.b.json"));
+  EXPECT_TRUE(is_input_path("a/b_c/d.json"));  // only a leading '_' hides
+}
+
+TEST(Discovery, SortsByteWiseAndSkipsHidden) {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("sparkify-disc-" + make_uuid());
+  for (const char* rel : {"b/x.json", "a/Z.json", "a/a.json", "a/\xc3\xa9.json", "_skip/y.json",
+                          "a/.hidden.json", "a/notes.txt", "c/d.json.gz"}) {
+    fs::create_directories((root / rel).parent_path());
+    std::FILE* f = std::fopen((root / rel).c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+  }
+  io::LocalFileSystem lfs;
+  auto files = discover(lfs, root.string());
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  std::vector<std::string> rel;
+  for (auto& f : *files) rel.push_back(f.relative);
+  EXPECT_EQ(rel, (std::vector<std::string>{"a/Z.json", "a/a.json", "a/\xc3\xa9.json", "b/x.json",
+                                           "c/d.json.gz"}));
+  EXPECT_TRUE(files->back().gzip);
+  fs::remove_all(root);
+}
+
+TEST(Discovery, MissingRootIsNotFound) {
+  io::LocalFileSystem lfs;
+  auto files = discover(lfs, "/nonexistent/sparkify/input");
+  ASSERT_FALSE(files.ok());
+  EXPECT_EQ(files.status().code(), ErrorCode::kNotFound);
+  EXPECT_NE(files.status().message().find("/nonexistent/sparkify/input"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sparkify::source
