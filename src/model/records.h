@@ -45,6 +45,14 @@ struct EventRecord {
   uint64_t line = 0;  ///< 1-based line in its file
 };
 
+/// Receives accepted NextSong events in file-then-line order, one file at a time. The record's
+/// strings are valid only during the call (they live in the parser's buffer).
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void on_event(const EventRecord& event) = 0;
+};
+
 /// A record that could not be used, kept with where it came from and why (SPEC §5).
 struct RejectRecord {
   std::string source;  ///< path relative to the input root

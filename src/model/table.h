@@ -46,6 +46,44 @@ struct Column {
   bool is_null(size_t row) const { return !valid.empty() && valid[row] == 0; }
 };
 
+/// Appends values and nulls, then hands over a Column (validity dropped when nothing was null).
+template <typename T>
+class ColumnBuilder {
+ public:
+  void reserve(size_t n) {
+    values_.reserve(n);
+    valid_.reserve(n);
+  }
+  void push(T value) {
+    values_.push_back(std::move(value));
+    valid_.push_back(1);
+  }
+  void push_null() {
+    values_.push_back(T{});
+    valid_.push_back(0);
+    any_null_ = true;
+  }
+  template <typename U>
+  void push_optional(const U& maybe) {
+    if (maybe) push(static_cast<T>(*maybe));
+    else push_null();
+  }
+  Column finish() {
+    Column c;
+    c.values = std::move(values_);
+    if (any_null_) c.valid = std::move(valid_);
+    values_ = {};
+    valid_ = {};
+    any_null_ = false;
+    return c;
+  }
+
+ private:
+  std::vector<T> values_;
+  std::vector<uint8_t> valid_;
+  bool any_null_ = false;
+};
+
 /// A finished table: one Column per TableSpec column. String values are views into storage kept
 /// alive by `owners` (arenas, pools), so handing a table on never copies its strings.
 struct TableData {

@@ -1,5 +1,6 @@
 #include "parse/json_parsers.h"
 
+#include <cstdint>
 #include <cstring>
 
 #include "parse/document_splitter.h"
@@ -255,6 +256,11 @@ struct EventParser::Impl {
       reader.fail("missing userId");
       return false;
     }
+    // start_time is ts × 1000 microseconds: refuse instants that would overflow it.
+    if (*ts > INT64_MAX / 1000 || *ts < INT64_MIN / 1000) {
+      reader.fail("ts: " + std::to_string(*ts) + " is out of range");
+      return false;
+    }
     event.ts = *ts;
     event.user_id = *user_id;
     event.session_id = session_id;
@@ -267,7 +273,7 @@ EventParser::~EventParser() = default;
 EventParser::EventParser(EventParser&&) noexcept = default;
 EventParser& EventParser::operator=(EventParser&&) noexcept = default;
 
-void EventParser::parse_file(std::string_view source, const Buffer& data, EventSink& sink,
+void EventParser::parse_file(std::string_view source, const Buffer& data, model::EventSink& sink,
                              std::vector<model::RejectRecord>& rejects, ParseStats& stats) {
   std::string_view text = data.view();
   size_t pos = 0;

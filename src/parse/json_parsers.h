@@ -40,14 +40,6 @@ class SongParser {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Receives the NextSong events of a log file in line order. The record's strings are valid only
-/// during the call.
-class EventSink {
- public:
-  virtual ~EventSink() = default;
-  virtual void on_event(const model::EventRecord& event) = 0;
-};
-
 class EventParser {
  public:
   EventParser();
@@ -57,7 +49,7 @@ class EventParser {
 
   /// Parses one NDJSON log file; NextSong events go to `sink`, other valid events are counted
   /// and dropped, bad lines become rejects.
-  void parse_file(std::string_view source, const Buffer& data, EventSink& sink,
+  void parse_file(std::string_view source, const Buffer& data, model::EventSink& sink,
                   std::vector<model::RejectRecord>& rejects, ParseStats& stats);
 
  private:

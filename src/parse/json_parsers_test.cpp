@@ -82,7 +82,7 @@ TEST(SongParser, RejectsWithReasons) {
   EXPECT_EQ(r.stats.rejected, 8u);
 }
 
-struct CollectingSink : EventSink {
+struct CollectingSink : model::EventSink {
   struct Row {
     int64_t ts, user_id;
     std::string level, user_agent;

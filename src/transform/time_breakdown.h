@@ -1,0 +1,19 @@
+// Calendar fields of a UTC instant as the time table defines them (SPEC §3): ISO-8601 week
+// (Spark's weekofyear) and weekday 1 = Sunday … 7 = Saturday (Spark's dayofweek).
+#pragma once
+
+#include <cstdint>
+
+namespace sparkify::transform {
+
+struct TimeParts {
+  int32_t year, month, day, hour, week, weekday;
+};
+
+/// Days since 1970-01-01 for a proleptic Gregorian date.
+int64_t days_from_civil(int64_t year, int32_t month, int32_t day);
+
+/// Breaks an epoch-milliseconds instant into UTC calendar fields (negative instants too).
+TimeParts time_parts_from_millis(int64_t millis);
+
+}  // namespace sparkify::transform
