@@ -1,6 +1,7 @@
 #include "io/file_system.h"
 
 #include "io/local/local_file_system.h"
+#include "io/s3/s3_file_system.h"
 
 namespace sparkify::io {
 
@@ -55,9 +56,11 @@ bool is_s3_url(const std::string& url) {
 
 Result<std::shared_ptr<FileSystem>> make_file_system(const std::string& url,
                                                      const FileSystemOptions& options) {
-  (void)options;
   if (is_s3_url(url)) {
-    return Status::NotSupported("S3 storage is not built yet; use a local path for " + url);
+    SPARKIFY_ASSIGN_OR_RETURN(auto parsed, s3::parse_s3_url(url));
+    (void)parsed;  // reject a malformed URL here, with the URL in the message
+    SPARKIFY_ASSIGN_OR_RETURN(auto fs, s3::S3FileSystem::Make(options));
+    return std::shared_ptr<FileSystem>(std::move(fs));
   }
   return std::shared_ptr<FileSystem>(std::make_shared<LocalFileSystem>());
 }

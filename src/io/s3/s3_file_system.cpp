@@ -1,0 +1,411 @@
+#include "io/s3/s3_file_system.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "common/parallel.h"
+#include "io/s3/s3_xml.h"
+
+namespace sparkify::io::s3 {
+
+namespace {
+
+std::span<const uint8_t> as_bytes(const std::string& text) {
+  return {reinterpret_cast<const uint8_t*>(text.data()), text.size()};
+}
+
+// parallel_for reports the failure with the lowest index, which could be a request we cancelled
+// because of the real failure elsewhere; remember the first real failure instead.
+Status run_parallel(size_t n, int threads,
+                    const std::function<Status(size_t, const std::atomic<bool>*)>& task) {
+  std::atomic<bool> cancel{false};
+  std::mutex mutex;
+  Status first;
+  Status any = parallel_for(n, threads, [&](size_t i, int) {
+    Status status = task(i, &cancel);
+    if (!status.ok()) {
+      if (status.code() != ErrorCode::kCancelled) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (first.ok()) first = status;
+      }
+      cancel.store(true);
+    }
+    return status;
+  });
+  return first.ok() ? any : first;
+}
+
+// Uploads queued objects on a pool of threads; write() blocks when the queue holds enough to
+// keep every connection busy, so memory stays bounded however fast the caller produces files.
+class S3BatchWriter final : public BatchWriter {
+ public:
+  S3BatchWriter(S3FileSystem* fs, int threads)
+      : fs_(fs), threads_(std::max(1, threads)), max_items_(2 * static_cast<size_t>(threads_)) {}
+  ~S3BatchWriter() override { (void)finish(); }
+
+  Status write(std::string path, Buffer data) override {
+    SPARKIFY_ASSIGN_OR_RETURN(S3Path target, parse_s3_url(path));
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (closed_) return Status::Invalid("batch writer used after finish()");
+    not_full_.wait(lock, [&] {
+      return !error_.ok() || queue_.empty() ||
+             (queue_.size() < max_items_ && queued_bytes_ < kMaxQueuedBytes);
+    });
+    if (!error_.ok()) return error_;
+    queued_bytes_ += data.size();
+    queue_.emplace_back(std::move(target), std::move(data));
+    if (workers_.size() < static_cast<size_t>(threads_) && workers_.size() < queue_.size() + busy_) {
+      workers_.emplace_back([this] { run(); });
+    }
+    not_empty_.notify_one();
+    return Status::OK();
+  }
+
+  Status finish() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (finished_) return error_;
+      closed_ = true;
+    }
+    not_empty_.notify_all();
+    for (auto& worker : workers_) worker.join();
+    workers_.clear();
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_ = true;
+    return error_;
+  }
+
+ private:
+  static constexpr size_t kMaxQueuedBytes = size_t{256} << 20;
+
+  void run() {
+    while (true) {
+      std::pair<S3Path, Buffer> job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        not_empty_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        job = std::move(queue_.front());
+        queue_.pop_front();
+        queued_bytes_ -= job.second.size();
+        ++busy_;
+      }
+      not_full_.notify_one();
+      Status status = fs_->put_object(job.first, job.second.bytes(), &cancel_);
+      std::lock_guard<std::mutex> lock(mutex_);
+      --busy_;
+      if (!status.ok()) {
+        if (error_.ok() && status.code() != ErrorCode::kCancelled) error_ = status;
+        cancel_.store(true);
+        // Nothing queued will be written now: drop it and wake a blocked producer.
+        queue_.clear();
+        queued_bytes_ = 0;
+        not_full_.notify_all();
+      }
+    }
+  }
+
+  S3FileSystem* fs_;
+  int threads_;
+  size_t max_items_;
+  std::mutex mutex_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<std::pair<S3Path, Buffer>> queue_;
+  size_t queued_bytes_ = 0;
+  size_t busy_ = 0;
+  bool closed_ = false;
+  bool finished_ = false;
+  Status error_;
+  std::atomic<bool> cancel_{false};
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace
+
+S3FileSystem::S3FileSystem(std::unique_ptr<S3Client> client, S3Config config, int max_connections)
+    : client_(std::move(client)), config_(config), max_connections_(max_connections) {}
+
+Result<std::shared_ptr<S3FileSystem>> S3FileSystem::Make(const FileSystemOptions& options,
+                                                         S3Config config) {
+  config.http.verify_tls = options.verify_tls;
+  std::shared_ptr<http::HttpClient> http = http::make_curl_http_client(config.http);
+  return Make(std::move(http), options, config);
+}
+
+Result<std::shared_ptr<S3FileSystem>> S3FileSystem::Make(std::shared_ptr<http::HttpClient> http,
+                                                         const FileSystemOptions& options,
+                                                         S3Config config, RetryClock clock) {
+  std::string region = options.region.empty() ? "us-east-1" : options.region;
+  SPARKIFY_ASSIGN_OR_RETURN(S3Endpoint endpoint, S3Endpoint::Make(options.endpoint, region));
+  if (options.access_key.empty() != options.secret_key.empty()) {
+    return Status::Invalid(options.access_key.empty()
+                               ? "an S3 secret access key was given without an access key id"
+                               : "an S3 access key id was given without a secret access key");
+  }
+  if (options.max_connections < 1) {
+    return Status::Invalid("the number of S3 connections must be at least 1");
+  }
+  if (config.part_size == 0 || config.delete_batch == 0 || config.delete_batch > 1000) {
+    return Status::Invalid("invalid S3 part size or delete batch size");
+  }
+  Credentials credentials{options.access_key, options.secret_key, options.session_token};
+  auto client = std::make_unique<S3Client>(std::move(http), std::move(endpoint),
+                                           std::move(credentials), region, config.retry,
+                                           std::move(clock));
+  return std::shared_ptr<S3FileSystem>(
+      new S3FileSystem(std::move(client), config, options.max_connections));
+}
+
+Result<std::vector<ListedObject>> S3FileSystem::list_prefix(const std::string& bucket,
+                                                            const std::string& prefix,
+                                                            size_t limit) {
+  std::vector<ListedObject> out;
+  std::string token;
+  while (true) {
+    S3Request request;
+    request.method = "GET";
+    request.bucket = bucket;
+    request.query = {{"list-type", "2"},
+                     {"prefix", prefix},
+                     {"max-keys", std::to_string(std::min<size_t>(limit - out.size(), 1000))}};
+    if (!token.empty()) request.query.emplace_back("continuation-token", token);
+    SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse response, client_->call(request));
+    auto page = parse_list_objects_v2(response.body.view());
+    if (!page.ok()) return page.status().with_context("listing " + s3_url(bucket, prefix));
+    for (auto& object : page->objects) out.push_back(std::move(object));
+    if (!page->truncated || out.size() >= limit) break;
+    token = std::move(page->next_token);
+  }
+  return out;
+}
+
+Result<std::vector<FileInfo>> S3FileSystem::list(const std::string& root) {
+  SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(root));
+  std::string prefix = path.key;
+  if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
+  SPARKIFY_ASSIGN_OR_RETURN(auto objects, list_prefix(path.bucket, prefix, SIZE_MAX));
+  std::vector<FileInfo> out;
+  out.reserve(objects.size());
+  for (auto& object : objects) {
+    if (object.key.size() <= prefix.size() || object.key.back() == '/') continue;  // markers
+    out.push_back(FileInfo{object.key.substr(prefix.size()), object.size});
+  }
+  if (out.empty() && !path.key.empty()) {
+    return Status::NotFound(s3_url(path.bucket, path.key) + " does not exist (no objects under it)");
+  }
+  return out;
+}
+
+Result<bool> S3FileSystem::exists(const std::string& url) {
+  SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(url));
+  S3Request head;
+  head.method = "HEAD";
+  head.bucket = path.bucket;
+  head.key = path.key;
+  SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse response, client_->send(head));
+  if (response.status >= 200 && response.status < 300) return true;
+  if (response.status == 404 || response.status == 403 || response.status == 400) {
+    // HEAD answers carry no error document; a listing tells a missing object from a missing
+    // bucket or bad credentials, and finds "folders" (non-empty prefixes).
+    if (path.key.empty() && response.status == 404) return false;
+    std::string prefix = path.key;
+    if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
+    SPARKIFY_ASSIGN_OR_RETURN(auto objects, list_prefix(path.bucket, prefix, 1));
+    if (response.status != 404) return client_->error_status(response, head);
+    return !objects.empty();
+  }
+  return client_->error_status(response, head);
+}
+
+Result<Buffer> S3FileSystem::get_object(const S3Path& path, size_t padding,
+                                        const std::atomic<bool>* cancel) {
+  S3Request request;
+  request.method = "GET";
+  request.bucket = path.bucket;
+  request.key = path.key;
+  request.body_padding = padding;
+  SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse response, client_->call(request, cancel));
+  return std::move(response.body);
+}
+
+Result<Buffer> S3FileSystem::read(const std::string& url, size_t padding) {
+  SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(url));
+  if (path.key.empty()) return Status::Invalid(url + " names a bucket, not an object");
+  return get_object(path, padding, nullptr);
+}
+
+Status S3FileSystem::read_many(const std::vector<std::string>& paths, size_t padding,
+                               const std::function<Status(size_t, Buffer)>& on_file) {
+  std::vector<S3Path> parsed;
+  parsed.reserve(paths.size());
+  for (const auto& url : paths) {
+    SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(url));
+    if (path.key.empty()) return Status::Invalid(url + " names a bucket, not an object");
+    parsed.push_back(std::move(path));
+  }
+  std::mutex callback_mutex;
+  int threads = static_cast<int>(std::min<size_t>(parsed.size(), max_connections_));
+  return run_parallel(parsed.size(), threads, [&](size_t i, const std::atomic<bool>* cancel) {
+    SPARKIFY_ASSIGN_OR_RETURN(Buffer buffer, get_object(parsed[i], padding, cancel));
+    std::lock_guard<std::mutex> lock(callback_mutex);
+    if (cancel->load()) return Status(ErrorCode::kCancelled, "read abandoned");
+    return on_file(i, std::move(buffer));
+  });
+}
+
+Status S3FileSystem::put_object(const S3Path& path, std::span<const uint8_t> data,
+                                const std::atomic<bool>* cancel) {
+  if (path.key.empty()) return Status::Invalid(s3_url(path.bucket, "") + " has no object key");
+  if (data.size() > config_.multipart_threshold) return multipart_upload(path, data, cancel);
+  S3Request request;
+  request.method = "PUT";
+  request.bucket = path.bucket;
+  request.key = path.key;
+  request.body = data;
+  request.headers = {{"content-type", "application/octet-stream"}};
+  return client_->call(request, cancel).status();
+}
+
+Status S3FileSystem::write(const std::string& url, std::span<const uint8_t> data) {
+  SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(url));
+  return put_object(path, data, nullptr);
+}
+
+Status S3FileSystem::multipart_upload(const S3Path& path, std::span<const uint8_t> data,
+                                      const std::atomic<bool>* cancel) {
+  S3Request create;
+  create.method = "POST";
+  create.bucket = path.bucket;
+  create.key = path.key;
+  create.query = {{"uploads", ""}};
+  create.headers = {{"content-type", "application/octet-stream"}};
+  SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse created, client_->call(create, cancel));
+  std::string upload_id = xml_first(created.body.view(), "UploadId");
+  if (upload_id.empty()) {
+    return Status::Corrupt("S3 did not return an upload id for the multipart upload of " +
+                           s3_url(path.bucket, path.key));
+  }
+
+  size_t parts = (data.size() + config_.part_size - 1) / config_.part_size;
+  std::vector<std::string> etags(parts);
+  int threads = static_cast<int>(std::min<size_t>({parts, size_t{8},
+                                                   static_cast<size_t>(max_connections_)}));
+  Status status = run_parallel(parts, threads, [&](size_t i, const std::atomic<bool>* stop) {
+    size_t offset = i * config_.part_size;
+    S3Request part;
+    part.method = "PUT";
+    part.bucket = path.bucket;
+    part.key = path.key;
+    part.query = {{"partNumber", std::to_string(i + 1)}, {"uploadId", upload_id}};
+    part.body = data.subspan(offset, std::min(config_.part_size, data.size() - offset));
+    if (cancel && cancel->load()) return Status(ErrorCode::kCancelled, "upload abandoned");
+    SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse response, client_->call(part, stop));
+    etags[i] = response.header("etag");
+    if (etags[i].empty()) {
+      return Status::Corrupt("S3 returned no ETag for part " + std::to_string(i + 1) + " of " +
+                             s3_url(path.bucket, path.key));
+    }
+    return Status::OK();
+  });
+
+  if (status.ok()) {
+    std::string body = complete_multipart_body(etags);
+    S3Request complete;
+    complete.method = "POST";
+    complete.bucket = path.bucket;
+    complete.key = path.key;
+    complete.query = {{"uploadId", upload_id}};
+    complete.headers = {{"content-type", "application/xml"}};
+    complete.body = as_bytes(body);
+    auto response = client_->call(complete, cancel);
+    if (!response.ok()) {
+      status = response.status();
+    } else {
+      // CompleteMultipartUpload can fail after answering 200: the error is in the body.
+      S3ErrorDoc doc = parse_error(response->body.view());
+      if (!doc.code.empty()) {
+        status = Status::IoError("S3 could not complete the multipart upload of " +
+                                 s3_url(path.bucket, path.key) + ": " + doc.code + " (" +
+                                 doc.message + ")");
+      }
+    }
+  }
+  if (!status.ok()) {
+    // Abandoned parts are billed until aborted; the abort is best effort and its own failure
+    // must not hide the one that caused it.
+    S3Request abort;
+    abort.method = "DELETE";
+    abort.bucket = path.bucket;
+    abort.key = path.key;
+    abort.query = {{"uploadId", upload_id}};
+    (void)client_->send(abort);
+  }
+  return status;
+}
+
+Status S3FileSystem::delete_keys(const std::string& bucket, const std::vector<std::string>& keys) {
+  size_t batches = (keys.size() + config_.delete_batch - 1) / config_.delete_batch;
+  int threads = static_cast<int>(std::min<size_t>({batches, size_t{16},
+                                                   static_cast<size_t>(max_connections_)}));
+  return run_parallel(batches, threads, [&](size_t b, const std::atomic<bool>* cancel) {
+    auto first = keys.begin() + static_cast<std::ptrdiff_t>(b * config_.delete_batch);
+    auto last = keys.begin() +
+                static_cast<std::ptrdiff_t>(std::min(keys.size(), (b + 1) * config_.delete_batch));
+    std::string body = delete_objects_body(std::vector<std::string>(first, last));
+    S3Request request;
+    request.method = "POST";
+    request.bucket = bucket;
+    request.query = {{"delete", ""}};
+    request.body = as_bytes(body);
+    // S3 insists on an integrity header for DeleteObjects.
+    request.headers = {{"content-md5", md5_base64(request.body)},
+                       {"content-type", "application/xml"}};
+    SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse response, client_->call(request, cancel));
+    for (const auto& failure : parse_delete_result(response.body.view())) {
+      if (failure.code == "NoSuchKey") continue;
+      return Status::IoError("S3 could not delete " + s3_url(bucket, failure.key) + ": " +
+                             failure.code + (failure.message.empty() ? "" : " (" + failure.message + ")"));
+    }
+    return Status::OK();
+  });
+}
+
+Status S3FileSystem::remove_files(const std::vector<std::string>& paths) {
+  std::map<std::string, std::vector<std::string>> by_bucket;
+  for (const auto& url : paths) {
+    SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(url));
+    if (path.key.empty()) return Status::Invalid(url + " names a bucket, not an object");
+    by_bucket[path.bucket].push_back(std::move(path.key));
+  }
+  for (const auto& [bucket, keys] : by_bucket) {
+    SPARKIFY_RETURN_NOT_OK(delete_keys(bucket, keys));
+  }
+  return Status::OK();
+}
+
+Status S3FileSystem::remove_all(const std::string& url) {
+  SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(url));
+  std::string prefix = path.key;
+  if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
+  auto objects = list_prefix(path.bucket, prefix, SIZE_MAX);
+  if (!objects.ok()) {
+    if (objects.status().code() == ErrorCode::kNotFound) return Status::OK();
+    return objects.status();
+  }
+  std::vector<std::string> keys;
+  keys.reserve(objects->size() + 1);
+  for (auto& object : *objects) keys.push_back(std::move(object.key));
+  if (!path.key.empty() && path.key.back() != '/') keys.push_back(path.key);  // an object itself
+  if (keys.empty()) return Status::OK();
+  return delete_keys(path.bucket, keys);
+}
+
+std::unique_ptr<BatchWriter> S3FileSystem::batch_writer() {
+  return std::make_unique<S3BatchWriter>(this, max_connections_);
+}
+
+}  // namespace sparkify::io::s3

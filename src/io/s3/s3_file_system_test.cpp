@@ -1,0 +1,338 @@
+// S3FileSystem over the scripted HTTP double: the requests it sends (pagination, batched
+// deletes, multipart with abort) and how it reports S3's answers.
+#include "io/s3/s3_file_system.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "io/http/scripted_http_client.h"
+#include "io/s3/s3_xml.h"
+#include "io/s3/sigv4.h"
+
+namespace sparkify::io::s3 {
+namespace {
+
+using http::ScriptedHttpClient;
+
+FileSystemOptions test_options() {
+  FileSystemOptions o;
+  o.access_key = "AKIDEXAMPLE";
+  o.secret_key = "secret";
+  o.endpoint = "http://127.0.0.1:9";
+  o.max_connections = 8;
+  return o;
+}
+
+RetryClock no_wait_clock() {
+  RetryClock c = RetryClock::Real();
+  c.sleep = [](std::chrono::milliseconds) {};
+  return c;
+}
+
+std::shared_ptr<S3FileSystem> make_fs(std::shared_ptr<ScriptedHttpClient> client,
+                                      S3Config config = {}) {
+  auto fs = S3FileSystem::Make(client, test_options(), config, no_wait_clock());
+  EXPECT_TRUE(fs.ok()) << fs.status().message();
+  return *fs;
+}
+
+std::string query_value(const std::string& url, const std::string& name) {
+  size_t q = url.find('?');
+  if (q == std::string::npos) return {};
+  std::string query = url.substr(q + 1);
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t amp = query.find('&', pos);
+    std::string pair = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return uri_decode(pair.substr(eq + 1));
+    if (amp == std::string::npos) break;
+    pos = amp + 1;
+  }
+  return {};
+}
+
+TEST(S3FileSystem, ListFollowsContinuationTokensAndReturnsRelativePaths) {
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->push(ScriptedHttpClient::reply(
+      200,
+      "<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>t+1/=</"
+      "NextContinuationToken><Contents><Key>in/song_data/</Key><Size>0</Size></Contents>"
+      "<Contents><Key>in/song_data/A/a.json</Key><Size>10</Size></Contents></ListBucketResult>"));
+  client->push(ScriptedHttpClient::reply(
+      200,
+      "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>in/song_data/B/b &amp; "
+      "c.json</Key><Size>20</Size></Contents></ListBucketResult>"));
+  auto fs = make_fs(client);
+  auto files = fs->list("s3a://lake/in/song_data");
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  ASSERT_EQ(files->size(), 2u);
+  EXPECT_EQ((*files)[0].path, "A/a.json");
+  EXPECT_EQ((*files)[0].size, 10u);
+  EXPECT_EQ((*files)[1].path, "B/b & c.json");
+  auto requests = client->requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].method, "GET");
+  EXPECT_EQ(query_value(requests[0].url, "prefix"), "in/song_data/");
+  EXPECT_EQ(query_value(requests[0].url, "list-type"), "2");
+  EXPECT_EQ(query_value(requests[0].url, "continuation-token"), "");
+  EXPECT_EQ(query_value(requests[1].url, "continuation-token"), "t+1/=");
+}
+
+TEST(S3FileSystem, ListOfAMissingPrefixIsNotFound) {
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->push(ScriptedHttpClient::reply(
+      200, "<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>"));
+  auto fs = make_fs(client);
+  auto files = fs->list("s3://lake/nothing");
+  ASSERT_FALSE(files.ok());
+  EXPECT_EQ(files.status().code(), ErrorCode::kNotFound);
+}
+
+TEST(S3FileSystem, CredentialAndBucketErrorsNameTheCause) {
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->push(ScriptedHttpClient::s3_error(403, "InvalidAccessKeyId"));
+  client->push(ScriptedHttpClient::s3_error(403, "SignatureDoesNotMatch"));
+  client->push(ScriptedHttpClient::s3_error(404, "NoSuchBucket"));
+  client->push(ScriptedHttpClient::s3_error(404, "NoSuchKey"));
+  auto fs = make_fs(client);
+  auto a = fs->list("s3://lake/x");
+  EXPECT_EQ(a.status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_NE(a.status().message().find("access key id"), std::string::npos);
+  auto b = fs->read("s3://lake/x");
+  EXPECT_EQ(b.status().code(), ErrorCode::kPermissionDenied);
+  EXPECT_NE(b.status().message().find("secret access key does not match"), std::string::npos);
+  EXPECT_EQ(b.status().message().find("secret\""), std::string::npos);
+  auto c = fs->read("s3://nobucket/x");
+  EXPECT_EQ(c.status().code(), ErrorCode::kNotFound);
+  EXPECT_NE(c.status().message().find("bucket 'nobucket' does not exist"), std::string::npos);
+  auto d = fs->read("s3://lake/missing.json");
+  EXPECT_EQ(d.status().message(), "s3://lake/missing.json does not exist");
+}
+
+TEST(S3FileSystem, ReadPadsTheBuffer) {
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->push(ScriptedHttpClient::reply(200, "{\"a\":1}"));
+  auto fs = make_fs(client);
+  auto buffer = fs->read("s3://lake/a.json", 64);
+  ASSERT_TRUE(buffer.ok());
+  EXPECT_EQ(buffer->view(), "{\"a\":1}");
+  EXPECT_EQ(buffer->padding(), 64u);
+  EXPECT_EQ(buffer->data()[buffer->size() + 63], 0);
+}
+
+TEST(S3FileSystem, ExistsUsesHeadThenAListingForFolders) {
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->push(ScriptedHttpClient::reply(200));  // HEAD object
+  client->push(ScriptedHttpClient::reply(404));  // HEAD folder
+  client->push(ScriptedHttpClient::reply(
+      200,
+      "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>out/songs/x</Key>"
+      "<Size>1</Size></Contents></ListBucketResult>"));
+  client->push(ScriptedHttpClient::reply(404));
+  client->push(ScriptedHttpClient::reply(
+      200, "<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>"));
+  auto fs = make_fs(client);
+  EXPECT_TRUE(*fs->exists("s3://lake/out/songs/_SUCCESS"));
+  EXPECT_TRUE(*fs->exists("s3://lake/out/songs"));
+  EXPECT_FALSE(*fs->exists("s3://lake/out/none"));
+  auto requests = client->requests();
+  EXPECT_EQ(requests[0].method, "HEAD");
+  EXPECT_EQ(query_value(requests[2].url, "prefix"), "out/songs/");
+  EXPECT_EQ(query_value(requests[2].url, "max-keys"), "1");
+}
+
+TEST(S3FileSystem, RemoveFilesSendsDeleteObjectsInBatchesOf1000) {
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->set_fallback([](const http::HttpRequest&) {
+    return ScriptedHttpClient::reply(200, "<DeleteResult></DeleteResult>");
+  });
+  auto fs = make_fs(client);
+  std::vector<std::string> paths;
+  for (int i = 0; i < 2500; ++i) paths.push_back("s3://lake/t/part-" + std::to_string(i));
+  paths.push_back("s3://other/x&y");
+  ASSERT_TRUE(fs->remove_files(paths).ok());
+  auto requests = client->requests();
+  ASSERT_EQ(requests.size(), 4u);
+  std::multiset<size_t> batch_sizes;
+  std::set<std::string> keys;
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.method, "POST");
+    EXPECT_NE(r.url.find("?delete="), std::string::npos);
+    auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(r.body.data()),
+                                          r.body.size());
+    EXPECT_EQ(r.header("content-md5"), md5_base64(bytes));
+    EXPECT_NE(r.body.find("<Quiet>true</Quiet>"), std::string::npos);
+    auto batch = xml_elements(r.body, "Key");
+    batch_sizes.insert(batch.size());
+    keys.insert(batch.begin(), batch.end());
+  }
+  EXPECT_EQ(batch_sizes, (std::multiset<size_t>{1, 500, 1000, 1000}));
+  EXPECT_EQ(keys.size(), 2501u);
+  EXPECT_TRUE(keys.count("x&y"));
+}
+
+TEST(S3FileSystem, RemoveFilesReportsAPerKeyFailure) {
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->push(ScriptedHttpClient::reply(
+      200, "<DeleteResult><Error><Key>t/a</Key><Code>AccessDenied</Code><Message>Access "
+           "Denied</Message></Error></DeleteResult>"));
+  auto fs = make_fs(client);
+  Status st = fs->remove_files({"s3://lake/t/a"});
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("s3://lake/t/a"), std::string::npos);
+  EXPECT_NE(st.message().find("AccessDenied"), std::string::npos);
+}
+
+// A tiny in-memory bucket answering PUT / multipart / GET, with a hook to fail some requests.
+struct FakeBucket {
+  std::mutex mutex;
+  std::map<std::string, std::string> objects;
+  std::map<int, std::string> parts;
+  std::vector<std::string> log;
+  std::function<bool(const http::HttpRequest&)> fail;
+
+  http::HttpResponse handle(const http::HttpRequest& r) {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::string path = r.url.substr(r.url.find("/lake/") + 6);
+    std::string key = uri_decode(path.substr(0, path.find('?')));
+    log.push_back(r.method + " " + path);
+    if (fail && fail(r)) return ScriptedHttpClient::s3_error(500, "InternalError");
+    std::string body(r.body.begin(), r.body.end());
+    if (r.method == "POST" && path.find("?uploads") != std::string::npos) {
+      return ScriptedHttpClient::reply(
+          200, "<InitiateMultipartUploadResult><UploadId>u1</UploadId>"
+               "</InitiateMultipartUploadResult>");
+    }
+    if (r.method == "PUT" && path.find("partNumber=") != std::string::npos) {
+      int n = std::stoi(query_value(r.url, "partNumber"));
+      parts[n] = body;
+      return ScriptedHttpClient::reply(200, "", {{"etag", "\"p" + std::to_string(n) + "\""}});
+    }
+    if (r.method == "POST" && path.find("uploadId=") != std::string::npos) {
+      std::string all;
+      auto etags = xml_elements(body, "ETag");
+      for (size_t i = 0; i < etags.size(); ++i) {
+        if (etags[i] != "\"p" + std::to_string(i + 1) + "\"") {
+          return ScriptedHttpClient::reply(200, "<Error><Code>InvalidPart</Code></Error>");
+        }
+        all += parts[static_cast<int>(i + 1)];
+      }
+      objects[key] = all;
+      return ScriptedHttpClient::reply(200, "<CompleteMultipartUploadResult/>");
+    }
+    if (r.method == "DELETE") return ScriptedHttpClient::reply(204);
+    if (r.method == "PUT") {
+      objects[key] = body;
+      return ScriptedHttpClient::reply(200);
+    }
+    if (r.method == "GET") {
+      auto it = objects.find(key);
+      if (it == objects.end()) return ScriptedHttpClient::s3_error(404, "NoSuchKey");
+      return ScriptedHttpClient::reply(200, it->second);
+    }
+    return ScriptedHttpClient::reply(400);
+  }
+};
+
+TEST(S3FileSystem, LargeWritesUseMultipartAndReassemble) {
+  auto bucket = std::make_shared<FakeBucket>();
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->set_fallback([bucket](const http::HttpRequest& r) { return bucket->handle(r); });
+  S3Config config;
+  config.multipart_threshold = 100;
+  config.part_size = 40;
+  auto fs = make_fs(client, config);
+  std::string data;
+  for (int i = 0; i < 250; ++i) data.push_back(static_cast<char>('a' + i % 26));
+  auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  ASSERT_TRUE(fs->write("s3://lake/big.parquet", bytes).ok());
+  EXPECT_EQ(bucket->objects["big.parquet"], data);
+  EXPECT_EQ(bucket->parts.size(), 7u);
+  // Small writes stay a single PUT.
+  ASSERT_TRUE(fs->write("s3://lake/small", bytes.first(100)).ok());
+  EXPECT_EQ(bucket->log.back(), "PUT small");
+}
+
+TEST(S3FileSystem, FailedMultipartIsAborted) {
+  auto bucket = std::make_shared<FakeBucket>();
+  bucket->fail = [](const http::HttpRequest& r) {
+    return r.method == "PUT" && r.url.find("partNumber=2&") != std::string::npos;
+  };
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->set_fallback([bucket](const http::HttpRequest& r) { return bucket->handle(r); });
+  S3Config config;
+  config.multipart_threshold = 10;
+  config.part_size = 10;
+  config.retry.max_attempts = 2;
+  auto fs = make_fs(client, config);
+  std::string data(35, 'x');
+  auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  Status st = fs->write("s3://lake/big", bytes);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("InternalError"), std::string::npos);
+  EXPECT_EQ(bucket->log.back(), "DELETE big?uploadId=u1");
+  EXPECT_EQ(bucket->objects.count("big"), 0u);
+}
+
+TEST(S3FileSystem, BatchWriterUploadsEverythingAndReportsTheFirstError) {
+  auto bucket = std::make_shared<FakeBucket>();
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->set_fallback([bucket](const http::HttpRequest& r) { return bucket->handle(r); });
+  auto fs = make_fs(client);
+  auto writer = fs->batch_writer();
+  for (int i = 0; i < 200; ++i) {
+    std::string text = "file " + std::to_string(i);
+    Buffer b = Buffer::CopyOf({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+    ASSERT_TRUE(writer->write("s3://lake/t/f" + std::to_string(i), std::move(b)).ok());
+  }
+  ASSERT_TRUE(writer->finish().ok());
+  EXPECT_EQ(bucket->objects.size(), 200u);
+  EXPECT_EQ(bucket->objects["t/f7"], "file 7");
+
+  bucket->fail = [](const http::HttpRequest& r) { return r.url.find("/bad") != std::string::npos; };
+  auto failing = fs->batch_writer();
+  Status first;
+  for (int i = 0; i < 50 && first.ok(); ++i) {
+    first = failing->write(i == 3 ? "s3://lake/bad" : "s3://lake/u/" + std::to_string(i),
+                           Buffer::Allocate(1));
+  }
+  Status st = failing->finish();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("s3://lake/bad"), std::string::npos);
+}
+
+TEST(S3FileSystem, ReadManyDeliversEveryFileOneAtATimeAndStopsOnError) {
+  auto bucket = std::make_shared<FakeBucket>();
+  for (int i = 0; i < 300; ++i) bucket->objects["in/" + std::to_string(i)] = std::to_string(i);
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->set_fallback([bucket](const http::HttpRequest& r) { return bucket->handle(r); });
+  auto fs = make_fs(client);
+  EXPECT_EQ(fs->preferred_read_concurrency(), 8);
+  std::vector<std::string> paths;
+  for (int i = 0; i < 300; ++i) paths.push_back("s3://lake/in/" + std::to_string(i));
+  std::vector<int> seen(300, 0);
+  std::atomic<int> inside{0};
+  bool overlapped = false;
+  Status st = fs->read_many(paths, 32, [&](size_t i, Buffer b) {
+    if (inside.fetch_add(1) != 0) overlapped = true;
+    seen[i] += b.view() == std::to_string(i) ? 1 : 100;
+    inside.fetch_sub(1);
+    return Status::OK();
+  });
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_FALSE(overlapped);
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(seen[i], 1) << i;
+
+  paths.push_back("s3://lake/in/missing");
+  st = fs->read_many(paths, 0, [](size_t, Buffer) { return Status::OK(); });
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.message(), "s3://lake/in/missing does not exist");
+}
+
+}  // namespace
+}  // namespace sparkify::io::s3
