@@ -321,13 +321,13 @@ WHERE e.reject_reason IS NOT NULL;
 // are not one or more JSON objects one by one, so the reference can treat them as rejected.
 async function markUnreadableSongFiles(conn, files) {
   try {
-    await conn.run(`SELECT count(*) FROM ${songScanSql(files)}`);
+    await conn.run(`SELECT count(song_id) FROM ${songScanSql(files)}`);
     return files;
   } catch {
     const marked = [];
     for (const f of files) {
       try {
-        await conn.run(`SELECT count(*) FROM ${songScanSql([f])}`);
+        await conn.run(`SELECT count(song_id) FROM ${songScanSql([f])}`);
         marked.push(f);
       } catch (e) {
         marked.push({ ...f, bad: `not one or more JSON objects: ${e.message.split('\n')[0]}` });
