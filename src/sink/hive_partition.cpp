@@ -1,0 +1,84 @@
+#include "sink/hive_partition.h"
+
+namespace sparkify::sink {
+
+namespace {
+
+bool needs_escape(unsigned char c) {
+  if (c < 0x20 || c == 0x7F) return true;
+  switch (c) {
+    case '"': case '#': case '%': case '\'': case '*': case '/': case ':': case '=':
+    case '?': case '\\': case '{': case '[': case ']': case '^':
+      return true;
+    default:
+      return false;
+  }
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string escape_partition_value(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(value.size());
+  for (char ch : value) {
+    auto c = static_cast<unsigned char>(ch);
+    if (needs_escape(c)) {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  // "." and ".." need no escape: the folder is always "name=..", never "..".
+  return out;
+}
+
+std::string unescape_partition_value(std::string_view escaped) {
+  std::string out;
+  out.reserve(escaped.size());
+  for (size_t i = 0; i < escaped.size(); ++i) {
+    if (escaped[i] == '%' && i + 2 < escaped.size()) {
+      int hi = hex_value(escaped[i + 1]), lo = hex_value(escaped[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(escaped[i]);
+  }
+  return out;
+}
+
+std::string partition_folder(std::string_view column, std::optional<std::string_view> value) {
+  std::string out(column);
+  out.push_back('=');
+  if (!value || value->empty()) {
+    out.append(kHiveDefaultPartition);
+  } else {
+    out.append(escape_partition_value(*value));
+  }
+  return out;
+}
+
+bool parse_partition_folder(std::string_view folder, std::string_view& name, std::string& value,
+                            bool& is_null) {
+  size_t eq = folder.find('=');
+  if (eq == std::string_view::npos || eq == 0) return false;
+  name = folder.substr(0, eq);
+  std::string_view raw = folder.substr(eq + 1);
+  is_null = raw == kHiveDefaultPartition;
+  value = is_null ? std::string() : unescape_partition_value(raw);
+  return true;
+}
+
+}  // namespace sparkify::sink

@@ -1,0 +1,212 @@
+#include "sink/lake_reader.h"
+
+#include <algorithm>
+#include <charconv>
+#include <memory>
+
+#include "common/parallel.h"
+#include "parquet/file_reader.h"
+#include "sink/dataset_writer.h"
+#include "sink/hive_partition.h"
+
+namespace sparkify::sink {
+
+namespace {
+
+using Strings = std::vector<std::string_view>;
+
+bool hidden(std::string_view rel) {
+  size_t start = 0;
+  while (true) {
+    if (start < rel.size() && (rel[start] == '_' || rel[start] == '.')) return true;
+    size_t slash = rel.find('/', start);
+    if (slash == std::string_view::npos) return false;
+    start = slash + 1;
+  }
+}
+
+// A file's decoded columns plus its partition values, in table-column order.
+struct FilePart {
+  std::vector<parquet::ColumnData> data;  // one per table column (partition ones filled here)
+  size_t rows = 0;
+};
+
+bool same_type(const parquet::ColumnSchema& got, const model::ColumnSpec& want) {
+  using model::ColumnType;
+  switch (want.type) {
+    case ColumnType::kInt32: return got.physical == parquet::PhysicalType::kInt32;
+    case ColumnType::kInt64:
+      return got.physical == parquet::PhysicalType::kInt64 &&
+             got.logical == parquet::LogicalType::kNone;
+    case ColumnType::kDouble: return got.physical == parquet::PhysicalType::kDouble;
+    case ColumnType::kString: return got.physical == parquet::PhysicalType::kByteArray;
+    case ColumnType::kTimestampMicros:
+      return got.physical == parquet::PhysicalType::kInt64 &&
+             got.logical == parquet::LogicalType::kTimestampMicros;
+  }
+  return false;
+}
+
+Status fill_partition_column(const std::string& file, const model::ColumnSpec& spec,
+                             const std::string& value, bool is_null, size_t rows,
+                             parquet::ColumnData& out) {
+  if (is_null) out.validity.assign(rows, 0);
+  if (spec.type == model::ColumnType::kString) {
+    parquet::StringColumn s;
+    s.offsets.reserve(rows + 1);
+    for (size_t i = 0; i < rows; ++i) {
+      if (!is_null) s.data += value;
+      s.offsets.push_back(s.data.size());
+    }
+    out.values = std::move(s);
+    return Status::OK();
+  }
+  int64_t v = 0;
+  if (!is_null) {
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || end != value.data() + value.size()) {
+      return Status::Corrupt(file + ": partition value " + spec.name + "=" + value +
+                             " is not an integer");
+    }
+  }
+  if (spec.type == model::ColumnType::kInt32) {
+    out.values = std::vector<int32_t>(rows, static_cast<int32_t>(v));
+  } else {
+    out.values = std::vector<int64_t>(rows, v);
+  }
+  return Status::OK();
+}
+
+Result<FilePart> read_file(io::FileSystem& fs, const std::string& table_dir,
+                           const std::string& rel, const model::TableSpec& spec,
+                           const parquet::Schema& file_schema) {
+  std::string path = io::FileSystem::join(table_dir, rel);
+  SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(path));
+  SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), path));
+  FilePart part;
+  part.rows = static_cast<size_t>(reader->num_rows());
+  part.data.resize(spec.columns.size());
+  const auto& schema = reader->schema();
+  for (size_t f = 0; f < file_schema.columns.size(); ++f) {
+    const std::string& name = file_schema.columns[f].name;
+    int at = -1;
+    for (size_t k = 0; k < schema.columns.size(); ++k) {
+      if (schema.columns[k].name == name) at = static_cast<int>(k);
+    }
+    int col = spec.column_index(name);
+    if (at < 0 || !same_type(schema.columns[at], spec.columns[col])) {
+      return Status::Corrupt(path + ": column " + name + " is missing or has another type");
+    }
+    SPARKIFY_ASSIGN_OR_RETURN(part.data[col], reader->read_column(at));
+  }
+  // Partition values come from the folders: songs/year=1969/artist_id=AR…/part-….parquet
+  std::string_view remaining(rel);
+  for (const auto& pname : spec.partition_by) {
+    size_t slash = remaining.find('/');
+    if (slash == std::string_view::npos) {
+      return Status::Corrupt(path + ": not inside a " + pname + "= folder");
+    }
+    std::string_view name;
+    std::string value;
+    bool is_null;
+    if (!parse_partition_folder(remaining.substr(0, slash), name, value, is_null) ||
+        name != pname) {
+      return Status::Corrupt(path + ": expected a " + pname + "= folder");
+    }
+    int col = spec.column_index(pname);
+    SPARKIFY_RETURN_NOT_OK(
+        fill_partition_column(path, spec.columns[col], value, is_null, part.rows, part.data[col]));
+    remaining = remaining.substr(slash + 1);
+  }
+  return part;
+}
+
+template <typename T, typename AppendValid>
+std::vector<T> concat(std::vector<FilePart>& parts, size_t column, AppendValid& append_valid) {
+  std::vector<T> out;
+  for (auto& p : parts) {
+    auto& src = std::get<std::vector<T>>(p.data[column].values);
+    out.insert(out.end(), src.begin(), src.end());
+    append_valid(p.data[column], p.rows);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
+                                  const model::TableSpec& spec, int threads) {
+  std::string dir = io::FileSystem::join(root, spec.name);
+  auto listed = fs.list(dir);
+  if (!listed.ok()) {
+    if (listed.status().code() == ErrorCode::kNotFound) {
+      return Status::NotFound("the lake has no " + spec.name + " table at " + dir);
+    }
+    return listed.status();
+  }
+  LakeTable out;
+  std::vector<std::string> files;
+  for (const auto& info : *listed) {
+    if (info.path == "_SUCCESS") out.has_success = true;
+    if (hidden(info.path)) continue;
+    if (info.path.size() >= 8 && info.path.compare(info.path.size() - 8, 8, ".parquet") == 0) {
+      files.push_back(info.path);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  out.files = files.size();
+
+  parquet::Schema file_schema = parquet_schema_for(spec);
+  std::vector<FilePart> parts(files.size());
+  SPARKIFY_RETURN_NOT_OK(parallel_for(files.size(), threads, [&](size_t i, int) -> Status {
+    SPARKIFY_ASSIGN_OR_RETURN(parts[i], read_file(fs, dir, files[i], spec, file_schema));
+    return Status::OK();
+  }));
+
+  // Concatenate the files column by column. Strings stay in the decoded StringColumns, which the
+  // table keeps alive; the Column holds views into them.
+  model::TableData& table = out.data;
+  table.spec = &spec;
+  for (const auto& p : parts) table.num_rows += p.rows;
+  table.columns.resize(spec.columns.size());
+  for (size_t c = 0; c < spec.columns.size(); ++c) {
+    bool any_null = false;
+    for (const auto& p : parts) any_null |= !p.data[c].validity.empty();
+    std::vector<uint8_t> valid;
+    if (any_null) valid.reserve(table.num_rows);
+    auto append_valid = [&](const parquet::ColumnData& d, size_t rows) {
+      if (!any_null) return;
+      if (d.validity.empty()) valid.insert(valid.end(), rows, 1);
+      else valid.insert(valid.end(), d.validity.begin(), d.validity.end());
+    };
+    switch (spec.columns[c].type) {
+      case model::ColumnType::kString: {
+        Strings views;
+        views.reserve(table.num_rows);
+        for (auto& p : parts) {
+          auto owned = std::make_shared<parquet::StringColumn>(
+              std::move(std::get<parquet::StringColumn>(p.data[c].values)));
+          for (size_t i = 0; i < owned->size(); ++i) views.push_back(owned->at(i));
+          append_valid(p.data[c], p.rows);
+          table.owners.push_back(owned);
+        }
+        table.columns[c].values = std::move(views);
+        break;
+      }
+      case model::ColumnType::kInt32:
+        table.columns[c].values = concat<int32_t>(parts, c, append_valid);
+        break;
+      case model::ColumnType::kInt64:
+      case model::ColumnType::kTimestampMicros:
+        table.columns[c].values = concat<int64_t>(parts, c, append_valid);
+        break;
+      case model::ColumnType::kDouble:
+        table.columns[c].values = concat<double>(parts, c, append_valid);
+        break;
+    }
+    table.columns[c].valid = std::move(valid);
+  }
+  return out;
+}
+
+}  // namespace sparkify::sink

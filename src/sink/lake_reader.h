@@ -1,0 +1,24 @@
+// Reads a table of the lake back into a TableData: every Parquet file below the table folder
+// (hidden `_`/`.` names skipped), with partition columns taken from the `name=value` folders.
+// Used by `etl --only logs` (songs and artists) and by `verify`.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "io/file_system.h"
+#include "model/table.h"
+
+namespace sparkify::sink {
+
+struct LakeTable {
+  model::TableData data;
+  size_t files = 0;
+  bool has_success = false;  ///< the table folder holds `_SUCCESS`
+};
+
+/// Reads `root/<spec.name>`. NotFound when the table folder does not exist.
+Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
+                                  const model::TableSpec& spec, int threads = 1);
+
+}  // namespace sparkify::sink
