@@ -1,0 +1,286 @@
+// A loopback S3 for tests and benchmarks: s3rver (an S3 look-alike that stores objects in a
+// folder and checks no signatures) behind a proxy that verifies every request's SigV4 signature
+// with an independent signer (@smithy/signature-v4) and can inject faults at a set rate: 500
+// InternalError, 503 SlowDown, dropped connections, truncated bodies and slow responses.
+//
+// Run as its own process (s3rver's continuation tokens need --openssl-legacy-provider):
+//   node --openssl-legacy-provider loopback_s3_server.mjs --dir D --access-key K --secret-key S
+//        [--session-token T] [--bucket NAME ...]
+// It prints one JSON line {"endpoint": "http://127.0.0.1:PORT", ...} once it listens, and stops
+// when its standard input closes or it gets SIGTERM. Control endpoints (not S3):
+//   POST /__loopback/faults {"rate":0.1,"kinds":["500","503","drop","truncate","slow"],
+//                            "slow_ms":200,"match":"regex on METHOD URL","seed":1}
+//   GET  /__loopback/stats   POST /__loopback/reset-stats
+import http from 'node:http';
+import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
+
+const require = createRequire(import.meta.url);
+const S3rver = require('s3rver');
+
+function parseArgs(argv) {
+  const args = { buckets: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    if (a === '--dir') args.dir = next();
+    else if (a === '--access-key') args.accessKey = next();
+    else if (a === '--secret-key') args.secretKey = next();
+    else if (a === '--session-token') args.sessionToken = next();
+    else if (a === '--bucket') args.buckets.push(next());
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!args.dir || !args.accessKey || !args.secretKey) {
+    throw new Error('--dir, --access-key and --secret-key are required');
+  }
+  return args;
+}
+
+// Deterministic fault decisions for a given seed (mulberry32).
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function xmlError(code, message) {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+}
+
+function sendError(res, status, code, message) {
+  const body = xmlError(code, message);
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function parseAuthorization(value) {
+  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request,\s*SignedHeaders=([^,]+),\s*Signature=([0-9a-f]{64})$/.exec(value || '');
+  if (!m) return null;
+  return { accessKey: m[1], date: m[2], region: m[3], service: m[4], signedHeaders: m[5].split(';'), signature: m[6] };
+}
+
+function parseQuery(raw) {
+  const query = {};
+  if (!raw) return query;
+  for (const part of raw.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const name = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
+    const value = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1));
+    if (name in query) query[name] = [].concat(query[name], value);
+    else query[name] = value;
+  }
+  return query;
+}
+
+function amzDateToDate(s) {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s || '');
+  if (!m) return null;
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+}
+
+async function verify(req, body, args) {
+  const auth = parseAuthorization(req.headers.authorization);
+  if (!auth) return [403, 'AccessDenied', 'Anonymous or malformed requests are refused by the loopback server.'];
+  if (auth.accessKey !== args.accessKey) {
+    return [403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.'];
+  }
+  if (args.sessionToken && req.headers['x-amz-security-token'] !== args.sessionToken) {
+    return [403, 'InvalidToken', 'The provided token is malformed or otherwise invalid.'];
+  }
+  const signingDate = amzDateToDate(req.headers['x-amz-date']);
+  if (!signingDate) return [403, 'AccessDenied', 'Missing or malformed x-amz-date.'];
+  const headers = {};
+  for (const name of auth.signedHeaders) {
+    if (req.headers[name] === undefined) return [403, 'SignatureDoesNotMatch', `Signed header ${name} is missing.`];
+    headers[name] = String(req.headers[name]);
+  }
+  const claimed = req.headers['x-amz-content-sha256'];
+  if (claimed && claimed !== 'UNSIGNED-PAYLOAD' && !claimed.startsWith('STREAMING-')) {
+    const actual = crypto.createHash('sha256').update(body).digest('hex');
+    if (actual !== claimed) return [400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.'];
+  }
+  const q = req.url.indexOf('?');
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: args.accessKey, secretAccessKey: args.secretKey },
+    region: auth.region,
+    service: auth.service,
+    sha256: Sha256,
+    uriEscapePath: false,  // S3 signs the path as sent
+    applyChecksum: false,
+  });
+  const signed = await signer.sign(
+    { method: req.method, protocol: 'http:', hostname: '127.0.0.1', path, query: parseQuery(q < 0 ? '' : req.url.slice(q + 1)), headers, body },
+    { signingDate, signableHeaders: new Set(auth.signedHeaders) },
+  );
+  const expected = /Signature=([0-9a-f]{64})/.exec(signed.headers.authorization)[1];
+  const a = Buffer.from(expected), b = Buffer.from(auth.signature);
+  if (!crypto.timingSafeEqual(a, b)) {
+    return [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'];
+  }
+  return null;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const s3rver = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: args.dir,
+    vhostBuckets: false,
+    configureBuckets: args.buckets.map((name) => ({ name, configs: [] })),
+  });
+  const upstream = await s3rver.run();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+  let faults = { rate: 0, kinds: [], slow_ms: 200, match: null };
+  let random = rng(1);
+  const newStats = () => ({ requests: 0, forwarded: 0, refused: {}, faults: {}, aborts: 0, by_kind: {}, upstream_status: {} });
+  let stats = newStats();
+  const bump = (obj, key) => { obj[key] = (obj[key] || 0) + 1; };
+
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('error', () => {});
+    req.on('end', () => handle(req, res, Buffer.concat(chunks)).catch((err) => {
+      if (!res.headersSent) sendError(res, 500, 'InternalError', `loopback proxy: ${err.message}`);
+      else res.destroy();
+    }));
+  });
+  server.keepAliveTimeout = 30000;
+
+  async function handle(req, res, body) {
+    if (req.url.startsWith('/__loopback/')) {
+      if (req.url === '/__loopback/faults' && req.method === 'POST') {
+        const f = JSON.parse(body.toString() || '{}');
+        faults = { rate: f.rate || 0, kinds: f.kinds || ['500', '503', 'drop', 'truncate', 'slow'], slow_ms: f.slow_ms ?? 200, match: f.match ? new RegExp(f.match) : null };
+        random = rng(f.seed ?? 1);
+        res.end('{}');
+      } else if (req.url === '/__loopback/stats') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(stats));
+      } else if (req.url === '/__loopback/reset-stats' && req.method === 'POST') {
+        stats = newStats();
+        res.end('{}');
+      } else {
+        res.statusCode = 404;
+        res.end();
+      }
+      return;
+    }
+    stats.requests++;
+    const kind = classify(req);
+    bump(stats.by_kind, kind);
+
+    const refused = await verify(req, body, args);
+    if (refused) {
+      bump(stats.refused, refused[1]);
+      sendError(res, ...refused);
+      return;
+    }
+
+    let fault = null;
+    const eligible = faults.rate > 0 && faults.kinds.length > 0 &&
+      (!faults.match || faults.match.test(`${req.method} ${req.url}`));
+    if (eligible && random() < faults.rate) {
+      fault = faults.kinds[Math.floor(random() * faults.kinds.length)];
+      if (fault === 'truncate' && req.method !== 'GET') fault = 'drop';
+      bump(stats.faults, fault);
+    }
+    if (fault === '500') return sendError(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
+    if (fault === '503') return sendError(res, 503, 'SlowDown', 'Please reduce your request rate.');
+    if (fault === 'drop') { req.socket.destroy(); return; }
+    if (fault === 'slow') await new Promise((r) => setTimeout(r, faults.slow_ms));
+
+    // s3rver has no AbortMultipartUpload: answer it here (the parts it holds are harmless).
+    if (req.method === 'DELETE' && /[?&]uploadId=/.test(req.url)) {
+      stats.aborts++;
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+
+    stats.forwarded++;
+    const headers = { ...req.headers };
+    delete headers.authorization;  // s3rver would try (and fail) to check V4 signatures itself
+    delete headers['x-amz-security-token'];
+    delete headers.connection;
+    delete headers['transfer-encoding'];
+    headers['content-length'] = String(body.length);
+    await new Promise((resolve) => {
+      const up = http.request({ host: '127.0.0.1', port: upstream.port, method: req.method, path: req.url, headers, agent }, (ur) => {
+        if (fault === 'truncate') {
+          const parts = [];
+          ur.on('data', (c) => parts.push(c));
+          ur.on('end', () => {
+            const all = Buffer.concat(parts);
+            res.writeHead(ur.statusCode, { ...ur.headers, 'content-length': String(all.length) });
+            res.write(all.subarray(0, Math.floor(all.length / 2)));
+            setImmediate(() => { res.destroy(); resolve(); });
+          });
+          return;
+        }
+        // s3rver itself sometimes fails (e.g. 500 when concurrent deletes race to remove the same
+        // empty folder); counting upstream answers per kind lets tests tell those from ours.
+        const perKind = (stats.upstream_status[kind] ??= {});
+        bump(perKind, ur.statusCode);
+        res.writeHead(ur.statusCode, ur.headers);
+        ur.pipe(res);
+        ur.on('end', resolve);
+        ur.on('error', () => { res.destroy(); resolve(); });
+      });
+      up.on('error', (err) => {
+        if (!res.headersSent) sendError(res, 502, 'BadGateway', `loopback proxy: ${err.message}`);
+        resolve();
+      });
+      up.end(body);
+    });
+  }
+
+  function classify(req) {
+    const q = req.url.indexOf('?');
+    const query = q < 0 ? '' : req.url.slice(q + 1);
+    if (req.method === 'POST' && /(^|&)delete(=|&|$)/.test(query)) return 'DeleteObjects';
+    if (req.method === 'POST' && /(^|&)uploads(=|&|$)/.test(query)) return 'CreateMultipartUpload';
+    if (req.method === 'POST' && /uploadId=/.test(query)) return 'CompleteMultipartUpload';
+    if (req.method === 'PUT' && /partNumber=/.test(query)) return 'UploadPart';
+    if (req.method === 'DELETE' && /uploadId=/.test(query)) return 'AbortMultipartUpload';
+    if (req.method === 'GET' && /list-type=2/.test(query)) return 'ListObjectsV2';
+    return `${req.method}`;
+  }
+
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  process.stdout.write(JSON.stringify({ endpoint: `http://127.0.0.1:${port}`, port, upstream_port: upstream.port }) + '\n');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    server.close();
+    server.closeAllConnections?.();
+    agent.destroy();
+    await s3rver.close().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdin.on('end', stop);
+  process.stdin.on('close', stop);
+  process.stdin.resume();
+}
+
+main().catch((err) => {
+  process.stderr.write(`loopback S3: ${err.stack || err}\n`);
+  process.exit(1);
+});
