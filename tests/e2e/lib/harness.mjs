@@ -339,3 +339,133 @@ export async function runSpotChecks(checks, conn, schema, spotChecks, prefix) {
     });
   }
 }
+
+const PHYSICAL = {
+  VARCHAR: 'BYTE_ARRAY', INTEGER: 'INT32', BIGINT: 'INT64', DOUBLE: 'DOUBLE',
+  'TIMESTAMP WITH TIME ZONE': 'INT64',
+};
+
+/** Spark-style part-file name for a codec, as SPEC §4 shows for snappy. */
+export function partFileRegex(codec) {
+  const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+  const suffix = { snappy: '\\.snappy', zstd: '\\.zstd', none: '' }[codec];
+  return new RegExp(`^part-[0-9]{5}-${uuid}\\.c000${suffix}\\.parquet$`);
+}
+
+/**
+ * Checks every Parquet file of `table`: columns stored (SPEC order, partition columns left to
+ * the folders), physical and logical types, REQUIRED keys and OPTIONAL others, codec,
+ * dictionary-encoded strings, statistics and the writer's name. Returns a list of problems.
+ */
+export async function parquetProblems(conn, out, table, { codec = 'SNAPPY' } = {}) {
+  const problems = [];
+  const files = tableParquetFiles(out, table);
+  if (files.length === 0) return [`${table}: no Parquet files`];
+  const list = `[${files.map(sqlString).join(', ')}]`;
+  const partCols = new Set(PARTITION_COLUMNS[table].map(([c]) => c));
+  const stored = TABLE_COLUMNS[table].filter(([c]) => !partCols.has(c));
+  const short = (f) => path.relative(out, f);
+
+  const schema = await queryRows(conn,
+    `SELECT file_name, name, type, repetition_type, converted_type, logical_type, num_children
+     FROM parquet_schema(${list})`);
+  for (const f of files) {
+    const cols = schema.filter((r) => r.file_name === f && r.num_children === null);
+    const names = cols.map((r) => r.name);
+    const want = stored.map(([c]) => c);
+    if (show(names) !== show(want)) problems.push(`${short(f)}: columns ${show(names)}, want ${show(want)}`);
+    for (const [c, type] of stored) {
+      const r = cols.find((x) => x.name === c);
+      if (!r) continue;
+      const rep = c === KEY_COLUMNS[table] ? 'REQUIRED' : 'OPTIONAL';
+      if (r.repetition_type !== rep) problems.push(`${short(f)}: ${c} is ${r.repetition_type}, want ${rep}`);
+      if (r.type !== PHYSICAL[type]) problems.push(`${short(f)}: ${c} physical ${r.type}, want ${PHYSICAL[type]}`);
+      if (type === 'VARCHAR' && (r.converted_type !== 'UTF8' || !/String/i.test(r.logical_type ?? ''))) {
+        problems.push(`${short(f)}: ${c} converted ${r.converted_type} logical ${r.logical_type}, want UTF8 + STRING`);
+      }
+      if (type.startsWith('TIMESTAMP') && (r.converted_type !== 'TIMESTAMP_MICROS' ||
+          !/isAdjustedToUTC=1/.test(r.logical_type ?? '') || !/MICROS=MicroSeconds/.test(r.logical_type ?? ''))) {
+        problems.push(`${short(f)}: ${c} converted ${r.converted_type} logical ${r.logical_type}, want TIMESTAMP(MICROS, UTC)`);
+      }
+    }
+  }
+
+  const chunks = await queryRows(conn,
+    `SELECT file_name, row_group_id, path_in_schema, type, num_values, compression, encodings,
+            stats_min_value, stats_max_value, stats_null_count, dictionary_page_offset
+     FROM parquet_metadata(${list})`);
+  for (const k of chunks) {
+    const where = `${short(k.file_name)} rg${k.row_group_id} ${k.path_in_schema}`;
+    if (k.compression !== codec) problems.push(`${where}: codec ${k.compression}, want ${codec}`);
+    if (k.type === 'BYTE_ARRAY' && !/DICTIONARY/.test(k.encodings ?? '')) {
+      problems.push(`${where}: encodings ${k.encodings}, want a dictionary encoding`);
+    }
+    if (k.stats_null_count === null) problems.push(`${where}: no null_count statistic`);
+    const nonNull = Number(k.num_values) - Number(k.stats_null_count ?? 0);
+    if (nonNull > 0 && (k.stats_min_value === null || k.stats_max_value === null)) {
+      problems.push(`${where}: no min/max statistics`);
+    }
+  }
+
+  const meta = await queryRows(conn, `SELECT file_name, created_by FROM parquet_file_metadata(${list})`);
+  for (const m of meta) {
+    if (!/sparkify/i.test(m.created_by ?? '')) problems.push(`${short(m.file_name)}: created_by ${m.created_by}`);
+  }
+  return problems.slice(0, 40);
+}
+
+/**
+ * Checks the folder layout of `table`: `_SUCCESS`, part-file names, and (for partitioned
+ * tables) that each row sits in the folder its partition values name, using the reference's
+ * values for that row's key. Returns a list of problems.
+ */
+export async function layoutProblems(conn, out, table, refSchema, { codec = 'snappy' } = {}) {
+  const problems = [];
+  const dir = path.join(out, table);
+  if (!fs.existsSync(path.join(dir, '_SUCCESS'))) problems.push(`${table}/_SUCCESS missing`);
+  const files = tableParquetFiles(out, table);
+  const nameRe = partFileRegex(codec);
+  for (const f of files) {
+    if (!nameRe.test(path.basename(f))) problems.push(`${table}: file name ${path.relative(dir, f)} does not match ${nameRe}`);
+  }
+  const parts = PARTITION_COLUMNS[table];
+  if (parts.length === 0) {
+    for (const f of files) {
+      if (path.dirname(f) !== dir) problems.push(`${table}: ${path.relative(dir, f)} is not at the table root`);
+    }
+    return problems;
+  }
+  const key = KEY_COLUMNS[table];
+  const keyExpr = table === 'time' ? 'epoch_us(start_time)' : sqlIdent(key);
+  const list = `[${files.map(sqlString).join(', ')}]`;
+  const where = await queryRows(conn,
+    `SELECT ${keyExpr} AS k, filename FROM read_parquet(${list}, filename = true, hive_partitioning = false)`);
+  const ref = await queryRows(conn,
+    `SELECT ${keyExpr} AS k, ${parts.map(([c]) => sqlIdent(c)).join(', ')} FROM ${sqlIdent(refSchema)}.${sqlIdent(table)}`);
+  const expected = new Map(ref.map((r) => [String(r.k),
+    parts.map(([c]) => `${c}=${hiveEscape(r[c] === null ? null : String(r[c]))}`).join('/')]));
+  let bad = 0;
+  for (const w of where) {
+    const want = expected.get(String(w.k));
+    const got = path.relative(dir, path.dirname(w.filename));
+    if (want !== undefined && got !== want && bad++ < 8) {
+      problems.push(`${table}: row ${key}=${show(w.k)} is in ${show(got)}, want ${show(want)}`);
+    }
+  }
+  if (bad > 8) problems.push(`${table}: ${bad} rows in the wrong folder in all`);
+  return problems;
+}
+
+/** Reads a run report written with --report; throws with the raw text when it is not JSON. */
+export function readReport(file) {
+  if (!fs.existsSync(file)) throw new Error(`report ${file} was not written`);
+  const text = fs.readFileSync(file, 'utf8');
+  try { return JSON.parse(text); } catch { throw new Error(`report is not JSON: ${text.slice(0, 500)}`); }
+}
+
+/** Numbers a report can check for one table of the lake on disk. */
+export function tableDiskFacts(out, table) {
+  const files = tableParquetFiles(out, table);
+  const dirs = new Set(files.map((f) => path.dirname(f)));
+  return { files: files.length, partitions: dirs.size };
+}

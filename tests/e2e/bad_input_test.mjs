@@ -1,0 +1,202 @@
+// Bad input and bad invocations (SPEC §5, §7): --max-bad-records, missing or unreadable input,
+// unwritable output, output inside input, usage errors. Each failing run must exit with the
+// right code, say why in one line on stderr, and publish nothing (earlier tables stay as they were).
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  Checks, TABLES, expectExit, listFiles, makeTempDir, readRejects, readReport, runSparkify, show,
+  sparkifyBin, strayLakeEntries, withoutRootPowers,
+} from './lib/harness.mjs';
+
+sparkifyBin();
+const checks = new Checks('e2e bad input');
+const work = makeTempDir('bad');
+
+const song = (id, artist, title, duration) => JSON.stringify({
+  num_songs: 1, artist_id: artist, artist_latitude: null, artist_longitude: null, artist_location: 'Here',
+  artist_name: `Artist ${artist}`, song_id: id, title, duration, year: 2000,
+});
+const event = (user, ts, fields = {}) => JSON.stringify({
+  artist: null, auth: 'Logged In', firstName: 'F', gender: 'M', itemInSession: 0, lastName: 'L', length: null,
+  level: 'free', location: 'X', method: 'PUT', page: 'NextSong', registration: 1.5e12, sessionId: 1, song: null,
+  status: 200, ts, userAgent: '"UA"', userId: String(user), ...fields,
+});
+
+function writeGood(root, variant = 0) {
+  const w = (rel, text) => { fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true }); fs.writeFileSync(path.join(root, rel), text); };
+  for (let i = 0; i < 3; i++) w(`song_data/A/s${i}.json`, song(`S${variant}${i}`, `AR${i}`, `Title ${i}`, 100 + i));
+  w('log_data/2018/11/a.json', [1, 2, 3, 4, 5].map((u) => event(u + variant, 1541990258796 + u * 1000 + variant)).join('\n'));
+}
+function writeBad(root) {
+  writeGood(root, 10);
+  const w = (rel, text) => fs.writeFileSync(path.join(root, rel), text);
+  w('song_data/A/bad1.json', '{"song_id": "SX", ');
+  w('song_data/A/bad2.json', song(null, 'AR9', 'No id', 1));
+  w('log_data/2018/11/b.json', ['{"page":"NextSong",', event(7, undefined), event('abc', 1541990258796)].join('\n'));
+}
+
+/** rel path -> sha256 of every file in the five table folders. */
+function snapshot(lake) {
+  const snap = {};
+  for (const t of TABLES) {
+    for (const rel of listFiles(path.join(lake, t))) {
+      snap[`${t}/${rel}`] = crypto.createHash('sha256').update(fs.readFileSync(path.join(lake, t, rel))).digest('hex');
+    }
+  }
+  return snap;
+}
+
+function expectOneLineError(r, mention) {
+  const err = r.stderr.trim();
+  assert.ok(err.length > 0, 'stderr is empty');
+  assert.equal(err.split('\n').length, 1, `stderr has more than one line:\n${r.stderr}`);
+  assert.doesNotMatch(err, /terminate called|what\(\)|Aborted|core dumped|Segmentation|stack/i, 'looks like a crash');
+  if (mention) assert.ok(err.includes(mention), `stderr does not name ${show(mention)}: ${err}`);
+}
+
+function expectNothingPublished(lake, before) {
+  if (before) {
+    assert.deepStrictEqual(snapshot(lake), before, 'the earlier tables changed');
+  } else {
+    const published = TABLES.filter((t) => fs.existsSync(path.join(lake, t)));
+    assert.deepStrictEqual(published, [], 'tables were published');
+  }
+}
+
+const good = path.join(work, 'good');
+const bad = path.join(work, 'bad');
+writeGood(good);
+writeBad(bad);
+const lake = path.join(work, 'lake');
+const first = await runSparkify(['etl', '--input', good, '--output', lake]);
+if (!(await checks.check('a good run to start from exits 0', async () => expectExit(first, 0)))) checks.finish();
+const before = snapshot(lake);
+
+// --- --max-bad-records -------------------------------------------------------------------------
+{
+  const report = path.join(work, 'failed.json');
+  const r = await runSparkify(['etl', '--input', bad, '--output', lake, '--max-bad-records', '4', '--report', report]);
+  await checks.check('5 rejects with --max-bad-records 4: exit code 3', async () => expectExit(r, 3));
+  await checks.check('5 rejects with --max-bad-records 4: the earlier tables remain, nothing published', async () => {
+    expectNothingPublished(lake, before);
+  });
+  await checks.check('5 rejects with --max-bad-records 4: no staging left behind', async () => {
+    assert.deepStrictEqual(strayLakeEntries(lake), []);
+  });
+  await checks.check('5 rejects with --max-bad-records 4: report says failed, with the error', async () => {
+    const rep = readReport(report);
+    assert.equal(rep.status, 'failed');
+    assert.ok(typeof rep.error === 'string' && rep.error.trim() !== '', `error: ${show(rep.error)}`);
+    assert.deepStrictEqual(rep.rejects, { songs: 2, logs: 3, total: 5 });
+  });
+}
+{
+  const out = path.join(work, 'lake-5');
+  const report = path.join(work, 'ok5.json');
+  const r = await runSparkify(['etl', '--input', bad, '--output', out, '--max-bad-records', '5', '--report', report]);
+  await checks.check('5 rejects with --max-bad-records 5: exit 0, rejects written and counted', async () => {
+    expectExit(r, 0);
+    assert.equal(readRejects(out, 'songs').length, 2, 'songs.jsonl');
+    assert.equal(readRejects(out, 'logs').length, 3, 'logs.jsonl');
+    const rep = readReport(report);
+    assert.equal(rep.status, 'ok');
+    assert.deepStrictEqual(rep.rejects, { songs: 2, logs: 3, total: 5 });
+  });
+  const r0 = await runSparkify(['etl', '--input', good, '--output', path.join(work, 'lake-0'), '--max-bad-records', '0']);
+  await checks.check('no rejects with --max-bad-records 0: exit 0', async () => expectExit(r0, 0));
+}
+
+// --- runtime errors: exit 1, one line naming the cause, nothing published ------------------------
+{
+  const missing = path.join(work, 'no-such-folder');
+  const report = path.join(work, 'missing.json');
+  const r = await runSparkify(['etl', '--input', missing, '--output', lake, '--report', report]);
+  await checks.check('missing input folder: exit 1', async () => expectExit(r, 1));
+  await checks.check('missing input folder: one line on stderr naming it', async () => expectOneLineError(r, 'no-such-folder'));
+  await checks.check('missing input folder: earlier tables untouched', async () => expectNothingPublished(lake, before));
+  await checks.check('missing input folder: report says failed, with the error', async () => {
+    const rep = readReport(report);
+    assert.equal(rep.status, 'failed');
+    assert.ok(typeof rep.error === 'string' && rep.error.trim() !== '');
+  });
+  const fresh = path.join(work, 'fresh-missing');
+  const r2 = await runSparkify(['etl', '--songs', missing, '--logs', path.join(good, 'log_data'), '--output', fresh]);
+  await checks.check('missing --songs folder: exit 1, one line, nothing published', async () => {
+    expectExit(r2, 1);
+    expectOneLineError(r2, 'no-such-folder');
+    expectNothingPublished(fresh);
+  });
+}
+{
+  const input = path.join(work, 'unreadable');
+  writeGood(input, 20);
+  const locked = path.join(input, 'log_data/2018/11/locked.json');
+  fs.writeFileSync(locked, event(99, 1541990258796));
+  fs.chmodSync(locked, 0o000);
+  const r = await runSparkify(['etl', '--input', input, '--output', lake], { prefix: withoutRootPowers() });
+  await checks.check('unreadable log file: exit 1', async () => expectExit(r, 1));
+  await checks.check('unreadable log file: one line on stderr naming the file', async () => expectOneLineError(r, 'locked.json'));
+  await checks.check('unreadable log file: earlier tables untouched (songs not published either)', async () => {
+    expectNothingPublished(lake, before);
+  });
+  fs.chmodSync(locked, 0o644);
+}
+{
+  const blocker = path.join(work, 'a-file');
+  fs.writeFileSync(blocker, 'not a folder');
+  const r = await runSparkify(['etl', '--input', good, '--output', path.join(blocker, 'lake')]);
+  await checks.check('output under a regular file: exit 1, one line naming it', async () => {
+    expectExit(r, 1);
+    expectOneLineError(r, 'a-file');
+  });
+  const ro = path.join(work, 'read-only');
+  fs.mkdirSync(ro);
+  fs.chmodSync(ro, 0o555);
+  const r2 = await runSparkify(['etl', '--input', good, '--output', path.join(ro, 'lake')], { prefix: withoutRootPowers() });
+  await checks.check('output in a read-only folder: exit 1, one line naming it', async () => {
+    expectExit(r2, 1);
+    expectOneLineError(r2, 'read-only');
+    assert.deepStrictEqual(fs.readdirSync(ro), []);
+  });
+  fs.chmodSync(ro, 0o755);
+}
+{
+  const input = path.join(work, 'nest');
+  writeGood(input, 30);
+  const listing = listFiles(input);
+  for (const [what, target] of [['inside the input', path.join(input, 'lake')],
+                                ['inside song_data', path.join(input, 'song_data', 'lake')],
+                                ['the input itself', input]]) {
+    const r = await runSparkify(['etl', '--input', input, '--output', target]);
+    await checks.check(`output ${what}: exit 1, one line, input untouched`, async () => {
+      expectExit(r, 1);
+      expectOneLineError(r);
+      assert.deepStrictEqual(listFiles(input), listing);
+    });
+  }
+}
+
+// --- usage errors: exit 2 -------------------------------------------------------------------------
+const usage = [
+  ['no --input or --output', ['etl']],
+  ['no --output', ['etl', '--input', good]],
+  ['no input', ['etl', '--output', path.join(work, 'u1')]],
+  ['unknown option', ['etl', '--input', good, '--output', path.join(work, 'u2'), '--bogus']],
+  ['--only with a bad value', ['etl', '--input', good, '--output', path.join(work, 'u3'), '--only', 'artists']],
+  ['--compression with a bad value', ['etl', '--input', good, '--output', path.join(work, 'u4'), '--compression', 'lz4']],
+  ['--threads not a number', ['etl', '--input', good, '--output', path.join(work, 'u5'), '--threads', 'many']],
+  ['--max-bad-records not a number', ['etl', '--input', good, '--output', path.join(work, 'u6'), '--max-bad-records', 'x']],
+  ['unknown subcommand', ['frobnicate']],
+];
+for (const [what, args] of usage) {
+  const r = await runSparkify(args);
+  await checks.check(`usage error (${what}): exit 2, nothing written`, async () => {
+    expectExit(r, 2);
+    assert.ok(r.stderr.trim().length > 0 || r.stdout.trim().length > 0, 'no message at all');
+    for (const u of ['u1', 'u2', 'u3', 'u4', 'u5', 'u6']) assert.ok(!fs.existsSync(path.join(work, u)), `${u} created`);
+  });
+}
+
+checks.finish();
