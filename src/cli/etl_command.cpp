@@ -1,0 +1,136 @@
+// `sparkify etl`: flags → EtlOptions, then the job with a progress display, the summary table
+// and the optional JSON report.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <fstream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/progress_display.h"
+#include "cli/run_report.h"
+#include "cli/storage_flags.h"
+#include "common/parallel.h"
+#include "exec/etl_job.h"
+#include "io/file_system.h"
+
+namespace sparkify::cli {
+
+namespace {
+
+struct EtlFlags {
+  std::string input, songs, logs, output, only, compression = "snappy", report;
+  int threads = default_thread_count();
+  int64_t max_bad_records = -1;
+  size_t max_rows_per_file = size_t{1} << 20;
+  bool no_progress = false;
+  io::StorageFlags storage;
+};
+
+int exit_code_for(const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kOk: return 0;
+    case ErrorCode::kInvalidArgument: return 2;
+    case ErrorCode::kTooManyRejects: return 3;
+    default: return 1;
+  }
+}
+
+Result<exec::EtlOptions> make_options(const EtlFlags& f) {
+  exec::EtlOptions o;
+  o.output = f.output;
+  o.songs_input = !f.songs.empty() ? f.songs
+                  : !f.input.empty() ? io::FileSystem::join(f.input, "song_data")
+                                     : std::string();
+  o.logs_input = !f.logs.empty() ? f.logs
+                 : !f.input.empty() ? io::FileSystem::join(f.input, "log_data")
+                                    : std::string();
+  if (f.only == "songs") o.only = exec::Only::kSongs;
+  else if (f.only == "logs") o.only = exec::Only::kLogs;
+  if (o.only != exec::Only::kLogs && o.songs_input.empty()) {
+    return Status::Invalid("no song input: give --input DIR (holding song_data/) or --songs DIR");
+  }
+  if (o.only != exec::Only::kSongs && o.logs_input.empty()) {
+    return Status::Invalid("no log input: give --input DIR (holding log_data/) or --logs DIR");
+  }
+  if (o.only == exec::Only::kSongs) o.logs_input.clear();
+  if (o.only == exec::Only::kLogs) o.songs_input.clear();
+  if (f.threads < 1) return Status::Invalid("--threads must be at least 1");
+  o.threads = f.threads;
+  if (f.compression == "snappy") o.codec = parquet::Codec::kSnappy;
+  else if (f.compression == "zstd") o.codec = parquet::Codec::kZstd;
+  else if (f.compression == "gzip") o.codec = parquet::Codec::kGzip;
+  else if (f.compression == "none") o.codec = parquet::Codec::kUncompressed;
+  o.max_bad_records = f.max_bad_records;
+  if (f.max_rows_per_file == 0) return Status::Invalid("--max-rows-per-file must be positive");
+  o.max_rows_per_file = f.max_rows_per_file;
+  SPARKIFY_ASSIGN_OR_RETURN(o.storage, io::resolve_storage_options(f.storage));
+  return o;
+}
+
+}  // namespace
+
+Command add_etl_command(CLI::App& app) {
+  auto f = std::make_shared<EtlFlags>();
+  CLI::App* sub = app.add_subcommand(
+      "etl", "Build the five star-schema tables from song files and event logs");
+  sub->add_option("--input", f->input,
+                  "Folder or s3:// URL holding song_data/ and log_data/");
+  sub->add_option("--songs", f->songs, "Folder or URL of the song files (instead of --input)");
+  sub->add_option("--logs", f->logs, "Folder or URL of the event logs (instead of --input)");
+  sub->add_option("--output", f->output, "Folder or s3:// URL of the lake")->required();
+  sub->add_option("--only", f->only,
+                  "songs: build songs and artists; logs: build users, time and songplays, "
+                  "reading songs and artists back from the lake")
+      ->check(CLI::IsMember({"songs", "logs"}));
+  sub->add_option("--threads", f->threads, "Worker threads (default: every core)")
+      ->capture_default_str();
+  sub->add_option("--compression", f->compression, "Parquet codec")
+      ->check(CLI::IsMember({"snappy", "zstd", "gzip", "none"}))
+      ->capture_default_str();
+  sub->add_option("--max-bad-records", f->max_bad_records,
+                  "Fail (exit 3, publish nothing) when more records than this are rejected "
+                  "(default: no limit)");
+  sub->add_option("--max-rows-per-file", f->max_rows_per_file,
+                  "Split larger partitions over several files")
+      ->capture_default_str();
+  sub->add_option("--report", f->report, "Also write the run's figures as JSON to this file");
+  sub->add_flag("--no-progress", f->no_progress, "No progress display, even on a terminal");
+  add_storage_flags(sub, f->storage);
+
+  Command command;
+  command.app = sub;
+  command.run = [f]() -> int {
+    auto options = make_options(*f);
+    if (!options.ok()) {
+      fmt::print(stderr, "sparkify etl: {}\n", options.status().message());
+      return exit_code_for(options.status());
+    }
+    exec::Progress progress;
+    exec::EtlReport report;
+    {
+      ProgressDisplay display(progress, !f->no_progress);
+      report = exec::run_etl(*options, &progress);
+    }
+    if (report.status.ok() || !report.stages.empty()) {
+      fmt::print("{}", summary_table(report, *options));
+    }
+    if (!f->report.empty()) {
+      std::ofstream out(f->report, std::ios::binary | std::ios::trunc);
+      out << report_json(report, *options);
+      if (!out) {
+        fmt::print(stderr, "sparkify etl: cannot write the report to {}\n", f->report);
+        if (report.status.ok()) return 1;
+      }
+    }
+    if (!report.status.ok()) {
+      fmt::print(stderr, "sparkify etl: {}\n", report.status.message());
+      int code = exit_code_for(report.status);
+      return code == 2 ? 1 : code;  // an invalid setup found while running is a failed run
+    }
+    return 0;
+  };
+  return command;
+}
+
+}  // namespace sparkify::cli

@@ -1,0 +1,86 @@
+#include "cli/run_report.h"
+
+#include <fmt/core.h>
+
+#include "cli/format.h"
+#include "common/json.h"
+
+namespace sparkify::cli {
+
+namespace {
+
+double match_rate(const exec::EtlReport& r) {
+  return r.songplays == 0 ? 0.0
+                          : static_cast<double>(r.matched_songplays) /
+                                static_cast<double>(r.songplays);
+}
+
+}  // namespace
+
+std::string report_json(const exec::EtlReport& r, const exec::EtlOptions& o) {
+  std::string j = "{\n";
+  j += fmt::format("  \"status\": \"{}\",\n", r.status.ok() ? "ok" : "failed");
+  if (!r.status.ok()) j += fmt::format("  \"error\": {},\n", json_quote(r.status.message()));
+  j += fmt::format("  \"input\": {{\"songs\": {}, \"logs\": {}, \"files\": {}, \"bytes\": {}}},\n",
+                   json_quote(o.songs_input), json_quote(o.logs_input), r.input_files,
+                   r.input_bytes);
+  j += fmt::format("  \"output\": {},\n", json_quote(o.output));
+  j += fmt::format("  \"published\": {},\n", r.published ? "true" : "false");
+  j += "  \"tables\": {";
+  for (size_t i = 0; i < r.tables.size(); ++i) {
+    const auto& t = r.tables[i];
+    j += fmt::format(
+        "{}\n    {}: {{\"rows\": {}, \"files\": {}, \"partitions\": {}, \"bytes\": {}}}",
+        i ? "," : "", json_quote(t.name), t.rows, t.files, t.partitions, t.bytes);
+  }
+  j += r.tables.empty() ? "},\n" : "\n  },\n";
+  j += fmt::format("  \"rejects\": {{\"songs\": {}, \"logs\": {}, \"total\": {}}},\n",
+                   r.song_rejects, r.log_rejects, r.song_rejects + r.log_rejects);
+  j += fmt::format("  \"duplicates\": {{\"songs\": {}}},\n", r.duplicate_songs);
+  j += fmt::format("  \"songplays\": {{\"rows\": {}, \"matched\": {}, \"match_rate\": {:.6f}}},\n",
+                   r.songplays, r.matched_songplays, match_rate(r));
+  j += "  \"stages\": {";
+  for (size_t i = 0; i < r.stages.size(); ++i) {
+    const auto& s = r.stages[i];
+    j += fmt::format(
+        "{}\n    {}: {{\"seconds\": {:.6f}, \"files\": {}, \"records\": {}, \"bytes\": {}}}",
+        i ? "," : "", json_quote(s.name), s.seconds, s.files, s.records, s.bytes);
+  }
+  j += r.stages.empty() ? "},\n" : "\n  },\n";
+  j += fmt::format("  \"threads\": {},\n", o.threads);
+  j += fmt::format("  \"seconds\": {:.6f}\n}}\n", r.seconds);
+  return j;
+}
+
+std::string summary_table(const exec::EtlReport& r, const exec::EtlOptions& o) {
+  std::string s;
+  s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}\n", "table", "rows", "files",
+                   "partitions", "size");
+  for (const auto& t : r.tables) {
+    s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}\n", t.name, with_thousands(t.rows),
+                     with_thousands(t.files), with_thousands(t.partitions), human_bytes(t.bytes));
+  }
+  s += "\n";
+  s += fmt::format("{:<12} {:>9} {:>8} {:>14} {:>10}\n", "stage", "seconds", "files", "records",
+                   "bytes");
+  for (const auto& st : r.stages) {
+    s += fmt::format("{:<12} {:>9.3f} {:>8} {:>14} {:>10}\n", st.name, st.seconds,
+                     with_thousands(st.files), with_thousands(st.records), human_bytes(st.bytes));
+  }
+  s += "\n";
+  s += fmt::format("rejects: {} (songs {}, logs {})", with_thousands(r.song_rejects + r.log_rejects),
+                   with_thousands(r.song_rejects), with_thousands(r.log_rejects));
+  if (r.song_rejects + r.log_rejects > 0) s += " — see " + o.output + "/_rejects/";
+  s += "\n";
+  s += fmt::format("duplicate songs: {}\n", with_thousands(r.duplicate_songs));
+  if (o.only != exec::Only::kSongs) {
+    s += fmt::format("songplays matched to a song: {} of {} ({:.2f}%)\n",
+                     with_thousands(r.matched_songplays), with_thousands(r.songplays),
+                     100.0 * match_rate(r));
+  }
+  s += fmt::format("{} in {:.3f} s on {} threads\n",
+                   r.published ? "published" : "nothing published", r.seconds, o.threads);
+  return s;
+}
+
+}  // namespace sparkify::cli

@@ -1,0 +1,348 @@
+#include "exec/etl_job.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+
+#include "common/uuid.h"
+#include "exec/file_feeder.h"
+#include "model/string_arena.h"
+#include "parse/json_parsers.h"
+#include "sink/commit.h"
+#include "sink/dataset_writer.h"
+#include "sink/lake_reader.h"
+#include "sink/rejects_writer.h"
+#include "source/discovery.h"
+#include "transform/log_tables.h"
+#include "transform/song_tables.h"
+
+namespace sparkify::exec {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Normalizes a location for containment checks: s3a:// → s3://, local paths made absolute.
+std::string normalized_location(const std::string& location) {
+  std::string out;
+  if (io::is_s3_url(location)) {
+    out = location.rfind("s3a://", 0) == 0 ? "s3://" + location.substr(6) : location;
+  } else {
+    std::error_code ec;
+    auto p = std::filesystem::weakly_canonical(std::filesystem::absolute(location, ec), ec);
+    out = ec ? location : p.string();
+  }
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out + "/";
+}
+
+bool is_inside(const std::string& inner, const std::string& outer) {
+  std::string a = normalized_location(inner), b = normalized_location(outer);
+  return a.rfind(b, 0) == 0;
+}
+
+void set_stage(Progress* progress, int stage, uint64_t files_total) {
+  if (!progress) return;
+  progress->files_total = files_total;
+  progress->files_done = 0;
+  progress->records = 0;
+  progress->bytes = 0;
+  progress->stage = stage;
+}
+
+void count_file(Progress* progress, uint64_t records, uint64_t bytes) {
+  if (!progress) return;
+  progress->files_done.fetch_add(1, std::memory_order_relaxed);
+  progress->records.fetch_add(records, std::memory_order_relaxed);
+  progress->bytes.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+// What a stage leaves for the rest of the job.
+struct SongStage {
+  transform::SongTables tables;
+  std::vector<model::RejectRecord> rejects;
+  bool from_lake = false;
+};
+
+struct Rejects {
+  std::vector<std::vector<model::RejectRecord>> per_file;
+  std::vector<model::RejectRecord> flatten() {
+    std::vector<model::RejectRecord> all;
+    for (auto& f : per_file) {
+      for (auto& r : f) all.push_back(std::move(r));
+    }
+    return all;
+  }
+};
+
+class EtlJob {
+ public:
+  EtlJob(const EtlOptions& options, Progress* progress, EtlReport& report)
+      : options_(options), progress_(progress), report_(report) {}
+
+  Status run() {
+    SPARKIFY_RETURN_NOT_OK(check_locations());
+    SPARKIFY_ASSIGN_OR_RETURN(out_fs_, io::make_file_system(options_.output, options_.storage));
+    SPARKIFY_RETURN_NOT_OK(out_fs_->make_dirs(options_.output));
+    committer_ = sink::TableCommitter::Make(*out_fs_, options_.output, make_uuid());
+    std::vector<std::string> tables;
+    for (const auto* spec : model::all_table_specs()) {
+      if (writes(*spec)) tables.push_back(spec->name);
+    }
+    SPARKIFY_RETURN_NOT_OK(committer_->recover(tables));
+
+    SongStage songs;
+    if (options_.only == Only::kLogs) {
+      SPARKIFY_ASSIGN_OR_RETURN(songs, load_songs_from_lake());
+    } else {
+      SPARKIFY_ASSIGN_OR_RETURN(songs, run_song_stage());
+    }
+    std::vector<model::RejectRecord> log_rejects;
+    std::optional<transform::LogTables> logs;
+    if (options_.only != Only::kSongs) {
+      SPARKIFY_ASSIGN_OR_RETURN(logs, run_log_stage(songs.tables, log_rejects));
+    }
+
+    report_.song_rejects = songs.rejects.size();
+    report_.log_rejects = log_rejects.size();
+    SPARKIFY_RETURN_NOT_OK(write_rejects(songs, log_rejects));
+    uint64_t rejects = report_.song_rejects + report_.log_rejects;
+    if (options_.max_bad_records >= 0 && rejects > static_cast<uint64_t>(options_.max_bad_records)) {
+      return Status(ErrorCode::kTooManyRejects,
+                    std::to_string(rejects) + " bad records exceed --max-bad-records " +
+                        std::to_string(options_.max_bad_records) +
+                        "; nothing was published (see " +
+                        io::FileSystem::join(options_.output, "_rejects") + ")");
+    }
+
+    std::vector<const model::TableData*> outputs;
+    if (!songs.from_lake) {
+      outputs.push_back(&songs.tables.songs);
+      outputs.push_back(&songs.tables.artists);
+    }
+    if (logs) {
+      outputs.push_back(&logs->users);
+      outputs.push_back(&logs->time);
+      outputs.push_back(&logs->songplays);
+    }
+    return write_and_publish(outputs);
+  }
+
+  // Leaves nothing staged behind a failed run.
+  void abandon() {
+    if (!committer_) return;
+    for (const auto& [table, files] : staged_) (void)committer_->abort(table, files);
+    (void)committer_->finish();
+  }
+
+ private:
+  bool writes(const model::TableSpec& spec) const {
+    bool song_table = &spec == &model::songs_spec() || &spec == &model::artists_spec();
+    if (options_.only == Only::kSongs) return song_table;
+    if (options_.only == Only::kLogs) return !song_table;
+    return true;
+  }
+
+  Status check_locations() {
+    for (const auto* input : {&options_.songs_input, &options_.logs_input}) {
+      if (input->empty()) continue;
+      if (is_inside(options_.output, *input)) {
+        return Status::Invalid("the output " + options_.output + " is inside the input " +
+                               *input + "; choose an output folder outside the input");
+      }
+      if (is_inside(*input, options_.output)) {
+        return Status::Invalid("the input " + *input + " is inside the output " +
+                               options_.output + ", which the run replaces");
+      }
+    }
+    return Status::OK();
+  }
+
+  Result<std::vector<source::InputFile>> discover(io::FileSystem& fs, const std::string& root) {
+    SPARKIFY_ASSIGN_OR_RETURN(auto files, source::discover(fs, root));
+    report_.input_files += files.size();
+    return files;
+  }
+
+  Result<SongStage> run_song_stage() {
+    auto start = Clock::now();
+    SPARKIFY_ASSIGN_OR_RETURN(auto fs, io::make_file_system(options_.songs_input, options_.storage));
+    SPARKIFY_ASSIGN_OR_RETURN(auto files, discover(*fs, options_.songs_input));
+    set_stage(progress_, 1, files.size());
+
+    int threads = options_.threads;
+    std::vector<parse::SongParser> parsers(threads);
+    std::vector<std::shared_ptr<model::StringArena>> arenas;
+    for (int i = 0; i < threads; ++i) arenas.push_back(std::make_shared<model::StringArena>());
+    std::vector<std::vector<model::SongRecord>> records(files.size());
+    Rejects rejects;
+    rejects.per_file.resize(files.size());
+    std::vector<parse::ParseStats> stats(threads);
+    std::vector<uint64_t> bytes(threads);
+
+    SPARKIFY_RETURN_NOT_OK(for_each_input(*fs, files, threads, [&](size_t i, int w, Buffer data) {
+      uint64_t before = stats[w].records;
+      parsers[w].parse_file(files[i].relative, data, *arenas[w], records[i], rejects.per_file[i],
+                            stats[w]);
+      bytes[w] += data.size();
+      count_file(progress_, stats[w].records - before, data.size());
+      return Status::OK();
+    }));
+
+    std::vector<const std::vector<model::SongRecord>*> ordered;
+    for (const auto& r : records) ordered.push_back(&r);
+    std::vector<std::shared_ptr<const void>> owners(arenas.begin(), arenas.end());
+    // The records' vectors hold the views the tables point into only via the arenas; the
+    // vectors themselves can go once the tables are built.
+    SongStage stage;
+    stage.tables = transform::build_song_tables(ordered, std::move(owners));
+    stage.rejects = rejects.flatten();
+    report_.duplicate_songs = stage.tables.duplicate_songs;
+    add_stage("songs", start, files.size(), stats, bytes);
+    return stage;
+  }
+
+  Result<SongStage> load_songs_from_lake() {
+    auto start = Clock::now();
+    set_stage(progress_, 1, 2);
+    SongStage stage;
+    stage.from_lake = true;
+    SPARKIFY_ASSIGN_OR_RETURN(auto songs, sink::read_lake_table(*out_fs_, options_.output,
+                                                                model::songs_spec(),
+                                                                options_.threads));
+    SPARKIFY_ASSIGN_OR_RETURN(auto artists, sink::read_lake_table(*out_fs_, options_.output,
+                                                                  model::artists_spec(),
+                                                                  options_.threads));
+    if (!songs.has_success || !artists.has_success) {
+      return Status::NotFound("the lake at " + options_.output +
+                              " has no complete songs and artists tables; run --only songs first");
+    }
+    stage.tables.index = transform::song_index_from_tables(songs.data, artists.data);
+    stage.tables.songs = std::move(songs.data);
+    stage.tables.artists = std::move(artists.data);
+    StageReport r{"songs (from lake)", seconds_since(start), songs.files + artists.files,
+                  stage.tables.songs.num_rows + stage.tables.artists.num_rows, 0};
+    report_.stages.push_back(r);
+    return stage;
+  }
+
+  Result<transform::LogTables> run_log_stage(const transform::SongTables& songs,
+                                             std::vector<model::RejectRecord>& log_rejects) {
+    auto start = Clock::now();
+    SPARKIFY_ASSIGN_OR_RETURN(auto fs, io::make_file_system(options_.logs_input, options_.storage));
+    SPARKIFY_ASSIGN_OR_RETURN(auto files, discover(*fs, options_.logs_input));
+    set_stage(progress_, 2, files.size());
+
+    int threads = options_.threads;
+    std::vector<parse::EventParser> parsers(threads);
+    std::vector<transform::LogWorkerState> states;
+    for (int i = 0; i < threads; ++i) states.emplace_back(&songs.index);
+    Rejects rejects;
+    rejects.per_file.resize(files.size());
+    std::vector<parse::ParseStats> stats(threads);
+    std::vector<uint64_t> bytes(threads);
+
+    SPARKIFY_RETURN_NOT_OK(for_each_input(*fs, files, threads, [&](size_t i, int w, Buffer data) {
+      uint64_t before = stats[w].records;
+      states[w].begin_file(static_cast<uint32_t>(i));
+      parsers[w].parse_file(files[i].relative, data, states[w], rejects.per_file[i], stats[w]);
+      bytes[w] += data.size();
+      count_file(progress_, stats[w].records - before, data.size());
+      return Status::OK();
+    }));
+
+    std::vector<std::shared_ptr<const void>> owners = songs.songs.owners;
+    for (const auto& o : songs.artists.owners) owners.push_back(o);
+    transform::LogTables tables = transform::build_log_tables(states, songs.index, owners);
+    log_rejects = rejects.flatten();
+    report_.songplays = tables.songplays.num_rows;
+    report_.matched_songplays = tables.matched_songplays;
+    add_stage("logs", start, files.size(), stats, bytes);
+    return tables;
+  }
+
+  void add_stage(const char* name, Clock::time_point start, size_t files,
+                 const std::vector<parse::ParseStats>& stats, const std::vector<uint64_t>& bytes) {
+    StageReport r{name, seconds_since(start), files, 0, 0};
+    for (const auto& s : stats) r.records += s.records;
+    for (uint64_t b : bytes) r.bytes += b;
+    report_.input_bytes += r.bytes;
+    report_.stages.push_back(r);
+  }
+
+  Status write_rejects(const SongStage& songs, const std::vector<model::RejectRecord>& logs) {
+    auto write = [&](const char* name, const std::vector<model::RejectRecord>& rejects) {
+      std::string text = sink::rejects_to_jsonl(rejects);
+      std::string path = io::FileSystem::join(io::FileSystem::join(options_.output, "_rejects"),
+                                              name);
+      return out_fs_->write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+    };
+    if (!songs.from_lake) SPARKIFY_RETURN_NOT_OK(write("songs.jsonl", songs.rejects));
+    if (options_.only != Only::kSongs) SPARKIFY_RETURN_NOT_OK(write("logs.jsonl", logs));
+    return Status::OK();
+  }
+
+  Status write_and_publish(const std::vector<const model::TableData*>& tables) {
+    auto start = Clock::now();
+    set_stage(progress_, 3, tables.size());
+    sink::DatasetWriteOptions write_options;
+    write_options.codec = options_.codec;
+    write_options.threads = options_.threads;
+    write_options.max_rows_per_file = options_.max_rows_per_file;
+    write_options.job_uuid = make_uuid();
+    StageReport stage{"write", 0, 0, 0, 0};
+    for (const model::TableData* table : tables) {
+      const std::string& name = table->spec->name;
+      auto written = sink::write_dataset(*out_fs_, committer_->staging_dir(name), *table,
+                                         write_options);
+      if (!written.ok()) return written.status();
+      staged_.emplace_back(name, written->files);
+      report_.tables.push_back(
+          {name, written->rows, written->files.size(), written->partitions, written->bytes});
+      stage.files += written->files.size();
+      stage.records += written->rows;
+      stage.bytes += written->bytes;
+      count_file(progress_, written->rows, written->bytes);
+    }
+    stage.seconds = seconds_since(start);
+    report_.stages.push_back(stage);
+
+    start = Clock::now();
+    set_stage(progress_, 4, staged_.size());
+    for (const auto& [table, files] : staged_) {
+      SPARKIFY_RETURN_NOT_OK(committer_->publish(table, files).with_context("publishing " + table));
+      count_file(progress_, 0, 0);
+    }
+    staged_.clear();
+    report_.published = true;
+    SPARKIFY_RETURN_NOT_OK(committer_->finish());
+    report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
+    return Status::OK();
+  }
+
+  const EtlOptions& options_;
+  Progress* progress_;
+  EtlReport& report_;
+  std::shared_ptr<io::FileSystem> out_fs_;
+  std::unique_ptr<sink::TableCommitter> committer_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> staged_;
+};
+
+}  // namespace
+
+EtlReport run_etl(const EtlOptions& options, Progress* progress) {
+  auto start = Clock::now();
+  EtlReport report;
+  EtlJob job(options, progress, report);
+  report.status = job.run();
+  if (!report.status.ok()) job.abandon();
+  report.seconds = seconds_since(start);
+  return report;
+}
+
+}  // namespace sparkify::exec

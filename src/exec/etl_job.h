@@ -1,0 +1,66 @@
+// The ETL job: discover → read → parse → build the star schema → write staged Parquet →
+// publish, with the per-stage figures the run report needs. The only caller is cli/.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "io/file_system.h"
+#include "parquet/schema.h"
+
+namespace sparkify::exec {
+
+enum class Only { kAll, kSongs, kLogs };
+
+struct EtlOptions {
+  std::string songs_input;  ///< folder or URL holding the song files
+  std::string logs_input;   ///< folder or URL holding the log files
+  std::string output;       ///< the lake's root
+  Only only = Only::kAll;
+  int threads = 1;
+  parquet::Codec codec = parquet::Codec::kSnappy;
+  int64_t max_bad_records = -1;  ///< -1: no limit
+  size_t max_rows_per_file = size_t{1} << 20;
+  io::FileSystemOptions storage;
+};
+
+/// Live counters for a progress display, written by workers, read by the CLI.
+struct Progress {
+  std::atomic<int> stage{0};  ///< index into stage_names, or -1 before the start
+  std::atomic<uint64_t> files_total{0}, files_done{0}, records{0}, bytes{0};
+  static constexpr const char* stage_names[] = {"starting", "songs", "logs", "writing",
+                                                "publishing"};
+};
+
+struct StageReport {
+  std::string name;
+  double seconds = 0;
+  uint64_t files = 0, records = 0, bytes = 0;
+};
+
+struct TableReport {
+  std::string name;
+  uint64_t rows = 0, files = 0, partitions = 0, bytes = 0;
+};
+
+struct EtlReport {
+  Status status;
+  std::vector<TableReport> tables;  ///< tables this run published (or would have)
+  std::vector<StageReport> stages;
+  uint64_t song_rejects = 0, log_rejects = 0;
+  uint64_t duplicate_songs = 0;
+  uint64_t songplays = 0, matched_songplays = 0;
+  uint64_t input_files = 0, input_bytes = 0;
+  bool published = false;
+  double seconds = 0;
+};
+
+/// Runs the job. Never throws; the outcome is in the report's status. Rejects are written to
+/// OUT/_rejects/ whatever the outcome; tables are published only when everything succeeded.
+EtlReport run_etl(const EtlOptions& options, Progress* progress = nullptr);
+
+}  // namespace sparkify::exec
