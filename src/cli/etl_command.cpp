@@ -39,6 +39,7 @@ int exit_code_for(const Status& status) {
 Result<exec::EtlOptions> make_options(const EtlFlags& f) {
   exec::EtlOptions o;
   o.output = f.output;
+  o.input = f.input;
   o.songs_input = !f.songs.empty() ? f.songs
                   : !f.input.empty() ? io::FileSystem::join(f.input, "song_data")
                                      : std::string();

@@ -149,7 +149,7 @@ class EtlJob {
   }
 
   Status check_locations() {
-    for (const auto* input : {&options_.songs_input, &options_.logs_input}) {
+    for (const auto* input : {&options_.input, &options_.songs_input, &options_.logs_input}) {
       if (input->empty()) continue;
       if (is_inside(options_.output, *input)) {
         return Status::Invalid("the output " + options_.output + " is inside the input " +

@@ -17,6 +17,7 @@ namespace sparkify::exec {
 enum class Only { kAll, kSongs, kLogs };
 
 struct EtlOptions {
+  std::string input;        ///< --input root (holds song_data/ and log_data/), if given
   std::string songs_input;  ///< folder or URL holding the song files
   std::string logs_input;   ///< folder or URL holding the log files
   std::string output;       ///< the lake's root
