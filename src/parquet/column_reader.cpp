@@ -1,0 +1,390 @@
+#include "parquet/column_reader.h"
+
+#include <algorithm>
+#include <string>
+#include <type_traits>
+
+#include "parquet/codec.h"
+#include "parquet/delta.h"
+#include "parquet/metadata.h"
+#include "parquet/plain.h"
+#include "parquet/rle_hybrid.h"
+
+namespace sparkify::parquet {
+
+ColumnData make_column_data(const ColumnSchema& schema) {
+  ColumnData d;
+  switch (schema.physical) {
+    case PhysicalType::kBoolean: d.values.emplace<std::vector<uint8_t>>(); break;
+    case PhysicalType::kInt32: d.values.emplace<std::vector<int32_t>>(); break;
+    case PhysicalType::kInt64: d.values.emplace<std::vector<int64_t>>(); break;
+    case PhysicalType::kDouble: d.values.emplace<std::vector<double>>(); break;
+    case PhysicalType::kByteArray: d.values.emplace<StringColumn>(); break;
+  }
+  return d;
+}
+
+namespace {
+
+using Span = std::span<const uint8_t>;
+
+Status corrupt(const std::string& what) { return Status::Corrupt(what); }
+
+std::string encoding_name(int32_t e) {
+  switch (e) {
+    case format::kPlain: return "PLAIN";
+    case format::kPlainDictionary: return "PLAIN_DICTIONARY";
+    case format::kRle: return "RLE";
+    case format::kBitPacked: return "BIT_PACKED";
+    case format::kDeltaBinaryPacked: return "DELTA_BINARY_PACKED";
+    case format::kDeltaLengthByteArray: return "DELTA_LENGTH_BYTE_ARRAY";
+    case format::kDeltaByteArray: return "DELTA_BYTE_ARRAY";
+    case format::kRleDictionary: return "RLE_DICTIONARY";
+    case format::kByteStreamSplit: return "BYTE_STREAM_SPLIT";
+    default: return "encoding " + std::to_string(e);
+  }
+}
+
+size_t row_count(const ColumnData& d) {
+  return std::visit([](const auto& v) -> size_t { return v.size(); }, d.values);
+}
+
+class ChunkReader {
+ public:
+  ChunkReader(const ColumnChunkSource& src, ColumnData* out)
+      : src_(src), out_(out), codec_(CompressionCodec::Get(src.codec)) {}
+
+  Status run() {
+    const uint8_t* base = src_.bytes.data();
+    const size_t size = src_.bytes.size();
+    size_t pos = 0;
+    while (values_read_ < src_.num_values) {
+      if (pos >= size) {
+        return corrupt("column chunk ends after " + std::to_string(values_read_) + " of " +
+                       std::to_string(src_.num_values) + " values");
+      }
+      format::PageHeader h;
+      auto header_len = format::parse_page_header(base + pos, size - pos, &h);
+      if (!header_len.ok()) {
+        return header_len.status().with_context("page header at chunk byte " + std::to_string(pos));
+      }
+      pos += *header_len;
+      if (h.compressed_page_size < 0 || static_cast<size_t>(h.compressed_page_size) > size - pos) {
+        return corrupt("page at chunk byte " + std::to_string(pos) + " claims " +
+                       std::to_string(h.compressed_page_size) + " bytes but the chunk has " +
+                       std::to_string(size - pos) + " left");
+      }
+      if (h.uncompressed_page_size < 0) return corrupt("negative uncompressed page size");
+      Span page(base + pos, static_cast<size_t>(h.compressed_page_size));
+      pos += page.size();
+      Status st;
+      switch (h.type) {
+        case format::kDictionaryPage: st = read_dictionary(h, page); break;
+        case format::kDataPage: st = read_data_v1(h, page); break;
+        case format::kDataPageV2: st = read_data_v2(h, page); break;
+        default: break;  // index pages and future page types carry no values
+      }
+      if (!st.ok()) return st.with_context("page at chunk byte " + std::to_string(page.data() - base));
+    }
+    return Status::OK();
+  }
+
+ private:
+  Result<Span> decompress(Span in, size_t size) {
+    if (src_.codec == Codec::kUncompressed) {
+      if (in.size() != size) return corrupt("uncompressed page size differs from its stored size");
+      return in;
+    }
+    SPARKIFY_RETURN_NOT_OK(codec_.decompress(in, size, &scratch_));
+    return scratch_.span();
+  }
+
+  Status read_dictionary(const format::PageHeader& h, Span page) {
+    if (!h.dictionary_page_header) return corrupt("dictionary page without its header");
+    if (has_dict_) return corrupt("a second dictionary page");
+    if (values_read_ > 0) return corrupt("dictionary page after data pages");
+    const auto& d = *h.dictionary_page_header;
+    if (d.encoding != format::kPlain && d.encoding != format::kPlainDictionary) {
+      return Status::NotSupported("dictionary page encoding " + encoding_name(d.encoding));
+    }
+    if (d.num_values < 0) return corrupt("negative dictionary size");
+    SPARKIFY_ASSIGN_OR_RETURN(Span body, decompress(page, static_cast<size_t>(h.uncompressed_page_size)));
+    size_t n = static_cast<size_t>(d.num_values);
+    dict_bytes_.clear();
+    dict_bytes_.append(body);
+    const uint8_t* p = dict_bytes_.data();
+    const uint8_t* end = p + dict_bytes_.size();
+    switch (src_.schema->physical) {
+      case PhysicalType::kBoolean: return corrupt("dictionary page in a BOOLEAN column");
+      case PhysicalType::kInt32: SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, 4)); break;
+      case PhysicalType::kInt64:
+      case PhysicalType::kDouble: SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, 8)); break;
+      case PhysicalType::kByteArray:
+        if (n > dict_bytes_.size() / 4) return corrupt("dictionary holds fewer strings than it declares");
+        dict_strings_.clear();
+        dict_strings_.reserve(n);
+        for (size_t i = 0; i < n; ++i) {
+          SPARKIFY_RETURN_NOT_OK(plain_decode_string(&p, end, &dict_strings_.emplace_back()));
+        }
+        break;
+    }
+    dict_size_ = n;
+    has_dict_ = true;
+    return Status::OK();
+  }
+
+  Status check_fixed_dict(size_t n, size_t width) {
+    if (n > dict_bytes_.size() / width) return corrupt("dictionary holds fewer values than it declares");
+    return Status::OK();
+  }
+
+  /// Checks a data page's value count against what the chunk still owes.
+  Result<size_t> page_rows(int32_t num_values) {
+    if (num_values < 0 || num_values > src_.num_values - values_read_) {
+      return corrupt("page holds " + std::to_string(num_values) + " values but the chunk has " +
+                     std::to_string(src_.num_values - values_read_) + " left");
+    }
+    return static_cast<size_t>(num_values);
+  }
+
+  Status read_data_v1(const format::PageHeader& h, Span page) {
+    if (!h.data_page_header) return corrupt("data page without its header");
+    const auto& d = *h.data_page_header;
+    SPARKIFY_ASSIGN_OR_RETURN(size_t rows, page_rows(d.num_values));
+    SPARKIFY_ASSIGN_OR_RETURN(Span body, decompress(page, static_cast<size_t>(h.uncompressed_page_size)));
+    size_t present = rows;
+    size_t offset = 0;
+    if (src_.schema->optional()) {
+      if (d.definition_level_encoding != format::kRle) {
+        return Status::NotSupported("definition levels in " + encoding_name(d.definition_level_encoding));
+      }
+      if (body.size() < 4) return corrupt("page ends inside its definition-level length");
+      uint32_t len = load_le<uint32_t>(body.data());
+      if (len > body.size() - 4) return corrupt("definition levels run past the page");
+      SPARKIFY_ASSIGN_OR_RETURN(present, decode_levels(body.subspan(4, len), rows));
+      offset = 4 + len;
+    }
+    SPARKIFY_RETURN_NOT_OK(decode_values(d.encoding, body.subspan(offset), rows, present));
+    values_read_ += static_cast<int64_t>(rows);
+    return Status::OK();
+  }
+
+  Status read_data_v2(const format::PageHeader& h, Span page) {
+    if (!h.data_page_header_v2) return corrupt("data page v2 without its header");
+    const auto& d = *h.data_page_header_v2;
+    SPARKIFY_ASSIGN_OR_RETURN(size_t rows, page_rows(d.num_values));
+    if (d.repetition_levels_byte_length < 0 || d.definition_levels_byte_length < 0 ||
+        static_cast<size_t>(d.repetition_levels_byte_length) + d.definition_levels_byte_length > page.size()) {
+      return corrupt("level lengths exceed the page");
+    }
+    size_t levels_len = static_cast<size_t>(d.repetition_levels_byte_length) + d.definition_levels_byte_length;
+    if (static_cast<size_t>(h.uncompressed_page_size) < levels_len) return corrupt("uncompressed size smaller than the levels");
+    size_t present = rows;
+    if (src_.schema->optional()) {
+      Span levels = page.subspan(static_cast<size_t>(d.repetition_levels_byte_length),
+                                 static_cast<size_t>(d.definition_levels_byte_length));
+      SPARKIFY_ASSIGN_OR_RETURN(present, decode_levels(levels, rows));
+      if (d.num_nulls != static_cast<int32_t>(rows - present)) return corrupt("num_nulls disagrees with the levels");
+    }
+    Span values = page.subspan(levels_len);
+    if (d.is_compressed) {
+      SPARKIFY_ASSIGN_OR_RETURN(values, decompress(values, static_cast<size_t>(h.uncompressed_page_size) - levels_len));
+    }
+    SPARKIFY_RETURN_NOT_OK(decode_values(d.encoding, values, rows, present));
+    values_read_ += static_cast<int64_t>(rows);
+    return Status::OK();
+  }
+
+  /// Decodes `rows` definition levels (max level 1) into levels_; returns how many are 1.
+  Result<size_t> decode_levels(Span data, size_t rows) {
+    levels_.resize(rows);
+    RleHybridDecoder dec(data.data(), data.size(), 1);
+    SPARKIFY_RETURN_NOT_OK(dec.decode(levels_.data(), rows).with_context("definition levels"));
+    size_t present = 0;
+    for (uint8_t l : levels_) {
+      if (l > 1) return corrupt("definition level above the maximum");
+      present += l;
+    }
+    return present;
+  }
+
+  /// Decodes `count` dictionary indices (bit width byte + RLE hybrid) into indices_.
+  Status decode_indices(Span data, size_t count) {
+    if (!has_dict_) return corrupt("dictionary-encoded page without a dictionary page");
+    if (count == 0) return Status::OK();
+    if (data.empty()) return corrupt("page ends before its index bit width");
+    int width = data[0];
+    if (width > 32) return corrupt("dictionary index bit width above 32");
+    indices_.resize(count);
+    RleHybridDecoder dec(data.data() + 1, data.size() - 1, width);
+    SPARKIFY_RETURN_NOT_OK(dec.decode(indices_.data(), count).with_context("dictionary indices"));
+    for (uint32_t i : indices_) {
+      if (i >= dict_size_) return corrupt("dictionary index " + std::to_string(i) + " beyond the dictionary");
+    }
+    return Status::OK();
+  }
+
+  Status decode_values(int32_t encoding, Span data, size_t rows, size_t present) {
+    Status st;
+    switch (src_.schema->physical) {
+      case PhysicalType::kBoolean: st = decode_fixed<uint8_t>(encoding, data, rows, present); break;
+      case PhysicalType::kInt32: st = decode_fixed<int32_t>(encoding, data, rows, present); break;
+      case PhysicalType::kInt64: st = decode_fixed<int64_t>(encoding, data, rows, present); break;
+      case PhysicalType::kDouble: st = decode_fixed<double>(encoding, data, rows, present); break;
+      case PhysicalType::kByteArray: st = decode_strings(encoding, data, rows, present); break;
+    }
+    SPARKIFY_RETURN_NOT_OK(st);
+    append_validity(rows, present);
+    return Status::OK();
+  }
+
+  template <typename T>
+  Status decode_fixed(int32_t encoding, Span data, size_t rows, size_t present) {
+    auto& dst = std::get<std::vector<T>>(out_->values);
+    const size_t base = dst.size();
+    // Decode the present values straight into place when there are no nulls to spread out.
+    T* vals;
+    if (present == rows) {
+      dst.resize(base + rows);
+      vals = dst.data() + base;
+    } else {
+      tmp_.resize(present * sizeof(T));
+      vals = reinterpret_cast<T*>(tmp_.data());
+    }
+    const uint8_t* p = data.data();
+    const uint8_t* end = p + data.size();
+    constexpr bool kBool = std::is_same_v<T, uint8_t>;
+    switch (encoding) {
+      case format::kPlain:
+        if constexpr (kBool) {
+          SPARKIFY_RETURN_NOT_OK(plain_decode_booleans(&p, end, present, vals));
+        } else {
+          SPARKIFY_RETURN_NOT_OK(plain_decode<T>(&p, end, present, vals));
+        }
+        break;
+      case format::kPlainDictionary:
+      case format::kRleDictionary: {
+        if constexpr (kBool) {
+          return corrupt("dictionary-encoded BOOLEAN page");
+        } else {
+          SPARKIFY_RETURN_NOT_OK(decode_indices(data, present));
+          const T* dict = reinterpret_cast<const T*>(dict_bytes_.data());
+          for (size_t i = 0; i < present; ++i) std::memcpy(&vals[i], &dict[indices_[i]], sizeof(T));
+        }
+        break;
+      }
+      case format::kRle: {
+        if constexpr (!kBool) {
+          return Status::NotSupported("RLE-encoded values outside BOOLEAN columns");
+        } else {
+          if (data.size() < 4) return corrupt("page ends inside the RLE length");
+          uint32_t len = load_le<uint32_t>(p);
+          if (len > data.size() - 4) return corrupt("RLE values run past the page");
+          RleHybridDecoder dec(p + 4, len, 1);
+          SPARKIFY_RETURN_NOT_OK(dec.decode(vals, present));
+          for (size_t i = 0; i < present; ++i) {
+            if (vals[i] > 1) return corrupt("boolean value above 1");
+          }
+        }
+        break;
+      }
+      case format::kDeltaBinaryPacked:
+        if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>) {
+          SPARKIFY_RETURN_NOT_OK(delta_binary_packed_decode<T>(&p, end, present, vals));
+          break;
+        } else {
+          return Status::NotSupported("DELTA_BINARY_PACKED outside integer columns");
+        }
+      case format::kByteStreamSplit:
+        if constexpr (kBool) {
+          return Status::NotSupported("BYTE_STREAM_SPLIT in a BOOLEAN column");
+        } else {
+          SPARKIFY_RETURN_NOT_OK(byte_stream_split_decode(p, data.size(), present, sizeof(T),
+                                                          reinterpret_cast<uint8_t*>(vals)));
+        }
+        break;
+      default:
+        return Status::NotSupported(encoding_name(encoding) + " values");
+    }
+    if (present != rows) {
+      dst.resize(base + rows);
+      T* out = dst.data() + base;
+      size_t k = 0;
+      for (size_t i = 0; i < rows; ++i) out[i] = levels_[i] ? vals[k++] : T{};
+    }
+    return Status::OK();
+  }
+
+  Status decode_strings(int32_t encoding, Span data, size_t rows, size_t present) {
+    const uint8_t* p = data.data();
+    const uint8_t* end = p + data.size();
+    views_.clear();
+    switch (encoding) {
+      case format::kPlain:
+        if (present > data.size() / 4) return corrupt("page holds fewer strings than it declares");
+        views_.resize(present);
+        for (size_t i = 0; i < present; ++i) SPARKIFY_RETURN_NOT_OK(plain_decode_string(&p, end, &views_[i]));
+        break;
+      case format::kPlainDictionary:
+      case format::kRleDictionary:
+        SPARKIFY_RETURN_NOT_OK(decode_indices(data, present));
+        views_.resize(present);
+        for (size_t i = 0; i < present; ++i) views_[i] = dict_strings_[indices_[i]];
+        break;
+      case format::kDeltaLengthByteArray:
+        SPARKIFY_RETURN_NOT_OK(delta_length_byte_array_decode(p, data.size(), present, &views_));
+        break;
+      case format::kDeltaByteArray:
+        SPARKIFY_RETURN_NOT_OK(delta_byte_array_decode(p, data.size(), present, &delta_storage_, &views_));
+        break;
+      default:
+        return Status::NotSupported(encoding_name(encoding) + " strings");
+    }
+    auto& col = std::get<StringColumn>(out_->values);
+    size_t bytes = 0;
+    for (std::string_view v : views_) bytes += v.size();
+    col.data.reserve(col.data.size() + bytes);
+    col.offsets.reserve(col.offsets.size() + rows);
+    size_t k = 0;
+    for (size_t i = 0; i < rows; ++i) {
+      if (present == rows || levels_[i]) col.data.append(views_[k++]);
+      col.offsets.push_back(col.data.size());
+    }
+    return Status::OK();
+  }
+
+  /// Extends the validity bytes for the page just decoded. They stay empty until the first
+  /// null, so columns without nulls never carry them.
+  void append_validity(size_t rows, size_t present) {
+    std::vector<uint8_t>& v = out_->validity;
+    if (present == rows) {
+      if (!v.empty()) v.insert(v.end(), rows, 1);
+      return;
+    }
+    if (v.empty()) v.assign(row_count(*out_) - rows, 1);
+    v.insert(v.end(), levels_.begin(), levels_.begin() + static_cast<std::ptrdiff_t>(rows));
+  }
+
+  const ColumnChunkSource& src_;
+  ColumnData* out_;
+  const CompressionCodec& codec_;
+  ByteBuffer scratch_;
+  ByteBuffer tmp_;
+  bool has_dict_ = false;
+  size_t dict_size_ = 0;
+  ByteBuffer dict_bytes_;
+  std::vector<std::string_view> dict_strings_;
+  std::vector<uint8_t> levels_;
+  std::vector<uint32_t> indices_;
+  std::vector<std::string_view> views_;
+  std::string delta_storage_;
+  int64_t values_read_ = 0;
+};
+
+}  // namespace
+
+Status read_column_chunk(const ColumnChunkSource& source, ColumnData* out) {
+  return ChunkReader(source, out).run();
+}
+
+}  // namespace sparkify::parquet

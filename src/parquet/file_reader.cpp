@@ -1,0 +1,222 @@
+#include "parquet/file_reader.h"
+
+#include <cstring>
+#include <string>
+
+#include "parquet/bit_util.h"
+#include "parquet/codec.h"
+#include "parquet/column_reader.h"
+#include "parquet/metadata.h"
+
+namespace sparkify::parquet {
+
+namespace {
+
+constexpr size_t kMagicSize = 4;
+
+/// Maps a leaf schema element to the types this library handles.
+Result<ColumnSchema> map_column(const format::SchemaElement& e) {
+  const std::string where = "column '" + e.name + "': ";
+  if (e.num_children > 0) return Status::NotSupported(where + "nested columns are not supported");
+  if (!e.type) return Status::Corrupt(where + "leaf without a physical type");
+  ColumnSchema c;
+  c.name = e.name;
+  int32_t rep = e.repetition_type.value_or(format::kRequired);
+  if (rep == format::kRepeated) return Status::NotSupported(where + "repeated columns are not supported");
+  if (rep != format::kRequired && rep != format::kOptional) return Status::Corrupt(where + "unknown repetition");
+  c.repetition = rep == format::kOptional ? Repetition::kOptional : Repetition::kRequired;
+
+  const auto& lt = e.logical_type;
+  const int32_t ct = e.converted_type.value_or(-1);
+  auto unsupported = [&](const char* type) {
+    return Status::NotSupported(where + type + " with this logical/converted type is not supported");
+  };
+  switch (*e.type) {
+    case format::kBoolean:
+      if (lt.kind != lt.kNone || ct != -1) return unsupported("BOOLEAN");
+      c.physical = PhysicalType::kBoolean;
+      return c;
+    case format::kInt32: {
+      bool plain_int = lt.kind == lt.kNone ? (ct == -1 || ct == format::kInt8 || ct == format::kInt16 || ct == format::kInt_32)
+                                           : (lt.kind == lt.kInteger && lt.int_signed && lt.int_bit_width <= 32);
+      if (!plain_int) return unsupported("INT32");
+      c.physical = PhysicalType::kInt32;
+      return c;
+    }
+    case format::kInt64: {
+      c.physical = PhysicalType::kInt64;
+      if (lt.kind == lt.kTimestamp) {
+        if (lt.timestamp_unit == 1) c.logical = LogicalType::kTimestampMillis;
+        else if (lt.timestamp_unit == 2) c.logical = LogicalType::kTimestampMicros;
+        else return unsupported("INT64 TIMESTAMP");
+        return c;
+      }
+      if (lt.kind == lt.kNone) {
+        if (ct == format::kTimestampMillis) c.logical = LogicalType::kTimestampMillis;
+        else if (ct == format::kTimestampMicros) c.logical = LogicalType::kTimestampMicros;
+        else if (ct != -1 && ct != format::kInt_64) return unsupported("INT64");
+        return c;
+      }
+      if (lt.kind == lt.kInteger && lt.int_signed) return c;
+      return unsupported("INT64");
+    }
+    case format::kDouble:
+      if (lt.kind != lt.kNone || ct != -1) return unsupported("DOUBLE");
+      c.physical = PhysicalType::kDouble;
+      return c;
+    case format::kByteArray:
+      c.physical = PhysicalType::kByteArray;
+      if (lt.kind == lt.kString || lt.kind == lt.kJson || (lt.kind == lt.kNone && ct == format::kUtf8)) {
+        c.logical = LogicalType::kString;
+        return c;
+      }
+      if (lt.kind == lt.kNone && ct == -1) return c;  // plain binary
+      return unsupported("BYTE_ARRAY");
+    default:
+      return Status::NotSupported(where + "physical type " + std::to_string(*e.type) + " is not supported");
+  }
+}
+
+class FileReaderImpl final : public FileReader {
+ public:
+  FileReaderImpl(std::span<const uint8_t> bytes, std::string name) : bytes_(bytes), name_(std::move(name)) {}
+
+  Status open() {
+    const size_t size = bytes_.size();
+    if (size < 2 * kMagicSize + 4) return corrupt("is " + std::to_string(size) + " bytes, too short for Parquet");
+    if (std::memcmp(bytes_.data(), "PAR1", 4) != 0) return corrupt("does not start with PAR1");
+    if (std::memcmp(bytes_.data() + size - 4, "PAR1", 4) != 0) {
+      if (std::memcmp(bytes_.data() + size - 4, "PARE", 4) == 0) {
+        return Status::NotSupported(name_ + ": encrypted Parquet files are not supported");
+      }
+      return corrupt("does not end with PAR1 (truncated?)");
+    }
+    uint32_t footer_len = load_le<uint32_t>(bytes_.data() + size - 8);
+    if (footer_len > size - 2 * kMagicSize - 4) {
+      return corrupt("footer length " + std::to_string(footer_len) + " exceeds the file size " + std::to_string(size));
+    }
+    footer_start_ = size - 8 - footer_len;
+    Status st = format::parse_file_metadata(bytes_.data() + footer_start_, footer_len, &md_);
+    if (!st.ok()) return st.with_context(name_ + ": footer");
+    return check_metadata();
+  }
+
+  const Schema& schema() const override { return schema_; }
+  int64_t num_rows() const override { return md_.num_rows; }
+  int num_row_groups() const override { return static_cast<int>(md_.row_groups.size()); }
+  const std::vector<std::pair<std::string, std::string>>& key_value_metadata() const override { return kv_; }
+
+  Result<ColumnData> read_column(int row_group, int column) override {
+    SPARKIFY_RETURN_NOT_OK(check_column(column));
+    if (row_group < 0 || row_group >= num_row_groups()) {
+      return Status::Invalid(name_ + ": no row group " + std::to_string(row_group));
+    }
+    ColumnData out = make_column_data(schema_.columns[column]);
+    SPARKIFY_RETURN_NOT_OK(read_into(row_group, column, &out));
+    return out;
+  }
+
+  Result<ColumnData> read_column(int column) override {
+    SPARKIFY_RETURN_NOT_OK(check_column(column));
+    ColumnData out = make_column_data(schema_.columns[column]);
+    for (int rg = 0; rg < num_row_groups(); ++rg) SPARKIFY_RETURN_NOT_OK(read_into(rg, column, &out));
+    return out;
+  }
+
+ private:
+  Status corrupt(const std::string& what) const { return Status::Corrupt(name_ + ": " + what); }
+
+  Status check_column(int column) const {
+    if (column < 0 || static_cast<size_t>(column) >= schema_.columns.size()) {
+      return Status::Invalid(name_ + ": no column " + std::to_string(column));
+    }
+    return Status::OK();
+  }
+
+  Status check_metadata() {
+    if (md_.schema.empty()) return corrupt("empty schema");
+    const auto& root = md_.schema[0];
+    if (root.num_children <= 0 || static_cast<size_t>(root.num_children) != md_.schema.size() - 1) {
+      return Status::NotSupported(name_ + ": only flat schemas (a root and its leaf columns) are supported");
+    }
+    for (size_t i = 1; i < md_.schema.size(); ++i) {
+      auto c = map_column(md_.schema[i]);
+      if (!c.ok()) return c.status().with_context(name_);
+      schema_.columns.push_back(std::move(*c));
+    }
+    if (md_.num_rows < 0) return corrupt("negative row count");
+    int64_t rows = 0;
+    for (size_t g = 0; g < md_.row_groups.size(); ++g) {
+      const auto& rg = md_.row_groups[g];
+      const std::string where = "row group " + std::to_string(g) + ": ";
+      if (rg.num_rows < 0 || rg.num_rows > md_.num_rows - rows) {
+        return corrupt(where + "row counts do not add up to the file's " + std::to_string(md_.num_rows));
+      }
+      rows += rg.num_rows;
+      if (rg.columns.size() != schema_.columns.size()) {
+        return corrupt(where + "has " + std::to_string(rg.columns.size()) + " columns, the schema " +
+                       std::to_string(schema_.columns.size()));
+      }
+      for (size_t c = 0; c < rg.columns.size(); ++c) {
+        const auto& chunk = rg.columns[c];
+        if (!chunk.meta_data) return corrupt(where + "column " + std::to_string(c) + " has no metadata");
+        const auto& m = *chunk.meta_data;
+        if (m.type != *md_.schema[c + 1].type) return corrupt(where + "column " + std::to_string(c) + " type differs from the schema");
+        if (m.num_values != rg.num_rows) {
+          return corrupt(where + "column " + std::to_string(c) + " holds " + std::to_string(m.num_values) +
+                         " values for " + std::to_string(rg.num_rows) + " rows");
+        }
+      }
+    }
+    if (rows != md_.num_rows) return corrupt("row groups hold " + std::to_string(rows) + " rows, the footer says " + std::to_string(md_.num_rows));
+    for (const auto& kv : md_.key_value_metadata) kv_.emplace_back(kv.key, kv.value.value_or(""));
+    return Status::OK();
+  }
+
+  Status read_into(int row_group, int column, ColumnData* out) {
+    const auto& rg = md_.row_groups[row_group];
+    const auto& m = *rg.columns[column].meta_data;
+    const ColumnSchema& schema = schema_.columns[column];
+    const std::string where = name_ + ": row group " + std::to_string(row_group) + ", column '" + schema.name + "'";
+    ColumnChunkSource src;
+    src.schema = &schema;
+    src.num_values = m.num_values;
+    if (!codec_from_thrift(m.codec, &src.codec)) {
+      return Status::NotSupported(where + ": compression codec " + std::to_string(m.codec) + " is not supported");
+    }
+    // Chunks start at their dictionary page when there is one. Some writers store 0 for "no
+    // dictionary", which can never be a page offset (the magic is there).
+    int64_t start = m.data_page_offset;
+    if (m.dictionary_page_offset && *m.dictionary_page_offset >= static_cast<int64_t>(kMagicSize) &&
+        *m.dictionary_page_offset < start) {
+      start = *m.dictionary_page_offset;
+    }
+    const auto limit = static_cast<int64_t>(footer_start_);
+    if (start < static_cast<int64_t>(kMagicSize) || start > limit || m.total_compressed_size < 0 ||
+        m.total_compressed_size > limit - start) {
+      return Status::Corrupt(where + ": chunk at " + std::to_string(start) + " of " +
+                             std::to_string(m.total_compressed_size) + " bytes lies outside the data area");
+    }
+    src.bytes = bytes_.subspan(static_cast<size_t>(start), static_cast<size_t>(m.total_compressed_size));
+    Status st = read_column_chunk(src, out);
+    if (!st.ok()) return st.with_context(where);
+    return Status::OK();
+  }
+
+  std::span<const uint8_t> bytes_;
+  std::string name_;
+  size_t footer_start_ = 0;
+  format::FileMetaData md_;
+  Schema schema_;
+  std::vector<std::pair<std::string, std::string>> kv_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<FileReader>> FileReader::Open(std::span<const uint8_t> bytes, std::string name) {
+  auto reader = std::make_unique<FileReaderImpl>(bytes, std::move(name));
+  SPARKIFY_RETURN_NOT_OK(reader->open());
+  return std::unique_ptr<FileReader>(std::move(reader));
+}
+
+}  // namespace sparkify::parquet

@@ -1,0 +1,148 @@
+// The Parquet footer and page-header structures (the subset of parquet.thrift this library
+// uses), with their Thrift compact serialisation and a validating parser. Fields we never read
+// are skipped on input and never written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "parquet/byte_buffer.h"
+
+namespace sparkify::parquet::format {
+
+// Enum values from parquet.thrift.
+enum Type : int32_t {
+  kBoolean = 0, kInt32 = 1, kInt64 = 2, kInt96 = 3, kFloat = 4, kDouble = 5, kByteArray = 6,
+  kFixedLenByteArray = 7,
+};
+enum ConvertedType : int32_t {
+  kUtf8 = 0, kTimestampMillis = 9, kTimestampMicros = 10, kInt8 = 15, kInt16 = 16, kInt_32 = 17,
+  kInt_64 = 18,
+};
+enum Repetition : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
+enum Encoding : int32_t {
+  kPlain = 0, kPlainDictionary = 2, kRle = 3, kBitPacked = 4, kDeltaBinaryPacked = 5,
+  kDeltaLengthByteArray = 6, kDeltaByteArray = 7, kRleDictionary = 8, kByteStreamSplit = 9,
+};
+enum CompressionCodec : int32_t {
+  kUncompressed = 0, kSnappy = 1, kGzip = 2, kLzo = 3, kBrotli = 4, kLz4 = 5, kZstd = 6,
+  kLz4Raw = 7,
+};
+enum PageType : int32_t { kDataPage = 0, kIndexPage = 1, kDictionaryPage = 2, kDataPageV2 = 3 };
+
+/// LogicalType is a Thrift union; we keep which member is set and the parameters we use.
+struct LogicalType {
+  enum Kind : int16_t { kNone = 0, kString = 1, kDate = 6, kTimestamp = 8, kInteger = 10,
+                        kJson = 12 };
+  int16_t kind = kNone;  ///< the union's field id (other ids are kept as-is, unsupported)
+  bool timestamp_utc = false;
+  int16_t timestamp_unit = 0;  ///< 1 MILLIS, 2 MICROS, 3 NANOS
+  int8_t int_bit_width = 0;
+  bool int_signed = true;
+};
+
+struct Statistics {
+  std::optional<std::string> max;  ///< deprecated: signed order
+  std::optional<std::string> min;
+  std::optional<int64_t> null_count;
+  std::optional<int64_t> distinct_count;
+  std::optional<std::string> max_value;
+  std::optional<std::string> min_value;
+};
+
+struct SchemaElement {
+  std::optional<int32_t> type;
+  std::optional<int32_t> repetition_type;
+  std::string name;
+  int32_t num_children = 0;
+  std::optional<int32_t> converted_type;
+  LogicalType logical_type;
+};
+
+struct ColumnMetaData {
+  int32_t type = 0;
+  std::vector<int32_t> encodings;
+  std::vector<std::string> path_in_schema;
+  int32_t codec = 0;
+  int64_t num_values = 0;
+  int64_t total_uncompressed_size = 0;
+  int64_t total_compressed_size = 0;
+  int64_t data_page_offset = 0;
+  std::optional<int64_t> dictionary_page_offset;
+  std::optional<Statistics> statistics;
+};
+
+struct ColumnChunk {
+  int64_t file_offset = 0;
+  std::optional<ColumnMetaData> meta_data;
+};
+
+struct RowGroup {
+  std::vector<ColumnChunk> columns;
+  int64_t total_byte_size = 0;
+  int64_t num_rows = 0;
+  std::optional<int64_t> file_offset;
+  std::optional<int64_t> total_compressed_size;
+  std::optional<int16_t> ordinal;
+};
+
+struct KeyValue {
+  std::string key;
+  std::optional<std::string> value;
+};
+
+struct FileMetaData {
+  int32_t version = 1;
+  std::vector<SchemaElement> schema;
+  int64_t num_rows = 0;
+  std::vector<RowGroup> row_groups;
+  std::vector<KeyValue> key_value_metadata;
+  std::optional<std::string> created_by;
+  /// One entry per leaf column when present; we only write and accept TYPE_ORDER (field 1).
+  std::vector<int16_t> column_orders;
+};
+
+struct DataPageHeader {
+  int32_t num_values = 0;
+  int32_t encoding = 0;
+  int32_t definition_level_encoding = kRle;
+  int32_t repetition_level_encoding = kRle;
+};
+
+struct DictionaryPageHeader {
+  int32_t num_values = 0;
+  int32_t encoding = kPlain;
+};
+
+struct DataPageHeaderV2 {
+  int32_t num_values = 0;
+  int32_t num_nulls = 0;
+  int32_t num_rows = 0;
+  int32_t encoding = 0;
+  int32_t definition_levels_byte_length = 0;
+  int32_t repetition_levels_byte_length = 0;
+  bool is_compressed = true;
+};
+
+struct PageHeader {
+  int32_t type = kDataPage;
+  int32_t uncompressed_page_size = 0;
+  int32_t compressed_page_size = 0;
+  std::optional<DataPageHeader> data_page_header;
+  std::optional<DictionaryPageHeader> dictionary_page_header;
+  std::optional<DataPageHeaderV2> data_page_header_v2;
+};
+
+/// Appends the compact encoding of the structure to `out`.
+void serialize(const FileMetaData& md, ByteBuffer* out);
+void serialize(const PageHeader& header, ByteBuffer* out);
+
+/// Parses a footer that fills exactly `size` bytes (trailing bytes are an error).
+Status parse_file_metadata(const uint8_t* data, size_t size, FileMetaData* out);
+/// Parses a page header at the start of [data, data + size); returns its length in bytes.
+Result<size_t> parse_page_header(const uint8_t* data, size_t size, PageHeader* out);
+
+}  // namespace sparkify::parquet::format

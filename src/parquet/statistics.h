@@ -1,0 +1,103 @@
+// Column-chunk statistics as Parquet stores them: min/max in the PLAIN form of the physical
+// type (strings compared as unsigned bytes), with NaN left out and signed zeros widened as the
+// format recommends, plus the null count.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "parquet/metadata.h"
+
+namespace sparkify::parquet {
+
+/// Min/max of fixed-width values (bool as uint8_t, int32, int64, double).
+template <typename T>
+class MinMax {
+ public:
+  void update(T v) {
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(v)) return;  // NaN has no place in an order; readers would prune wrongly
+    }
+    if (!any_) {
+      min_ = max_ = v;
+      any_ = true;
+    } else {
+      if (v < min_) min_ = v;
+      if (max_ < v) max_ = v;
+    }
+  }
+  void update(const T* v, size_t n) {
+    if constexpr (std::is_floating_point_v<T>) {
+      for (size_t i = 0; i < n; ++i) update(v[i]);
+    } else {
+      if (n == 0) return;
+      T lo = any_ ? min_ : v[0], hi = any_ ? max_ : v[0];
+      for (size_t i = 0; i < n; ++i) {  // branch-free so the compiler can vectorise it
+        lo = v[i] < lo ? v[i] : lo;
+        hi = hi < v[i] ? v[i] : hi;
+      }
+      min_ = lo;
+      max_ = hi;
+      any_ = true;
+    }
+  }
+  void reset() { any_ = false; }
+
+  /// Fills min/max (and the deprecated signed-order min/max, which agree for these types).
+  void write_to(format::Statistics* s) const {
+    if (!any_) return;
+    T lo = min_, hi = max_;
+    if constexpr (std::is_floating_point_v<T>) {
+      // -0.0 == +0.0 compares equal, so which one we kept is arbitrary; the spec asks for the
+      // widest bounds: min -0.0, max +0.0.
+      if (lo == 0) lo = -0.0;
+      if (hi == 0) hi = +0.0;
+    }
+    std::string a(reinterpret_cast<const char*>(&lo), sizeof(T));
+    std::string b(reinterpret_cast<const char*>(&hi), sizeof(T));
+    s->min = a;
+    s->max = b;
+    s->min_value = std::move(a);
+    s->max_value = std::move(b);
+  }
+
+ private:
+  T min_{}, max_{};
+  bool any_ = false;
+};
+
+/// Min/max of byte strings, copied only when they change.
+class StringMinMax {
+ public:
+  /// parquet-mr leaves out min/max past 4 KiB rather than bloat every footer.
+  static constexpr size_t kMaxStatSize = 4096;
+
+  void update(std::string_view v) {
+    if (!any_) {
+      min_.assign(v);
+      max_.assign(v);
+      any_ = true;
+      return;
+    }
+    if (v < std::string_view(min_)) min_.assign(v);
+    if (std::string_view(max_) < v) max_.assign(v);
+  }
+  void reset() { any_ = false; }
+
+  /// Only min_value/max_value: the deprecated fields used signed byte order for strings.
+  void write_to(format::Statistics* s) const {
+    if (!any_ || min_.size() > kMaxStatSize || max_.size() > kMaxStatSize) return;
+    s->min_value = min_;
+    s->max_value = max_;
+  }
+
+ private:
+  std::string min_, max_;
+  bool any_ = false;
+};
+
+}  // namespace sparkify::parquet
