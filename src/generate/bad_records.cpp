@@ -27,7 +27,9 @@ std::pair<size_t, size_t> scalar_span(std::string_view text, std::string_view ke
 // Erases `"key": "value", ` (Python style) — a string-valued key that is never the last one.
 std::string erase_string_member(std::string_view text, std::string_view key) {
   std::string out(text);
-  std::string head = "\"" + std::string(key) + "\": \"";
+  std::string head = "\"";  // built piecewise: GCC 12 warns falsely on "literal" + string
+  head += key;
+  head += "\": \"";
   size_t at = out.find(head);
   if (at == std::string::npos) return out;
   size_t close = out.find("\", ", at + head.size());  // ids never hold quotes

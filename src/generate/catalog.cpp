@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "common/parallel.h"
@@ -403,14 +404,25 @@ Result<Catalog> build_catalog(const CatalogOptions& options) {
     s.variant = o.variant;
     s.year = o.year;
     if (keeps_duration[i]) s.duration = o.duration;
-    ++c.duplicate_song_files;
   }
 
-  // Which (title, artist name, duration) triples a play can match: those of good song files.
-  std::unordered_set<std::string> good_keys;
-  good_keys.reserve(n);
-  for (const Song& s : c.songs) {
+  // The ETL keeps, per song_id, the good file that comes first (paths sort as track ids do) and
+  // joins plays only to kept songs; mirror that so the report says what the ETL must find.
+  std::unordered_map<std::string_view, uint64_t> kept;
+  kept.reserve(n);
+  uint64_t good_files = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    const Song& s = c.songs[i];
     if (s.bad != BadSongKind::kNone) continue;
+    ++good_files;
+    auto [it, inserted] = kept.try_emplace(s.song_id, i);
+    if (!inserted && s.track_id < c.songs[it->second].track_id) it->second = i;
+  }
+  c.duplicate_song_files = good_files - kept.size();
+  std::unordered_set<std::string> good_keys;
+  good_keys.reserve(kept.size());
+  for (const auto& [id, i] : kept) {
+    const Song& s = c.songs[i];
     good_keys.insert(song_key(s.title, c.artists[s.artist].variants[s.variant].name, s.duration));
   }
   SPARKIFY_RETURN_NOT_OK(parallel_for((n + kBlock - 1) / kBlock, threads, [&](size_t b, int) {

@@ -92,7 +92,7 @@ struct Catalog {
   AliasTable user_pick;
   AliasTable song_pick;
   AliasTable played_pick;
-  uint64_t duplicate_song_files = 0;
+  uint64_t duplicate_song_files = 0;  ///< good files whose song_id a good file before has
 };
 
 Result<Catalog> build_catalog(const CatalogOptions& options);

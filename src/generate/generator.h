@@ -38,7 +38,7 @@ struct GenerateReport {
   uint64_t matched_plays = 0;     ///< songplays rows that must get a song_id
   uint64_t artists = 0;
   uint64_t users = 0;
-  uint64_t duplicate_song_files = 0;  ///< files repeating an earlier file's song_id
+  uint64_t duplicate_song_files = 0;  ///< good files repeating the song_id of a good file before
   std::vector<std::pair<std::string, uint64_t>> bad_songs;   ///< kind -> files
   std::vector<std::pair<std::string, uint64_t>> bad_events;  ///< kind -> lines
   uint64_t bad_total = 0;
