@@ -37,7 +37,7 @@ std::string report_json(const exec::EtlReport& r, const exec::EtlOptions& o) {
   j += fmt::format("  \"rejects\": {{\"songs\": {}, \"logs\": {}, \"total\": {}}},\n",
                    r.song_rejects, r.log_rejects, r.song_rejects + r.log_rejects);
   j += fmt::format("  \"duplicates\": {{\"songs\": {}}},\n", r.duplicate_songs);
-  j += fmt::format("  \"songplays\": {{\"rows\": {}, \"matched\": {}, \"match_rate\": {:.6f}}},\n",
+  j += fmt::format("  \"songplays\": {{\"rows\": {}, \"matched\": {}, \"match_rate\": {}}},\n",
                    r.songplays, r.matched_songplays, match_rate(r));
   j += "  \"stages\": {";
   for (size_t i = 0; i < r.stages.size(); ++i) {
