@@ -19,11 +19,11 @@ export function tempDir(prefix) {
   return fs.mkdtempSync(path.join(base, prefix));
 }
 
-export async function startLoopbackS3({ buckets = ['lake'], dir } = {}) {
+export async function startLoopbackS3({ buckets = ['lake'], dir, upstreams = 0 } = {}) {
   const root = dir ?? tempDir('sparkify-s3-');
   const child = spawn(process.execPath, ['--openssl-legacy-provider', path.join(here, 'loopback_s3_server.mjs'),
     '--dir', root, '--access-key', ACCESS_KEY, '--secret-key', SECRET_KEY,
-    ...buckets.flatMap((b) => ['--bucket', b])], { stdio: ['pipe', 'pipe', 'inherit'] });
+    ...buckets.flatMap((b) => ['--bucket', b]), ...(upstreams ? ['--upstreams', String(upstreams)] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   const info = await new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout });
     lines.once('line', (line) => resolve(JSON.parse(line)));
@@ -40,6 +40,11 @@ export async function startLoopbackS3({ buckets = ['lake'], dir } = {}) {
     clearFaults: () => control('faults', { rate: 0 }),
     stats: () => control('stats'),
     resetStats: () => control('reset-stats', {}),
+    /// Synchronous stop for process 'exit' handlers.
+    killNow() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      fs.rmSync(root, { recursive: true, force: true });
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

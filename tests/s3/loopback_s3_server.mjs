@@ -5,7 +5,8 @@
 //
 // Run as its own process (s3rver's continuation tokens need --openssl-legacy-provider):
 //   node --openssl-legacy-provider loopback_s3_server.mjs --dir D --access-key K --secret-key S
-//        [--session-token T] [--bucket NAME ...]
+//        [--session-token T] [--bucket NAME ...] [--upstreams N]
+// With --upstreams N, s3rver runs in N child processes sharing the folder (requests alternate).
 // It prints one JSON line {"endpoint": "http://127.0.0.1:PORT", ...} once it listens, and stops
 // when its standard input closes or it gets SIGTERM. Control endpoints (not S3):
 //   POST /__loopback/faults {"rate":0.1,"kinds":["500","503","drop","truncate","slow"],
@@ -13,6 +14,9 @@
 //   GET  /__loopback/stats   POST /__loopback/reset-stats
 import http from 'node:http';
 import crypto from 'node:crypto';
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -30,8 +34,11 @@ function parseArgs(argv) {
     else if (a === '--secret-key') args.secretKey = next();
     else if (a === '--session-token') args.sessionToken = next();
     else if (a === '--bucket') args.buckets.push(next());
+    else if (a === '--upstreams') args.upstreams = Number(next());
+    else if (a === '--s3rver-only') args.s3rverOnly = true;
     else throw new Error(`unknown argument ${a}`);
   }
+  if (args.s3rverOnly && args.dir) return args;
   if (!args.dir || !args.accessKey || !args.secretKey) {
     throw new Error('--dir, --access-key and --secret-key are required');
   }
@@ -86,6 +93,25 @@ function amzDateToDate(s) {
   return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
 }
 
+// One signer per scope, so the signer's cache of derived signing keys is reused.
+const signers = new Map();
+function signerFor(args, region, service) {
+  const key = `${region}/${service}`;
+  let signer = signers.get(key);
+  if (!signer) {
+    signer = new SignatureV4({
+      credentials: { accessKeyId: args.accessKey, secretAccessKey: args.secretKey },
+      region,
+      service,
+      sha256: Sha256,
+      uriEscapePath: false,  // S3 signs the path as sent
+      applyChecksum: false,
+    });
+    signers.set(key, signer);
+  }
+  return signer;
+}
+
 async function verify(req, body, args) {
   const auth = parseAuthorization(req.headers.authorization);
   if (!auth) return [403, 'AccessDenied', 'Anonymous or malformed requests are refused by the loopback server.'];
@@ -109,14 +135,7 @@ async function verify(req, body, args) {
   }
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: args.accessKey, secretAccessKey: args.secretKey },
-    region: auth.region,
-    service: auth.service,
-    sha256: Sha256,
-    uriEscapePath: false,  // S3 signs the path as sent
-    applyChecksum: false,
-  });
+  const signer = signerFor(args, auth.region, auth.service);
   const signed = await signer.sign(
     { method: req.method, protocol: 'http:', hostname: '127.0.0.1', path, query: parseQuery(q < 0 ? '' : req.url.slice(q + 1)), headers, body },
     { signingDate, signableHeaders: new Set(auth.signedHeaders) },
@@ -129,8 +148,7 @@ async function verify(req, body, args) {
   return null;
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
+async function startS3rver(args) {
   const s3rver = new S3rver({
     address: '127.0.0.1',
     port: 0,
@@ -139,7 +157,43 @@ async function main() {
     vhostBuckets: false,
     configureBuckets: args.buckets.map((name) => ({ name, configs: [] })),
   });
-  const upstream = await s3rver.run();
+  const address = await s3rver.run();
+  return { port: address.port, close: () => s3rver.close() };
+}
+
+// s3rver in a child process of its own, so that it and the proxy each get a core; several of
+// them can share one store folder (the benchmark uses this to keep the server out of the way).
+async function spawnS3rver(args) {
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', fileURLToPath(import.meta.url),
+    '--s3rver-only', '--dir', args.dir, ...args.buckets.flatMap((b) => ['--bucket', b])],
+    { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    readline.createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`s3rver exited early with code ${code}`)));
+  });
+  return { port: JSON.parse(line).port, close: async () => { child.stdin.end(); child.kill('SIGTERM'); } };
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.s3rverOnly) {
+    const up = await startS3rver(args);
+    process.stdout.write(JSON.stringify({ port: up.port }) + '\n');
+    const stop = async () => { await up.close().catch(() => {}); process.exit(0); };
+    process.on('SIGTERM', stop);
+    process.stdin.on('end', stop);
+    process.stdin.resume();
+    return;
+  }
+  const upstreams = [];
+  if (!args.upstreams) {
+    upstreams.push(await startS3rver(args));
+  } else {
+    // The first creates the buckets; the others find them in the shared folder.
+    upstreams.push(await spawnS3rver(args));
+    for (let i = 1; i < args.upstreams; i++) upstreams.push(await spawnS3rver({ ...args, buckets: [] }));
+  }
+  let nextUpstream = 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
   let faults = { rate: 0, kinds: [], slow_ms: 200, match: null };
@@ -218,6 +272,7 @@ async function main() {
     delete headers['transfer-encoding'];
     headers['content-length'] = String(body.length);
     await new Promise((resolve) => {
+      const upstream = upstreams[nextUpstream++ % upstreams.length];
       const up = http.request({ host: '127.0.0.1', port: upstream.port, method: req.method, path: req.url, headers, agent }, (ur) => {
         if (fault === 'truncate') {
           const parts = [];
@@ -261,7 +316,7 @@ async function main() {
 
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  process.stdout.write(JSON.stringify({ endpoint: `http://127.0.0.1:${port}`, port, upstream_port: upstream.port }) + '\n');
+  process.stdout.write(JSON.stringify({ endpoint: `http://127.0.0.1:${port}`, port, upstream_ports: upstreams.map((u) => u.port) }) + '\n');
 
   let stopping = false;
   const stop = async () => {
@@ -270,7 +325,7 @@ async function main() {
     server.close();
     server.closeAllConnections?.();
     agent.destroy();
-    await s3rver.close().catch(() => {});
+    for (const u of upstreams) await u.close().catch(() => {});
     process.exit(0);
   };
   process.on('SIGTERM', stop);
