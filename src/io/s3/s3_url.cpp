@@ -56,8 +56,9 @@ Result<S3Endpoint> S3Endpoint::Make(const std::string& endpoint, const std::stri
   S3Endpoint out;
   if (endpoint.empty()) {
     out.scheme_ = "https";
-    out.authority_ = "s3." + (region.empty() ? std::string("us-east-1") : region) +
-                     ".amazonaws.com";
+    out.authority_ = "s3.";
+    out.authority_ += region.empty() ? std::string("us-east-1") : region;
+    out.authority_ += ".amazonaws.com";
     return out;
   }
   out.custom_ = true;
@@ -88,16 +89,27 @@ S3Endpoint::Target S3Endpoint::target(
   Target t;
   bool virtual_host = !custom_ && dns_compatible(bucket);
   std::string encoded_key = uri_encode(key, /*encode_slash=*/false);
+  // Built by appending: GCC 12 warns falsely (-Wrestrict) on chains of "/" + std::string.
+  t.canonical_uri.push_back('/');
   if (virtual_host) {
-    t.host = bucket + "." + authority_;
-    t.canonical_uri = "/" + encoded_key;
+    t.host = bucket;
+    t.host.push_back('.');
+    t.host += authority_;
   } else {
     t.host = authority_;
-    t.canonical_uri = "/" + uri_encode(bucket, true) + (key.empty() ? "" : "/" + encoded_key);
+    t.canonical_uri += uri_encode(bucket, true);
+    if (!key.empty()) t.canonical_uri.push_back('/');
   }
-  t.url = scheme_ + "://" + t.host + t.canonical_uri;
+  t.canonical_uri += encoded_key;
+  t.url = scheme_;
+  t.url += "://";
+  t.url += t.host;
+  t.url += t.canonical_uri;
   std::string q = canonical_query_string(query);
-  if (!q.empty()) t.url += "?" + q;
+  if (!q.empty()) {
+    t.url.push_back('?');
+    t.url += q;
+  }
   return t;
 }
 
