@@ -1,0 +1,68 @@
+// The peer: the same ETL a user would write instead — DuckDB SQL — run through @duckdb/node-api.
+// It reuses the DuckDB SQL reference of the five tables (tests/reference/reference.mjs, faithful
+// to SPEC as far as DuckDB allows) and COPYs them to Hive-partitioned, Snappy Parquet in the same
+// layout as sparkify's lake, then writes each table's _SUCCESS.
+//
+//   node bench/peer/duckdb_peer.mjs --input DIR --output DIR [--threads N]
+//
+// Prints one JSON line: {"transform_s", "write_s", "rows": {table: n}}.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  PARTITION_COLUMNS, TABLES, referenceTables, sqlIdent, sqlString,
+} from '../../tests/reference/reference.mjs';
+
+function parseArgs(argv) {
+  const args = { threads: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const key = argv[i];
+    const value = argv[i + 1];
+    if (key === '--input') args.input = value;
+    else if (key === '--output') args.output = value;
+    else if (key === '--threads') args.threads = Number(value);
+    else throw new Error(`unknown argument ${key}`);
+    i++;
+  }
+  if (!args.input || !args.output) throw new Error('--input and --output are required');
+  return args;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const config = args.threads > 0 ? { threads: String(args.threads) } : {};
+  const instance = await DuckDBInstance.create(':memory:', config);
+  const conn = await instance.connect();
+  await conn.run('SET preserve_insertion_order = true');
+
+  const t0 = performance.now();
+  await referenceTables(conn, { input: args.input, schema: 'main' });
+  const t1 = performance.now();
+
+  rmSync(args.output, { recursive: true, force: true });
+  mkdirSync(args.output, { recursive: true });
+  const rows = {};
+  for (const table of TABLES) {
+    const dir = `${args.output}/${table}`;
+    const parts = PARTITION_COLUMNS[table].map(([name]) => sqlIdent(name));
+    if (parts.length > 0) {
+      await conn.run(`COPY main.${sqlIdent(table)} TO ${sqlString(dir)}
+        (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (${parts.join(', ')}))`);
+    } else {
+      mkdirSync(dir);
+      await conn.run(`COPY main.${sqlIdent(table)} TO ${sqlString(`${dir}/part-00000.snappy.parquet`)}
+        (FORMAT parquet, COMPRESSION snappy)`);
+    }
+    writeFileSync(`${dir}/_SUCCESS`, '');
+    const count = await conn.runAndReadAll(`SELECT count(*) FROM main.${sqlIdent(table)}`);
+    rows[table] = Number(count.getRows()[0][0]);
+  }
+  const t2 = performance.now();
+  console.log(JSON.stringify({
+    transform_s: (t1 - t0) / 1000, write_s: (t2 - t1) / 1000, rows,
+  }));
+}
+
+main().catch((e) => {
+  console.error(`duckdb peer: ${e.message}`);
+  process.exit(1);
+});
