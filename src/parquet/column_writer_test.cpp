@@ -281,10 +281,10 @@ TEST(RoundTrip, ExtremeValues) {
   EXPECT_EQ(load_le<int32_t>(reinterpret_cast<const uint8_t*>(st_i32.min_value->data())), std::numeric_limits<int32_t>::min());
   EXPECT_EQ(load_le<int32_t>(reinterpret_cast<const uint8_t*>(st_i32.max_value->data())), std::numeric_limits<int32_t>::max());
   EXPECT_EQ(st_i32.min, st_i32.min_value);  // legacy fields agree for signed types
-  // Doubles: NaN is left out; -inf/+inf are the bounds.
+  // Doubles: a NaN in the chunk means no bounds (see statistics.h).
   const auto& st_f = *md.row_groups[0].columns[2].meta_data->statistics;
-  EXPECT_EQ(load_le<double>(reinterpret_cast<const uint8_t*>(st_f.min_value->data())), -std::numeric_limits<double>::infinity());
-  EXPECT_EQ(load_le<double>(reinterpret_cast<const uint8_t*>(st_f.max_value->data())), std::numeric_limits<double>::infinity());
+  EXPECT_FALSE(st_f.min_value.has_value());
+  EXPECT_FALSE(st_f.min.has_value());
   // Strings: the 100 KB value is past the 4 KiB statistics cap, so no min/max at all.
   const auto& st_s = *md.row_groups[0].columns[3].meta_data->statistics;
   EXPECT_FALSE(st_s.max_value.has_value());
@@ -297,13 +297,23 @@ TEST(Statistics, SignedZerosAndNaN) {
   zeros.f64 = {0.0, -0.0, 0.0};
   TestColumn nans{ColumnSchema::Double("n", Repetition::kRequired)};
   nans.f64 = {std::nan(""), std::nan(""), std::nan("")};
-  auto md = footer_of(write_file({zeros, nans}, WriterOptions{}));
+  TestColumn some_nan{ColumnSchema::Double("m", Repetition::kRequired)};
+  some_nan.f64 = {1.0, std::nan(""), 2.0};
+  TestColumn inf{ColumnSchema::Double("i", Repetition::kRequired)};
+  inf.f64 = {1.0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  auto md = footer_of(write_file({zeros, nans, some_nan, inf}, WriterOptions{}));
   const auto& z = *md.row_groups[0].columns[0].meta_data->statistics;
   EXPECT_TRUE(std::signbit(load_le<double>(reinterpret_cast<const uint8_t*>(z.min_value->data()))));
   EXPECT_FALSE(std::signbit(load_le<double>(reinterpret_cast<const uint8_t*>(z.max_value->data()))));
   const auto& n = *md.row_groups[0].columns[1].meta_data->statistics;
   EXPECT_FALSE(n.min_value.has_value());  // all NaN: no bounds
   EXPECT_EQ(n.null_count, 0);
+  const auto& m = *md.row_groups[0].columns[2].meta_data->statistics;
+  EXPECT_FALSE(m.min_value.has_value());  // some NaN: no bounds either
+  EXPECT_FALSE(m.max.has_value());
+  const auto& i = *md.row_groups[0].columns[3].meta_data->statistics;  // infinities are ordinary bounds
+  EXPECT_EQ(load_le<double>(reinterpret_cast<const uint8_t*>(i.min_value->data())), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(load_le<double>(reinterpret_cast<const uint8_t*>(i.max_value->data())), std::numeric_limits<double>::infinity());
 }
 
 TEST(Statistics, StringsCompareAsUnsignedBytes) {

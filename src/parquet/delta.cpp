@@ -30,7 +30,9 @@ uint64_t unpack(const uint8_t* data, size_t size, uint64_t bit, int width) {
 template <typename T>
 Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_t n, T* out,
                                   bool consume_all) {
-  using U = std::make_unsigned_t<T>;
+  // Arithmetic in 64 bits, truncated on output: sums wrap the same way modulo 2^32, and some
+  // writers (DuckDB) compute INT32 deltas in 64 bits, giving miniblocks up to 33 bits wide.
+  using U = uint64_t;
   const uint8_t* p = *pos;
   uint64_t block_size = 0, miniblocks = 0, total = 0, first_z = 0;
   if (!read_varint(&p, end, &block_size) || !read_varint(&p, end, &miniblocks) ||
@@ -43,7 +45,7 @@ Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_
   }
   if (total < n) return corrupt("stream holds fewer values than the page");
   const uint64_t per_mini = block_size / miniblocks;
-  const int max_width = sizeof(T) * 8;
+  const int max_width = 64;
   U value = static_cast<U>(zigzag_decode(first_z));
   size_t done = 0;
   uint64_t want = consume_all ? total : n;

@@ -1,6 +1,11 @@
 // Column-chunk statistics as Parquet stores them: min/max in the PLAIN form of the physical
-// type (strings compared as unsigned bytes), with NaN left out and signed zeros widened as the
-// format recommends, plus the null count.
+// type (strings compared as unsigned bytes), signed zeros widened as the format recommends, plus
+// the null count.
+//
+// NaN rule: a DOUBLE chunk that holds any NaN gets no min/max at all (null_count is still
+// written; the NaN values themselves are stored bit for bit). Engines disagree on where NaN sorts
+// (DuckDB and Spark put it above +inf), so bounds that merely skip NaN would let such a reader
+// prune a row group that does match `x > bound`. DuckDB and parquet-mr write the same way.
 #pragma once
 
 #include <cmath>
@@ -20,7 +25,10 @@ class MinMax {
  public:
   void update(T v) {
     if constexpr (std::is_floating_point_v<T>) {
-      if (std::isnan(v)) return;  // NaN has no place in an order; readers would prune wrongly
+      if (std::isnan(v)) {
+        saw_nan_ = true;
+        return;
+      }
     }
     if (!any_) {
       min_ = max_ = v;
@@ -45,11 +53,11 @@ class MinMax {
       any_ = true;
     }
   }
-  void reset() { any_ = false; }
+  void reset() { any_ = saw_nan_ = false; }
 
   /// Fills min/max (and the deprecated signed-order min/max, which agree for these types).
   void write_to(format::Statistics* s) const {
-    if (!any_) return;
+    if (!any_ || saw_nan_) return;
     T lo = min_, hi = max_;
     if constexpr (std::is_floating_point_v<T>) {
       // -0.0 == +0.0 compares equal, so which one we kept is arbitrary; the spec asks for the
@@ -68,6 +76,7 @@ class MinMax {
  private:
   T min_{}, max_{};
   bool any_ = false;
+  bool saw_nan_ = false;
 };
 
 /// Min/max of byte strings, copied only when they change.
