@@ -154,7 +154,14 @@ if (probe.code === 0) {
   const g = await runSparkify(['generate', '--output', gen, '--songs', '3000', '--events', '300000', '--seed', '11']);
   if (await checks.check('sparkify generate: exits 0', async () => expectExit(g, 0))) {
     inputs.G = { dir: gen };
-    if (okA && await prepare('G', { reference: false })) await killLoop('generated', ['G', 'A'], 8);
+    if (okA && await prepare('G', { reference: false })) {
+      await checks.check('generated input: the clean run equals the reference', async () => {
+        await referenceTables(conn, { input: gen, schema: 'ref_G' });
+        await loadLake(conn, path.join(work, 'clean-G'), 'clean_G');
+        for (const t of TABLES) await expectSameRows(conn, `ref_G."${t}"`, `clean_G."${t}"`, t);
+      });
+      await killLoop('generated', ['G', 'A'], 8);
+    }
   }
 } else {
   console.log('note: `sparkify generate` is not available; the crash test used the sample only');

@@ -14,8 +14,10 @@ export const SKIP = 77;
 
 /** The sparkify binary under test; a missing binary is a failure, not a skip. */
 export function sparkifyBin() {
-  const bin = process.env.SPARKIFY_BIN ||
-    (process.env.SPARKIFY_BUILD_DIR && path.join(process.env.SPARKIFY_BUILD_DIR, 'src/cli/sparkify'));
+  const built = ['sparkify', 'src/cli/sparkify']
+    .map((p) => process.env.SPARKIFY_BUILD_DIR && path.join(process.env.SPARKIFY_BUILD_DIR, p))
+    .find((p) => p && fs.existsSync(p));
+  const bin = process.env.SPARKIFY_BIN || built;
   if (!bin || !fs.existsSync(bin)) {
     console.error(`FAIL: sparkify binary not found (SPARKIFY_BIN=${process.env.SPARKIFY_BIN ?? ''})`);
     process.exit(1);
