@@ -399,11 +399,12 @@ export async function parquetProblems(conn, out, table, { codec = 'SNAPPY' } = {
   for (const k of chunks) {
     const where = `${short(k.file_name)} rg${k.row_group_id} ${k.path_in_schema}`;
     if (k.compression !== codec) problems.push(`${where}: codec ${k.compression}, want ${codec}`);
-    if (k.type === 'BYTE_ARRAY' && !/DICTIONARY/.test(k.encodings ?? '')) {
+    const nonNull = Number(k.num_values) - Number(k.stats_null_count ?? 0);
+    // A chunk of nulls only has no values to put in a dictionary.
+    if (k.type === 'BYTE_ARRAY' && nonNull > 0 && !/DICTIONARY/.test(k.encodings ?? '')) {
       problems.push(`${where}: encodings ${k.encodings}, want a dictionary encoding`);
     }
     if (k.stats_null_count === null) problems.push(`${where}: no null_count statistic`);
-    const nonNull = Number(k.num_values) - Number(k.stats_null_count ?? 0);
     if (nonNull > 0 && (k.stats_min_value === null || k.stats_max_value === null)) {
       problems.push(`${where}: no min/max statistics`);
     }
