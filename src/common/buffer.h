@@ -20,6 +20,7 @@ class Buffer {
     b.data_.reset(new uint8_t[size + padding]);
     b.size_ = size;
     b.padding_ = padding;
+    b.capacity_ = size + padding;
     if (padding) std::memset(b.data_.get() + size, 0, padding);
     return b;
   }
@@ -35,6 +36,19 @@ class Buffer {
   size_t padding() const { return padding_; }
   bool empty() const { return size_ == 0; }
 
+  /// Makes room for `size` bytes plus `padding` zero bytes, reusing the allocation when it is
+  /// large enough (contents are not kept). Lets a worker read file after file into one buffer
+  /// without paying page faults for a fresh allocation each time.
+  void resize_for_overwrite(size_t size, size_t padding) {
+    if (size + padding > capacity_) {
+      data_.reset(new uint8_t[size + padding]);
+      capacity_ = size + padding;
+    }
+    size_ = size;
+    padding_ = padding;
+    if (padding) std::memset(data_.get() + size, 0, padding);
+  }
+
   /// Shrinks the logical size (e.g. after a short read) and re-zeroes the padding.
   void truncate(size_t new_size) {
     if (new_size >= size_) return;
@@ -49,6 +63,7 @@ class Buffer {
   std::unique_ptr<uint8_t[]> data_;
   size_t size_ = 0;
   size_t padding_ = 0;
+  size_t capacity_ = 0;
 };
 
 }  // namespace sparkify

@@ -185,7 +185,7 @@ class EtlJob {
     std::vector<parse::ParseStats> stats(threads);
     std::vector<uint64_t> bytes(threads);
 
-    SPARKIFY_RETURN_NOT_OK(for_each_input(*fs, files, threads, [&](size_t i, int w, Buffer data) {
+    SPARKIFY_RETURN_NOT_OK(for_each_input(*fs, files, threads, [&](size_t i, int w, const Buffer& data) {
       uint64_t before = stats[w].records;
       parsers[w].parse_file(files[i].relative, data, *arenas[w], records[i], rejects.per_file[i],
                             stats[w]);
@@ -247,7 +247,7 @@ class EtlJob {
     std::vector<parse::ParseStats> stats(threads);
     std::vector<uint64_t> bytes(threads);
 
-    SPARKIFY_RETURN_NOT_OK(for_each_input(*fs, files, threads, [&](size_t i, int w, Buffer data) {
+    SPARKIFY_RETURN_NOT_OK(for_each_input(*fs, files, threads, [&](size_t i, int w, const Buffer& data) {
       uint64_t before = stats[w].records;
       states[w].begin_file(static_cast<uint32_t>(i));
       parsers[w].parse_file(files[i].relative, data, states[w], rejects.per_file[i], stats[w]);

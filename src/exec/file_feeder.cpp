@@ -64,9 +64,10 @@ class FileQueue {
 Status for_each_input(io::FileSystem& fs, const std::vector<source::InputFile>& files,
                       int threads, const FileTask& task) {
   if (fs.preferred_read_concurrency() <= 1) {
+    std::vector<Buffer> buffers(threads);
     return parallel_for(files.size(), threads, [&](size_t i, int worker) -> Status {
-      SPARKIFY_ASSIGN_OR_RETURN(Buffer data, source::read_input(fs, files[i]));
-      return task(i, worker, std::move(data));
+      SPARKIFY_RETURN_NOT_OK(source::read_input(fs, files[i], buffers[worker]));
+      return task(i, worker, buffers[worker]);
     });
   }
 
@@ -87,8 +88,8 @@ Status for_each_input(io::FileSystem& fs, const std::vector<source::InputFile>& 
     size_t index;
     Buffer raw;
     while (queue.pop(index, raw)) {
-      auto data = source::prepare_input(files[index], std::move(raw));
-      Status st = data.ok() ? task(index, worker, std::move(*data)) : data.status();
+      Status st = source::prepare_input(files[index], raw);
+      if (st.ok()) st = task(index, worker, raw);
       if (!st.ok()) {
         queue.cancel();
         return st;

@@ -14,8 +14,9 @@
 
 namespace sparkify::exec {
 
-/// task(file_index, worker, bytes) — called once per file, on one of `threads` workers.
-using FileTask = std::function<Status(size_t, int, Buffer)>;
+/// task(file_index, worker, bytes) — called once per file, on one of `threads` workers. The
+/// bytes are valid only during the call (the worker's buffer is reused for its next file).
+using FileTask = std::function<Status(size_t, int, const Buffer&)>;
 
 Status for_each_input(io::FileSystem& fs, const std::vector<source::InputFile>& files,
                       int threads, const FileTask& task);

@@ -28,6 +28,11 @@ Status FileSystem::read_many(const std::vector<std::string>& paths, size_t paddi
   return Status::OK();
 }
 
+Status FileSystem::read_into(const std::string& path, size_t padding, Buffer& buffer) {
+  SPARKIFY_ASSIGN_OR_RETURN(buffer, read(path, padding));
+  return Status::OK();
+}
+
 std::unique_ptr<BatchWriter> FileSystem::batch_writer() {
   return std::make_unique<SyncBatchWriter>(this);
 }

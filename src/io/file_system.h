@@ -47,6 +47,9 @@ class FileSystem {
   /// Reads a whole file; the buffer carries `padding` zero bytes after the end.
   virtual Result<Buffer> read(const std::string& path, size_t padding = 0) = 0;
 
+  /// Reads a whole file into `buffer`, reusing its allocation when it is large enough.
+  virtual Status read_into(const std::string& path, size_t padding, Buffer& buffer);
+
   /// How many reads this file system wants in flight to reach its throughput. A local disk says 1:
   /// callers read from their own worker threads. S3 says e.g. 64 and overrides read_many.
   virtual int preferred_read_concurrency() const { return 1; }

@@ -59,12 +59,10 @@ Result<Buffer> gunzip(const InputFile& file, const Buffer& raw) {
 
 }  // namespace
 
-Result<Buffer> prepare_input(const InputFile& file, Buffer raw) {
-  Buffer data;
+Status prepare_input(const InputFile& file, Buffer& data) {
   if (file.gzip) {
-    SPARKIFY_ASSIGN_OR_RETURN(data, gunzip(file, raw));
-  } else {
-    data = std::move(raw);
+    SPARKIFY_ASSIGN_OR_RETURN(Buffer inflated, gunzip(file, data));
+    data = std::move(inflated);
   }
   if (data.size() >= 3 && data.data()[0] == 0xEF && data.data()[1] == 0xBB &&
       data.data()[2] == 0xBF) {
@@ -72,12 +70,12 @@ Result<Buffer> prepare_input(const InputFile& file, Buffer raw) {
     std::memmove(data.data(), data.data() + 3, data.size() - 3);
     data.truncate(data.size() - 3);
   }
-  return data;
+  return Status::OK();
 }
 
-Result<Buffer> read_input(io::FileSystem& fs, const InputFile& file) {
-  SPARKIFY_ASSIGN_OR_RETURN(Buffer raw, fs.read(file.path, file.gzip ? 0 : kParserPadding));
-  return prepare_input(file, std::move(raw));
+Status read_input(io::FileSystem& fs, const InputFile& file, Buffer& buffer) {
+  SPARKIFY_RETURN_NOT_OK(fs.read_into(file.path, kParserPadding, buffer));
+  return prepare_input(file, buffer);
 }
 
 }  // namespace sparkify::source

@@ -12,10 +12,11 @@ namespace sparkify::source {
 /// Zero bytes kept after every buffer: simdjson reads up to 64 bytes past the end.
 inline constexpr size_t kParserPadding = 64;
 
-/// Turns raw file bytes (as read) into parser input: gunzips when `file.gzip`, strips a BOM.
-Result<Buffer> prepare_input(const InputFile& file, Buffer raw);
+/// Turns raw file bytes (as read) into parser input, in place: gunzips when `file.gzip`, strips
+/// a byte-order mark.
+Status prepare_input(const InputFile& file, Buffer& data);
 
-/// Reads and prepares one file.
-Result<Buffer> read_input(io::FileSystem& fs, const InputFile& file);
+/// Reads and prepares one file into `buffer`, reusing its allocation.
+Status read_input(io::FileSystem& fs, const InputFile& file, Buffer& buffer);
 
 }  // namespace sparkify::source

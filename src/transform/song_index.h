@@ -1,10 +1,11 @@
 // SongIndex: the songplays join (SPEC §3) — finds the song whose title, artist name and duration
-// equal an event's song, artist and length exactly; the first song added for a key wins.
+// equal an event's song, artist and length exactly; the first song added for a key wins. Probed
+// once per NextSong event, so it is a flat open-addressing table comparing a 64-bit hash before
+// any string: most events match no song and never touch one.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace sparkify::transform {
@@ -22,23 +23,33 @@ class SongIndex {
 
   /// The match for an event, or -1.
   int32_t find(std::string_view song, std::string_view artist, double length) const;
-  const SongMatch& match(int32_t id) const { return matches_[static_cast<size_t>(id)]; }
-  size_t size() const { return matches_.size(); }
+  const SongMatch& match(int32_t id) const { return entries_[static_cast<size_t>(id)].match; }
+  size_t size() const { return entries_.size(); }
 
  private:
-  struct Key {
+  struct Entry {
     std::string_view title;
     std::string_view artist;
     uint64_t duration_bits;
-    bool operator==(const Key&) const = default;
+    SongMatch match;
   };
-  struct KeyHash {
-    size_t operator()(const Key& k) const noexcept;
-  };
-  static Key make_key(std::string_view title, std::string_view artist, double duration);
+  static uint64_t duration_bits(double duration);
+  static uint64_t hash(std::string_view title, std::string_view artist, uint64_t bits);
+  void grow();
 
-  std::unordered_map<Key, int32_t, KeyHash> map_;
-  std::vector<SongMatch> matches_;
+  // One bit per hashed duration: most events' lengths are no song's duration, and this 128 KiB
+  // filter (it stays in cache) turns them away before any string is hashed.
+  bool may_have_duration(uint64_t bits) const {
+    uint64_t h = (bits * 0x9e3779b97f4a7c15ULL) >> (64 - kFilterBits);
+    return (duration_filter_[h >> 6] >> (h & 63)) & 1;
+  }
+  static constexpr int kFilterBits = 20;
+
+  std::vector<Entry> entries_;
+  std::vector<uint64_t> duration_filter_;
+  std::vector<uint64_t> slot_hash_;  // 0 = empty (hashes are forced nonzero)
+  std::vector<int32_t> slot_entry_;
+  size_t mask_ = 0;
 };
 
 }  // namespace sparkify::transform

@@ -86,6 +86,12 @@ Result<bool> LocalFileSystem::exists(const std::string& path) {
 }
 
 Result<Buffer> LocalFileSystem::read(const std::string& path, size_t padding) {
+  Buffer buffer;
+  SPARKIFY_RETURN_NOT_OK(read_into(path, padding, buffer));
+  return buffer;
+}
+
+Status LocalFileSystem::read_into(const std::string& path, size_t padding, Buffer& buffer) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno_status("cannot read", path, errno);
   struct stat st;
@@ -99,7 +105,7 @@ Result<Buffer> LocalFileSystem::read(const std::string& path, size_t padding) {
     return Status::Invalid("cannot read " + path + ": it is a folder");
   }
   size_t size = static_cast<size_t>(st.st_size);
-  Buffer buffer = Buffer::Allocate(size, padding);
+  buffer.resize_for_overwrite(size, padding);
   size_t done = 0;
   while (done < size) {
     ssize_t n = ::read(fd, buffer.data() + done, size - done);
@@ -114,7 +120,7 @@ Result<Buffer> LocalFileSystem::read(const std::string& path, size_t padding) {
   }
   close(fd);
   buffer.truncate(done);
-  return buffer;
+  return Status::OK();
 }
 
 Status LocalFileSystem::write(const std::string& path, std::span<const uint8_t> data) {

@@ -12,6 +12,7 @@ class LocalFileSystem final : public FileSystem {
   Result<std::vector<FileInfo>> list(const std::string& root) override;
   Result<bool> exists(const std::string& path) override;
   Result<Buffer> read(const std::string& path, size_t padding = 0) override;
+  Status read_into(const std::string& path, size_t padding, Buffer& buffer) override;
   Status write(const std::string& path, std::span<const uint8_t> data) override;
   Status remove_files(const std::vector<std::string>& paths) override;
   Status remove_all(const std::string& path) override;
