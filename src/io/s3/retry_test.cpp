@@ -174,7 +174,7 @@ TEST(RetryS3Client, UnreachableEndpointMessage) {
   auto result = s3.call(S3Request{"GET", "lake", "k", {}, {}, {}, 0});
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().message(),
-            "cannot reach the S3 endpoint http://127.0.0.1:9 for GET s3://lake/k (gave up after 2 "
+            "cannot reach the S3 endpoint http://127.0.0.1:9 for reading s3://lake/k (gave up after 2 "
             "attempts in 0.0 s): Couldn't connect to server");
 }
 

@@ -7,7 +7,53 @@
 namespace sparkify::io::s3 {
 
 std::string s3_url(const std::string& bucket, const std::string& key) {
-  return "s3://" + bucket + (key.empty() ? "" : "/" + key);
+  std::string out = "s3://";
+  out += bucket;
+  if (!key.empty()) {
+    out.push_back('/');
+    out += key;
+  }
+  return out;
+}
+
+namespace {
+
+std::string query_value(const S3Request& request, std::string_view name, bool* present) {
+  for (const auto& [key, value] : request.query) {
+    if (key == name) {
+      *present = true;
+      return value;
+    }
+  }
+  *present = false;
+  return {};
+}
+
+}  // namespace
+
+std::string describe(const S3Request& request) {
+  bool has = false;
+  if (request.method == "GET") {
+    std::string prefix = query_value(request, "prefix", &has);
+    query_value(request, "list-type", &has);
+    if (has) return "listing " + s3_url(request.bucket, prefix);
+    return "reading " + s3_url(request.bucket, request.key);
+  }
+  if (request.method == "HEAD") return "looking up " + s3_url(request.bucket, request.key);
+  if (request.method == "PUT") {
+    std::string part = query_value(request, "partNumber", &has);
+    if (has) return "uploading part " + part + " of " + s3_url(request.bucket, request.key);
+    return "writing " + s3_url(request.bucket, request.key);
+  }
+  if (request.method == "POST") {
+    query_value(request, "delete", &has);
+    if (has) return "deleting objects in " + s3_url(request.bucket, "");
+    query_value(request, "uploads", &has);
+    if (has) return "starting the multipart upload of " + s3_url(request.bucket, request.key);
+    return "completing the multipart upload of " + s3_url(request.bucket, request.key);
+  }
+  if (request.method == "DELETE") return "deleting " + s3_url(request.bucket, request.key);
+  return request.method + " " + s3_url(request.bucket, request.key);
 }
 
 S3Client::S3Client(std::shared_ptr<http::HttpClient> http, S3Endpoint endpoint,
@@ -62,9 +108,8 @@ Result<http::HttpResponse> S3Client::send(const S3Request& request,
   RetryOutcome outcome =
       send_with_retry(*http_, make, request.body_padding, policy_, clock_, cancel);
   if (outcome.cancelled) {
-    return Status(ErrorCode::kCancelled, request.method + " " +
-                                             s3_url(request.bucket, request.key) +
-                                             " was abandoned after another request failed");
+    return Status(ErrorCode::kCancelled,
+                  describe(request) + " was abandoned after another request failed");
   }
   const http::HttpResponse& r = outcome.response;
   if (!r.transport_failed()) {
@@ -75,7 +120,7 @@ Result<http::HttpResponse> S3Client::send(const S3Request& request,
   }
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", outcome.elapsed.count() / 1000.0);
-  std::string what = request.method + " " + s3_url(request.bucket, request.key);
+  std::string what = describe(request);
   std::string tries = outcome.attempts > 1 ? " (gave up after " + std::to_string(outcome.attempts) +
                                                  " attempts in " + seconds + " s)"
                                            : "";
@@ -90,14 +135,14 @@ Result<http::HttpResponse> S3Client::send(const S3Request& request,
       return Status::IoError("cannot reach the S3 endpoint " + endpoint_.display() + " for " +
                              what + tries + ": " + r.transport_message);
     case http::TransportError::kTimeout:
-      return Status::IoError("the S3 endpoint " + endpoint_.display() + " timed out on " + what +
+      return Status::IoError("the S3 endpoint " + endpoint_.display() + " timed out while " + what +
                              tries + ": " + r.transport_message);
     case http::TransportError::kConnectionLost:
       return Status::IoError("the S3 endpoint " + endpoint_.display() +
-                             " dropped the connection on " + what + tries + ": " +
+                             " dropped the connection while " + what + tries + ": " +
                              r.transport_message);
     default:
-      return Status::IoError("the request " + what + " to " + endpoint_.display() + " failed" +
+      return Status::IoError(what + " at the S3 endpoint " + endpoint_.display() + " failed" +
                              tries + ": " + r.transport_message);
   }
 }
@@ -113,7 +158,7 @@ Status S3Client::error_status(const http::HttpResponse& response, const S3Reques
                               int attempts) const {
   S3ErrorDoc doc = parse_error(response.body.view());
   std::string url = s3_url(request.bucket, request.key);
-  std::string what = request.method + " " + url;
+  std::string what = describe(request);
   std::string code = doc.code.empty() ? "HTTP " + std::to_string(response.status) : doc.code;
   std::string detail = doc.message.empty() ? "" : " (" + doc.message + ")";
   if (doc.code == "InvalidAccessKeyId") {
@@ -146,7 +191,7 @@ Status S3Client::error_status(const http::HttpResponse& response, const S3Reques
   if (is_retryable(response)) {
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%d", attempts);
-    return Status::IoError("S3 kept failing " + what + ": gave up after " + seconds +
+    return Status::IoError("S3 kept failing while " + what + ": gave up after " + seconds +
                            " attempts, the last answered " + std::to_string(response.status) +
                            " " + code + detail);
   }

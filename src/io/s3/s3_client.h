@@ -68,5 +68,7 @@ class S3Client {
 
 /// "s3://bucket/key" for messages.
 std::string s3_url(const std::string& bucket, const std::string& key);
+/// What a request does, for messages: "listing s3://b/prefix", "writing s3://b/k", ...
+std::string describe(const S3Request& request);
 
 }  // namespace sparkify::io::s3
