@@ -4,11 +4,13 @@
 //
 //   node bench/run.mjs [--tiers S,M,L] [--xl] [--reps 3] [--threads N] [--build build]
 //                      [--work /dev/shm/sparkify-bench] [--disk DIR] [--no-peer] [--seed 42]
+//                      [--keep]
 //
 // Tiers: S the real Udacity sample; M 15k songs / 8k events (the Udacity full-data shape);
 // L 50k songs / 2M events; XL 200k songs / 20M events (opt-in: --xl or --tiers XL).
 // Headline figures have input and output on tmpfs (--work); --disk DIR adds the same runs with
-// input and output under DIR, alternated with the tmpfs ones in the same run.
+// input and output under DIR, alternated with the tmpfs ones in the same run. Each tier's work
+// folder is removed afterwards unless --keep.
 import { spawnSync } from 'node:child_process';
 import {
   cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
@@ -37,6 +39,7 @@ function parseArgs(argv) {
   const a = {
     tiers: ['S', 'M', 'L'], reps: 3, threads: os.availableParallelism?.() ?? os.cpus().length,
     build: 'build', work: '/dev/shm/sparkify-bench', disk: null, peer: true, seed: 42,
+    keep: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -52,9 +55,10 @@ function parseArgs(argv) {
     else if (k === '--work') a.work = v();
     else if (k === '--disk') a.disk = v();
     else if (k === '--no-peer') a.peer = false;
+    else if (k === '--keep') a.keep = true;
     else if (k === '--seed') a.seed = Number(v());
     else if (k === '--help' || k === '-h') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 12)
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 13)
         .map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
@@ -242,6 +246,12 @@ function tableRows(report) {
 async function benchTier(ctx, tier) {
   const { args } = ctx;
   console.error(`tier ${tier}: preparing`);
+  // The machine may be shared: keep the load next to the figures, and say when it is high.
+  const loadBefore = os.loadavg()[0];
+  if (loadBefore > os.cpus().length / 2) {
+    console.error(`  note: load average ${loadBefore.toFixed(2)} on ${os.cpus().length} cores; ` +
+                  'figures will be noisy');
+  }
   const media = [{ name: 'tmpfs', root: path.join(args.work, tier) }];
   if (args.disk) media.push({ name: 'disk', root: path.join(args.disk, tier) });
   for (const m of media) {
@@ -263,13 +273,19 @@ async function benchTier(ctx, tier) {
     m.sparkify = [];
     m.peer = [];
     if (args.peer) {
-      const p = runPeer(ctx, m, 'warmup');
-      m.rows_sparkify = tableRows(m.warm.report);
-      m.rows_peer = p.peer.rows;
-      m.rows_agree = JSON.stringify(m.rows_sparkify) === JSON.stringify(m.rows_peer);
-      if (!m.rows_agree) {
-        console.error(`  warning: row counts differ on ${m.name}: sparkify ${JSON.stringify(m.rows_sparkify)} ` +
-                      `peer ${JSON.stringify(m.rows_peer)}`);
+      try {
+        const p = runPeer(ctx, m, 'warmup');
+        m.rows_sparkify = tableRows(m.warm.report);
+        m.rows_peer = p.peer.rows;
+        m.rows_agree = JSON.stringify(m.rows_sparkify) === JSON.stringify(m.rows_peer);
+        if (!m.rows_agree) {
+          console.error(`  warning: row counts differ on ${m.name}: sparkify ` +
+                        `${JSON.stringify(m.rows_sparkify)} peer ${JSON.stringify(m.rows_peer)}`);
+        }
+      } catch (e) {
+        // At XL the peer can run out of memory; keep sparkify's figures and say why.
+        m.peer_error = e.message.split('\n')[0];
+        console.error(`  peer failed: ${m.peer_error}`);
       }
     }
     console.error(`tier ${tier} (${m.name}): floor`);
@@ -280,7 +296,14 @@ async function benchTier(ctx, tier) {
     for (const m of media) {
       console.error(`tier ${tier} (${m.name}): run ${rep + 1}/${args.reps}`);
       m.sparkify.push(runSparkify(ctx, m, rep));
-      if (args.peer) m.peer.push(runPeer(ctx, m, rep));
+      if (args.peer && !m.peer_error) {
+        try {
+          m.peer.push(runPeer(ctx, m, rep));
+        } catch (e) {
+          m.peer_error = e.message.split('\n')[0];
+          console.error(`  peer failed: ${m.peer_error}`);
+        }
+      }
     }
   }
 
@@ -288,7 +311,9 @@ async function benchTier(ctx, tier) {
     tier, note: TIERS[tier].note, date: new Date().toISOString(), threads: args.threads,
     reps: args.reps, seed: TIERS[tier].sample ? null : args.seed,
     input: { songs: TIERS[tier].songs ?? null, events: TIERS[tier].events ?? null, ...size },
-    machine: ctx.machine, media: {},
+    machine: ctx.machine,
+    load_average: { before: loadBefore, after: os.loadavg()[0] },
+    media: {},
   };
   for (const m of media) {
     const s = summarize(m.sparkify);
@@ -303,11 +328,16 @@ async function benchTier(ctx, tier) {
                    write_median_s: median(m.peer.map((r) => r.peer.write_s)), rows: m.rows_peer,
                    input_mb_per_s: mb / p.median_wall_s, files_per_s: size.files / p.median_wall_s },
       rows_agree: m.rows_agree ?? null,
+      peer_error: m.peer_error ?? null,
       speedup: p ? p.median_wall_s / s.median_wall_s : null,
       floor_ratio: s.median_wall_s / m.floor.total_s,
     };
+  }
+  // Inputs take memory on tmpfs (XL: ~10 GB) and regenerate in seconds: keep them only if asked.
+  for (const m of media) {
     clean(path.join(m.root, 'lake-sparkify'));
     clean(path.join(m.root, 'lake-peer'));
+    if (!args.keep) rmSync(m.root, { recursive: true, force: true });
   }
   const day = result.date.slice(0, 10);
   const file = path.join(REPO, 'bench/results', `${tier}-${day}.json`);
@@ -354,7 +384,8 @@ function printTable(results) {
       console.log(`${r.tier}/${medium}: ${r.input.files} files, ${fmt(r.input.bytes / 1e6, 1)} MB; ` +
                   `sparkify stages (median s): ${st}; floor: list ${fmt(f.list_s, 3)} + read ` +
                   `${fmt(f.read_s, 3)} + create ${f.lake_dirs} folders/${f.lake_files} files ` +
-                  `${fmt(f.create_s, 3)} s` + (m.rows_agree === false ? '; ROW COUNTS DIFFER' : ''));
+                  `${fmt(f.create_s, 3)} s; load ${fmt(r.load_average.before)}→` +
+                  `${fmt(r.load_average.after)}` + (m.rows_agree === false ? '; ROW COUNTS DIFFER' : ''));
       const t = TARGETS[r.tier];
       if (t && medium === 'tmpfs') {
         const ok = (c) => (c ? 'met' : 'MISSED');

@@ -29,7 +29,10 @@ function parseArgs(argv) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const config = args.threads > 0 ? { threads: String(args.threads) } : {};
+  // Spill (when the data outgrows memory) next to the output, never into the working folder.
+  const spill = `${args.output.replace(/\/+$/, '')}.duckdb-tmp`;
+  const config = { temp_directory: spill };
+  if (args.threads > 0) config.threads = String(args.threads);
   const instance = await DuckDBInstance.create(':memory:', config);
   const conn = await instance.connect();
   await conn.run('SET preserve_insertion_order = true');
@@ -57,6 +60,7 @@ async function main() {
     rows[table] = Number(count.getRows()[0][0]);
   }
   const t2 = performance.now();
+  rmSync(spill, { recursive: true, force: true });
   console.log(JSON.stringify({
     transform_s: (t1 - t0) / 1000, write_s: (t2 - t1) / 1000, rows,
   }));
