@@ -94,12 +94,14 @@ async function killLoop(label, names, kills) {
   let killed = 0;
   let finishedFirst = 0;
   const outcomes = {};
-  for (let i = 0; killed < kills && i < kills * 3; i++) {
+  // Kill times are drawn over `span`, a run's expected length: half anywhere, half in its last
+  // 30%, where tables are written and published. A run that finishes before its kill shrinks
+  // the span, a kill that lands lets it grow back, so kills keep landing on a loaded machine.
+  const span = Object.fromEntries(names.map((n) => [n, inputs[n].ms]));
+  for (let i = 0; killed < kills && i < kills * 10; i++) {
     const next = cur === names[0] ? names[1] : names[0];
-    // Half the kills anywhere in a run, half in its last 30%, where tables are written and
-    // published; the run length is the latest uninterrupted run's, so it tracks a warm cache.
     const u = random();
-    const delay = inputs[next].ms * (u < 0.5 ? 2 * u : 0.7 + 0.6 * (u - 0.5));
+    const delay = span[next] * (u < 0.5 ? 2 * u : 0.7 + 0.6 * (u - 0.5));
     let timer;
     const r = await runSparkify(['etl', '--input', inputs[next].dir, '--output', out], {
       onSpawn: (child) => { timer = setTimeout(() => child.kill('SIGKILL'), delay); },
@@ -107,6 +109,7 @@ async function killLoop(label, names, kills) {
     clearTimeout(timer);
     const wasKilled = r.signal === 'SIGKILL';
     if (wasKilled) killed += 1; else finishedFirst += 1;
+    span[next] = wasKilled ? Math.min(inputs[next].ms, span[next] * 1.1) : span[next] * 0.8;
     const what = wasKilled ? `kill ${killed} at ${delay.toFixed(1)} ms (${cur} -> ${next})`
       : `run ${i + 1} finished before its kill at ${delay.toFixed(1)} ms`;
 
