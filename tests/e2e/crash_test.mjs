@@ -91,6 +91,7 @@ async function killLoop(label, names, kills) {
   let cur = names[0];
   const first = await runSparkify(['etl', '--input', inputs[cur].dir, '--output', out]);
   if (!(await checks.check(`${label}: initial run exits 0`, async () => expectExit(first, 0)))) return;
+  const around = fs.readdirSync(work).sort();
   let killed = 0;
   let finishedFirst = 0;
   const outcomes = {};
@@ -134,6 +135,7 @@ async function killLoop(label, names, kills) {
       }
       assert.deepStrictEqual(bad, []);
       assert.deepStrictEqual(strayLakeEntries(out), [], 'staging debris after a finished run');
+      assert.deepStrictEqual(fs.readdirSync(work).sort(), around, 'files appeared next to the lake');
     });
     if (!ok || !ok2) {
       // Start the next round from a known state.
