@@ -11,9 +11,10 @@
 //
 // Decisions where the SPEC is silent (kept here so the tests and the peer agree):
 // - A record is excluded (a reject) when it is not a JSON object, lacks a key column, or holds a
-//   value of the wrong type: a string column accepts only strings; a number column accepts JSON
-//   numbers and numeric strings ("39", "337.5"); an integer column rejects fractions.
-// - Events other than NextSong are never used, so only their JSON validity matters.
+//   value of the wrong type in a key the tables use: a string column accepts only strings; a
+//   number column accepts JSON numbers and numeric strings ("39", "337.5"); an integer column
+//   accepts exact floats (39.0) but not fractions. Other keys are ignored.
+// - Events other than NextSong are never used, so nothing about them is checked here.
 // - songplay_id numbers the accepted NextSong events 1..N (a rejected event takes no id).
 // - Every accepted song record competes in the artist choice; the song join looks only at the
 //   song kept for each song_id (the first in file order), using that record's artist_name.
