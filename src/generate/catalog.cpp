@@ -235,7 +235,7 @@ User make_user(uint64_t index, const CatalogOptions& options) {
   int64_t registration = start_ms - rng.between(1, 45 * 86400) * 1000 + 796;
 
   User u;
-  u.head = "\"firstName\":" + log_string(first) + ",\"gender\":" + (female ? "\"F\"" : "\"M\"") +
+  u.head = ",\"auth\":\"Logged In\",\"firstName\":" + log_string(first) + ",\"gender\":" + (female ? "\"F\"" : "\"M\"") +
            ",\"itemInSession\":";
   u.last_name = ",\"lastName\":" + log_string(last) + ",\"length\":";
   u.location = ",\"location\":" + log_string(metro) + ",\"method\":";
@@ -455,7 +455,7 @@ Result<Catalog> build_catalog(const CatalogOptions& options) {
     return Status::OK();
   }));
   c.user_pick = AliasTable(activity);
-  c.guest.head = "\"firstName\":null,\"gender\":null,\"itemInSession\":";
+  c.guest.head = ",\"auth\":\"Logged Out\",\"firstName\":null,\"gender\":null,\"itemInSession\":";
   c.guest.last_name = ",\"lastName\":null,\"length\":";
   c.guest.location = ",\"location\":null,\"method\":";
   c.guest.registration = ",\"registration\":null,\"sessionId\":";

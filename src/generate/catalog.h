@@ -65,7 +65,7 @@ struct Song {
 
 /// The pieces of an event line that depend only on who is logged in, pre-escaped.
 struct User {
-  std::string head;          ///< "firstName":..,"gender":..,"itemInSession":
+  std::string head;          ///< ,"auth":..,"firstName":..,"gender":..,"itemInSession":
   std::string last_name;     ///< ,"lastName":..,"length":
   std::string location;      ///< ,"location":..,"method":
   std::string registration;  ///< ,"registration":..,"sessionId":

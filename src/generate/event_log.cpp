@@ -1,6 +1,8 @@
 #include "generate/event_log.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <string_view>
@@ -28,25 +30,25 @@ enum Page : uint8_t {
   kPageCount,
 };
 
-// `"page":"X","registration"` pieces, with the method before and the status that goes after.
+// The pieces of a line that depend only on the page: method and page, then status and "ts".
 struct PageInfo {
   std::string_view method_and_page;  // "PUT","page":"NextSong"
-  std::string_view status;
+  std::string_view status_and_ts;    // ,"status":200,"ts":
 };
 constexpr PageInfo kPages[kPageCount] = {
-    {"\"PUT\",\"page\":\"NextSong\"", "200"},
-    {"\"GET\",\"page\":\"Home\"", "200"},
-    {"\"PUT\",\"page\":\"Login\"", "307"},
-    {"\"PUT\",\"page\":\"Logout\"", "307"},
-    {"\"GET\",\"page\":\"Downgrade\"", "200"},
-    {"\"GET\",\"page\":\"Settings\"", "200"},
-    {"\"GET\",\"page\":\"Help\"", "200"},
-    {"\"GET\",\"page\":\"About\"", "200"},
-    {"\"GET\",\"page\":\"Upgrade\"", "200"},
-    {"\"PUT\",\"page\":\"Save Settings\"", "307"},
-    {"\"GET\",\"page\":\"Error\"", "404"},
-    {"\"PUT\",\"page\":\"Submit Upgrade\"", "307"},
-    {"\"PUT\",\"page\":\"Submit Downgrade\"", "307"},
+    {"\"PUT\",\"page\":\"NextSong\"", ",\"status\":200,\"ts\":"},
+    {"\"GET\",\"page\":\"Home\"", ",\"status\":200,\"ts\":"},
+    {"\"PUT\",\"page\":\"Login\"", ",\"status\":307,\"ts\":"},
+    {"\"PUT\",\"page\":\"Logout\"", ",\"status\":307,\"ts\":"},
+    {"\"GET\",\"page\":\"Downgrade\"", ",\"status\":200,\"ts\":"},
+    {"\"GET\",\"page\":\"Settings\"", ",\"status\":200,\"ts\":"},
+    {"\"GET\",\"page\":\"Help\"", ",\"status\":200,\"ts\":"},
+    {"\"GET\",\"page\":\"About\"", ",\"status\":200,\"ts\":"},
+    {"\"GET\",\"page\":\"Upgrade\"", ",\"status\":200,\"ts\":"},
+    {"\"PUT\",\"page\":\"Save Settings\"", ",\"status\":307,\"ts\":"},
+    {"\"GET\",\"page\":\"Error\"", ",\"status\":404,\"ts\":"},
+    {"\"PUT\",\"page\":\"Submit Upgrade\"", ",\"status\":307,\"ts\":"},
+    {"\"PUT\",\"page\":\"Submit Downgrade\"", ",\"status\":307,\"ts\":"},
 };
 
 // Page shares of logged-in and logged-out events in the real sample (7,770 and 286 events).
@@ -66,6 +68,13 @@ struct Event {
   uint8_t page;
   uint8_t flags;     // bit 0 logged out, bit 1 paid, bits 2-3 PlayKind
 };
+
+inline char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+inline char* put_int(char* p, int64_t v) { return std::to_chars(p, p + 24, v).ptr; }
 
 constexpr uint8_t kLoggedOutFlag = 1;
 constexpr uint8_t kPaidFlag = 2;
@@ -132,8 +141,16 @@ std::vector<DayPlan> plan_days(uint64_t seed, uint64_t events, int days, int64_t
   return plan;
 }
 
+void TextBuffer::grow(size_t need) {
+  size_t capacity = std::max(need, capacity_ * 2 + 4096);
+  std::unique_ptr<char[]> data(new char[capacity]);
+  if (size_) std::memcpy(data.get(), data_.get(), size_);
+  data_ = std::move(data);
+  capacity_ = capacity;
+}
+
 void render_day(const Catalog& catalog, const DayPlan& day, const EventOptions& options,
-                DayStats& stats, std::string& out) {
+                DayStats& stats, TextBuffer& out) {
   static const AliasTable logged_in_pages(kLoggedInWeights);
   static const AliasTable logged_out_pages(kLoggedOutWeights);
   Rng rng = Rng::For(options.seed, Stream::kDay, static_cast<uint64_t>(day.index));
@@ -205,52 +222,53 @@ void render_day(const Catalog& catalog, const DayPlan& day, const EventOptions& 
   // are the same with and without --bad-fraction.
   Rng bad_rng = Rng::For(options.seed, Stream::kDayBad, static_cast<uint64_t>(day.index));
   out.clear();
-  out.reserve(events.size() * 520);  // real lines average ~470 bytes
+  constexpr std::string_view kNull = "null";
   for (const Event& e : events) {
     const bool logged_out = e.flags & kLoggedOutFlag;
     const User& u = logged_out ? catalog.guest : catalog.users[e.user];
     const auto kind = static_cast<PlayKind>((e.flags >> 2) & 3);
-    const std::string* artist = nullptr;
-    const std::string* title = nullptr;
-    const std::string* length = nullptr;
+    std::string_view artist = kNull, title = kNull, length = kNull;
     if (kind == kMatched || kind == kNearMiss) {
       const Song& s = catalog.songs[e.ref];
-      artist = &s.log_artist;
-      title = &s.log_title;
-      length = kind == kMatched ? &s.log_length : &s.log_near_miss_length;
+      artist = s.log_artist;
+      title = s.log_title;
+      length = kind == kMatched ? s.log_length : s.log_near_miss_length;
     } else if (kind == kOther) {
       const PlayedSong& p = catalog.played[e.ref];
-      artist = &p.log_artist;
-      title = &p.log_title;
-      length = &p.log_length;
+      artist = p.log_artist;
+      title = p.log_title;
+      length = p.log_length;
     }
-    size_t line_start = out.size();
-    out += "{\"artist\":";
-    out += artist ? *artist : std::string_view("null");
-    out += logged_out ? ",\"auth\":\"Logged Out\"," : ",\"auth\":\"Logged In\",";
-    out += u.head;
-    append_int(out, e.item);
-    out += u.last_name;
-    out += length ? *length : std::string_view("null");
-    out += (e.flags & kPaidFlag) ? ",\"level\":\"paid\"" : ",\"level\":\"free\"";
-    out += u.location;
-    out += kPages[e.page].method_and_page;
-    out += u.registration;
-    append_int(out, static_cast<int64_t>(day.first_session + e.session + 1));
-    out += ",\"song\":";
-    out += title ? *title : std::string_view("null");
-    out += ",\"status\":";
-    out += kPages[e.page].status;
-    out += ",\"ts\":";
-    append_int(out, e.ts_ms);
-    out += u.tail;
+    const PageInfo& page = kPages[e.page];
+    const size_t line_start = out.size();
+    // Fixed text below is under 64 bytes, and the three numbers under 24 bytes each.
+    char* p = out.tail(artist.size() + title.size() + length.size() + u.head.size() +
+                       u.last_name.size() + u.location.size() + u.registration.size() +
+                       u.tail.size() + page.method_and_page.size() + 160);
+    p = put(p, "{\"artist\":");
+    p = put(p, artist);
+    p = put(p, u.head);
+    p = put_int(p, e.item);
+    p = put(p, u.last_name);
+    p = put(p, length);
+    p = put(p, (e.flags & kPaidFlag) ? std::string_view(",\"level\":\"paid\"")
+                                     : std::string_view(",\"level\":\"free\""));
+    p = put(p, u.location);
+    p = put(p, page.method_and_page);
+    p = put(p, u.registration);
+    p = put_int(p, static_cast<int64_t>(day.first_session + e.session + 1));
+    p = put(p, ",\"song\":");
+    p = put(p, title);
+    p = put(p, page.status_and_ts);
+    p = put_int(p, e.ts_ms);
+    p = put(p, u.tail);
+    out.commit(p);
 
-    BadEventKind bad = BadEventKind::kNone;
     if (options.bad_fraction > 0 && bad_rng.chance(options.bad_fraction)) {
-      bad = static_cast<BadEventKind>(1 + bad_rng.below(e.page == kNextSong ? kBadEventKinds : 2));
-      std::string line = corrupt_event_line(std::string_view(out).substr(line_start), bad, bad_rng);
-      out.resize(line_start);
-      out += line;
+      auto bad = static_cast<BadEventKind>(1 + bad_rng.below(e.page == kNextSong ? kBadEventKinds : 2));
+      std::string line = corrupt_event_line(out.view().substr(line_start), bad, bad_rng);
+      out.truncate(line_start);
+      out.commit(put(out.tail(line.size()), line));
       ++stats.bad[static_cast<size_t>(bad)];
     } else {
       if (e.page == kNextSong) {
@@ -261,10 +279,10 @@ void render_day(const Catalog& catalog, const DayPlan& day, const EventOptions& 
       if (logged_out) ++stats.logged_out;
     }
     ++stats.lines;
-    out += '\n';
+    out.commit(put(out.tail(1), "\n"));
   }
   // The real files have no newline after the last line.
-  if (!out.empty()) out.pop_back();
+  if (out.size() > 0) out.truncate(out.size() - 1);
 }
 
 }  // namespace sparkify::generate

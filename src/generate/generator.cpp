@@ -107,13 +107,13 @@ Result<GenerateReport> generate(io::FileSystem& fs, const GenerateOptions& optio
   eo.seed = options.seed;
   eo.match_fraction = options.match_fraction;
   eo.bad_fraction = options.bad_fraction;
-  std::vector<std::string> buffers(threads);
+  std::vector<TextBuffer> buffers(threads);
   SPARKIFY_RETURN_NOT_OK(parallel_for(days.size(), threads, [&](size_t d, int worker) -> Status {
-    std::string& text = buffers[worker];
+    TextBuffer& text = buffers[worker];
     render_day(catalog, days[d], eo, day_stats[d], text);
     day_bytes[d] = text.size();
     return fs.write(io::FileSystem::join(options.output, days[d].path),
-                    {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+                    {reinterpret_cast<const uint8_t*>(text.view().data()), text.size()});
   }));
   report.log_files = days.size();
   std::array<uint64_t, kBadEventKinds + 1> bad_events{};
