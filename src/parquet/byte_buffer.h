@@ -70,7 +70,8 @@ class ByteBuffer {
 
  private:
   void grow_to(size_t n) {
-    size_t cap = capacity_ < 64 ? 64 : capacity_;
+    // 256 bytes first: a tiny file's pages then fit without a chain of reallocations.
+    size_t cap = capacity_ < 256 ? 256 : capacity_;
     while (cap < n) cap += cap / 2 + 64;
     auto* p = static_cast<uint8_t*>(std::realloc(data_, cap));
     if (p == nullptr) throw std::bad_alloc();

@@ -493,3 +493,105 @@ TEST(Writer, TinyFilesAreSmall) {
 
 }  // namespace
 }  // namespace sparkify::parquet
+
+namespace sparkify::parquet {
+namespace {
+
+std::vector<int32_t> encodings_of(const std::vector<uint8_t>& bytes, size_t column) {
+  return footer_of(bytes).row_groups[0].columns[column].meta_data->encodings;
+}
+
+TEST(NumericDictionary, LowCardinalityNumbersUseADictionary) {
+  const size_t n = 5000;
+  TestColumn i32{ColumnSchema::Int32("year", Repetition::kOptional)};
+  TestColumn i64{ColumnSchema::Int64("user_id", Repetition::kRequired)};
+  TestColumn ts{ColumnSchema::TimestampMicros("ts", Repetition::kRequired)};
+  TestColumn f64{ColumnSchema::Double("d", Repetition::kRequired)};
+  const double doubles[] = {0.0, -0.0, std::numeric_limits<double>::quiet_NaN(), 1.5, -std::numeric_limits<double>::infinity()};
+  for (size_t i = 0; i < n; ++i) {
+    i32.i32.push_back(2018 + static_cast<int32_t>(i % 3));
+    i32.validity.push_back(i % 7 != 0);
+    i64.i64.push_back(static_cast<int64_t>(i % 97) - 40);
+    ts.i64.push_back(1541030400000000LL + static_cast<int64_t>(i % 5) * 1000000);
+    f64.f64.push_back(doubles[i % 5]);
+  }
+  std::vector<TestColumn> cols = {i32, i64, ts, f64};
+  auto bytes = write_file(cols, WriterOptions{});
+  expect_round_trip(cols, bytes);  // bit-exact: -0.0, +0.0 and NaN are separate entries
+  auto md = footer_of(bytes);
+  for (size_t c = 0; c < cols.size(); ++c) {
+    const auto& m = *md.row_groups[0].columns[c].meta_data;
+    EXPECT_TRUE(m.dictionary_page_offset.has_value()) << c;
+    EXPECT_EQ(m.encodings.back(), format::kRleDictionary) << c;
+    EXPECT_EQ(std::count(m.encodings.begin(), m.encodings.end(), format::kPlain), 1) << c;  // the dictionary page
+  }
+  // Statistics still come from the values: year 2018..2020, 5000/7 + 1 nulls.
+  const auto& st = *md.row_groups[0].columns[0].meta_data->statistics;
+  EXPECT_EQ(load_le<int32_t>(reinterpret_cast<const uint8_t*>(st.min_value->data())), 2018);
+  EXPECT_EQ(load_le<int32_t>(reinterpret_cast<const uint8_t*>(st.max_value->data())), 2020);
+  EXPECT_EQ(st.null_count, static_cast<int64_t>((n + 6) / 7));
+  // The dictionary makes these columns far smaller than PLAIN would.
+  WriterOptions plain;
+  plain.dictionary_numbers = false;
+  auto plain_bytes = write_file(cols, plain);
+  for (size_t c = 0; c < cols.size(); ++c) {
+    auto enc = encodings_of(plain_bytes, c);
+    EXPECT_EQ(std::count(enc.begin(), enc.end(), format::kRleDictionary), 0) << c;
+  }
+  WriterOptions uncompressed;
+  uncompressed.codec = Codec::kUncompressed;
+  plain.codec = Codec::kUncompressed;
+  EXPECT_LT(write_file(cols, uncompressed).size() * 3, write_file(cols, plain).size());
+}
+
+TEST(NumericDictionary, UniqueValuesStayPlain) {
+  TestColumn ids{ColumnSchema::Int64("songplay_id", Repetition::kRequired)};
+  for (int64_t i = 0; i < 50000; ++i) ids.i64.push_back(i + 1);
+  WriterOptions options;
+  options.row_group_bytes = 100 << 10;  // several row groups: the decision carries over
+  auto bytes = write_file({ids}, options);
+  expect_round_trip({ids}, bytes);
+  auto md = footer_of(bytes);
+  ASSERT_GT(md.row_groups.size(), 2u);
+  for (const auto& rg : md.row_groups) {
+    EXPECT_FALSE(rg.columns[0].meta_data->dictionary_page_offset.has_value());
+    EXPECT_EQ(rg.columns[0].meta_data->encodings, std::vector<int32_t>{format::kPlain});
+  }
+}
+
+TEST(NumericDictionary, FallsBackWhenTheDictionaryFillsUp) {
+  // First pages repeat a few values (the dictionary pays), later ones are all new.
+  TestColumn v{ColumnSchema::Int64("v", Repetition::kOptional)};
+  for (int64_t i = 0; i < 40000; ++i) {
+    v.i64.push_back(i < 10000 ? i % 10 : i * 1000);
+    v.validity.push_back(i % 11 != 0);
+  }
+  WriterOptions options;
+  options.page_bytes = 8 << 10;
+  options.dictionary_page_limit = 4 << 10;  // 512 entries
+  auto bytes = write_file({v}, options);
+  expect_round_trip({v}, bytes);
+  auto md = footer_of(bytes);
+  const auto& m = *md.row_groups[0].columns[0].meta_data;
+  EXPECT_EQ(m.encodings, (std::vector<int32_t>{format::kPlain, format::kRle, format::kRleDictionary}));
+  ASSERT_TRUE(m.dictionary_page_offset.has_value());
+  format::PageHeader h;
+  size_t off = static_cast<size_t>(*m.dictionary_page_offset);
+  ASSERT_TRUE(format::parse_page_header(bytes.data() + off, bytes.size() - off, &h).ok());
+  EXPECT_LE(h.uncompressed_page_size, 4 << 10);
+}
+
+TEST(NumericDictionary, TinyChunksAndBooleansStayPlain) {
+  auto cols = every_type(3, 1, Repetition::kOptional, 0.0);
+  auto bytes = write_file(cols, WriterOptions{});
+  auto md = footer_of(bytes);
+  for (size_t c = 0; c < 4; ++c) {  // bool, int32, int64, double
+    EXPECT_FALSE(md.row_groups[0].columns[c].meta_data->dictionary_page_offset.has_value()) << c;
+  }
+  TestColumn b{ColumnSchema::Boolean("b", Repetition::kRequired)};
+  b.bools.assign(10000, 1);
+  EXPECT_EQ(encodings_of(write_file({b}, WriterOptions{}), 0), std::vector<int32_t>{format::kPlain});
+}
+
+}  // namespace
+}  // namespace sparkify::parquet

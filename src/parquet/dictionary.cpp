@@ -5,6 +5,7 @@ namespace sparkify::parquet {
 void StringDictionary::grow() {
   // Start small: most files this library writes are tiny and hold a handful of strings.
   size_t capacity = slots_.empty() ? 16 : slots_.size() * 2;
+  if (slots_.empty()) offsets_.reserve(8);
   std::vector<Slot> slots(capacity, Slot{0, -1});
   size_t mask = capacity - 1;
   for (size_t k = 0; k < offsets_.size(); ++k) {

@@ -1,6 +1,6 @@
-// StringDictionary: the distinct strings of one column chunk, kept PLAIN-encoded (ready to be the
-// dictionary page) and indexed by an open-addressing hash table, so interning a value is one hash
-// and usually one probe.
+// Dictionaries of one column chunk: StringDictionary keeps the distinct strings PLAIN-encoded
+// (ready to be the dictionary page), NumericDictionary the distinct fixed-width values; both are
+// indexed by an open-addressing hash table, so interning a value is one hash and usually one probe.
 #pragma once
 
 #include <cstddef>
@@ -72,6 +72,77 @@ class StringDictionary {
   std::vector<uint32_t> offsets_;  // where entry i's bytes start in plain_ (after its length)
   std::vector<Slot> slots_;
   size_t mask_ = 0;
+};
+
+/// Distinct INT32/INT64/DOUBLE values, compared by bit pattern (so -0.0, +0.0 and each NaN
+/// payload stay distinct and round-trip exactly).
+template <typename T>
+class NumericDictionary {
+ public:
+  static constexpr int32_t kFull = -1;
+
+  /// The index of `v`, adding it when new; kFull when adding it would make the dictionary page
+  /// larger than `limit` bytes.
+  int32_t get_or_insert(T v, size_t limit) {
+    const uint64_t key = bits(v);
+    if (slots_.empty()) grow();
+    size_t i = slot_of(key);
+    for (;;) {
+      int32_t s = slots_[i];
+      if (s < 0) break;
+      if (bits(values_[static_cast<size_t>(s)]) == key) return s;
+      i = (i + 1) & mask_;
+    }
+    if ((values_.size() + 1) * sizeof(T) > limit) return kFull;
+    int32_t index = static_cast<int32_t>(values_.size());
+    values_.push_back(v);
+    slots_[i] = index;
+    if (values_.size() * 2 > slots_.size()) grow();
+    return index;
+  }
+
+  size_t size() const { return values_.size(); }
+  size_t plain_size() const { return values_.size() * sizeof(T); }
+  /// The dictionary page body: the values PLAIN-encoded (little-endian, as in memory).
+  std::span<const uint8_t> plain() const {
+    return {reinterpret_cast<const uint8_t*>(values_.data()), values_.size() * sizeof(T)};
+  }
+  void clear() {
+    values_.clear();
+    slots_.clear();
+  }
+
+ private:
+  static uint64_t bits(T v) {
+    if constexpr (sizeof(T) == 4) {
+      uint32_t b;
+      std::memcpy(&b, &v, 4);
+      return b;
+    } else {
+      uint64_t b;
+      std::memcpy(&b, &v, 8);
+      return b;
+    }
+  }
+  size_t slot_of(uint64_t key) const {
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  void grow() {
+    size_t capacity = slots_.empty() ? 64 : slots_.size() * 2;
+    slots_.assign(capacity, -1);
+    mask_ = capacity - 1;
+    shift_ = 64 - bit_width(capacity - 1);
+    for (size_t k = 0; k < values_.size(); ++k) {
+      size_t i = slot_of(bits(values_[k]));
+      while (slots_[i] >= 0) i = (i + 1) & mask_;
+      slots_[i] = static_cast<int32_t>(k);
+    }
+  }
+
+  std::vector<T> values_;
+  std::vector<int32_t> slots_;  // index into values_, -1 = empty
+  size_t mask_ = 0;
+  int shift_ = 64;
 };
 
 }  // namespace sparkify::parquet

@@ -39,6 +39,9 @@ struct WriterOptions {
   size_t page_bytes = 1u << 20;         ///< target uncompressed bytes per data page
   size_t dictionary_page_limit = 1u << 20;  ///< past this a column falls back to PLAIN
   bool dictionary = true;                   ///< dictionary-encode strings
+  /// Also try dictionaries for INT32/INT64/DOUBLE/TIMESTAMP columns, kept for a column chunk
+  /// only where dictionary + indices come out smaller than PLAIN (needs `dictionary`).
+  bool dictionary_numbers = true;
   std::string created_by;  ///< e.g. "sparkify version 0.1.0 (build abc)"; empty = library default
   std::vector<std::pair<std::string, std::string>> key_value_metadata;
 };

@@ -97,11 +97,17 @@ class StringMinMax {
   }
   void reset() { any_ = false; }
 
+  bool any() const { return any_; }
+  std::string_view min() const { return min_; }
+  std::string_view max() const { return max_; }
+
   /// Only min_value/max_value: the deprecated fields used signed byte order for strings.
-  void write_to(format::Statistics* s) const {
-    if (!any_ || min_.size() > kMaxStatSize || max_.size() > kMaxStatSize) return;
-    s->min_value = min_;
-    s->max_value = max_;
+  void write_to(format::Statistics* s) const { write_bounds(any_, min_, max_, s); }
+
+  static void write_bounds(bool any, std::string_view lo, std::string_view hi, format::Statistics* s) {
+    if (!any || lo.size() > kMaxStatSize || hi.size() > kMaxStatSize) return;
+    s->min_value.emplace(lo);
+    s->max_value.emplace(hi);
   }
 
  private:

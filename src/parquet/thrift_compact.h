@@ -3,10 +3,13 @@
 // nesting, and can skip fields it does not know.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "common/result.h"
+#include "parquet/bit_util.h"
 #include "parquet/byte_buffer.h"
 
 namespace sparkify::parquet::thrift {
@@ -28,31 +31,99 @@ enum CType : uint8_t {
   kStruct = 12,
 };
 
+/// Appends compact-protocol fields. Inline: footers of tiny files are mostly field headers,
+/// so each call reserves its worst case once and writes through a raw pointer.
 class CompactWriter {
  public:
   explicit CompactWriter(ByteBuffer* out) : out_(out) {}
 
-  void field_i32(int16_t id, int32_t v);
-  void field_i64(int16_t id, int64_t v);
-  void field_bool(int16_t id, bool v);
-  void field_binary(int16_t id, std::string_view v);
+  void field_i32(int16_t id, int32_t v) { field_int(id, kI32, zigzag_encode(v)); }
+  void field_i64(int16_t id, int64_t v) { field_int(id, kI64, zigzag_encode(v)); }
+  void field_bool(int16_t id, bool v) {
+    uint8_t* p = out_->extend(4);
+    size_t n = header(p, id, v ? kBoolTrue : kBoolFalse);
+    out_->resize(out_->size() - 4 + n);
+  }
+  void field_binary(int16_t id, std::string_view v) {
+    uint8_t* p = out_->extend(14 + v.size());
+    size_t n = header(p, id, kBinary);
+    n += put_varint(p + n, v.size());
+    if (!v.empty()) std::memcpy(p + n, v.data(), v.size());
+    out_->resize(out_->size() - 14 - v.size() + n + v.size());
+  }
   /// Starts a struct-valued field; close it with end_struct().
-  void field_struct(int16_t id);
+  void field_struct(int16_t id) {
+    uint8_t* p = out_->extend(4);
+    size_t n = header(p, id, kStruct);
+    out_->resize(out_->size() - 4 + n);
+    begin_struct();
+  }
   /// Starts a list-valued field of `size` elements of `elem` type, written with the elem_* calls
   /// (struct elements: begin_struct() ... end_struct()).
-  void field_list(int16_t id, CType elem, uint32_t size);
+  void field_list(int16_t id, CType elem, uint32_t size) {
+    uint8_t* p = out_->extend(10);
+    size_t n = header(p, id, kList);
+    if (size < 15) {
+      p[n++] = static_cast<uint8_t>((size << 4) | elem);
+    } else {
+      p[n++] = static_cast<uint8_t>(0xF0 | elem);
+      n += put_varint(p + n, size);
+    }
+    out_->resize(out_->size() - 10 + n);
+  }
 
-  void elem_i32(int32_t v);
-  void elem_binary(std::string_view v);
+  void elem_i32(int32_t v) {
+    uint8_t* p = out_->extend(10);
+    size_t n = put_varint(p, zigzag_encode(v));
+    out_->resize(out_->size() - 10 + n);
+  }
+  void elem_binary(std::string_view v) {
+    uint8_t* p = out_->extend(10 + v.size());
+    size_t n = put_varint(p, v.size());
+    if (!v.empty()) std::memcpy(p + n, v.data(), v.size());
+    out_->resize(out_->size() - 10 + n);
+  }
 
   /// Opens a struct that is a list element or the top-level struct.
-  void begin_struct();
+  void begin_struct() {
+    assert(depth_ + 1 < kMaxDepth);
+    last_id_[++depth_] = 0;
+  }
   /// Writes the stop byte and returns to the enclosing struct's field numbering.
-  void end_struct();
+  void end_struct() {
+    out_->push_back(kStop);
+    assert(depth_ > 0);
+    --depth_;
+  }
 
  private:
-  void field_header(int16_t id, CType type);
-  void varint(uint64_t v);
+  static size_t put_varint(uint8_t* p, uint64_t v) {
+    size_t n = 0;
+    while (v >= 0x80) {
+      p[n++] = static_cast<uint8_t>(v | 0x80);
+      v >>= 7;
+    }
+    p[n++] = static_cast<uint8_t>(v);
+    return n;
+  }
+  /// Writes a field header at p (at most 4 bytes); returns its length.
+  size_t header(uint8_t* p, int16_t id, CType type) {
+    int16_t& last = last_id_[depth_];
+    int delta = id - last;
+    last = id;
+    if (delta > 0 && delta <= 15) {
+      p[0] = static_cast<uint8_t>((delta << 4) | type);
+      return 1;
+    }
+    p[0] = type;
+    return 1 + put_varint(p + 1, zigzag_encode(id));
+  }
+  void field_int(int16_t id, CType type, uint64_t zigzag) {
+    uint8_t* p = out_->extend(14);
+    size_t n = header(p, id, type);
+    n += put_varint(p + n, zigzag);
+    out_->resize(out_->size() - 14 + n);
+  }
 
   static constexpr int kMaxDepth = 16;
   ByteBuffer* out_;

@@ -208,6 +208,11 @@ Table make_table(uint64_t seed, WriterOptions* options, size_t* rows_out) {
     add(ColumnSchema::TimestampMicros("ts_us" + suffix, rep));
     add(ColumnSchema::TimestampMillis("ts_ms" + suffix, rep));
   }
+  // Low-cardinality numbers: the writer dictionary-encodes these where it pays.
+  add(ColumnSchema::Int32("int32_low_opt"));
+  add(ColumnSchema::Int64("int64_low_req", Repetition::kRequired));
+  add(ColumnSchema::Double("double_low_opt"));
+  add(ColumnSchema::TimestampMicros("ts_us_low_opt"));
   add(ColumnSchema{"blob_opt", PhysicalType::kByteArray, LogicalType::kNone, Repetition::kOptional});
   add(ColumnSchema::String("str_all_null", Repetition::kOptional));
 
@@ -223,8 +228,22 @@ Table make_table(uint64_t seed, WriterOptions* options, size_t* rows_out) {
         t.validity[c].push_back(!all_null && std::uniform_real_distribution<double>(0, 1)(rng) >= null_rate);
       }
     }
+    const bool low_card = col.name.find("_low") != std::string::npos;
     for (size_t i = 0; i < rows; ++i) {
       uint64_t r = rng();
+      if (low_card && col.physical != PhysicalType::kByteArray) {
+        // A handful of values, signed zeros and NaN among the doubles (distinct dictionary entries).
+        const double doubles[] = {0.0, -0.0, std::numeric_limits<double>::quiet_NaN(), 2.5, -1e300};
+        switch (col.physical) {
+          case PhysicalType::kInt32: t.i32[c].push_back(2000 + static_cast<int32_t>(r % 12)); break;
+          case PhysicalType::kInt64:
+            t.i64[c].push_back(col.logical == LogicalType::kTimestampMicros ? 1541030400000000LL + static_cast<int64_t>(r % 9) * 3600000000LL
+                                                                             : static_cast<int64_t>(r % 300) - 150);
+            break;
+          default: t.f64[c].push_back(doubles[r % 5]); break;
+        }
+        continue;
+      }
       switch (col.physical) {
         case PhysicalType::kBoolean: t.bools[c].push_back(r & 1); break;
         case PhysicalType::kInt32: {
