@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startLoopbackS3, run, aws, awsAvailable, tempDir, ACCESS_KEY, SECRET_KEY, AWS_CLI } from '../../tests/s3/loopback_s3.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const opts = { objects: 15000, size: 300, connections: 64, awsConcurrency: null, upstreams: 1,
+const opts = { objects: 15000, size: 300, connections: 64, awsConcurrency: null, workers: 1,
   tool: path.join(process.env.SPARKIFY_BUILD_DIR ?? path.join(here, '../../build'), 'tests/s3/sparkify_s3_tool') };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i], v = process.argv[++i];
@@ -22,7 +22,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--tool') opts.tool = v;
   else if (a === '--connections') opts.connections = Number(v);
   else if (a === '--aws-concurrency') opts.awsConcurrency = Number(v);
-  else if (a === '--upstreams') opts.upstreams = Number(v);
+  else if (a === '--server-workers') opts.workers = Number(v);
   else { console.error(`unknown argument ${a}`); process.exit(2); }
 }
 if (!awsAvailable()) { console.error(`${AWS_CLI} is missing: install Debian's awscli (scripts/setup.sh)`); process.exit(1); }
@@ -35,7 +35,7 @@ function countFiles(dir) {
   return n;
 }
 
-const s3 = await startLoopbackS3({ buckets: ['bench'], upstreams: opts.upstreams });
+const s3 = await startLoopbackS3({ buckets: ['bench'], workers: opts.workers });
 const scratch = tempDir('sparkify-s3-bench-');
 const creds = ['--endpoint', s3.endpoint, '--access-key', ACCESS_KEY, '--secret-key', SECRET_KEY, '--connections', String(opts.connections)];
 try {

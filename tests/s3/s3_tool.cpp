@@ -9,7 +9,8 @@
 //   get-tree URL DIR          read_many every file under URL into DIR (DIR "-" keeps them in memory)
 //   put FILE URL              write one file (multipart above --multipart-threshold)
 //   put-tree DIR URL          batch-write every file under DIR below URL
-//   put-many URL N SIZE       batch-write N generated objects of SIZE bytes below URL
+//   put-many URL N SIZE [flat]  batch-write N generated objects of SIZE bytes below URL, in 100
+//                             folders (or all in one folder with "flat")
 //   rm URL...                 remove_files
 //   rm-all URL                remove_all
 // Options: --endpoint URL --region R --access-key K --secret-key S --session-token T
@@ -173,7 +174,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "put-many") {
-    need(3);
+    bool flat = args.size() == 5 && args[4] == "flat";
+    if (!flat) need(3);
     size_t n = std::stoull(args[2]), size = std::stoull(args[3]);
     auto writer = s3.batch_writer();
     for (size_t i = 0; i < n; ++i) {
@@ -182,7 +184,11 @@ int main(int argc, char** argv) {
       while (text.size() + 3 < size) text.push_back(static_cast<char>('a' + (i + text.size()) % 26));
       text += "\"}\n";
       char name[64];
-      std::snprintf(name, sizeof name, "%02zu/obj-%06zu.json", i % 100, i);
+      if (flat) {
+        std::snprintf(name, sizeof name, "obj-%06zu.json", i);
+      } else {
+        std::snprintf(name, sizeof name, "%02zu/obj-%06zu.json", i % 100, i);
+      }
       Buffer b = Buffer::CopyOf({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
       Status st = writer->write(io::FileSystem::join(args[1], name), std::move(b));
       if (!st.ok()) return fail(st);

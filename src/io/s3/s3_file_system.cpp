@@ -160,25 +160,90 @@ Result<std::shared_ptr<S3FileSystem>> S3FileSystem::Make(std::shared_ptr<http::H
       new S3FileSystem(std::move(client), config, options.max_connections));
 }
 
+Result<ListPage> S3FileSystem::list_page(const std::string& bucket, const std::string& prefix,
+                                         const std::string& delimiter, const std::string& token,
+                                         size_t max_keys, const std::atomic<bool>* cancel) {
+  S3Request request;
+  request.method = "GET";
+  request.bucket = bucket;
+  request.query = {{"list-type", "2"},
+                   {"prefix", prefix},
+                   {"max-keys", std::to_string(std::min<size_t>(max_keys, 1000))}};
+  if (!delimiter.empty()) request.query.emplace_back("delimiter", delimiter);
+  if (!token.empty()) request.query.emplace_back("continuation-token", token);
+  SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse response, client_->call(request, cancel));
+  auto page = parse_list_objects_v2(response.body.view());
+  if (!page.ok()) return page.status().with_context("listing " + s3_url(bucket, prefix));
+  return page;
+}
+
 Result<std::vector<ListedObject>> S3FileSystem::list_prefix(const std::string& bucket,
                                                             const std::string& prefix,
                                                             size_t limit) {
   std::vector<ListedObject> out;
   std::string token;
   while (true) {
-    S3Request request;
-    request.method = "GET";
-    request.bucket = bucket;
-    request.query = {{"list-type", "2"},
-                     {"prefix", prefix},
-                     {"max-keys", std::to_string(std::min<size_t>(limit - out.size(), 1000))}};
-    if (!token.empty()) request.query.emplace_back("continuation-token", token);
-    SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse response, client_->call(request));
-    auto page = parse_list_objects_v2(response.body.view());
-    if (!page.ok()) return page.status().with_context("listing " + s3_url(bucket, prefix));
-    for (auto& object : page->objects) out.push_back(std::move(object));
-    if (!page->truncated || out.size() >= limit) break;
-    token = std::move(page->next_token);
+    SPARKIFY_ASSIGN_OR_RETURN(ListPage page,
+                              list_page(bucket, prefix, "", token, limit - out.size()));
+    for (auto& object : page.objects) out.push_back(std::move(object));
+    if (!page.truncated || out.size() >= limit) break;
+    token = std::move(page.next_token);
+  }
+  return out;
+}
+
+Result<std::vector<ListedObject>> S3FileSystem::list_tree(const std::string& bucket,
+                                                          const std::string& prefix) {
+  SPARKIFY_ASSIGN_OR_RETURN(ListPage first, list_page(bucket, prefix, "", "", 1000));
+  if (!first.truncated) return std::move(first.objects);
+
+  // More than a page. ListObjectsV2 pages are strictly sequential (each needs the previous
+  // token), so 400k song files would be 400 round trips one after another. Instead, list with
+  // delimiter '/' level by level until there are enough "folders" to keep many requests busy
+  // (song_data/A/ fans out into 26), then page through each folder in parallel. Descending
+  // only as far as needed keeps a lake of thousands of one-file partitions from costing one
+  // request per partition.
+  constexpr size_t kFanout = 16;
+  constexpr int kMaxDepth = 6;
+  int max_threads = std::max(1, std::min(max_connections_, 32));
+  std::vector<ListedObject> out;
+  std::vector<std::string> frontier{prefix};
+  auto list_all = [&](const std::string& folder, const std::string& delimiter,
+                      const std::atomic<bool>* cancel, std::vector<ListedObject>& objects,
+                      std::vector<std::string>& folders) -> Status {
+    std::string token;
+    while (true) {
+      SPARKIFY_ASSIGN_OR_RETURN(ListPage page,
+                                list_page(bucket, folder, delimiter, token, 1000, cancel));
+      for (auto& object : page.objects) objects.push_back(std::move(object));
+      for (auto& sub : page.common_prefixes) folders.push_back(std::move(sub));
+      if (!page.truncated) return Status::OK();
+      token = std::move(page.next_token);
+    }
+  };
+  for (int depth = 0; depth < kMaxDepth && frontier.size() < kFanout; ++depth) {
+    std::vector<std::vector<ListedObject>> objects(frontier.size());
+    std::vector<std::vector<std::string>> folders(frontier.size());
+    int threads = static_cast<int>(std::min<size_t>(frontier.size(), max_threads));
+    SPARKIFY_RETURN_NOT_OK(run_parallel(frontier.size(), threads, [&](size_t i, auto cancel) {
+      return list_all(frontier[i], "/", cancel, objects[i], folders[i]);
+    }));
+    std::vector<std::string> next;
+    for (size_t i = 0; i < frontier.size(); ++i) {
+      for (auto& object : objects[i]) out.push_back(std::move(object));
+      for (auto& sub : folders[i]) next.push_back(std::move(sub));
+    }
+    frontier = std::move(next);
+    if (frontier.empty()) return out;
+  }
+  std::vector<std::vector<ListedObject>> objects(frontier.size());
+  int threads = static_cast<int>(std::min<size_t>(frontier.size(), max_threads));
+  SPARKIFY_RETURN_NOT_OK(run_parallel(frontier.size(), threads, [&](size_t i, auto cancel) {
+    std::vector<std::string> unused;
+    return list_all(frontier[i], "", cancel, objects[i], unused);
+  }));
+  for (auto& part : objects) {
+    for (auto& object : part) out.push_back(std::move(object));
   }
   return out;
 }
@@ -187,7 +252,7 @@ Result<std::vector<FileInfo>> S3FileSystem::list(const std::string& root) {
   SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(root));
   std::string prefix = path.key;
   if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
-  SPARKIFY_ASSIGN_OR_RETURN(auto objects, list_prefix(path.bucket, prefix, SIZE_MAX));
+  SPARKIFY_ASSIGN_OR_RETURN(auto objects, list_tree(path.bucket, prefix));
   std::vector<FileInfo> out;
   out.reserve(objects.size());
   for (auto& object : objects) {
@@ -391,7 +456,7 @@ Status S3FileSystem::remove_all(const std::string& url) {
   SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(url));
   std::string prefix = path.key;
   if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
-  auto objects = list_prefix(path.bucket, prefix, SIZE_MAX);
+  auto objects = list_tree(path.bucket, prefix);
   if (!objects.ok()) {
     if (objects.status().code() == ErrorCode::kNotFound) return Status::OK();
     return objects.status();

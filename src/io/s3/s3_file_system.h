@@ -62,8 +62,16 @@ class S3FileSystem final : public FileSystem {
  private:
   S3FileSystem(std::unique_ptr<S3Client> client, S3Config config, int max_connections);
 
+  Result<ListPage> list_page(const std::string& bucket, const std::string& prefix,
+                             const std::string& delimiter, const std::string& token,
+                             size_t max_keys, const std::atomic<bool>* cancel = nullptr);
+  /// Every object under `prefix`, one page after another, at most `limit`.
   Result<std::vector<ListedObject>> list_prefix(const std::string& bucket,
                                                 const std::string& prefix, size_t limit);
+  /// Every object under `prefix`: one request when it fits in a page, otherwise a parallel walk
+  /// of its "folders".
+  Result<std::vector<ListedObject>> list_tree(const std::string& bucket,
+                                              const std::string& prefix);
   Result<Buffer> get_object(const S3Path& path, size_t padding, const std::atomic<bool>* cancel);
   Status multipart_upload(const S3Path& path, std::span<const uint8_t> data,
                           const std::atomic<bool>* cancel);

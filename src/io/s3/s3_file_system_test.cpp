@@ -56,31 +56,94 @@ std::string query_value(const std::string& url, const std::string& name) {
   return {};
 }
 
-TEST(S3FileSystem, ListFollowsContinuationTokensAndReturnsRelativePaths) {
+// ListObjectsV2 over a sorted key set, with prefix, delimiter, max-keys and continuation tokens.
+http::HttpResponse fake_listing(const std::set<std::string>& keys, const http::HttpRequest& r) {
+  std::string prefix = query_value(r.url, "prefix");
+  std::string delimiter = query_value(r.url, "delimiter");
+  std::string token = query_value(r.url, "continuation-token");
+  size_t max_keys = std::stoul(query_value(r.url, "max-keys"));
+  std::string contents, prefixes, last;
+  std::set<std::string> seen_prefixes;
+  size_t count = 0;
+  bool truncated = false;
+  for (auto it = token.empty() ? keys.lower_bound(prefix) : keys.upper_bound(token);
+       it != keys.end() && it->compare(0, prefix.size(), prefix) == 0; ++it) {
+    std::string entry = *it;
+    size_t cut = delimiter.empty() ? std::string::npos : entry.find(delimiter, prefix.size());
+    if (cut != std::string::npos) {
+      std::string common = entry.substr(0, cut + 1);
+      if (seen_prefixes.count(common)) continue;
+      if (count == max_keys) { truncated = true; break; }
+      seen_prefixes.insert(common);
+      prefixes += "<CommonPrefixes><Prefix>" + xml_escape(common) + "</Prefix></CommonPrefixes>";
+      // Resume after everything under this common prefix.
+      last = common + "\xff";
+    } else {
+      if (count == max_keys) { truncated = true; break; }
+      contents += "<Contents><Key>" + xml_escape(entry) + "</Key><Size>" +
+                  std::to_string(entry.size()) + "</Size></Contents>";
+      last = entry;
+    }
+    ++count;
+  }
+  std::string body = "<ListBucketResult><Prefix>" + xml_escape(prefix) + "</Prefix><IsTruncated>" +
+                     (truncated ? "true" : "false") + "</IsTruncated>";
+  if (truncated) body += "<NextContinuationToken>" + xml_escape(last) + "</NextContinuationToken>";
+  return ScriptedHttpClient::reply(200, body + contents + prefixes + "</ListBucketResult>");
+}
+
+TEST(S3FileSystem, SmallListingIsOneRequestWithRelativePaths) {
+  std::set<std::string> keys = {"in/song_data/", "in/song_data/A/a.json", "in/song_data/B/b & c.json",
+                                "in/other.json"};
   auto client = std::make_shared<ScriptedHttpClient>();
-  client->push(ScriptedHttpClient::reply(
-      200,
-      "<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>t+1/=</"
-      "NextContinuationToken><Contents><Key>in/song_data/</Key><Size>0</Size></Contents>"
-      "<Contents><Key>in/song_data/A/a.json</Key><Size>10</Size></Contents></ListBucketResult>"));
-  client->push(ScriptedHttpClient::reply(
-      200,
-      "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>in/song_data/B/b &amp; "
-      "c.json</Key><Size>20</Size></Contents></ListBucketResult>"));
+  client->set_fallback([&](const http::HttpRequest& r) { return fake_listing(keys, r); });
   auto fs = make_fs(client);
   auto files = fs->list("s3a://lake/in/song_data");
   ASSERT_TRUE(files.ok()) << files.status().message();
-  ASSERT_EQ(files->size(), 2u);
+  std::sort(files->begin(), files->end(), [](auto& a, auto& b) { return a.path < b.path; });
+  ASSERT_EQ(files->size(), 2u);  // the folder marker is not a file
   EXPECT_EQ((*files)[0].path, "A/a.json");
-  EXPECT_EQ((*files)[0].size, 10u);
+  EXPECT_EQ((*files)[0].size, 21u);
   EXPECT_EQ((*files)[1].path, "B/b & c.json");
   auto requests = client->requests();
-  ASSERT_EQ(requests.size(), 2u);
+  ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].method, "GET");
   EXPECT_EQ(query_value(requests[0].url, "prefix"), "in/song_data/");
   EXPECT_EQ(query_value(requests[0].url, "list-type"), "2");
-  EXPECT_EQ(query_value(requests[0].url, "continuation-token"), "");
-  EXPECT_EQ(query_value(requests[1].url, "continuation-token"), "t+1/=");
+}
+
+TEST(S3FileSystem, LargeListingWalksFoldersInParallelAndFindsEveryKey) {
+  // The Udacity layout: song_data/A/B/C/TR....json, plus a big flat folder that needs paging.
+  std::set<std::string> keys;
+  for (char b = 'A'; b <= 'Z'; ++b) {
+    for (char c = 'A'; c <= 'Z'; ++c) {
+      for (int i = 0; i < 3; ++i) {
+        keys.insert(std::string("in/song_data/A/") + b + "/" + c + "/TR" + std::to_string(i) + ".json");
+      }
+    }
+  }
+  for (int i = 0; i < 2500; ++i) keys.insert("in/song_data/flat/" + std::to_string(i) + ".json");
+  keys.insert("in/song_data/top.json");
+  keys.insert("in/song_data_other/x.json");  // shares the prefix text but not the folder
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->set_fallback([&](const http::HttpRequest& r) { return fake_listing(keys, r); });
+  auto fs = make_fs(client);
+  auto files = fs->list("s3://lake/in/song_data/");
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  std::set<std::string> got;
+  for (const auto& f : *files) got.insert("in/song_data/" + f.path);
+  std::set<std::string> want = keys;
+  want.erase("in/song_data_other/x.json");
+  EXPECT_EQ(got.size(), files->size());  // no duplicates
+  EXPECT_EQ(got, want);
+  // One plain page, then A/ and flat/ (2 folders, paged), then the 26 folders A/A/..A/Z/ (and
+  // flat/, paged) listed in full in parallel: far fewer requests than one per leaf folder.
+  size_t with_delimiter = 0, plain = 0;
+  for (const auto& r : client->requests()) {
+    (query_value(r.url, "delimiter") == "/" ? with_delimiter : plain) += 1;
+  }
+  EXPECT_LT(with_delimiter, 10u);
+  EXPECT_LT(plain, 40u);
 }
 
 TEST(S3FileSystem, ListOfAMissingPrefixIsNotFound) {

@@ -176,6 +176,20 @@ Result<ListPage> parse_list_objects_v2(std::string_view xml) {
     page.objects.push_back(std::move(object));
     pos = end + close.size();
   }
+  std::string prefixes_close = "</CommonPrefixes>";
+  pos = 0;
+  while (true) {
+    size_t start = 0;
+    bool self_closing = false;
+    size_t content = find_open(xml, "CommonPrefixes", pos, &start, &self_closing);
+    if (content == std::string_view::npos) break;
+    size_t end = xml.find(prefixes_close, content);
+    if (end == std::string_view::npos) {
+      return Status::Corrupt("S3 listing response has an unterminated <CommonPrefixes> element");
+    }
+    page.common_prefixes.push_back(xml_first(xml.substr(content, end - content), "Prefix"));
+    pos = end + prefixes_close.size();
+  }
   // IsTruncated and NextContinuationToken follow or precede the Contents; search outside them.
   page.truncated = xml_first(xml, "IsTruncated") == "true";
   page.next_token = xml_first(xml, "NextContinuationToken");

@@ -29,6 +29,7 @@ struct ListedObject {
 
 struct ListPage {
   std::vector<ListedObject> objects;
+  std::vector<std::string> common_prefixes;  ///< "folders" when listed with a delimiter
   bool truncated = false;
   std::string next_token;  ///< NextContinuationToken when truncated
 };

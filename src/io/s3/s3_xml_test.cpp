@@ -39,6 +39,17 @@ TEST(S3Xml, ListObjectsV2LastPageAndEntities) {
   EXPECT_TRUE(page->next_token.empty());
 }
 
+TEST(S3Xml, ListObjectsV2CommonPrefixesAreNotTheRequestPrefix) {
+  auto page = parse_list_objects_v2(
+      "<ListBucketResult><Prefix>song_data/</Prefix><Delimiter>/</Delimiter>"
+      "<IsTruncated>false</IsTruncated><Contents><Key>song_data/x.json</Key><Size>1</Size>"
+      "</Contents><CommonPrefixes><Prefix>song_data/A/</Prefix></CommonPrefixes>"
+      "<CommonPrefixes><Prefix>song_data/B &amp; C/</Prefix></CommonPrefixes></ListBucketResult>");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(page->common_prefixes, (std::vector<std::string>{"song_data/A/", "song_data/B & C/"}));
+}
+
 TEST(S3Xml, EmptyListingAndBadDocuments) {
   auto empty = parse_list_objects_v2(
       "<ListBucketResult><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated>"
