@@ -75,15 +75,9 @@ Status ColumnWriter::validate(const ColumnView& view, size_t num_rows) const {
       if (auto* v = std::get_if<std::span<const double>>(&view.values)) return check_size(v->size());
       return wrong_type();
     case PhysicalType::kByteArray:
-      if (auto* v = std::get_if<std::span<const std::string_view>>(&view.values)) {
-        SPARKIFY_RETURN_NOT_OK(check_size(v->size()));
-        for (size_t i = 0; i < num_rows; ++i) {
-          if (present(i) && (*v)[i].size() > kMaxStringBytes) {
-            return Status::Invalid(column_error(schema_, "row " + std::to_string(i) + " holds a string over 2 GiB"));
-          }
-        }
-        return Status::OK();
-      }
+      // String lengths (at most 2 GiB each) are checked as values are added: scanning them
+      // here would touch every string twice.
+      if (auto* v = std::get_if<std::span<const std::string_view>>(&view.values)) return check_size(v->size());
       if (auto* d = std::get_if<DictionaryStrings>(&view.values)) {
         SPARKIFY_RETURN_NOT_OK(check_size(d->indices.size()));
         for (size_t i = 0; i < num_rows; ++i) {
@@ -93,9 +87,6 @@ Status ColumnWriter::validate(const ColumnView& view, size_t num_rows) const {
             return Status::Invalid(column_error(schema_, "row " + std::to_string(i) + " has dictionary index " +
                                                              std::to_string(k) + " out of range"));
           }
-        }
-        for (std::string_view s : d->dictionary) {
-          if (s.size() > kMaxStringBytes) return Status::Invalid(column_error(schema_, "a dictionary string is over 2 GiB"));
         }
         return Status::OK();
       }
@@ -249,6 +240,14 @@ class FixedWidthWriter final : public ColumnWriter {
     }
     if constexpr (kBool) {
       plain_encode_booleans(values_.data(), values_count_, &body);
+    } else if (!schema_.optional()) {
+      // No levels: the value buffer is the whole page body, so compress it where it is.
+      SPARKIFY_RETURN_NOT_OK(pages_.write_data_page(static_cast<int32_t>(page_rows_), format::kPlain, false,
+                                                    values_.span()));
+      values_.clear();
+      values_count_ = 0;
+      page_rows_ = 0;
+      return Status::OK();
     } else {
       body.append(values_.span());
     }
@@ -364,6 +363,9 @@ class ByteArrayWriter final : public ColumnWriter {
         if (remap && dict_mode_) {
           int32_t mine = remap_[k];
           if (mine < 0) {
+            if (ds.dictionary[k].size() > kMaxStringBytes) [[unlikely]] {
+              return Status::Invalid(column_error(schema_, "a string over 2 GiB cannot be stored"));
+            }
             mine = dict_.get_or_insert(ds.dictionary[k], dict_limit_);
             remap_[k] = mine;
           }
@@ -442,6 +444,9 @@ class ByteArrayWriter final : public ColumnWriter {
   }
 
   Status add(std::string_view s) {
+    if (s.size() > kMaxStringBytes) [[unlikely]] {
+      return Status::Invalid(column_error(schema_, "a string over 2 GiB cannot be stored"));
+    }
     if (dict_mode_) {
       int32_t k = dict_.get_or_insert(s, dict_limit_);
       if (k != StringDictionary::kFull) {

@@ -29,7 +29,8 @@ Status PageWriter::write_page(format::PageHeader& header, std::span<const uint8_
   return Status::OK();
 }
 
-Status PageWriter::write_data_page(int32_t num_values, int32_t encoding, bool has_levels) {
+Status PageWriter::write_data_page(int32_t num_values, int32_t encoding, bool has_levels,
+                                   std::span<const uint8_t> body) {
   format::PageHeader header;
   header.type = format::kDataPage;
   auto& d = header.data_page_header.emplace();
@@ -37,7 +38,7 @@ Status PageWriter::write_data_page(int32_t num_values, int32_t encoding, bool ha
   d.encoding = encoding;
   encodings_ |= 1u << encoding;
   if (has_levels) encodings_ |= 1u << format::kRle;
-  return write_page(header, ctx_->body.span(), &data_pages_);
+  return write_page(header, body, &data_pages_);
 }
 
 Status PageWriter::write_dictionary_page(std::span<const uint8_t> body, int32_t num_entries) {
