@@ -36,14 +36,29 @@ const TableSpec& songplays_spec();
 /// All five, in the order the lake is published.
 std::span<const TableSpec* const> all_table_specs();
 
+/// Strings as a dictionary plus one index per row (the index of a null row is ignored). Lets a
+/// stage that already interned its strings hand them to the Parquet writer without rehashing;
+/// the dictionary may repeat a value.
+struct DictionaryColumn {
+  std::vector<std::string_view> dictionary;
+  std::vector<int32_t> indices;
+};
+
 /// One column's values. `valid` is empty when no value is null, else one byte per row.
 struct Column {
   std::variant<std::vector<int32_t>, std::vector<int64_t>, std::vector<double>,
-               std::vector<std::string_view>>
+               std::vector<std::string_view>, DictionaryColumn>
       values;
   std::vector<uint8_t> valid;
 
   bool is_null(size_t row) const { return !valid.empty() && valid[row] == 0; }
+  /// The value of a string column (plain or dictionary) at a non-null row.
+  std::string_view string_at(size_t row) const {
+    if (const auto* d = std::get_if<DictionaryColumn>(&values)) {
+      return d->dictionary[static_cast<size_t>(d->indices[row])];
+    }
+    return std::get<std::vector<std::string_view>>(values)[row];
+  }
 };
 
 /// Appends values and nulls, then hands over a Column (validity dropped when nothing was null).

@@ -69,10 +69,11 @@ void append_key(std::string& key, const model::Column& column, size_t row) {
   std::visit(
       [&](const auto& values) {
         using V = std::decay_t<decltype(values)>;
-        if constexpr (std::is_same_v<V, Strings>) {
-          uint32_t n = static_cast<uint32_t>(values[row].size());
+        if constexpr (std::is_same_v<V, Strings> || std::is_same_v<V, model::DictionaryColumn>) {
+          std::string_view s = column.string_at(row);
+          uint32_t n = static_cast<uint32_t>(s.size());
           key.append(reinterpret_cast<const char*>(&n), sizeof n);
-          key.append(values[row]);
+          key.append(s);
         } else {
           key.append(reinterpret_cast<const char*>(&values[row]), sizeof values[row]);
         }
@@ -86,8 +87,8 @@ std::string folder_value(const model::ColumnSpec& spec, const model::Column& col
   return std::visit(
       [&](const auto& values) -> std::string {
         using V = std::decay_t<decltype(values)>;
-        if constexpr (std::is_same_v<V, Strings>) {
-          return partition_folder(spec.name, values[row]);
+        if constexpr (std::is_same_v<V, Strings> || std::is_same_v<V, model::DictionaryColumn>) {
+          return partition_folder(spec.name, column.string_at(row));
         } else if constexpr (std::is_same_v<V, std::vector<double>>) {
           char buf[32];
           std::snprintf(buf, sizeof buf, "%.17g", values[row]);
@@ -153,28 +154,31 @@ parquet::ColumnView view_of(const model::Column& column, const std::vector<uint3
   size_t first = n == 0 ? 0 : rows[begin];
   if (contiguous) {
     if (!column.valid.empty()) view.validity = {column.valid.data() + first, n};
-    std::visit(
-        [&](const auto& values) {
-          using T = typename std::decay_t<decltype(values)>::value_type;
-          view.values = std::span<const T>(values.data() + first, n);
-        },
-        column.values);
-    return view;
-  }
-  if (!column.valid.empty()) {
+  } else if (!column.valid.empty()) {
     auto& valid = scratch.valid[slot];
     valid.resize(n);
     for (size_t i = 0; i < n; ++i) valid[i] = column.valid[rows[begin + i]];
     view.validity = valid;
   }
+  // Contiguous rows are viewed in place; others are gathered into the worker's scratch.
+  auto select = [&]<typename T>(const std::vector<T>& values) -> std::span<const T> {
+    if (contiguous) return std::span<const T>(values.data() + first, n);
+    if (!std::holds_alternative<std::vector<T>>(scratch.values[slot])) {
+      scratch.values[slot] = std::vector<T>{};
+    }
+    auto& out = std::get<std::vector<T>>(scratch.values[slot]);
+    out.resize(n);
+    for (size_t i = 0; i < n; ++i) out[i] = values[rows[begin + i]];
+    return std::span<const T>(out.data(), n);
+  };
   std::visit(
       [&](const auto& values) {
         using V = std::decay_t<decltype(values)>;
-        if (!std::holds_alternative<V>(scratch.values[slot])) scratch.values[slot] = V{};
-        auto& out = std::get<V>(scratch.values[slot]);
-        out.resize(n);
-        for (size_t i = 0; i < n; ++i) out[i] = values[rows[begin + i]];
-        view.values = std::span<const typename V::value_type>(out.data(), n);
+        if constexpr (std::is_same_v<V, model::DictionaryColumn>) {
+          view.values = parquet::DictionaryStrings{values.dictionary, select(values.indices)};
+        } else {
+          view.values = select(values);
+        }
       },
       column.values);
   return view;

@@ -83,21 +83,50 @@ model::TableData make_time_table(std::vector<int64_t> all_ts) {
 
 }  // namespace
 
+// A dictionary column over every worker's pool: worker w's id k is global id offset[w] + k. The
+// pools are not merged (a value may repeat across workers); the Parquet writer dedups per file.
+struct PooledColumn {
+  model::DictionaryColumn column;
+  std::vector<uint8_t> valid;
+  bool any_null = false;
+
+  void reserve(size_t n) {
+    column.indices.reserve(n);
+    valid.reserve(n);
+  }
+  void push(int32_t global_id) {
+    column.indices.push_back(global_id < 0 ? 0 : global_id);
+    valid.push_back(global_id >= 0);
+    any_null |= global_id < 0;
+  }
+  model::Column finish() {
+    model::Column c;
+    c.values = std::move(column);
+    if (any_null) c.valid = std::move(valid);
+    return c;
+  }
+};
+
 struct LogCombiner {
   static LogTables combine(std::vector<LogWorkerState>& workers, const SongIndex& index,
                            std::vector<std::shared_ptr<const void>> owners) {
     struct Part {
       const LogWorkerState::FileEvents* events;
-      const StringPool* pool;
+      int32_t pool_offset;
     };
     std::vector<Part> parts;
+    std::vector<std::string_view> pooled;  // every worker's pool, concatenated
     size_t total = 0;
     LogTables out;
     for (auto& w : workers) {
       owners.push_back(w.pool_);
       out.matched_songplays += w.matched_;
+      int32_t offset = static_cast<int32_t>(pooled.size());
+      for (size_t i = 0; i < w.pool_->size(); ++i) {
+        pooled.push_back(w.pool_->get(static_cast<int32_t>(i)));
+      }
       for (const auto& f : w.files_) {
-        parts.push_back({&f, w.pool_.get()});
+        parts.push_back({&f, offset});
         total += f.ts.size();
       }
     }
@@ -108,14 +137,15 @@ struct LogCombiner {
     std::vector<int64_t> songplay_id(total), start_time(total), user_id(total), session(total);
     std::vector<uint8_t> session_valid(total);
     std::vector<int32_t> year(total), month(total);
-    StringBuilder level, song_id, artist_id, location, user_agent;
-    for (auto* b : {&level, &song_id, &artist_id, &location, &user_agent}) b->reserve(total);
+    PooledColumn level, location, user_agent, song_id, artist_id;
+    for (auto* c : {&level, &location, &user_agent, &song_id, &artist_id}) c->reserve(total);
     std::vector<int64_t> all_ts;
     all_ts.reserve(total);
 
     size_t row = 0;
     int64_t cached_day = INT64_MIN;
     TimeParts cached{};
+    auto global = [](int32_t id, int32_t offset) { return id < 0 ? -1 : id + offset; };
     for (const Part& part : parts) {
       const auto& f = *part.events;
       for (size_t i = 0; i < f.ts.size(); ++i, ++row) {
@@ -132,18 +162,21 @@ struct LogCombiner {
         year[row] = cached.year;
         month[row] = cached.month;
         all_ts.push_back(f.ts[i]);
-        push_pooled(level, *part.pool, f.level[i]);
-        push_pooled(location, *part.pool, f.location[i]);
-        push_pooled(user_agent, *part.pool, f.user_agent[i]);
-        if (f.song[i] >= 0) {
-          const SongMatch& m = index.match(f.song[i]);
-          song_id.push(m.song_id);
-          artist_id.push(m.artist_id);
-        } else {
-          song_id.push_null();
-          artist_id.push_null();
-        }
+        level.push(global(f.level[i], part.pool_offset));
+        location.push(global(f.location[i], part.pool_offset));
+        user_agent.push(global(f.user_agent[i], part.pool_offset));
+        song_id.push(f.song[i]);
+        artist_id.push(f.song[i]);
       }
+    }
+    level.column.dictionary = pooled;
+    location.column.dictionary = pooled;
+    user_agent.column.dictionary = std::move(pooled);
+    song_id.column.dictionary.reserve(index.size());
+    artist_id.column.dictionary.reserve(index.size());
+    for (size_t i = 0; i < index.size(); ++i) {
+      song_id.column.dictionary.push_back(index.match(static_cast<int32_t>(i)).song_id);
+      artist_id.column.dictionary.push_back(index.match(static_cast<int32_t>(i)).artist_id);
     }
 
     model::TableData& sp = out.songplays;

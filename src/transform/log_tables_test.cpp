@@ -42,9 +42,11 @@ TEST(LogTables, CombinesWorkersInFileOrder) {
   const auto& start = std::get<std::vector<int64_t>>(t.songplays.columns[1].values);
   EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3, 4}));
   EXPECT_EQ(start, (std::vector<int64_t>{2000000, 1000000, 2000000, 1000000}));
-  const auto& song_ids = std::get<Strings>(t.songplays.columns[4].values);
   EXPECT_TRUE(t.songplays.columns[4].is_null(0));
-  EXPECT_EQ(song_ids[1], "SID");
+  EXPECT_EQ(t.songplays.columns[4].string_at(1), "SID");
+  EXPECT_EQ(t.songplays.columns[5].string_at(1), "AID");
+  EXPECT_EQ(t.songplays.columns[3].string_at(0), "free");
+  EXPECT_EQ(t.songplays.columns[3].string_at(2), "paid");
   EXPECT_TRUE(t.songplays.columns[6].is_null(0));  // no sessionId given
 
   ASSERT_EQ(t.users.num_rows, 2u);
