@@ -45,6 +45,20 @@ std::string encoding_name(int32_t e) {
   }
 }
 
+/// Decodes `n` RLE-hybrid values into `out`, growing it 64K values at a time as runs actually
+/// decode: a page's declared count never sizes an allocation by itself.
+template <typename T>
+Status decode_rle_growing(RleHybridDecoder& dec, size_t n, std::vector<T>* out) {
+  constexpr size_t kStep = 64 * 1024;
+  out->clear();
+  while (out->size() < n) {
+    size_t old = out->size();
+    out->resize(old + std::min(kStep, n - old));
+    SPARKIFY_RETURN_NOT_OK(dec.decode(out->data() + old, out->size() - old));
+  }
+  return Status::OK();
+}
+
 size_t row_count(const ColumnData& d) {
   return std::visit([](const auto& v) -> size_t { return v.size(); }, d.values);
 }
@@ -197,9 +211,8 @@ class ChunkReader {
 
   /// Decodes `rows` definition levels (max level 1) into levels_; returns how many are 1.
   Result<size_t> decode_levels(Span data, size_t rows) {
-    levels_.resize(rows);
     RleHybridDecoder dec(data.data(), data.size(), 1);
-    SPARKIFY_RETURN_NOT_OK(dec.decode(levels_.data(), rows).with_context("definition levels"));
+    SPARKIFY_RETURN_NOT_OK(decode_rle_growing(dec, rows, &levels_).with_context("definition levels"));
     size_t present = 0;
     for (uint8_t l : levels_) {
       if (l > 1) return corrupt("definition level above the maximum");
@@ -215,9 +228,8 @@ class ChunkReader {
     if (data.empty()) return corrupt("page ends before its index bit width");
     int width = data[0];
     if (width > 32) return corrupt("dictionary index bit width above 32");
-    indices_.resize(count);
     RleHybridDecoder dec(data.data() + 1, data.size() - 1, width);
-    SPARKIFY_RETURN_NOT_OK(dec.decode(indices_.data(), count).with_context("dictionary indices"));
+    SPARKIFY_RETURN_NOT_OK(decode_rle_growing(dec, count, &indices_).with_context("dictionary indices"));
     for (uint32_t i : indices_) {
       if (i >= dict_size_) return corrupt("dictionary index " + std::to_string(i) + " beyond the dictionary");
     }
@@ -238,36 +250,46 @@ class ChunkReader {
     return Status::OK();
   }
 
+  /// Decodes the page's `present` values, then spreads them over its `rows` rows. Output is
+  /// allocated only once the values are known to exist: PLAIN and BYTE_STREAM_SPLIT sizes are
+  /// checked against the bytes first, RLE and DELTA values are decoded before they are placed.
   template <typename T>
   Status decode_fixed(int32_t encoding, Span data, size_t rows, size_t present) {
-    auto& dst = std::get<std::vector<T>>(out_->values);
-    const size_t base = dst.size();
-    // Decode the present values straight into place when there are no nulls to spread out.
-    T* vals;
-    if (present == rows) {
-      dst.resize(base + rows);
-      vals = dst.data() + base;
-    } else {
-      tmp_.resize(present * sizeof(T));
-      vals = reinterpret_cast<T*>(tmp_.data());
-    }
+    constexpr bool kBool = std::is_same_v<T, uint8_t>;
+    constexpr bool kInteger = std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
     const uint8_t* p = data.data();
     const uint8_t* end = p + data.size();
-    constexpr bool kBool = std::is_same_v<T, uint8_t>;
+    auto& dst = std::get<std::vector<T>>(out_->values);
+    const size_t base = dst.size();
+    // Where the present values go: straight into place when no nulls need spreading out.
+    auto target = [&]() -> T* {
+      if (present == rows) {
+        dst.resize(base + rows);
+        return dst.data() + base;
+      }
+      tmp_.resize(present * sizeof(T));
+      return reinterpret_cast<T*>(tmp_.data());
+    };
+    T* vals = nullptr;
     switch (encoding) {
-      case format::kPlain:
+      case format::kPlain: {
+        size_t need = kBool ? present / 8 + (present % 8 != 0) : present * sizeof(T);
+        if (need > data.size()) return corrupt("page holds fewer values than it declares");
+        vals = target();
         if constexpr (kBool) {
           SPARKIFY_RETURN_NOT_OK(plain_decode_booleans(&p, end, present, vals));
         } else {
           SPARKIFY_RETURN_NOT_OK(plain_decode<T>(&p, end, present, vals));
         }
         break;
+      }
       case format::kPlainDictionary:
       case format::kRleDictionary: {
         if constexpr (kBool) {
           return corrupt("dictionary-encoded BOOLEAN page");
         } else {
           SPARKIFY_RETURN_NOT_OK(decode_indices(data, present));
+          vals = target();
           const T* dict = reinterpret_cast<const T*>(dict_bytes_.data());
           for (size_t i = 0; i < present; ++i) std::memcpy(&vals[i], &dict[indices_[i]], sizeof(T));
         }
@@ -281,24 +303,32 @@ class ChunkReader {
           uint32_t len = load_le<uint32_t>(p);
           if (len > data.size() - 4) return corrupt("RLE values run past the page");
           RleHybridDecoder dec(p + 4, len, 1);
-          SPARKIFY_RETURN_NOT_OK(dec.decode(vals, present));
-          for (size_t i = 0; i < present; ++i) {
-            if (vals[i] > 1) return corrupt("boolean value above 1");
+          SPARKIFY_RETURN_NOT_OK(decode_rle_growing(dec, present, &bools_));
+          for (uint8_t b : bools_) {
+            if (b > 1) return corrupt("boolean value above 1");
           }
+          vals = target();
+          std::memcpy(vals, bools_.data(), present);
         }
         break;
       }
-      case format::kDeltaBinaryPacked:
-        if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>) {
-          SPARKIFY_RETURN_NOT_OK(delta_binary_packed_decode<T>(&p, end, present, vals));
+      case format::kDeltaBinaryPacked: {
+        if constexpr (kInteger) {
+          std::vector<T> decoded;
+          SPARKIFY_RETURN_NOT_OK(delta_binary_packed_decode<T>(&p, end, present, &decoded));
+          vals = target();
+          if (present) std::memcpy(vals, decoded.data(), present * sizeof(T));
           break;
         } else {
           return Status::NotSupported("DELTA_BINARY_PACKED outside integer columns");
         }
+      }
       case format::kByteStreamSplit:
         if constexpr (kBool) {
           return Status::NotSupported("BYTE_STREAM_SPLIT in a BOOLEAN column");
         } else {
+          if (present > data.size() / sizeof(T)) return corrupt("page holds fewer values than it declares");
+          vals = target();
           SPARKIFY_RETURN_NOT_OK(byte_stream_split_decode(p, data.size(), present, sizeof(T),
                                                           reinterpret_cast<uint8_t*>(vals)));
         }
@@ -307,6 +337,7 @@ class ChunkReader {
         return Status::NotSupported(encoding_name(encoding) + " values");
     }
     if (present != rows) {
+      // rows is backed by the levels already decoded.
       dst.resize(base + rows);
       T* out = dst.data() + base;
       size_t k = 0;
@@ -376,6 +407,7 @@ class ChunkReader {
   std::vector<std::string_view> dict_strings_;
   std::vector<uint8_t> levels_;
   std::vector<uint32_t> indices_;
+  std::vector<uint8_t> bools_;
   std::vector<std::string_view> views_;
   std::string delta_storage_;
   int64_t values_read_ = 0;

@@ -28,7 +28,7 @@ uint64_t unpack(const uint8_t* data, size_t size, uint64_t bit, int width) {
 }  // namespace
 
 template <typename T>
-Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_t n, T* out,
+Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_t n, std::vector<T>* values,
                                   bool consume_all) {
   // Arithmetic in 64 bits, truncated on output: sums wrap the same way modulo 2^32, and some
   // writers (DuckDB) compute INT32 deltas in 64 bits, giving miniblocks up to 33 bits wide.
@@ -47,10 +47,20 @@ Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_
   const uint64_t per_mini = block_size / miniblocks;
   const int max_width = 64;
   U value = static_cast<U>(zigzag_decode(first_z));
+  values->clear();
+  // Room for the next miniblock's values, grown only once the stream has shown it has them.
+  auto room = [&](uint64_t more) {
+    size_t need = std::min<size_t>(n, values->size() + static_cast<size_t>(std::min<uint64_t>(more, n)));
+    if (need > values->capacity()) values->reserve(std::max(need, std::min(n, 2 * values->capacity())));
+  };
+  auto emit = [&](U v) {
+    if (values->size() < n) values->push_back(static_cast<T>(v));
+  };
   size_t done = 0;
   uint64_t want = consume_all ? total : n;
   if (want > 0) {
-    if (done < n) out[done] = static_cast<T>(value);
+    room(1);
+    emit(value);
     ++done;
   }
   uint64_t decoded = want > 0 ? 1 : 0;
@@ -67,9 +77,10 @@ Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_
       size_t bytes = static_cast<size_t>(per_mini * w / 8);
       if (static_cast<size_t>(end - p) < bytes) return corrupt("truncated miniblock");
       uint64_t take = std::min<uint64_t>(per_mini, want - decoded);
+      room(take);
       for (uint64_t k = 0; k < take; ++k) {
         value = static_cast<U>(value + min_delta + static_cast<U>(unpack(p, bytes, k * w, w)));
-        if (done < n) out[done] = static_cast<T>(value);
+        emit(value);
         ++done;
       }
       decoded += take;
@@ -80,8 +91,8 @@ Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_
   return Status::OK();
 }
 
-template Status delta_binary_packed_decode<int32_t>(const uint8_t**, const uint8_t*, size_t, int32_t*, bool);
-template Status delta_binary_packed_decode<int64_t>(const uint8_t**, const uint8_t*, size_t, int64_t*, bool);
+template Status delta_binary_packed_decode<int32_t>(const uint8_t**, const uint8_t*, size_t, std::vector<int32_t>*, bool);
+template Status delta_binary_packed_decode<int64_t>(const uint8_t**, const uint8_t*, size_t, std::vector<int64_t>*, bool);
 
 namespace {
 
@@ -98,11 +109,7 @@ Status read_lengths(const uint8_t** p, const uint8_t* end, size_t n, std::vector
   uint64_t total = 0;
   SPARKIFY_RETURN_NOT_OK(peek_count(*p, end, &total));
   if (total < n) return corrupt("stream holds fewer values than the page");
-  // Every value costs at least a bit of a miniblock or a whole block header, so a count far
-  // beyond the bytes present is a lie; refuse it before allocating.
-  if (total > static_cast<uint64_t>(end - *p) * 8 + 1024) return corrupt("value count exceeds the data");
-  lengths->resize(static_cast<size_t>(total));
-  return delta_binary_packed_decode<int32_t>(p, end, lengths->size(), lengths->data(), true);
+  return delta_binary_packed_decode<int32_t>(p, end, n, lengths, true);
 }
 
 }  // namespace
@@ -114,7 +121,7 @@ Status delta_length_byte_array_decode(const uint8_t* data, size_t size, size_t n
   std::vector<int32_t> lengths;
   SPARKIFY_RETURN_NOT_OK(read_lengths(&p, end, n, &lengths));
   out->clear();
-  out->reserve(n);
+  out->reserve(n);  // n lengths were decoded, so n is backed by the stream
   for (size_t i = 0; i < n; ++i) {
     if (lengths[i] < 0 || static_cast<size_t>(lengths[i]) > static_cast<size_t>(end - p)) {
       return corrupt("string length exceeds the data");

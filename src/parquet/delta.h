@@ -13,10 +13,12 @@
 namespace sparkify::parquet {
 
 /// Decodes `n` integers (T = int32_t or int64_t, arithmetic wrapping in T's width) from a
-/// DELTA_BINARY_PACKED stream at [*pos, end). With `consume_all`, also walks the rest of the
-/// stream so *pos ends after it (needed when more data follows, as in DELTA_LENGTH_BYTE_ARRAY).
+/// DELTA_BINARY_PACKED stream at [*pos, end) into `out` (replaced). `out` grows as values are
+/// actually decoded — zero-width miniblocks expand without bound, so the count in the header
+/// never sizes an allocation. With `consume_all`, also walks the rest of the stream so *pos ends
+/// after it (needed when more data follows, as in DELTA_LENGTH_BYTE_ARRAY).
 template <typename T>
-Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_t n, T* out,
+Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_t n, std::vector<T>* out,
                                   bool consume_all = false);
 
 /// Decodes `n` strings of a DELTA_LENGTH_BYTE_ARRAY stream; views point into the input.

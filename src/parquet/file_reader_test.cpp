@@ -153,10 +153,10 @@ std::vector<uint8_t> delta_encode(const std::vector<T>& v) {
 TEST(Delta, DecodesTheSpecExample) {
   // 1 2 3 4 5: min delta 1, every miniblock width 0.
   const uint8_t data[] = {0x80, 0x01, 0x04, 0x05, 0x02, 0x02, 0, 0, 0, 0};
-  int32_t out[5];
+  std::vector<int32_t> out;
   const uint8_t* p = data;
-  ASSERT_TRUE(delta_binary_packed_decode<int32_t>(&p, data + sizeof(data), 5, out).ok());
-  EXPECT_EQ(std::vector<int32_t>(out, out + 5), (std::vector<int32_t>{1, 2, 3, 4, 5}));
+  ASSERT_TRUE(delta_binary_packed_decode<int32_t>(&p, data + sizeof(data), 5, &out).ok());
+  EXPECT_EQ(out, (std::vector<int32_t>{1, 2, 3, 4, 5}));
 }
 
 TEST(Delta, RoundTripsWithWrapAround) {
@@ -169,21 +169,41 @@ TEST(Delta, RoundTripsWithWrapAround) {
       v32[i] = i % 5 == 0 ? std::numeric_limits<int32_t>::max() : static_cast<int32_t>(rng());
     }
     auto e64 = delta_encode(v64);
-    std::vector<int64_t> out64(n);
+    std::vector<int64_t> out64;
     const uint8_t* p = e64.data();
-    ASSERT_TRUE(delta_binary_packed_decode<int64_t>(&p, e64.data() + e64.size(), n, out64.data(), true).ok());
+    ASSERT_TRUE(delta_binary_packed_decode<int64_t>(&p, e64.data() + e64.size(), n, &out64, true).ok());
     EXPECT_EQ(out64, v64);
     EXPECT_EQ(p, e64.data() + e64.size());
     auto e32 = delta_encode(v32);
-    std::vector<int32_t> out32(n);
+    std::vector<int32_t> out32;
     p = e32.data();
-    ASSERT_TRUE(delta_binary_packed_decode<int32_t>(&p, e32.data() + e32.size(), n, out32.data(), true).ok());
+    ASSERT_TRUE(delta_binary_packed_decode<int32_t>(&p, e32.data() + e32.size(), n, &out32, true).ok());
     EXPECT_EQ(out32, v32);
     for (size_t cut = 0; cut + 1 < e64.size() && n > 1; cut += 7) {
       p = e64.data();
-      EXPECT_FALSE(delta_binary_packed_decode<int64_t>(&p, e64.data() + cut, n, out64.data(), true).ok());
+      EXPECT_FALSE(delta_binary_packed_decode<int64_t>(&p, e64.data() + cut, n, &out64, true).ok());
     }
   }
+}
+
+TEST(Delta, ZeroWidthMiniblocksExpandWithoutAPresizedBuffer) {
+  // A million equal values in a few bytes is legitimate (all deltas zero): it decodes, growing
+  // its output as it goes; a short count in the header is refused.
+  std::vector<int64_t> same(1000000, 42);
+  auto enc = delta_encode(same);
+  EXPECT_LT(enc.size(), 50000u);
+  std::vector<int64_t> out;
+  const uint8_t* p = enc.data();
+  ASSERT_TRUE(delta_binary_packed_decode<int64_t>(&p, enc.data() + enc.size(), same.size(), &out).ok());
+  EXPECT_EQ(out, same);
+  p = enc.data();
+  EXPECT_FALSE(delta_binary_packed_decode<int64_t>(&p, enc.data() + enc.size(), same.size() + 1, &out).ok());
+  // Equal-length strings: zero-width length deltas.
+  std::vector<int32_t> lengths(5000, 0);
+  auto empty = delta_encode(lengths);
+  std::vector<std::string_view> views;
+  ASSERT_TRUE(delta_length_byte_array_decode(empty.data(), empty.size(), lengths.size(), &views).ok());
+  EXPECT_EQ(views.size(), lengths.size());
 }
 
 TEST(Delta, LengthAndPrefixEncodedStrings) {
