@@ -5,7 +5,10 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "parquet/column_view.h"
@@ -69,5 +72,15 @@ class ColumnWriter {
 
 /// The Parquet physical type enum value of a column.
 int32_t physical_to_thrift(PhysicalType t);
+
+/// A PLAIN byte array carries a 4-byte length, and a page must stay under 2 GiB.
+inline constexpr size_t kMaxStringBytes = std::numeric_limits<int32_t>::max() - 64;
+
+/// "column 'name': what" — the prefix every column error carries.
+std::string column_error(const ColumnSchema& schema, const std::string& what);
+
+// The typed writers, one file each (ColumnWriter::Make picks).
+std::unique_ptr<ColumnWriter> make_fixed_width_writer(const ColumnSchema& schema, WriteContext* ctx);
+std::unique_ptr<ColumnWriter> make_byte_array_writer(const ColumnSchema& schema, WriteContext* ctx);
 
 }  // namespace sparkify::parquet
