@@ -154,7 +154,9 @@ class ByteArrayWriter final : public ColumnWriter {
       if (!present) ++chunk_nulls_;
     }
     ++page_rows_;
-    if (page_bytes_estimate() >= page_limit()) return flush_page();
+    // Dictionary pages grow by a few bits a row, so checking every 64 rows overshoots by bytes;
+    // PLAIN values can be huge, so those pages are checked every row.
+    if ((!dict_mode_ || (page_rows_ & 63) == 0) && page_bytes_estimate() >= page_limit()) return flush_page();
     return Status::OK();
   }
 
