@@ -19,11 +19,11 @@ export function tempDir(prefix) {
   return fs.mkdtempSync(path.join(base, prefix));
 }
 
-export async function startLoopbackS3({ buckets = ['lake'], dir, workers = 1 } = {}) {
+export async function startLoopbackS3({ buckets = ['lake'], dir, workers = 1, cacheGets = false } = {}) {
   const root = dir ?? tempDir('sparkify-s3-');
   const child = spawn(process.execPath, ['--openssl-legacy-provider', path.join(here, 'loopback_s3_server.mjs'),
     '--dir', root, '--access-key', ACCESS_KEY, '--secret-key', SECRET_KEY,
-    ...buckets.flatMap((b) => ['--bucket', b]), ...(workers > 1 ? ['--workers', String(workers)] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
+    ...buckets.flatMap((b) => ['--bucket', b]), ...(workers > 1 ? ['--workers', String(workers)] : []), ...(cacheGets ? ['--cache-gets'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   const info = await new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout });
     lines.once('line', (line) => resolve(JSON.parse(line)));

@@ -5,7 +5,7 @@
 //
 // Run as its own process (s3rver's continuation tokens need --openssl-legacy-provider):
 //   node --openssl-legacy-provider loopback_s3_server.mjs --dir D --access-key K --secret-key S
-//        [--session-token T] [--bucket NAME ...] [--workers N]
+//        [--session-token T] [--bucket NAME ...] [--workers N] [--cache-gets]
 // It prints one JSON line {"endpoint": "http://127.0.0.1:PORT", ...} once it listens, and stops
 // when its standard input closes or it gets SIGTERM. Control endpoints (not S3):
 //   POST /__loopback/faults {"rate":0.1,"kinds":["500","503","drop","truncate","slow"],
@@ -34,8 +34,10 @@ function parseArgs(argv) {
     else if (a === '--session-token') args.sessionToken = next();
     else if (a === '--bucket') args.buckets.push(next());
     else if (a === '--workers') args.workers = Number(next());
+    else if (a === '--cache-gets') args.cacheGets = true;
     else throw new Error(`unknown argument ${a}`);
   }
+  if (args.cacheGets && args.workers > 1) throw new Error('--cache-gets needs a single process (one cache to invalidate)');
   if (!args.dir || !args.accessKey || !args.secretKey) {
     throw new Error('--dir, --access-key and --secret-key are required');
   }
@@ -167,6 +169,8 @@ async function main() {
   let random = rng(1);
   const newStats = () => ({ requests: 0, forwarded: 0, refused: {}, faults: {}, aborts: 0, by_kind: {}, upstream_status: {} });
   let stats = newStats();
+  const getCache = new Map();
+  let cacheGeneration = 0;
   const bump = (obj, key) => { obj[key] = (obj[key] || 0) + 1; };
 
   const server = http.createServer((req, res) => {
@@ -231,6 +235,27 @@ async function main() {
       return;
     }
 
+    // --cache-gets (benchmarks): whole-object GETs are answered from memory after the first,
+    // so the server stops being the bottleneck and the clients are what is measured. Every
+    // request passes through here, so any write or delete simply empties the cache; the
+    // generation counter keeps a GET that raced with a write from caching what it read.
+    let cacheKey = null;
+    if (args.cacheGets) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        getCache.clear();
+        cacheGeneration++;
+      } else if (req.method === 'GET' && !req.url.includes('?') && !req.headers.range && fault !== 'truncate') {
+        const hit = getCache.get(req.url);
+        if (hit) {
+          stats.cache_hits = (stats.cache_hits || 0) + 1;
+          res.writeHead(200, hit.headers);
+          res.end(hit.body);
+          return;
+        }
+        cacheKey = req.url;
+      }
+    }
+
     stats.forwarded++;
     const headers = { ...req.headers };
     delete headers.authorization;  // s3rver would try (and fail) to check V4 signatures itself
@@ -240,7 +265,32 @@ async function main() {
     // s3rver itself sometimes fails (e.g. 500 when concurrent deletes race to remove the same
     // empty folder); counting its answers per kind lets tests tell those from injected faults.
     const countUpstream = (status) => bump((stats.upstream_status[kind] ??= {}), status);
-    return serveInProcess(req, res, body, headers, fault, countUpstream);
+    const generation = cacheGeneration;
+    if (cacheKey) captureForCache(res, cacheKey, generation);
+    await serveInProcess(req, res, body, headers, fault, countUpstream);
+    if (args.cacheGets && req.method !== 'GET' && req.method !== 'HEAD') {
+      getCache.clear();
+      cacheGeneration++;
+    }
+  }
+
+  function captureForCache(res, key, generation) {
+    const parts = [];
+    const write = res.write, end = res.end;
+    res.write = function (chunk, encoding, cb) {
+      if (chunk && typeof chunk !== 'function') parts.push(Buffer.from(chunk, typeof encoding === 'string' ? encoding : undefined));
+      return write.call(this, chunk, encoding, cb);
+    };
+    res.end = function (chunk, encoding, cb) {
+      if (chunk && typeof chunk !== 'function') parts.push(Buffer.from(chunk, typeof encoding === 'string' ? encoding : undefined));
+      return end.call(this, chunk, encoding, cb);
+    };
+    res.on('finish', () => {
+      const bodyBytes = Buffer.concat(parts);
+      if (res.statusCode === 200 && generation === cacheGeneration && bodyBytes.length <= (1 << 20)) {
+        getCache.set(key, { headers: res.getHeaders(), body: bodyBytes });
+      }
+    });
   }
 
   // Hands the (already verified and buffered) request straight to s3rver's handler in this
