@@ -272,6 +272,14 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
   std::string suffix = ".c000" + codec_file_tag(options.codec) + ".parquet";
 
   int threads = std::max(1, options.threads);
+  // Create every folder first, each with one mkdir: writing into a missing folder would cost a
+  // failed open and a mkdir per level for each of tens of thousands of small files.
+  SPARKIFY_RETURN_NOT_OK(fs.make_dirs(dir));
+  SPARKIFY_RETURN_NOT_OK(parallel_for(partitions.size(), threads, [&](size_t p, int) {
+    if (partitions[p].folder.empty()) return Status::OK();
+    return fs.make_dirs(io::FileSystem::join(dir, partitions[p].folder));
+  }));
+
   std::vector<Scratch> scratch(threads);
   for (auto& s : scratch) {
     s.valid.resize(data_columns.size());
