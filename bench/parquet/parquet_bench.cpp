@@ -1,6 +1,8 @@
 // Timing helper for the Parquet writer benchmark (bench/parquet/bench_parquet.mjs drives it):
 //   parquet_bench tiny [FILES]      writes FILES tiny files (1-3 rows) of two table shapes and
 //                                   prints the time per file (the ETL's partitioned output)
+//   parquet_bench read FILE [ROUNDS] reads every column of FILE ROUNDS times and prints the best
+//                                   time (file already in memory)
 //   parquet_bench serve ROWS DIR    builds a songplays-shaped table of ROWS rows once, writes it
 //                                   as DIR/input.parquet (uncompressed, for the peer to load), then
 //                                   on each stdin line "write snappy|zstd|none [dict]" writes it
@@ -10,10 +12,12 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
 
 using namespace sparkify;
@@ -239,12 +243,41 @@ int tiny(size_t files) {
   return 0;
 }
 
+int read_file(const std::string& path, int rounds) {
+  std::ifstream f(path, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  double best = 1e30;
+  int64_t rows = 0;
+  for (int r = 0; r < rounds; ++r) {
+    auto start = Clock::now();
+    auto reader = FileReader::Open(bytes, path);
+    if (!reader.ok()) {
+      std::fprintf(stderr, "%s\n", reader.status().message().c_str());
+      return 1;
+    }
+    for (size_t c = 0; c < (*reader)->schema().columns.size(); ++c) {
+      auto d = (*reader)->read_column(static_cast<int>(c));
+      if (!d.ok()) {
+        std::fprintf(stderr, "%s\n", d.status().message().c_str());
+        return 1;
+      }
+    }
+    rows = (*reader)->num_rows();
+    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  std::printf("{\"rows\":%lld,\"best_seconds\":%.6f,\"mrows_per_s\":%.2f,\"file_mb_per_s\":%.0f}\n",
+              static_cast<long long>(rows), best, static_cast<double>(rows) / best / 1e6,
+              static_cast<double>(bytes.size()) / best / 1e6);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "tiny") return tiny(args.size() > 1 ? std::stoul(args[1]) : 15000);
   if (args.size() == 3 && args[0] == "serve") return serve(std::stoul(args[1]), args[2]);
-  std::fprintf(stderr, "usage: parquet_bench tiny [FILES] | serve ROWS DIR\n");
+  if (args.size() >= 2 && args[0] == "read") return read_file(args[1], args.size() > 2 ? std::stoi(args[2]) : 5);
+  std::fprintf(stderr, "usage: parquet_bench tiny [FILES] | read FILE [ROUNDS] | serve ROWS DIR\n");
   return 2;
 }

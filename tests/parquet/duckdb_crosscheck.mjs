@@ -201,6 +201,7 @@ function statsMatch(col, want, got) {
 }
 
 let numericDictChunks = 0;
+let fallbackChunks = 0;
 const seeds = Array.from({ length: 16 }, (_, i) => i);
 const codecs = ['snappy', 'zstd', 'gzip', 'none'];
 for (const seed of seeds) {
@@ -251,7 +252,7 @@ for (const seed of seeds) {
   // Column chunks: codec, encodings, row counts, statistics.
   const meta = await objects(
     `SELECT row_group_id, row_group_num_rows, column_id, path_in_schema, compression, encodings,
-            stats_min_value, stats_max_value, stats_null_count, dictionary_page_offset,
+            stats_min_value, stats_max_value, stats_null_count, stats_distinct_count, dictionary_page_offset,
             epoch_us(TRY_CAST(stats_min_value AS TIMESTAMPTZ)) AS ts_min,
             epoch_us(TRY_CAST(stats_max_value AS TIMESTAMPTZ)) AS ts_max
      FROM parquet_metadata(${lit(file)}) ORDER BY row_group_id, column_id`);
@@ -268,6 +269,13 @@ for (const seed of seeds) {
       const dict = m.dictionary_page_offset !== null;
       check(!dict || /RLE_DICTIONARY/.test(enc), `${where}: dictionary chunk encodings ${enc}`);
       if (col.name.startsWith('str_low')) check(dict, `${where}: low-cardinality strings are not dictionary-encoded`);
+      // distinct_count is written only while a chunk stayed all-dictionary; then it is exact.
+      if (dict && m.stats_distinct_count === null) fallbackChunks++;
+      if (m.stats_distinct_count !== null) {
+        const slice = col.values.slice(starts[Number(m.row_group_id)], starts[Number(m.row_group_id) + 1]);
+        const distinct = new Set(slice.filter((v) => v !== null)).size;
+        check(Number(m.stats_distinct_count) === distinct, `${where}: distinct_count ${m.stats_distinct_count}, expected ${distinct}`);
+      }
     } else if (m.dictionary_page_offset !== null) {
       numericDictChunks++;
       check(/RLE_DICTIONARY/.test(enc), `${where}: dictionary chunk encodings ${enc}`);
@@ -296,6 +304,7 @@ for (const seed of seeds) {
 
 // The numeric dictionary path must have been exercised (low-cardinality columns, big tables).
 check(numericDictChunks > 0, 'no dictionary-encoded numeric chunk was written: that path went unchecked');
+check(fallbackChunks > 0, 'no string chunk fell back from dictionary to PLAIN: that path went unchecked');
 
 // --- 2. DuckDB's files, read by ours -------------------------------------------------------------
 const duckQuery = (n) => `
@@ -356,6 +365,6 @@ for (const version of ['V1', 'V2']) {
 // The encodings DuckDB chose, to show the second half covered what it claims.
 const encodings = await rows(`SELECT DISTINCT encodings FROM parquet_metadata('${tmp}/duck-*.parquet') ORDER BY 1`);
 console.log(`DuckDB-written encodings read: ${encodings.map((r) => r[0]).join(' | ')}`);
-console.log(`${numericDictChunks} dictionary-encoded numeric column chunks of ours checked`);
+console.log(`${numericDictChunks} dictionary-encoded numeric chunks and ${fallbackChunks} dictionary-to-PLAIN fallback chunks of ours checked`);
 console.log(`${checks} checks over ${seeds.length} files of ours and ${duckCases} of DuckDB's; ${failures} failed`);
 process.exit(failures === 0 ? 0 : 1);
