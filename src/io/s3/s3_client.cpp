@@ -68,7 +68,13 @@ S3Client::S3Client(std::shared_ptr<http::HttpClient> http, S3Endpoint endpoint,
 
 http::HttpRequest S3Client::build(const S3Request& request,
                                   std::chrono::system_clock::time_point when) const {
-  return build_signed(request, when, payload_hash(request));
+  return build_signed(request, when, payload_hash(request), region_for(request.bucket));
+}
+
+std::string S3Client::region_for(const std::string& bucket) const {
+  std::lock_guard<std::mutex> lock(regions_mutex_);
+  auto it = bucket_regions_.find(bucket);
+  return it == bucket_regions_.end() ? region_ : it->second;
 }
 
 std::string S3Client::payload_hash(const S3Request& request) const {
@@ -78,8 +84,9 @@ std::string S3Client::payload_hash(const S3Request& request) const {
 
 http::HttpRequest S3Client::build_signed(const S3Request& request,
                                          std::chrono::system_clock::time_point when,
-                                         const std::string& payload_hash) const {
-  S3Endpoint::Target target = endpoint_.target(request.bucket, request.key, request.query);
+                                         const std::string& payload_hash,
+                                         const std::string& region) const {
+  S3Endpoint::Target target = endpoint_.target(request.bucket, request.key, request.query, region);
   http::HttpRequest out;
   out.method = request.method;
   out.url = std::move(target.url);
@@ -96,7 +103,7 @@ http::HttpRequest S3Client::build_signed(const S3Request& request,
   SignableRequest signable{out.method, target.canonical_uri, request.query, out.headers,
                            payload_hash};
   out.headers.emplace_back("authorization",
-                           authorization_header(signable, credentials_, region_, "s3"));
+                           authorization_header(signable, credentials_, region, "s3"));
   return out;
 }
 
@@ -104,9 +111,27 @@ Result<http::HttpResponse> S3Client::send(const S3Request& request,
                                           const std::atomic<bool>* cancel) const {
   // The body hash is the costly part of signing a large PUT: compute it once, not per attempt.
   std::string hash = payload_hash(request);
-  auto make = [&] { return build_signed(request, std::chrono::system_clock::now(), hash); };
+  std::string region = region_for(request.bucket);
+  auto make = [&] { return build_signed(request, std::chrono::system_clock::now(), hash, region); };
   RetryOutcome outcome =
       send_with_retry(*http_, make, request.body_padding, policy_, clock_, cancel);
+  // A bucket in another region than configured (s3://udacity-dend is in us-west-2) is answered
+  // with a redirect or AuthorizationHeaderMalformed naming its region: remember it for the
+  // bucket and send again, once.
+  const http::HttpResponse& first = outcome.response;
+  if (!outcome.cancelled && !first.transport_failed() &&
+      (first.status == 301 || first.status == 400 || first.status == 403)) {
+    std::string actual = first.header("x-amz-bucket-region");
+    if (actual.empty() && first.status != 403) actual = xml_first(first.body.view(), "Region");
+    if (!actual.empty() && actual != region && actual.size() < 64) {
+      {
+        std::lock_guard<std::mutex> lock(regions_mutex_);
+        bucket_regions_[request.bucket] = actual;
+      }
+      region = actual;
+      outcome = send_with_retry(*http_, make, request.body_padding, policy_, clock_, cancel);
+    }
+  }
   if (outcome.cancelled) {
     return Status(ErrorCode::kCancelled,
                   describe(request) + " was abandoned after another request failed");

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <utility>
@@ -56,7 +58,11 @@ class S3Client {
   std::string payload_hash(const S3Request& request) const;
   http::HttpRequest build_signed(const S3Request& request,
                                  std::chrono::system_clock::time_point when,
-                                 const std::string& payload_hash) const;
+                                 const std::string& payload_hash,
+                                 const std::string& region) const;
+  /// The region to sign for (and, on AWS, address) `bucket`: the configured one until S3 says
+  /// the bucket lives elsewhere.
+  std::string region_for(const std::string& bucket) const;
 
   std::shared_ptr<http::HttpClient> http_;
   S3Endpoint endpoint_;
@@ -64,6 +70,8 @@ class S3Client {
   std::string region_;
   RetryPolicy policy_;
   RetryClock clock_;
+  mutable std::mutex regions_mutex_;
+  mutable std::map<std::string, std::string> bucket_regions_;
 };
 
 /// "s3://bucket/key" for messages.

@@ -399,3 +399,38 @@ TEST(S3FileSystem, ReadManyDeliversEveryFileOneAtATimeAndStopsOnError) {
 
 }  // namespace
 }  // namespace sparkify::io::s3
+
+namespace sparkify::io::s3 {
+namespace {
+
+TEST(S3FileSystem, BucketInAnotherRegionIsFollowedAndRemembered) {
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->push(ScriptedHttpClient::reply(
+      301, "<Error><Code>PermanentRedirect</Code></Error>", {{"x-amz-bucket-region", "us-west-2"}}));
+  client->push(ScriptedHttpClient::reply(200, "{}"));
+  client->push(ScriptedHttpClient::reply(200, "{}"));
+  client->push(ScriptedHttpClient::s3_error(400, "AuthorizationHeaderMalformed"));
+  client->push(ScriptedHttpClient::reply(
+      400, "<Error><Code>AuthorizationHeaderMalformed</Code><Region>eu-west-1</Region></Error>"));
+  client->push(ScriptedHttpClient::reply(200, "{}"));
+  FileSystemOptions options = test_options();
+  options.endpoint.clear();  // AWS
+  auto fs = S3FileSystem::Make(client, options, S3Config{}, no_wait_clock());
+  ASSERT_TRUE(fs.ok());
+  ASSERT_TRUE((*fs)->read("s3://udacity-dend/song_data/a.json").ok());
+  ASSERT_TRUE((*fs)->read("s3://udacity-dend/song_data/b.json").ok());
+  // A 400 without a region is an error; with one, the bucket's region is learnt.
+  EXPECT_FALSE((*fs)->read("s3://other-bucket/x").ok());
+  ASSERT_TRUE((*fs)->read("s3://other-bucket/x").ok());
+  auto requests = client->requests();
+  ASSERT_EQ(requests.size(), 6u);
+  EXPECT_EQ(requests[0].url, "https://udacity-dend.s3.us-east-1.amazonaws.com/song_data/a.json");
+  EXPECT_EQ(requests[1].url, "https://udacity-dend.s3.us-west-2.amazonaws.com/song_data/a.json");
+  EXPECT_NE(requests[1].header("authorization").find("/us-west-2/s3/aws4_request"),
+            std::string::npos);
+  EXPECT_EQ(requests[2].url, "https://udacity-dend.s3.us-west-2.amazonaws.com/song_data/b.json");
+  EXPECT_EQ(requests[5].url, "https://other-bucket.s3.eu-west-1.amazonaws.com/x");
+}
+
+}  // namespace
+}  // namespace sparkify::io::s3

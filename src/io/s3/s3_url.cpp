@@ -56,8 +56,9 @@ Result<S3Endpoint> S3Endpoint::Make(const std::string& endpoint, const std::stri
   S3Endpoint out;
   if (endpoint.empty()) {
     out.scheme_ = "https";
+    out.region_ = region.empty() ? std::string("us-east-1") : region;
     out.authority_ = "s3.";
-    out.authority_ += region.empty() ? std::string("us-east-1") : region;
+    out.authority_ += out.region_;
     out.authority_ += ".amazonaws.com";
     return out;
   }
@@ -85,8 +86,15 @@ Result<S3Endpoint> S3Endpoint::Make(const std::string& endpoint, const std::stri
 
 S3Endpoint::Target S3Endpoint::target(
     const std::string& bucket, const std::string& key,
-    const std::vector<std::pair<std::string, std::string>>& query) const {
+    const std::vector<std::pair<std::string, std::string>>& query,
+    const std::string& region) const {
   Target t;
+  std::string authority = authority_;
+  if (!custom_ && !region.empty() && region != region_) {
+    authority = "s3.";
+    authority += region;
+    authority += ".amazonaws.com";
+  }
   bool virtual_host = !custom_ && dns_compatible(bucket);
   std::string encoded_key = uri_encode(key, /*encode_slash=*/false);
   // Built by appending: GCC 12 warns falsely (-Wrestrict) on chains of "/" + std::string.
@@ -94,9 +102,9 @@ S3Endpoint::Target S3Endpoint::target(
   if (virtual_host) {
     t.host = bucket;
     t.host.push_back('.');
-    t.host += authority_;
+    t.host += authority;
   } else {
-    t.host = authority_;
+    t.host = authority;
     t.canonical_uri += uri_encode(bucket, true);
     if (!key.empty()) t.canonical_uri.push_back('/');
   }

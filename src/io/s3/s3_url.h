@@ -33,9 +33,11 @@ class S3Endpoint {
     std::string canonical_uri;  ///< the encoded path, as signed
   };
   /// The request target for an object (or the bucket when `key` is empty). `query` holds
-  /// decoded names and values; they are encoded the way SigV4 signs them.
+  /// decoded names and values; they are encoded the way SigV4 signs them. `region` picks the
+  /// AWS regional host (empty: the endpoint's own); a custom endpoint ignores it.
   Target target(const std::string& bucket, const std::string& key,
-                const std::vector<std::pair<std::string, std::string>>& query) const;
+                const std::vector<std::pair<std::string, std::string>>& query,
+                const std::string& region = {}) const;
 
   /// "http://127.0.0.1:9000" or "https://s3.us-east-1.amazonaws.com", for messages.
   std::string display() const { return scheme_ + "://" + authority_; }
@@ -44,6 +46,7 @@ class S3Endpoint {
  private:
   std::string scheme_;
   std::string authority_;  // host[:port]
+  std::string region_;     // AWS only
   bool custom_ = false;
 };
 
