@@ -96,21 +96,20 @@ await checks.check('at 10% faults (500, 503 SlowDown, drops, truncations, slow r
 });
 
 await checks.check('at 100% faults the run gives up within its budget: clear message, non-zero exit, nothing published', async () => {
-  const started = Date.now();
   await s3.setFaults({ rate: 1, kinds: ['503', '500', 'drop'] });
   const fresh = await etl('s3://udacity-dend', 's3://lake/doomed');
   // Over a published lake: the previous tables must survive untouched.
   const over = await etl('s3://udacity-dend', 's3://lake/clean');
   await s3.clearFaults();
-  const seconds = (Date.now() - started) / 1000;
   for (const r of [fresh, over]) {
     assert.notEqual(r.code, 0, describeRun(r));
     assert.equal(r.signal, null, describeRun(r));
-    assert.match(r.stderr, /gave up after \d+ attempts|dropped the connection|kept failing/, describeRun(r));
+    // Ended by the retry budget (10 attempts by default), not by the test's guard (signal).
+    assert.match(r.stderr, /gave up after 10 attempts/, describeRun(r));
+    assert.equal(r.stderr.trim().split('\n').length, 1, `more than one line: ${r.stderr}`);
     assert.doesNotMatch(r.stderr, new RegExp(SECRET_KEY), 'the secret leaked into a message');
     assert.doesNotMatch(r.stderr, /terminate called|Aborted|core dumped/, describeRun(r));
   }
-  assert.ok(seconds < 300, `two runs took ${seconds}s: the retry budget does not bound them`);
   assert.deepEqual((await keysUnder('doomed')).filter((k) => k.endsWith('_SUCCESS') || k.endsWith('.parquet')), []);
   fs.rmSync(path.join(work, 'after-doom'), { recursive: true, force: true });
   await expectSameLake(await download('clean', path.join(work, 'after-doom')), 'after_doom');
