@@ -93,12 +93,12 @@ class ByteArrayWriter final : public ColumnWriter {
 
   size_t dictionary_bytes() const override { return dict_.plain_size(); }
 
-  Status finish_values(format::ColumnMetaData*) override {
+  Status finish_values() override {
     if (dict_.size() == 0) return Status::OK();
     return pages_.write_dictionary_page(dict_.plain(), static_cast<int32_t>(dict_.size()));
   }
 
-  void fill_statistics(format::Statistics* stats) const override {
+  void fill_bounds(format::ChunkMetaView* meta) override {
     // Every dictionary entry occurs in this chunk (entries are added as values arrive), so the
     // entries and the PLAIN values together give the chunk's bounds.
     bool any = plain_stats_.any() || dict_.size() > 0;
@@ -109,8 +109,8 @@ class ByteArrayWriter final : public ColumnWriter {
       if (v < lo) lo = v;
       if (hi < v) hi = v;
     }
-    StringMinMax::write_bounds(any, lo, hi, stats);
-    if (!fell_back_ && dict_.size() > 0) stats->distinct_count = static_cast<int64_t>(dict_.size());
+    StringMinMax::write_bounds(any, lo, hi, meta);
+    if (!fell_back_ && dict_.size() > 0) meta->distinct_count = static_cast<int64_t>(dict_.size());
   }
 
   void reset_values() override {

@@ -124,28 +124,23 @@ size_t ColumnWriter::buffered_bytes() const {
   return static_cast<size_t>(pages_.uncompressed_size()) + page_bytes_estimate() + dictionary_bytes();
 }
 
-Status ColumnWriter::finish_chunk(format::ColumnMetaData* meta) {
+Status ColumnWriter::finish_chunk(format::ChunkMetaView* meta) {
   SPARKIFY_RETURN_NOT_OK(flush_page());
-  SPARKIFY_RETURN_NOT_OK(finish_values(meta));
+  SPARKIFY_RETURN_NOT_OK(finish_values());
   meta->type = physical_to_thrift(schema_.physical);
-  meta->encodings.clear();
-  for (int32_t e = 0; e < 32; ++e) {
-    if (pages_.encodings() & (1u << e)) meta->encodings.push_back(e);
-  }
-  meta->path_in_schema.assign(1, schema_.name);
+  meta->encodings = pages_.encodings();
+  meta->path = schema_.name;
   meta->codec = codec_to_thrift(ctx_->options.codec);
   meta->total_uncompressed_size = pages_.uncompressed_size();
   meta->total_compressed_size = pages_.compressed_size();
   int64_t dict_size = static_cast<int64_t>(pages_.dictionary_page().size());
-  if (dict_size > 0) {
-    meta->dictionary_page_offset = 0;
-  } else {
-    meta->dictionary_page_offset.reset();
-  }
+  meta->dictionary_page_offset = dict_size > 0 ? 0 : -1;
   meta->data_page_offset = dict_size;
-  auto& stats = meta->statistics.emplace();
-  stats.null_count = chunk_nulls_;
-  fill_statistics(&stats);
+  meta->null_count = chunk_nulls_;
+  meta->has_bounds = false;
+  meta->legacy_bounds = false;
+  meta->distinct_count = -1;
+  fill_bounds(meta);
   return Status::OK();
 }
 

@@ -35,8 +35,9 @@ class ColumnWriter {
   size_t buffered_bytes() const;
 
   /// Flushes the last page and the dictionary page and fills `meta` (offsets relative to the
-  /// chunk's start: dictionary page first, then data pages). The bytes are in pages().
-  Status finish_chunk(format::ColumnMetaData* meta);
+  /// chunk's start: dictionary page first, then data pages; file_offset and num_values are the
+  /// caller's). The bytes are in pages(); the views in `meta` last until reset_chunk().
+  Status finish_chunk(format::ChunkMetaView* meta);
   PageWriter& pages() { return pages_; }
   /// Starts the next row group's chunk.
   void reset_chunk();
@@ -55,8 +56,10 @@ class ColumnWriter {
   /// Bytes of the page being built, as encoded.
   virtual size_t page_bytes_estimate() const = 0;
   virtual size_t dictionary_bytes() const { return 0; }
-  virtual Status finish_values(format::ColumnMetaData* meta) { return Status::OK(); }
-  virtual void fill_statistics(format::Statistics* stats) const = 0;
+  /// Writes the dictionary page, if the chunk has one.
+  virtual Status finish_values() { return Status::OK(); }
+  /// Sets min/max (views into the writer, valid until reset_chunk) and distinct_count.
+  virtual void fill_bounds(format::ChunkMetaView* meta) = 0;
   virtual void reset_values() = 0;
 
   size_t page_limit() const { return ctx_->options.page_bytes == 0 ? 1 : ctx_->options.page_bytes; }

@@ -122,13 +122,13 @@ class FileWriterImpl final : public FileWriter {
     root.num_children = static_cast<int32_t>(schema_.columns.size());
     for (const auto& c : schema_.columns) md.schema.push_back(schema_element(c));
     md.num_rows = num_rows_;
-    md.row_groups = std::move(row_groups_);
     for (auto& [k, v] : ctx_.options.key_value_metadata) md.key_value_metadata.push_back({k, v});
     md.created_by = ctx_.options.created_by.empty() ? std::string("sparkify version " SPARKIFY_VERSION)
                                                     : ctx_.options.created_by;
     md.column_orders.assign(schema_.columns.size(), 1);  // TYPE_ORDER
     ByteBuffer footer;
-    format::serialize(md, &footer);
+    footer.reserve(row_groups_.size() + 64 * schema_.columns.size() + 256);
+    format::serialize(md, row_groups_.span(), row_group_count_, &footer);
     append_le<uint32_t>(&footer, static_cast<uint32_t>(footer.size()));
     footer.append(kMagic, sizeof(kMagic));
     Status st = emit(footer.data(), footer.size());
@@ -181,29 +181,29 @@ class FileWriterImpl final : public FileWriter {
   }
 
   Status flush_row_group() {
-    format::RowGroup& rg = row_groups_.emplace_back();
-    rg.num_rows = row_group_rows_;
-    rg.file_offset = bytes_written_;
-    rg.ordinal = static_cast<int16_t>(std::min<size_t>(row_groups_.size() - 1, INT16_MAX));
-    int64_t compressed = 0;
-    rg.columns.resize(columns_.size());
+    const int64_t rg_offset = bytes_written_;
+    int64_t uncompressed = 0, compressed = 0;
+    chunk_meta_.resize(columns_.size());
     for (size_t c = 0; c < columns_.size(); ++c) {
       ColumnWriter& col = *columns_[c];
-      format::ColumnChunk& chunk = rg.columns[c];
-      format::ColumnMetaData& meta = chunk.meta_data.emplace();
+      format::ChunkMetaView& meta = chunk_meta_[c];
       SPARKIFY_RETURN_NOT_OK(col.finish_chunk(&meta));
+      const int64_t start = bytes_written_;
+      meta.file_offset = start;
       meta.num_values = row_group_rows_;
-      int64_t start = bytes_written_;
-      chunk.file_offset = start;
       meta.data_page_offset += start;
-      if (meta.dictionary_page_offset) *meta.dictionary_page_offset += start;
+      if (meta.dictionary_page_offset >= 0) meta.dictionary_page_offset += start;
       SPARKIFY_RETURN_NOT_OK(emit(col.pages().dictionary_page().data(), col.pages().dictionary_page().size()));
       SPARKIFY_RETURN_NOT_OK(emit(col.pages().data_pages().data(), col.pages().data_pages().size()));
-      rg.total_byte_size += meta.total_uncompressed_size;
+      uncompressed += meta.total_uncompressed_size;
       compressed += meta.total_compressed_size;
-      col.reset_chunk();
     }
-    rg.total_compressed_size = compressed;
+    // Serialized now, while the chunk views are valid: the footer is only ever bytes.
+    auto ordinal = static_cast<int16_t>(std::min<size_t>(row_group_count_, INT16_MAX));
+    format::serialize_row_group(chunk_meta_, row_group_rows_, uncompressed, rg_offset, compressed, ordinal,
+                                &row_groups_);
+    ++row_group_count_;
+    for (auto& col : columns_) col->reset_chunk();
     row_group_rows_ = 0;
     return Status::OK();
   }
@@ -212,7 +212,9 @@ class FileWriterImpl final : public FileWriter {
   OutputStream* out_;
   WriteContext ctx_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
-  std::vector<format::RowGroup> row_groups_;
+  std::vector<format::ChunkMetaView> chunk_meta_;
+  ByteBuffer row_groups_;  // the footer's RowGroup structs, serialized as each group is flushed
+  uint32_t row_group_count_ = 0;
   int64_t num_rows_ = 0;
   int64_t row_group_rows_ = 0;
   int64_t bytes_written_ = 0;

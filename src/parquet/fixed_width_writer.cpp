@@ -103,12 +103,18 @@ class FixedWidthWriter final : public ColumnWriter {
   }
   size_t dictionary_bytes() const override { return dict_.plain_size(); }
 
-  Status finish_values(format::ColumnMetaData*) override {
+  Status finish_values() override {
     if (state_ != kDictionary && state_ != kFellBack) return Status::OK();
     return pages_.write_dictionary_page(dict_.plain(), static_cast<int32_t>(dict_.size()));
   }
 
-  void fill_statistics(format::Statistics* stats) const override { stats_.write_to(stats); }
+  void fill_bounds(format::ChunkMetaView* meta) override {
+    if (!stats_.encode(bounds_, bounds_ + sizeof(T))) return;
+    meta->has_bounds = true;
+    meta->legacy_bounds = true;  // signed order, the same as min_value/max_value for numbers
+    meta->min = std::string_view(reinterpret_cast<const char*>(bounds_), sizeof(T));
+    meta->max = std::string_view(reinterpret_cast<const char*>(bounds_ + sizeof(T)), sizeof(T));
+  }
   void reset_values() override {
     values_.clear();
     values_count_ = 0;
@@ -165,6 +171,7 @@ class FixedWidthWriter final : public ColumnWriter {
   ByteBuffer values_;  // PLAIN bytes, or one 0/1 byte per boolean
   size_t values_count_ = 0;
   MinMax<T> stats_;
+  uint8_t bounds_[2 * sizeof(T)] = {};  // the PLAIN bytes fill_bounds points at
   NumericDictionary<T> dict_;
   std::vector<uint32_t> indices_;
 };

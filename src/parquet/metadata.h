@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -135,6 +137,36 @@ struct PageHeader {
   std::optional<DictionaryPageHeader> dictionary_page_header;
   std::optional<DataPageHeaderV2> data_page_header_v2;
 };
+
+/// A column chunk's metadata by reference, as the writer knows it at the end of a row group:
+/// serialized straight into the footer, so writing a file builds no ColumnMetaData (for tiny
+/// files the footer is most of the work).
+struct ChunkMetaView {
+  int64_t file_offset = 0;
+  int32_t type = 0;
+  uint32_t encodings = 0;  ///< bit i set = encoding i used
+  std::string_view path;   ///< the column name (flat schemas: a one-element path)
+  int32_t codec = 0;
+  int64_t num_values = 0;
+  int64_t total_uncompressed_size = 0;
+  int64_t total_compressed_size = 0;
+  int64_t data_page_offset = 0;
+  int64_t dictionary_page_offset = -1;  ///< -1 = no dictionary page
+  int64_t null_count = 0;
+  bool has_bounds = false;
+  bool legacy_bounds = false;  ///< also write the deprecated signed-order min/max
+  std::string_view min, max;   ///< PLAIN-encoded bounds
+  int64_t distinct_count = -1;  ///< -1 = unknown
+};
+
+/// Appends one RowGroup struct (as a list element: fields then stop).
+void serialize_row_group(std::span<const ChunkMetaView> chunks, int64_t num_rows, int64_t total_byte_size,
+                         int64_t file_offset, int64_t total_compressed_size, int16_t ordinal, ByteBuffer* out);
+
+/// Appends a FileMetaData whose row groups are given already serialized (`row_groups` holds
+/// `row_group_count` RowGroup structs back to back); md.row_groups is ignored.
+void serialize(const FileMetaData& md, std::span<const uint8_t> row_groups, uint32_t row_group_count,
+               ByteBuffer* out);
 
 /// Appends the compact encoding of the structure to `out`.
 void serialize(const FileMetaData& md, ByteBuffer* out);

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -55,9 +56,9 @@ class MinMax {
   }
   void reset() { any_ = saw_nan_ = false; }
 
-  /// Fills min/max (and the deprecated signed-order min/max, which agree for these types).
-  void write_to(format::Statistics* s) const {
-    if (!any_ || saw_nan_) return;
+  /// Writes the bounds' PLAIN bytes (sizeof(T) each); false when there are none to write.
+  bool encode(uint8_t* lo_out, uint8_t* hi_out) const {
+    if (!any_ || saw_nan_) return false;
     T lo = min_, hi = max_;
     if constexpr (std::is_floating_point_v<T>) {
       // -0.0 == +0.0 compares equal, so which one we kept is arbitrary; the spec asks for the
@@ -65,12 +66,9 @@ class MinMax {
       if (lo == 0) lo = -0.0;
       if (hi == 0) hi = +0.0;
     }
-    std::string a(reinterpret_cast<const char*>(&lo), sizeof(T));
-    std::string b(reinterpret_cast<const char*>(&hi), sizeof(T));
-    s->min = a;
-    s->max = b;
-    s->min_value = std::move(a);
-    s->max_value = std::move(b);
+    std::memcpy(lo_out, &lo, sizeof(T));
+    std::memcpy(hi_out, &hi, sizeof(T));
+    return true;
   }
 
  private:
@@ -101,13 +99,13 @@ class StringMinMax {
   std::string_view min() const { return min_; }
   std::string_view max() const { return max_; }
 
-  /// Only min_value/max_value: the deprecated fields used signed byte order for strings.
-  void write_to(format::Statistics* s) const { write_bounds(any_, min_, max_, s); }
-
-  static void write_bounds(bool any, std::string_view lo, std::string_view hi, format::Statistics* s) {
+  /// Sets the chunk's bounds (views) unless they are too long to be worth storing. Never the
+  /// deprecated min/max: those used signed byte order for strings.
+  static void write_bounds(bool any, std::string_view lo, std::string_view hi, format::ChunkMetaView* meta) {
     if (!any || lo.size() > kMaxStatSize || hi.size() > kMaxStatSize) return;
-    s->min_value.emplace(lo);
-    s->max_value.emplace(hi);
+    meta->has_bounds = true;
+    meta->min = lo;
+    meta->max = hi;
   }
 
  private:
