@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -116,10 +117,40 @@ TransportError classify(CURLcode code) {
   }
 }
 
+// Every easy handle keeps its own connection, but DNS answers and TLS sessions are shared, so
+// opening 64 connections to one endpoint costs one lookup and mostly abbreviated handshakes.
+class CurlShare {
+ public:
+  CurlShare() : share_(curl_share_init()) {
+    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, lock);
+    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, unlock);
+    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  }
+  ~CurlShare() { curl_share_cleanup(share_); }
+  CURLSH* get() const { return share_; }
+
+ private:
+  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+    static_cast<CurlShare*>(user)->mutexes_[index(data)].lock();
+  }
+  static void unlock(CURL*, curl_lock_data data, void* user) {
+    static_cast<CurlShare*>(user)->mutexes_[index(data)].unlock();
+  }
+  static size_t index(curl_lock_data data) {
+    return static_cast<size_t>(data) < kLocks ? static_cast<size_t>(data) : 0;
+  }
+  static constexpr size_t kLocks = CURL_LOCK_DATA_LAST;
+  CURLSH* share_;
+  std::mutex mutexes_[kLocks];
+};
+
 class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(const HttpClientOptions& options) : options_(options) {
     global_init_once();
+    share_ = std::make_unique<CurlShare>();
   }
   ~CurlHttpClient() override {
     for (CURL* handle : idle_) curl_easy_cleanup(handle);
@@ -144,6 +175,9 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
     curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
     curl_easy_setopt(handle, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(handle, CURLOPT_SHARE, share_->get());
+    // Object keys may hold "." or ".." segments; they must reach S3 as signed, not normalised.
+    curl_easy_setopt(handle, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
@@ -236,6 +270,7 @@ class CurlHttpClient final : public HttpClient {
   }
 
   HttpClientOptions options_;
+  std::unique_ptr<CurlShare> share_;  // declared before the handles' pool: outlives them
   std::mutex mutex_;
   std::vector<CURL*> idle_;
 };
