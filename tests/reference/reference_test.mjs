@@ -42,6 +42,15 @@ if (fs.existsSync(sample)) {
     assert.equal(levels.length, 8);
     assert.equal(Number(await queryValue(conn, 'SELECT count(*) FROM sample.ref_rejects')), 0);
   });
+  await checks.check('sample: strict: false (the peer\'s fast path) gives the same tables', async () => {
+    await referenceTables(conn, { input: sample, schema: 'fast', strict: false });
+    for (const t of ['songs', 'artists', 'users', 'time', 'songplays']) {
+      const diff = Number(await queryValue(conn,
+        `SELECT count(*) FROM (SELECT * FROM sample."${t}" EXCEPT ALL SELECT * FROM fast."${t}")`));
+      const n = Number(await queryValue(conn, `SELECT count(*) FROM fast."${t}"`));
+      assert.deepStrictEqual({ t, diff, n }, { t, diff: 0, n: Number(await queryValue(conn, `SELECT count(*) FROM sample."${t}"`)) });
+    }
+  });
 } else {
   console.log(`note: ${sample} is absent; sample figures not checked`);
 }
