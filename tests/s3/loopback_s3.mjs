@@ -19,17 +19,19 @@ export function tempDir(prefix) {
   return fs.mkdtempSync(path.join(base, prefix));
 }
 
-export async function startLoopbackS3({ buckets = ['lake'], dir, workers = 1, cacheGets = false } = {}) {
+export async function startLoopbackS3({ buckets = ['lake'], dir, workers = 1, cacheGets = false, tls = null } = {}) {
   const root = dir ?? tempDir('sparkify-s3-');
   const child = spawn(process.execPath, ['--openssl-legacy-provider', path.join(here, 'loopback_s3_server.mjs'),
     '--dir', root, '--access-key', ACCESS_KEY, '--secret-key', SECRET_KEY,
-    ...buckets.flatMap((b) => ['--bucket', b]), ...(workers > 1 ? ['--workers', String(workers)] : []), ...(cacheGets ? ['--cache-gets'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
+    ...buckets.flatMap((b) => ['--bucket', b]), ...(workers > 1 ? ['--workers', String(workers)] : []), ...(cacheGets ? ['--cache-gets'] : []),
+    ...(tls ? ['--tls-cert', tls.cert, '--tls-key', tls.key] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   const info = await new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout });
     lines.once('line', (line) => resolve(JSON.parse(line)));
     child.once('exit', (code) => reject(new Error(`loopback S3 exited early with code ${code}`)));
   });
   const control = async (what, body) => {
+    if (tls) throw new Error('the control endpoints are not available over TLS');
     const res = await fetch(`${info.endpoint}/__loopback/${what}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
     return res.json();
   };

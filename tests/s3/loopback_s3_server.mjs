@@ -6,13 +6,16 @@
 // Run as its own process (s3rver's continuation tokens need --openssl-legacy-provider):
 //   node --openssl-legacy-provider loopback_s3_server.mjs --dir D --access-key K --secret-key S
 //        [--session-token T] [--bucket NAME ...] [--workers N] [--cache-gets]
+//        [--tls-cert PEM --tls-key PEM]
 // It prints one JSON line {"endpoint": "http://127.0.0.1:PORT", ...} once it listens, and stops
 // when its standard input closes or it gets SIGTERM. Control endpoints (not S3):
 //   POST /__loopback/faults {"rate":0.1,"kinds":["500","503","drop","truncate","slow"],
 //                            "slow_ms":200,"match":"regex on METHOD URL","seed":1}
 //   GET  /__loopback/stats   POST /__loopback/reset-stats
 import cluster from 'node:cluster';
+import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import crypto from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +37,8 @@ function parseArgs(argv) {
     else if (a === '--session-token') args.sessionToken = next();
     else if (a === '--bucket') args.buckets.push(next());
     else if (a === '--workers') args.workers = Number(next());
+    else if (a === '--tls-cert') args.tlsCert = next();
+    else if (a === '--tls-key') args.tlsKey = next();
     else if (a === '--cache-gets') args.cacheGets = true;
     else throw new Error(`unknown argument ${a}`);
   }
@@ -173,7 +178,7 @@ async function main() {
   let cacheGeneration = 0;
   const bump = (obj, key) => { obj[key] = (obj[key] || 0) + 1; };
 
-  const server = http.createServer((req, res) => {
+  const onRequest = (req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('error', () => {});
@@ -181,7 +186,11 @@ async function main() {
       if (!res.headersSent) sendError(res, 500, 'InternalError', `loopback proxy: ${err.message}`);
       else res.destroy();
     }));
-  });
+  };
+  // With --tls-cert/--tls-key the proxy speaks HTTPS (tests of certificate verification).
+  const server = args.tlsCert
+    ? https.createServer({ cert: fs.readFileSync(args.tlsCert), key: fs.readFileSync(args.tlsKey) }, onRequest)
+    : http.createServer(onRequest);
   server.keepAliveTimeout = 30000;
 
   async function handle(req, res, body) {
@@ -339,7 +348,7 @@ async function main() {
 
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  const hello = { endpoint: `http://127.0.0.1:${port}`, port, upstream_port: upstreams[0].port };
+  const hello = { endpoint: `${args.tlsCert ? 'https' : 'http'}://127.0.0.1:${port}`, port, upstream_port: upstreams[0].port };
   if (cluster.isWorker) {
     process.send(hello);
     process.on('disconnect', () => process.exit(0));

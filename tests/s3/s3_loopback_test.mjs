@@ -218,3 +218,25 @@ test('at a 100% fault rate the tool gives up within its retry budget with a clea
   assert.match(r.stderr, /gave up after 5 attempts, the last answered 503 SlowDown/);
   assert.equal((await awsListing('lake', 'never/')).size, 0);
 });
+
+test('TLS certificates are verified by default; --no-verify-tls accepts a self-signed one', async () => {
+  const dir = path.join(scratch, 'tls');
+  fs.mkdirSync(dir);
+  const cert = path.join(dir, 'cert.pem'), key = path.join(dir, 'key.pem');
+  const made = await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1',
+    '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', key, '-out', cert]);
+  assert.equal(made.code, 0, `openssl: ${made.stderr}`);
+  const secure = await startLoopbackS3({ buckets: ['lake'], tls: { cert, key } });
+  try {
+    assert.match(secure.endpoint, /^https:/);
+    const args = ['--endpoint', secure.endpoint, '--access-key', ACCESS_KEY, '--secret-key', SECRET_KEY];
+    const refused = await run(tool, [...args, 'put-many', 's3://lake/tls', '3', '10']);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /TLS verification failed for the S3 endpoint https:\/\/127\.0\.0\.1:\d+/);
+    ok(await run(tool, [...args, '--no-verify-tls', 'put-many', 's3://lake/tls', '3', '10']), 'put-many without verification');
+    const listed = ok(await run(tool, [...args, '--no-verify-tls', 'list', 's3://lake/tls']), 'list');
+    assert.equal(ourListing(listed.stdout).size, 3);
+  } finally {
+    await secure.stop();
+  }
+});
