@@ -75,4 +75,27 @@ HttpResponse ScriptedHttpClient::s3_error(int status, const std::string& code,
                            "</Code><Message>" + message + "</Message></Error>");
 }
 
+HttpResponse FaultInjectingHttpClient::send(const HttpRequest& request, size_t body_padding) {
+  int kind = -1;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < rate_) {
+      kind = static_cast<int>(rng_() % 4);
+      ++faults_;
+    }
+  }
+  switch (kind) {
+    case 0: return ScriptedHttpClient::s3_error(500, "InternalError");
+    case 1: return ScriptedHttpClient::s3_error(503, "SlowDown", "Please reduce your request rate.");
+    case 2: return ScriptedHttpClient::fail(TransportError::kConnectionLost, "Connection reset by peer");
+    case 3: return ScriptedHttpClient::fail(TransportError::kTimeout, "Operation timed out");
+    default: return inner_->send(request, body_padding);
+  }
+}
+
+size_t FaultInjectingHttpClient::faults() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return faults_;
+}
+
 }  // namespace sparkify::io::http

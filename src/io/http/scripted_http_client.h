@@ -1,11 +1,15 @@
-// ScriptedHttpClient: a test double for HttpClient that answers from a script of canned responses
-// (statuses, S3 error bodies, transport failures) and records every request it was sent, so the
-// retry policy and the S3 request building can be tested without a network.
+// Test doubles for HttpClient. ScriptedHttpClient answers from a script of canned responses
+// (statuses, S3 error bodies, transport failures) and records every request it was sent;
+// FaultInjectingHttpClient wraps another client and fails a set share of requests. Together
+// they test the retry policy and the S3 request building without a network.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -48,6 +52,23 @@ class ScriptedHttpClient final : public HttpClient {
   std::deque<HttpResponse> script_;
   Handler fallback_;
   std::vector<Recorded> requests_;
+};
+
+/// Fails about `rate` of the requests sent through it (deterministically for a seed) with one of
+/// 500 InternalError, 503 SlowDown, a reset connection or a timeout; passes the rest to `inner`.
+class FaultInjectingHttpClient final : public HttpClient {
+ public:
+  FaultInjectingHttpClient(std::shared_ptr<HttpClient> inner, double rate, uint64_t seed = 1)
+      : inner_(std::move(inner)), rate_(rate), rng_(seed) {}
+  HttpResponse send(const HttpRequest& request, size_t body_padding = 0) override;
+  size_t faults() const;
+
+ private:
+  std::shared_ptr<HttpClient> inner_;
+  double rate_;
+  mutable std::mutex mutex_;
+  std::mt19937_64 rng_;
+  size_t faults_ = 0;
 };
 
 }  // namespace sparkify::io::http

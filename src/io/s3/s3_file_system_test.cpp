@@ -434,3 +434,50 @@ TEST(S3FileSystem, BucketInAnotherRegionIsFollowedAndRemembered) {
 
 }  // namespace
 }  // namespace sparkify::io::s3
+
+namespace sparkify::io::s3 {
+namespace {
+
+TEST(S3FileSystem, TwentyPercentFaultsAreAbsorbedByRetries) {
+  auto bucket = std::make_shared<FakeBucket>();
+  auto scripted = std::make_shared<ScriptedHttpClient>();
+  scripted->set_fallback([bucket](const http::HttpRequest& r) { return bucket->handle(r); });
+  auto faulty = std::make_shared<http::FaultInjectingHttpClient>(scripted, 0.2, 42);
+  auto fs = S3FileSystem::Make(faulty, test_options(), S3Config{}, no_wait_clock());
+  ASSERT_TRUE(fs.ok());
+  auto writer = (*fs)->batch_writer();
+  std::vector<std::string> paths;
+  for (int i = 0; i < 300; ++i) {
+    std::string text = "object " + std::to_string(i);
+    paths.push_back("s3://lake/f/" + std::to_string(i));
+    ASSERT_TRUE(writer->write(paths.back(), Buffer::CopyOf({reinterpret_cast<const uint8_t*>(text.data()), text.size()})).ok());
+  }
+  ASSERT_TRUE(writer->finish().ok());
+  std::vector<std::string> got(paths.size());
+  Status st = (*fs)->read_many(paths, 0, [&](size_t i, Buffer b) {
+    got[i] = std::string(b.view());
+    return Status::OK();
+  });
+  ASSERT_TRUE(st.ok()) << st.message();
+  for (int i = 0; i < 300; ++i) EXPECT_EQ(got[i], "object " + std::to_string(i));
+  EXPECT_GT(faulty->faults(), 60u);  // 600 requests: the faults did happen
+}
+
+TEST(S3FileSystem, PermanentFaultsEndWithTheAttemptBudget) {
+  auto scripted = std::make_shared<ScriptedHttpClient>();
+  auto faulty = std::make_shared<http::FaultInjectingHttpClient>(scripted, 1.0, 7);
+  S3Config config;
+  config.retry.max_attempts = 4;
+  auto fs = S3FileSystem::Make(faulty, test_options(), config, no_wait_clock());
+  ASSERT_TRUE(fs.ok());
+  auto result = (*fs)->read("s3://lake/x");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), ErrorCode::kIoError);
+  EXPECT_NE(result.status().message().find("4 attempts"), std::string::npos)
+      << result.status().message();
+  EXPECT_EQ(faulty->faults(), 4u);
+  EXPECT_EQ(scripted->request_count(), 0u);
+}
+
+}  // namespace
+}  // namespace sparkify::io::s3
