@@ -217,7 +217,7 @@ function floor(ctx, medium) {
   }
   const pick = (k) => median(runs.map((r) => r[k]));
   return { ...runs[0], list_s: pick('list_s'), read_s: pick('read_s'), create_s: pick('create_s'),
-           total_s: pick('total_s'), runs: runs.length };
+           total_s: pick('total_s'), cpu_s: pick('cpu_s'), runs: runs.length };
 }
 
 function summarize(runs) {
@@ -229,6 +229,7 @@ function summarize(runs) {
     max_wall_s: Math.max(...runs.map((r) => r.wall_s)),
     median_user_s: median(runs.map((r) => r.user_s)),
     median_sys_s: median(runs.map((r) => r.sys_s)),
+    median_cpu_s: median(runs.map((r) => r.user_s + r.sys_s)),
     peak_rss_mb: Math.max(...runs.map((r) => r.max_rss_kb)) / 1024,
     walls_s: runs.map((r) => Number(r.wall_s.toFixed(4))),
   };
@@ -331,6 +332,8 @@ async function benchTier(ctx, tier) {
       peer_error: m.peer_error ?? null,
       speedup: p ? p.median_wall_s / s.median_wall_s : null,
       floor_ratio: s.median_wall_s / m.floor.total_s,
+      cpu_speedup: p ? p.median_cpu_s / s.median_cpu_s : null,
+      cpu_floor_ratio: s.median_cpu_s / m.floor.cpu_s,
     };
   }
   // Inputs take memory on tmpfs (XL: ~10 GB) and regenerate in seconds: keep them only if asked.
@@ -353,18 +356,18 @@ function fmt(x, digits = 2) {
 }
 
 function printTable(results) {
-  const head = ['tier', 'medium', 'engine', 'median s', 'peak RSS MB', 'input MB/s', 'files/s',
-                'speed-up', '× floor', 'floor s'];
+  const head = ['tier', 'medium', 'engine', 'median s', 'CPU s', 'peak RSS MB', 'input MB/s',
+                'files/s', 'speed-up', '× floor', 'floor s'];
   const rows = [];
   for (const r of results) {
     for (const [medium, m] of Object.entries(r.media)) {
       rows.push([r.tier, medium, 'sparkify', fmt(m.sparkify.median_wall_s, 3),
-                 fmt(m.sparkify.peak_rss_mb, 0), fmt(m.sparkify.input_mb_per_s, 1),
+                 fmt(m.sparkify.median_cpu_s, 3), fmt(m.sparkify.peak_rss_mb, 0), fmt(m.sparkify.input_mb_per_s, 1),
                  fmt(m.sparkify.files_per_s, 0), fmt(m.speedup, 1) + (m.speedup ? '×' : ''),
                  fmt(m.floor_ratio, 2), fmt(m.floor.total_s, 3)]);
       if (m.peer) {
         rows.push([r.tier, medium, 'duckdb-sql', fmt(m.peer.median_wall_s, 3),
-                   fmt(m.peer.peak_rss_mb, 0), fmt(m.peer.input_mb_per_s, 1),
+                   fmt(m.peer.median_cpu_s, 3), fmt(m.peer.peak_rss_mb, 0), fmt(m.peer.input_mb_per_s, 1),
                    fmt(m.peer.files_per_s, 0), '1.0×', fmt(m.peer.median_wall_s / m.floor.total_s, 2),
                    '']);
       }
@@ -384,7 +387,9 @@ function printTable(results) {
       console.log(`${r.tier}/${medium}: ${r.input.files} files, ${fmt(r.input.bytes / 1e6, 1)} MB; ` +
                   `sparkify stages (median s): ${st}; floor: list ${fmt(f.list_s, 3)} + read ` +
                   `${fmt(f.read_s, 3)} + create ${f.lake_dirs} folders/${f.lake_files} files ` +
-                  `${fmt(f.create_s, 3)} s; load ${fmt(r.load_average.before)}→` +
+                  `${fmt(f.create_s, 3)} s (CPU ${fmt(f.cpu_s, 3)} s); CPU-time speed-up ` +
+                  `${fmt(m.cpu_speedup, 1)}×, CPU × floor ${fmt(m.cpu_floor_ratio, 2)}; ` +
+                  `load ${fmt(r.load_average.before)}→` +
                   `${fmt(r.load_average.after)}` + (m.rows_agree === false ? '; ROW COUNTS DIFFER' : ''));
       const t = TARGETS[r.tier];
       if (t && medium === 'tmpfs') {
