@@ -163,6 +163,16 @@ class EtlJob {
     return Status::OK();
   }
 
+  // How rejects name a file: relative to --input when it was given (song_data/A/B/C/x.json),
+  // else relative to the --songs or --logs folder.
+  std::string source_name(const std::string& root, const source::InputFile& file) const {
+    if (options_.input.empty()) return file.relative;
+    std::string prefix = options_.input;
+    if (prefix.back() != '/') prefix.push_back('/');
+    if (root.rfind(prefix, 0) != 0) return file.relative;
+    return io::FileSystem::join(root.substr(prefix.size()), file.relative);
+  }
+
   Result<std::vector<source::InputFile>> discover(io::FileSystem& fs, const std::string& root) {
     SPARKIFY_ASSIGN_OR_RETURN(auto files, source::discover(fs, root));
     report_.input_files += files.size();
@@ -187,8 +197,8 @@ class EtlJob {
 
     SPARKIFY_RETURN_NOT_OK(for_each_input(*fs, files, threads, [&](size_t i, int w, const Buffer& data) {
       uint64_t before = stats[w].records;
-      parsers[w].parse_file(files[i].relative, data, *arenas[w], records[i], rejects.per_file[i],
-                            stats[w]);
+      parsers[w].parse_file(source_name(options_.songs_input, files[i]), data, *arenas[w],
+                            records[i], rejects.per_file[i], stats[w]);
       bytes[w] += data.size();
       count_file(progress_, stats[w].records - before, data.size());
       return Status::OK();
@@ -250,7 +260,8 @@ class EtlJob {
     SPARKIFY_RETURN_NOT_OK(for_each_input(*fs, files, threads, [&](size_t i, int w, const Buffer& data) {
       uint64_t before = stats[w].records;
       states[w].begin_file(static_cast<uint32_t>(i));
-      parsers[w].parse_file(files[i].relative, data, states[w], rejects.per_file[i], stats[w]);
+      parsers[w].parse_file(source_name(options_.logs_input, files[i]), data, states[w],
+                            rejects.per_file[i], stats[w]);
       bytes[w] += data.size();
       count_file(progress_, stats[w].records - before, data.size());
       return Status::OK();
