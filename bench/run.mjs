@@ -4,13 +4,14 @@
 //
 //   node bench/run.mjs [--tiers S,M,L] [--xl] [--reps 3] [--threads N] [--build build]
 //                      [--work /dev/shm/sparkify-bench] [--disk DIR] [--no-peer] [--seed 42]
-//                      [--keep]
+//                      [--keep] [--peer-memory 8GB]
 //
 // Tiers: S the real Udacity sample; M 15k songs / 8k events (the Udacity full-data shape);
 // L 50k songs / 2M events; XL 200k songs / 20M events (opt-in: --xl or --tiers XL).
 // Headline figures have input and output on tmpfs (--work); --disk DIR adds the same runs with
 // input and output under DIR, alternated with the tmpfs ones in the same run. Each tier's work
-// folder is removed afterwards unless --keep.
+// folder is removed afterwards unless --keep. --peer-memory caps DuckDB's memory (it spills to
+// the temp folder beyond it): at XL, on a machine shared with others, cap it.
 import { spawnSync } from 'node:child_process';
 import {
   cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
@@ -39,7 +40,7 @@ function parseArgs(argv) {
   const a = {
     tiers: ['S', 'M', 'L'], reps: 3, threads: os.availableParallelism?.() ?? os.cpus().length,
     build: 'build', work: '/dev/shm/sparkify-bench', disk: null, peer: true, seed: 42,
-    keep: false,
+    keep: false, peerMemory: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -56,9 +57,10 @@ function parseArgs(argv) {
     else if (k === '--disk') a.disk = v();
     else if (k === '--no-peer') a.peer = false;
     else if (k === '--keep') a.keep = true;
+    else if (k === '--peer-memory') a.peerMemory = v();
     else if (k === '--seed') a.seed = Number(v());
     else if (k === '--help' || k === '-h') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 13)
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 14)
         .map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
@@ -202,7 +204,8 @@ function runPeer(ctx, medium, rep) {
   const prefix = path.join(medium.root, `peer-${rep}`);
   const r = timed(ctx.tool, process.execPath,
     [path.join(REPO, 'bench/peer/duckdb_peer.mjs'), '--input', medium.input, '--output', out,
-     '--threads', String(ctx.args.threads)], prefix);
+     '--threads', String(ctx.args.threads),
+     ...(ctx.args.peerMemory ? ['--memory-limit', ctx.args.peerMemory] : [])], prefix);
   r.peer = JSON.parse(readFileSync(`${prefix}.out`, 'utf8').trim().split('\n').pop());
   return r;
 }

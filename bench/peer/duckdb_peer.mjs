@@ -3,10 +3,12 @@
 // to SPEC as far as DuckDB allows) and COPYs them to Hive-partitioned, Snappy Parquet in the same
 // layout as sparkify's lake, then writes each table's _SUCCESS.
 //
-//   node bench/peer/duckdb_peer.mjs --input DIR --output DIR [--threads N]
+//   node bench/peer/duckdb_peer.mjs --input DIR --output DIR [--threads N] [--memory-limit 8GB]
 //
 // Prints one JSON line: {"transform_s", "write_s", "rows": {table: n}}.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   PARTITION_COLUMNS, TABLES, referenceTables, sqlIdent, sqlString,
@@ -20,6 +22,7 @@ function parseArgs(argv) {
     if (key === '--input') args.input = value;
     else if (key === '--output') args.output = value;
     else if (key === '--threads') args.threads = Number(value);
+    else if (key === '--memory-limit') args.memoryLimit = value;
     else throw new Error(`unknown argument ${key}`);
     i++;
   }
@@ -29,10 +32,12 @@ function parseArgs(argv) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  // Spill (when the data outgrows memory) next to the output, never into the working folder.
-  const spill = `${args.output.replace(/\/+$/, '')}.duckdb-tmp`;
+  // Spill (when the data outgrows memory) to the temp folder — on disk, not the tmpfs the input
+  // may be on — and never into the working folder.
+  const spill = path.join(os.tmpdir(), `sparkify-peer-spill-${process.pid}`);
   const config = { temp_directory: spill };
   if (args.threads > 0) config.threads = String(args.threads);
+  if (args.memoryLimit) config.memory_limit = args.memoryLimit;
   const instance = await DuckDBInstance.create(':memory:', config);
   const conn = await instance.connect();
   await conn.run('SET preserve_insertion_order = true');
@@ -67,6 +72,7 @@ async function main() {
 }
 
 main().catch((e) => {
+  rmSync(path.join(os.tmpdir(), `sparkify-peer-spill-${process.pid}`), { recursive: true, force: true });
   console.error(`duckdb peer: ${e.message}`);
   process.exit(1);
 });
