@@ -6,8 +6,9 @@
 // Two server modes, both run by default:
 //   s3rver  every GET is served by s3rver (a single-threaded Node server): on a small machine
 //           the server, not the client, sets the pace.
-//   cached  the loopback proxy answers repeat GETs from memory (after an unmeasured warm-up
-//           pass), so the clients are what is measured. Signatures are still verified.
+//   cached  the loopback proxy answers repeat GETs (objects and listings) from memory, after an
+//           unmeasured warm-up pass by each client, so the clients are what is measured.
+//           Signatures are still verified on every request.
 //
 //   node bench/s3/get_small_objects.mjs [--objects 15000] [--size 300] [--tool PATH]
 //        [--connections 64] [--aws-concurrency N] [--mode s3rver|cached|both]
@@ -16,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLoopbackS3, run, aws, awsAvailable, tempDir, ACCESS_KEY, SECRET_KEY, AWS_CLI } from '../../tests/s3/loopback_s3.mjs';
+import { startLoopbackS3, run, awsEnv, awsAvailable, tempDir, ACCESS_KEY, SECRET_KEY, AWS_CLI } from '../../tests/s3/loopback_s3.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const opts = { objects: 15000, size: 300, connections: 64, awsConcurrency: null, mode: 'both',
@@ -34,6 +35,16 @@ for (let i = 2; i < process.argv.length; i++) {
 if (!awsAvailable()) { console.error(`${AWS_CLI} is missing: install Debian's awscli (scripts/setup.sh)`); process.exit(1); }
 if (!fs.existsSync(opts.tool)) { console.error(`build sparkify_s3_tool first (looked for ${opts.tool})`); process.exit(1); }
 
+// CPU seconds (user + system) of a client, from /usr/bin/time when it is installed: the figure a
+// loaded, shared machine disturbs least.
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+async function timed(runner, file, args, runOpts) {
+  if (!TIME) return { ...(await runner(file, args, runOpts)), cpu: null };
+  const r = await runner(TIME, ['-f', 'cpu=%U+%S', file, ...args], runOpts);
+  const m = /cpu=([\d.]+)\+([\d.]+)\s*$/.exec(r.stderr);
+  return { ...r, cpu: m ? Number(m[1]) + Number(m[2]) : null };
+}
+
 function countFiles(dir) {
   let n = 0;
   const walk = (d) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : n++; };
@@ -50,20 +61,25 @@ async function measure(mode) {
     if (setup.code !== 0) throw new Error(`upload failed: ${setup.stderr}`);
     console.log(`[${mode}] setup: uploaded ${opts.objects} objects of ${opts.size} B with sparkify's batch writer in ` +
       `${setup.seconds.toFixed(2)} s (${(opts.objects / setup.seconds).toFixed(0)} objects/s)`);
+    const cfg = path.join(scratch, 'aws-config');
+    fs.writeFileSync(cfg, opts.awsConcurrency ? `[default]\ns3 =\n  max_concurrent_requests = ${opts.awsConcurrency}\n` : '[default]\n');
+    const awsEnvironment = { ...awsEnv(s3.endpoint), AWS_CONFIG_FILE: cfg };
+    const awsCopy = (dir) => ['--endpoint-url', s3.endpoint, '--no-cli-pager', 's3', 'cp', '--recursive', '--only-show-errors', 's3://bench/small/', dir];
     if (mode === 'cached') {
       const warm = await run(opts.tool, [...creds, 'get-tree', 's3://bench/small', '-']);
       if (warm.code !== 0) throw new Error(`warm-up failed: ${warm.stderr}`);
+      const warmAws = await run(AWS_CLI, awsCopy(path.join(scratch, 'aws-warm-up')), { env: awsEnvironment, timeoutMs: 1800000 });
+      if (warmAws.code !== 0) throw new Error(`aws warm-up failed: ${warmAws.stderr}`);
+      fs.rmSync(path.join(scratch, 'aws-warm-up'), { recursive: true, force: true });
     }
 
     const oursDir = path.join(scratch, 'ours');
-    const ours = await run(opts.tool, [...creds, 'get-tree', 's3://bench/small', oursDir]);
+    const ours = await timed(run, opts.tool, [...creds, 'get-tree', 's3://bench/small', oursDir]);
     if (ours.code !== 0) throw new Error(`sparkify get-tree failed: ${ours.stderr}`);
     const oursCount = countFiles(oursDir);
 
     const awsDir = path.join(scratch, 'aws');
-    const cfg = path.join(scratch, 'aws-config');
-    fs.writeFileSync(cfg, opts.awsConcurrency ? `[default]\ns3 =\n  max_concurrent_requests = ${opts.awsConcurrency}\n` : '[default]\n');
-    const theirs = await aws(s3.endpoint, ['s3', 'cp', '--recursive', '--only-show-errors', 's3://bench/small/', awsDir], { env: { AWS_CONFIG_FILE: cfg }, timeoutMs: 1800000 });
+    const theirs = await timed(run, AWS_CLI, awsCopy(awsDir), { env: awsEnvironment, timeoutMs: 1800000 });
     if (theirs.code !== 0) throw new Error(`aws s3 cp failed: ${theirs.stderr}`);
     const awsCount = countFiles(awsDir);
     if (oursCount !== opts.objects || awsCount !== opts.objects) {
@@ -73,14 +89,16 @@ async function measure(mode) {
     const oursRate = opts.objects / ours.seconds, awsRate = opts.objects / theirs.seconds;
     const result = {
       mode, objects: opts.objects, object_bytes: opts.size,
-      sparkify: { connections: opts.connections, seconds: +ours.seconds.toFixed(3), objects_per_s: +oursRate.toFixed(0) },
-      aws_cli: { max_concurrent_requests: opts.awsConcurrency ?? 'default (10)', seconds: +theirs.seconds.toFixed(3), objects_per_s: +awsRate.toFixed(0) },
+      sparkify: { connections: opts.connections, seconds: +ours.seconds.toFixed(3), objects_per_s: +oursRate.toFixed(0), cpu_seconds: ours.cpu },
+      aws_cli: { max_concurrent_requests: opts.awsConcurrency ?? 'default (10)', seconds: +theirs.seconds.toFixed(3), objects_per_s: +awsRate.toFixed(0), cpu_seconds: theirs.cpu },
       speedup: +(oursRate / awsRate).toFixed(2),
+      cpu_ratio: ours.cpu && theirs.cpu ? +(theirs.cpu / ours.cpu).toFixed(1) : null,
       server_requests: stats.requests, cache_hits: stats.cache_hits ?? 0,
     };
-    console.log(`[${mode}] sparkify read_many (${opts.connections} connections): ${ours.seconds.toFixed(2)} s, ${oursRate.toFixed(0)} objects/s`);
-    console.log(`[${mode}] aws s3 cp --recursive (max_concurrent_requests ${result.aws_cli.max_concurrent_requests}): ${theirs.seconds.toFixed(2)} s, ${awsRate.toFixed(0)} objects/s`);
-    console.log(`[${mode}] speedup: ${result.speedup}x`);
+    const cpu = (c) => (c === null ? '' : `, ${c.toFixed(2)} CPU s`);
+    console.log(`[${mode}] sparkify read_many (${opts.connections} connections): ${ours.seconds.toFixed(2)} s, ${oursRate.toFixed(0)} objects/s${cpu(ours.cpu)}`);
+    console.log(`[${mode}] aws s3 cp --recursive (max_concurrent_requests ${result.aws_cli.max_concurrent_requests}): ${theirs.seconds.toFixed(2)} s, ${awsRate.toFixed(0)} objects/s${cpu(theirs.cpu)}`);
+    console.log(`[${mode}] speedup: ${result.speedup}x in objects/s` + (result.cpu_ratio ? `; awscli used ${result.cpu_ratio}x the CPU time` : ''));
     return result;
   } finally {
     await s3.stop();

@@ -244,8 +244,10 @@ async function main() {
       return;
     }
 
-    // --cache-gets (benchmarks): whole-object GETs are answered from memory after the first,
-    // so the server stops being the bottleneck and the clients are what is measured. Every
+    // --cache-gets (benchmarks): GETs (objects and listings, not ranges) are answered from
+    // memory after the first, so the server stops being the bottleneck and the clients are what
+    // is measured. A listing's continuation tokens come back the same from the cache, so a
+    // client repeating a listing repeats the same requests. Every
     // request passes through here, so any write or delete simply empties the cache; the
     // generation counter keeps a GET that raced with a write from caching what it read.
     let cacheKey = null;
@@ -253,7 +255,7 @@ async function main() {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         getCache.clear();
         cacheGeneration++;
-      } else if (req.method === 'GET' && !req.url.includes('?') && !req.headers.range && fault !== 'truncate') {
+      } else if (req.method === 'GET' && !req.headers.range && fault !== 'truncate') {
         const hit = getCache.get(req.url);
         if (hit) {
           stats.cache_hits = (stats.cache_hits || 0) + 1;
