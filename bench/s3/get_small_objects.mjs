@@ -12,6 +12,7 @@
 //
 //   node bench/s3/get_small_objects.mjs [--objects 15000] [--size 300] [--tool PATH]
 //        [--connections 64] [--aws-concurrency N] [--mode s3rver|cached|both]
+//        [--server-workers N]   (s3rver mode: N server processes sharing one folder)
 //   (--aws-concurrency sets awscli's max_concurrent_requests; default: awscli's own, 10)
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { startLoopbackS3, run, awsEnv, awsAvailable, tempDir, ACCESS_KEY, SECRET_KEY, AWS_CLI } from '../../tests/s3/loopback_s3.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const opts = { objects: 15000, size: 300, connections: 64, awsConcurrency: null, mode: 'both',
+const opts = { objects: 15000, size: 300, connections: 64, awsConcurrency: null, mode: 'both', workers: 1,
   tool: path.join(process.env.SPARKIFY_BUILD_DIR ?? path.join(here, '../../build'), 'tests/s3/sparkify_s3_tool') };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i], v = process.argv[++i];
@@ -30,6 +31,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--connections') opts.connections = Number(v);
   else if (a === '--aws-concurrency') opts.awsConcurrency = Number(v);
   else if (a === '--mode') opts.mode = v;
+  else if (a === '--server-workers') opts.workers = Number(v);
   else { console.error(`unknown argument ${a}`); process.exit(2); }
 }
 if (!awsAvailable()) { console.error(`${AWS_CLI} is missing: install Debian's awscli (scripts/setup.sh)`); process.exit(1); }
@@ -53,7 +55,8 @@ function countFiles(dir) {
 }
 
 async function measure(mode) {
-  const s3 = await startLoopbackS3({ buckets: ['bench'], cacheGets: mode === 'cached' });
+  // Several server processes (s3rver mode only: each would hold its own cache).
+  const s3 = await startLoopbackS3({ buckets: ['bench'], cacheGets: mode === 'cached', workers: mode === 'cached' ? 1 : opts.workers });
   const scratch = tempDir('sparkify-s3-bench-');
   const creds = ['--endpoint', s3.endpoint, '--access-key', ACCESS_KEY, '--secret-key', SECRET_KEY, '--connections', String(opts.connections)];
   try {
