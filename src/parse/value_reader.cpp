@@ -59,6 +59,20 @@ void ValueReader::fail_type(std::string_view key, std::string_view expected, od:
   fail(std::string(key) + ": expected " + std::string(expected) + ", got " + type_name(got));
 }
 
+template <typename T, typename Parse>
+bool ValueReader::read_numeric_string(od::value& value, std::string_view key,
+                                      std::string_view expected, Parse parse, T& out) {
+  std::string_view s;
+  if (auto error = value.get_string().get(s)) {
+    fail_json(error);
+    return false;
+  }
+  if (parse(s, out)) return true;
+  fail(std::string(key) + ": expected " + std::string(expected) + ", got \"" +
+       std::string(s.substr(0, 40)) + "\"");
+  return false;
+}
+
 bool ValueReader::type_of(od::value& value, od::json_type& type) {
   if (failed_) return false;
   if (auto error = value.type().get(type)) {
@@ -107,14 +121,8 @@ void ValueReader::read_int64(od::value value, std::string_view key, std::optiona
       return;
     }
     case od::json_type::string: {
-      std::string_view s;
-      if (auto error = value.get_string().get(s)) return fail_json(error);
       int64_t i;
-      if (!parse_integer_text(s, i)) {
-        return fail(std::string(key) + ": expected an integer, got \"" +
-                    std::string(s.substr(0, 40)) + "\"");
-      }
-      out = i;
+      if (read_numeric_string(value, key, "an integer", parse_integer_text, i)) out = i;
       return;
     }
     default: return fail_type(key, "an integer", type);
@@ -150,14 +158,8 @@ void ValueReader::read_double(od::value value, std::string_view key, std::option
       return;
     }
     case od::json_type::string: {
-      std::string_view s;
-      if (auto error = value.get_string().get(s)) return fail_json(error);
       double d;
-      if (!parse_double_text(s, d)) {
-        return fail(std::string(key) + ": expected a number, got \"" +
-                    std::string(s.substr(0, 40)) + "\"");
-      }
-      out = d;
+      if (read_numeric_string(value, key, "a number", parse_double_text, d)) out = d;
       return;
     }
     default: return fail_type(key, "a number", type);

@@ -41,6 +41,10 @@ class ValueReader {
 
  private:
   bool type_of(od::value& value, od::json_type& type);
+  /// Reads a string holding a number ("39", "218.9"); false (and failed) when it does not.
+  template <typename T, typename Parse>
+  bool read_numeric_string(od::value& value, std::string_view key, std::string_view expected,
+                           Parse parse, T& out);
   void fail_type(std::string_view key, std::string_view expected, od::json_type got);
 
   bool failed_ = false;
