@@ -69,17 +69,6 @@ struct SongStage {
   bool from_lake = false;
 };
 
-struct Rejects {
-  std::vector<std::vector<model::RejectRecord>> per_file;
-  std::vector<model::RejectRecord> flatten() {
-    std::vector<model::RejectRecord> all;
-    for (auto& f : per_file) {
-      for (auto& r : f) all.push_back(std::move(r));
-    }
-    return all;
-  }
-};
-
 class EtlJob {
  public:
   EtlJob(const EtlOptions& options, Progress* progress, EtlReport& report)
@@ -173,47 +162,77 @@ class EtlJob {
     return io::FileSystem::join(root.substr(prefix.size()), file.relative);
   }
 
-  Result<std::vector<source::InputFile>> discover(io::FileSystem& fs, const std::string& root) {
-    SPARKIFY_ASSIGN_OR_RETURN(auto files, source::discover(fs, root));
-    report_.input_files += files.size();
-    return files;
+  // The input of one stage: its file system and files in order.
+  struct StageInput {
+    std::shared_ptr<io::FileSystem> fs;
+    std::vector<source::InputFile> files;
+  };
+
+  Result<StageInput> open_stage(const std::string& root, int stage) {
+    StageInput in;
+    SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
+    SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root));
+    report_.input_files += in.files.size();
+    set_stage(progress_, stage, in.files.size());
+    return in;
+  }
+
+  // Runs parse(file index, worker, source name, bytes, rejects, stats) over every file of a
+  // stage on the worker threads; returns the rejects in file order and adds the stage's figures.
+  using ParseFile = std::function<void(size_t, int, const std::string&, const Buffer&,
+                                       std::vector<model::RejectRecord>&, parse::ParseStats&)>;
+  Result<std::vector<model::RejectRecord>> parse_files(const char* name, const std::string& root,
+                                                       const StageInput& in,
+                                                       Clock::time_point start,
+                                                       const ParseFile& parse) {
+    int threads = options_.threads;
+    std::vector<std::vector<model::RejectRecord>> rejects(in.files.size());
+    std::vector<parse::ParseStats> stats(threads);
+    std::vector<uint64_t> bytes(threads);
+    SPARKIFY_RETURN_NOT_OK(for_each_input(
+        *in.fs, in.files, threads, [&](size_t i, int w, const Buffer& data) {
+          uint64_t before = stats[w].records;
+          parse(i, w, source_name(root, in.files[i]), data, rejects[i], stats[w]);
+          bytes[w] += data.size();
+          count_file(progress_, stats[w].records - before, data.size());
+          return Status::OK();
+        }));
+    StageReport r{name, seconds_since(start), in.files.size(), 0, 0};
+    for (const auto& st : stats) r.records += st.records;
+    for (uint64_t b : bytes) r.bytes += b;
+    report_.input_bytes += r.bytes;
+    report_.stages.push_back(r);
+    std::vector<model::RejectRecord> all;
+    for (auto& per_file : rejects) {
+      for (auto& reject : per_file) all.push_back(std::move(reject));
+    }
+    return all;
   }
 
   Result<SongStage> run_song_stage() {
     auto start = Clock::now();
-    SPARKIFY_ASSIGN_OR_RETURN(auto fs, io::make_file_system(options_.songs_input, options_.storage));
-    SPARKIFY_ASSIGN_OR_RETURN(auto files, discover(*fs, options_.songs_input));
-    set_stage(progress_, 1, files.size());
-
-    int threads = options_.threads;
-    std::vector<parse::SongParser> parsers(threads);
+    SPARKIFY_ASSIGN_OR_RETURN(StageInput in, open_stage(options_.songs_input, 1));
+    std::vector<parse::SongParser> parsers(options_.threads);
     std::vector<std::shared_ptr<model::StringArena>> arenas;
-    for (int i = 0; i < threads; ++i) arenas.push_back(std::make_shared<model::StringArena>());
-    std::vector<std::vector<model::SongRecord>> records(files.size());
-    Rejects rejects;
-    rejects.per_file.resize(files.size());
-    std::vector<parse::ParseStats> stats(threads);
-    std::vector<uint64_t> bytes(threads);
-
-    SPARKIFY_RETURN_NOT_OK(for_each_input(*fs, files, threads, [&](size_t i, int w, const Buffer& data) {
-      uint64_t before = stats[w].records;
-      parsers[w].parse_file(source_name(options_.songs_input, files[i]), data, *arenas[w],
-                            records[i], rejects.per_file[i], stats[w]);
-      bytes[w] += data.size();
-      count_file(progress_, stats[w].records - before, data.size());
-      return Status::OK();
-    }));
-
+    for (int i = 0; i < options_.threads; ++i) {
+      arenas.push_back(std::make_shared<model::StringArena>());
+    }
+    std::vector<std::vector<model::SongRecord>> records(in.files.size());
+    SongStage stage;
+    SPARKIFY_ASSIGN_OR_RETURN(
+        stage.rejects,
+        parse_files("songs", options_.songs_input, in, start,
+                    [&](size_t i, int w, const std::string& source, const Buffer& data,
+                        std::vector<model::RejectRecord>& rejects, parse::ParseStats& stats) {
+                      parsers[w].parse_file(source, data, *arenas[w], records[i], rejects, stats);
+                    }));
+    // The tables' strings live in the arenas, which the tables own; the record vectors can go.
     std::vector<const std::vector<model::SongRecord>*> ordered;
     for (const auto& r : records) ordered.push_back(&r);
-    std::vector<std::shared_ptr<const void>> owners(arenas.begin(), arenas.end());
-    // The records' vectors hold the views the tables point into only via the arenas; the
-    // vectors themselves can go once the tables are built.
-    SongStage stage;
-    stage.tables = transform::build_song_tables(ordered, std::move(owners));
-    stage.rejects = rejects.flatten();
+    stage.tables = transform::build_song_tables(
+        ordered, std::vector<std::shared_ptr<const void>>(arenas.begin(), arenas.end()));
     report_.duplicate_songs = stage.tables.duplicate_songs;
-    add_stage("songs", start, files.size(), stats, bytes);
+    report_.stages.back().seconds = seconds_since(start);
     return stage;
   }
 
@@ -244,46 +263,25 @@ class EtlJob {
   Result<transform::LogTables> run_log_stage(const transform::SongTables& songs,
                                              std::vector<model::RejectRecord>& log_rejects) {
     auto start = Clock::now();
-    SPARKIFY_ASSIGN_OR_RETURN(auto fs, io::make_file_system(options_.logs_input, options_.storage));
-    SPARKIFY_ASSIGN_OR_RETURN(auto files, discover(*fs, options_.logs_input));
-    set_stage(progress_, 2, files.size());
-
-    int threads = options_.threads;
-    std::vector<parse::EventParser> parsers(threads);
+    SPARKIFY_ASSIGN_OR_RETURN(StageInput in, open_stage(options_.logs_input, 2));
+    std::vector<parse::EventParser> parsers(options_.threads);
     std::vector<transform::LogWorkerState> states;
-    for (int i = 0; i < threads; ++i) states.emplace_back(&songs.index);
-    Rejects rejects;
-    rejects.per_file.resize(files.size());
-    std::vector<parse::ParseStats> stats(threads);
-    std::vector<uint64_t> bytes(threads);
-
-    SPARKIFY_RETURN_NOT_OK(for_each_input(*fs, files, threads, [&](size_t i, int w, const Buffer& data) {
-      uint64_t before = stats[w].records;
-      states[w].begin_file(static_cast<uint32_t>(i));
-      parsers[w].parse_file(source_name(options_.logs_input, files[i]), data, states[w],
-                            rejects.per_file[i], stats[w]);
-      bytes[w] += data.size();
-      count_file(progress_, stats[w].records - before, data.size());
-      return Status::OK();
-    }));
-
+    for (int i = 0; i < options_.threads; ++i) states.emplace_back(&songs.index);
+    SPARKIFY_ASSIGN_OR_RETURN(
+        log_rejects,
+        parse_files("logs", options_.logs_input, in, start,
+                    [&](size_t i, int w, const std::string& source, const Buffer& data,
+                        std::vector<model::RejectRecord>& rejects, parse::ParseStats& stats) {
+                      states[w].begin_file(static_cast<uint32_t>(i));
+                      parsers[w].parse_file(source, data, states[w], rejects, stats);
+                    }));
     std::vector<std::shared_ptr<const void>> owners = songs.songs.owners;
     for (const auto& o : songs.artists.owners) owners.push_back(o);
     transform::LogTables tables = transform::build_log_tables(states, songs.index, owners);
-    log_rejects = rejects.flatten();
     report_.songplays = tables.songplays.num_rows;
     report_.matched_songplays = tables.matched_songplays;
-    add_stage("logs", start, files.size(), stats, bytes);
+    report_.stages.back().seconds = seconds_since(start);
     return tables;
-  }
-
-  void add_stage(const char* name, Clock::time_point start, size_t files,
-                 const std::vector<parse::ParseStats>& stats, const std::vector<uint64_t>& bytes) {
-    StageReport r{name, seconds_since(start), files, 0, 0};
-    for (const auto& s : stats) r.records += s.records;
-    for (uint64_t b : bytes) r.bytes += b;
-    report_.input_bytes += r.bytes;
-    report_.stages.push_back(r);
   }
 
   Status write_rejects(const SongStage& songs, const std::vector<model::RejectRecord>& logs) {
