@@ -28,7 +28,10 @@ export async function startLoopbackS3({ buckets = ['lake'], dir, workers = 1, ca
   const info = await new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout });
     lines.once('line', (line) => resolve(JSON.parse(line)));
-    child.once('exit', (code) => reject(new Error(`loopback S3 exited early with code ${code}`)));
+    child.once('exit', (code) => {
+      if (!dir) fs.rmSync(root, { recursive: true, force: true });
+      reject(new Error(`loopback S3 exited early with code ${code}`));
+    });
   });
   const control = async (what, body) => {
     if (tls) throw new Error('the control endpoints are not available over TLS');
