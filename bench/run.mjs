@@ -391,9 +391,10 @@ function printTable(results) {
                   `sparkify stages (median s): ${st}; floor: list ${fmt(f.list_s, 3)} + read ` +
                   `${fmt(f.read_s, 3)} + create ${f.lake_dirs} folders/${f.lake_files} files ` +
                   `${fmt(f.create_s, 3)} s (CPU ${fmt(f.cpu_s, 3)} s); CPU-time speed-up ` +
-                  `${fmt(m.cpu_speedup, 1)}×, CPU × floor ${fmt(m.cpu_floor_ratio, 2)}; ` +
+                  `${m.cpu_speedup ? `${fmt(m.cpu_speedup, 1)}×` : '— (no peer)'}, CPU × floor ${fmt(m.cpu_floor_ratio, 2)}; ` +
                   `load ${fmt(r.load_average.before)}→` +
-                  `${fmt(r.load_average.after)}` + (m.rows_agree === false ? '; ROW COUNTS DIFFER' : ''));
+                  `${fmt(r.load_average.after)}` + (m.rows_agree === false ? '; ROW COUNTS DIFFER' : '') +
+                  (m.peer_error ? `; peer failed: ${m.peer_error}` : ''));
       const t = TARGETS[r.tier];
       if (t && medium === 'tmpfs') {
         const ok = (c) => (c ? 'met' : 'MISSED');
