@@ -29,7 +29,9 @@ bool is_input_path(std::string_view relative) {
 Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root) {
   auto listed = fs.list(root);
   if (!listed.ok()) {
-    if (listed.status().code() == ErrorCode::kNotFound) {
+    // A missing local folder reads best as such; S3 already says which part is missing (the
+    // bucket, or nothing under the prefix).
+    if (listed.status().code() == ErrorCode::kNotFound && fs.kind() == "local") {
       return Status::NotFound("input folder " + root + " does not exist");
     }
     return listed.status();
