@@ -43,7 +43,9 @@ async function main() {
   await conn.run('SET preserve_insertion_order = true');
 
   const t0 = performance.now();
-  await referenceTables(conn, { input: args.input, schema: 'main' });
+  // strict: false is the way a user would write it: DuckDB parses each line straight into the
+  // keys. It yields the same tables on valid JSON, which is what the benchmark feeds it.
+  await referenceTables(conn, { input: args.input, schema: 'main', strict: false });
   const t1 = performance.now();
 
   rmSync(args.output, { recursive: true, force: true });
