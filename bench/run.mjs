@@ -14,7 +14,8 @@
 // the temp folder beyond it): at XL, on a machine shared with others, cap it.
 import { spawnSync } from 'node:child_process';
 import {
-  cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+  cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync,
+  writeFileSync,
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -418,6 +419,11 @@ async function main() {
                 `tiers ${args.tiers.join(',')}, work ${args.work}${args.disk ? `, disk ${args.disk}` : ''}`);
   const results = [];
   for (const tier of args.tiers) results.push(await benchTier(ctx, tier));
+  for (const root of [args.work, args.disk]) {
+    try {
+      if (root && !args.keep) rmdirSync(root);  // only when empty
+    } catch { /* someone else's files, or kept ones */ }
+  }
   printTable(results);
   console.log(`\n${ctx.machine.cpu_model}, ${ctx.machine.cores} cores, ${ctx.machine.memory_gb} GB, ` +
               `${ctx.machine.kernel}, ${ctx.machine.compiler}, DuckDB node-api ${ctx.machine.duckdb_node_api}`);
