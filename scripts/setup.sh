@@ -21,5 +21,9 @@ if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
-npm ci --no-audit --no-fund --loglevel=error
+# `npm ci` installs exactly the lock file. DuckDB's Node package lists a native binding per
+# platform as optional dependencies; a registry mirror that serves only some platforms leaves
+# the others out of the lock, and npm ci then refuses the lock as out of sync. `npm install`
+# still takes every locked version and skips the bindings this platform does not need.
+npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error
 echo "setup: done"
