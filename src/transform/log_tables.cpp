@@ -111,7 +111,7 @@ struct LogCombiner {
   static LogTables combine(std::vector<LogWorkerState>& workers, const SongIndex& index,
                            std::vector<std::shared_ptr<const void>> owners) {
     struct Part {
-      const LogWorkerState::FileEvents* events;
+      LogWorkerState::FileEvents* events;
       int32_t pool_offset;
     };
     std::vector<Part> parts;
@@ -125,7 +125,7 @@ struct LogCombiner {
       for (size_t i = 0; i < w.pool_->size(); ++i) {
         pooled.push_back(w.pool_->get(static_cast<int32_t>(i)));
       }
-      for (const auto& f : w.files_) {
+      for (auto& f : w.files_) {
         parts.push_back({&f, offset});
         total += f.ts.size();
       }
@@ -147,7 +147,7 @@ struct LogCombiner {
     TimeParts cached{};
     auto global = [](int32_t id, int32_t offset) { return id < 0 ? -1 : id + offset; };
     for (const Part& part : parts) {
-      const auto& f = *part.events;
+      const LogWorkerState::FileEvents& f = *part.events;
       for (size_t i = 0; i < f.ts.size(); ++i, ++row) {
         songplay_id[row] = static_cast<int64_t>(row) + 1;  // 1-based, file then line order
         start_time[row] = f.ts[i] * 1000;
@@ -168,6 +168,8 @@ struct LogCombiner {
         song_id.push(f.song[i]);
         artist_id.push(f.song[i]);
       }
+      // Each file's events are copied once; free them now so the peak holds one copy, not two.
+      *part.events = LogWorkerState::FileEvents{};
     }
     level.column.dictionary = pooled;
     location.column.dictionary = pooled;
