@@ -120,6 +120,19 @@ TEST(EventParser, NextSongOnlyWithQuirks) {
   EXPECT_EQ(stats.accepted, 2u);
 }
 
+TEST(EventParser, EscapedFieldNamesAreStillRecognized) {
+  std::string text = "{\"p\\u0061ge\":\"NextSong\",\"t\\u0073\":5,\"userId\":\"2\"}";
+  EventParser parser;
+  CollectingSink sink;
+  std::vector<model::RejectRecord> rejects;
+  ParseStats stats;
+  Buffer b = padded(text);
+  parser.parse_file("l.json", b, sink, rejects, stats);
+  ASSERT_TRUE(rejects.empty()) << rejects[0].reason;
+  ASSERT_EQ(sink.rows.size(), 1u);
+  EXPECT_EQ(sink.rows[0].ts, 5);
+}
+
 TEST(EventParser, RejectsBadLines) {
   std::string text =
       "{\"page\":\"NextSong\",\"userId\":\"5\"}\n"                // missing ts
