@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "common/parallel.h"
 #include "transform/time_breakdown.h"
 
 namespace sparkify::transform {
@@ -51,25 +52,37 @@ void push_pooled(StringBuilder& b, const StringPool& pool, int32_t id) {
   else b.push(pool.get(id));
 }
 
-model::TableData make_time_table(std::vector<int64_t> all_ts) {
-  std::sort(all_ts.begin(), all_ts.end());
+// The time table: one row per distinct start_time. The halves are sorted on two threads and
+// merged; the calendar fields are computed in parallel slices.
+model::TableData make_time_table(std::vector<int64_t> all_ts, int threads) {
+  auto middle = all_ts.begin() + static_cast<std::ptrdiff_t>(all_ts.size() / 2);
+  (void)parallel_for(2, threads, [&](size_t half, int) {
+    if (half == 0) std::sort(all_ts.begin(), middle);
+    else std::sort(middle, all_ts.end());
+    return Status::OK();
+  });
+  std::inplace_merge(all_ts.begin(), middle, all_ts.end());
   all_ts.erase(std::unique(all_ts.begin(), all_ts.end()), all_ts.end());
+  size_t n = all_ts.size();
+  std::vector<int64_t> start(n);
+  std::vector<int32_t> hour(n), day(n), week(n), month(n), year(n), weekday(n);
+  constexpr size_t kSlice = 64 * 1024;
+  (void)parallel_for((n + kSlice - 1) / kSlice, threads, [&](size_t slice, int) {
+    for (size_t i = slice * kSlice; i < std::min(n, (slice + 1) * kSlice); ++i) {
+      TimeParts p = time_parts_from_millis(all_ts[i]);
+      start[i] = all_ts[i] * 1000;
+      hour[i] = p.hour;
+      day[i] = p.day;
+      week[i] = p.week;
+      month[i] = p.month;
+      year[i] = p.year;
+      weekday[i] = p.weekday;
+    }
+    return Status::OK();
+  });
   model::TableData t;
   t.spec = &model::time_spec();
-  t.num_rows = all_ts.size();
-  std::vector<int64_t> start(all_ts.size());
-  std::vector<int32_t> hour(all_ts.size()), day(all_ts.size()), week(all_ts.size()),
-      month(all_ts.size()), year(all_ts.size()), weekday(all_ts.size());
-  for (size_t i = 0; i < all_ts.size(); ++i) {
-    TimeParts p = time_parts_from_millis(all_ts[i]);
-    start[i] = all_ts[i] * 1000;
-    hour[i] = p.hour;
-    day[i] = p.day;
-    week[i] = p.week;
-    month[i] = p.month;
-    year[i] = p.year;
-    weekday[i] = p.weekday;
-  }
+  t.num_rows = n;
   t.columns.resize(7);
   t.columns[0].values = std::move(start);
   t.columns[1].values = std::move(hour);
@@ -85,24 +98,23 @@ model::TableData make_time_table(std::vector<int64_t> all_ts) {
 
 // A dictionary column over every worker's pool: worker w's id k is global id offset[w] + k. The
 // pools are not merged (a value may repeat across workers); the Parquet writer dedups per file.
+// Sized up front so parts of it can be filled from several threads.
 struct PooledColumn {
   model::DictionaryColumn column;
   std::vector<uint8_t> valid;
-  bool any_null = false;
 
-  void reserve(size_t n) {
-    column.indices.reserve(n);
-    valid.reserve(n);
+  explicit PooledColumn(size_t rows) {
+    column.indices.resize(rows);
+    valid.resize(rows);
   }
-  void push(int32_t global_id) {
-    column.indices.push_back(global_id < 0 ? 0 : global_id);
-    valid.push_back(global_id >= 0);
-    any_null |= global_id < 0;
+  void set(size_t row, int32_t global_id) {
+    column.indices[row] = global_id < 0 ? 0 : global_id;
+    valid[row] = global_id >= 0;
   }
   model::Column finish() {
     model::Column c;
     c.values = std::move(column);
-    if (any_null) c.valid = std::move(valid);
+    if (std::find(valid.begin(), valid.end(), 0) != valid.end()) c.valid = std::move(valid);
     return c;
   }
 };
@@ -113,10 +125,10 @@ struct LogCombiner {
     struct Part {
       LogWorkerState::FileEvents* events;
       int32_t pool_offset;
+      size_t first_row;
     };
     std::vector<Part> parts;
     std::vector<std::string_view> pooled;  // every worker's pool, concatenated
-    size_t total = 0;
     LogTables out;
     for (auto& w : workers) {
       owners.push_back(w.pool_);
@@ -125,32 +137,36 @@ struct LogCombiner {
       for (size_t i = 0; i < w.pool_->size(); ++i) {
         pooled.push_back(w.pool_->get(static_cast<int32_t>(i)));
       }
-      for (auto& f : w.files_) {
-        parts.push_back({&f, offset});
-        total += f.ts.size();
-      }
+      for (auto& f : w.files_) parts.push_back({&f, offset, 0});
     }
     std::sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) {
       return a.events->file_index < b.events->file_index;
     });
+    size_t total = 0;
+    for (Part& part : parts) {
+      part.first_row = total;  // songplay_id is 1-based in file then line order
+      total += part.events->ts.size();
+    }
 
     std::vector<int64_t> songplay_id(total), start_time(total), user_id(total), session(total);
     std::vector<uint8_t> session_valid(total);
     std::vector<int32_t> year(total), month(total);
-    PooledColumn level, location, user_agent, song_id, artist_id;
-    for (auto* c : {&level, &location, &user_agent, &song_id, &artist_id}) c->reserve(total);
-    std::vector<int64_t> all_ts;
-    all_ts.reserve(total);
+    PooledColumn level(total), location(total), user_agent(total), song_id(total),
+        artist_id(total);
+    std::vector<int64_t> all_ts(total);
 
-    size_t row = 0;
-    int64_t cached_day = INT64_MIN;
-    TimeParts cached{};
-    auto global = [](int32_t id, int32_t offset) { return id < 0 ? -1 : id + offset; };
-    for (const Part& part : parts) {
-      const LogWorkerState::FileEvents& f = *part.events;
-      for (size_t i = 0; i < f.ts.size(); ++i, ++row) {
-        songplay_id[row] = static_cast<int64_t>(row) + 1;  // 1-based, file then line order
+    int threads = static_cast<int>(std::max<size_t>(1, workers.size()));
+    (void)parallel_for(parts.size(), threads, [&](size_t p, int) {
+      const Part& part = parts[p];
+      LogWorkerState::FileEvents& f = *part.events;
+      auto global = [&](int32_t id) { return id < 0 ? -1 : id + part.pool_offset; };
+      int64_t cached_day = INT64_MIN;
+      TimeParts cached{};
+      for (size_t i = 0; i < f.ts.size(); ++i) {
+        size_t row = part.first_row + i;
+        songplay_id[row] = static_cast<int64_t>(row) + 1;
         start_time[row] = f.ts[i] * 1000;
+        all_ts[row] = f.ts[i];
         user_id[row] = f.user_id[i];
         session[row] = f.session_id[i];
         session_valid[row] = f.session_valid[i];
@@ -161,16 +177,16 @@ struct LogCombiner {
         }
         year[row] = cached.year;
         month[row] = cached.month;
-        all_ts.push_back(f.ts[i]);
-        level.push(global(f.level[i], part.pool_offset));
-        location.push(global(f.location[i], part.pool_offset));
-        user_agent.push(global(f.user_agent[i], part.pool_offset));
-        song_id.push(f.song[i]);
-        artist_id.push(f.song[i]);
+        level.set(row, global(f.level[i]));
+        location.set(row, global(f.location[i]));
+        user_agent.set(row, global(f.user_agent[i]));
+        song_id.set(row, f.song[i]);
+        artist_id.set(row, f.song[i]);
       }
       // Each file's events are copied once; free them now so the peak holds one copy, not two.
-      *part.events = LogWorkerState::FileEvents{};
-    }
+      f = LogWorkerState::FileEvents{};
+      return Status::OK();
+    });
     level.column.dictionary = pooled;
     location.column.dictionary = pooled;
     user_agent.column.dictionary = std::move(pooled);
@@ -201,7 +217,7 @@ struct LogCombiner {
     sp.columns[10].values = std::move(month);
     sp.owners = owners;
 
-    out.time = make_time_table(std::move(all_ts));
+    out.time = make_time_table(std::move(all_ts), threads);
     out.users = combine_users(workers);
     out.users.owners = std::move(owners);
     return out;
