@@ -272,7 +272,8 @@ class EtlJob {
         parse_files("logs", options_.logs_input, in, start,
                     [&](size_t i, int w, const std::string& source, const Buffer& data,
                         std::vector<model::RejectRecord>& rejects, parse::ParseStats& stats) {
-                      states[w].begin_file(static_cast<uint32_t>(i));
+                      // A log line is ~450 bytes; most are NextSong events.
+                      states[w].begin_file(static_cast<uint32_t>(i), data.size() / 400);
                       parsers[w].parse_file(source, data, states[w], rejects, stats);
                     }));
     std::vector<std::shared_ptr<const void>> owners = songs.songs.owners;

@@ -11,9 +11,14 @@ namespace sparkify::transform {
 LogWorkerState::LogWorkerState(const SongIndex* index)
     : index_(index), pool_(std::make_shared<StringPool>()) {}
 
-void LogWorkerState::begin_file(uint32_t file_index) {
+void LogWorkerState::begin_file(uint32_t file_index, size_t expected_events) {
   files_.emplace_back();
-  files_.back().file_index = file_index;
+  FileEvents& f = files_.back();
+  f.file_index = file_index;
+  // Growing by doubling would copy each column about twice and fault in pages it then frees.
+  for (auto* v : {&f.ts, &f.user_id, &f.session_id}) v->reserve(expected_events);
+  for (auto* v : {&f.level, &f.location, &f.user_agent, &f.song}) v->reserve(expected_events);
+  f.session_valid.reserve(expected_events);
 }
 
 void LogWorkerState::on_event(const model::EventRecord& e) {

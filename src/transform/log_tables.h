@@ -20,8 +20,9 @@ class LogWorkerState final : public model::EventSink {
  public:
   explicit LogWorkerState(const SongIndex* index);
 
-  /// Events that follow belong to input file `file_index` (its position in file order).
-  void begin_file(uint32_t file_index);
+  /// Events that follow belong to input file `file_index` (its position in file order);
+  /// `expected_events` sizes the file's columns up front (an estimate; 0 if unknown).
+  void begin_file(uint32_t file_index, size_t expected_events = 0);
   void on_event(const model::EventRecord& event) override;
 
  private:
