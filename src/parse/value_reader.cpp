@@ -20,15 +20,10 @@ const char* type_name(od::json_type type) {
   return "unknown";
 }
 
-bool parse_int64_text_impl(std::string_view s, int64_t& out) {
-  if (s.empty()) return false;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (ec == std::errc() && end == s.data() + s.size()) return true;
-  // "39.0" or "1.5e12" in a string: accept only exact integers.
-  double d;
-  auto [dend, dec] = std::from_chars(s.data(), s.data() + s.size(), d);
-  if (dec != std::errc() || dend != s.data() + s.size() || !std::isfinite(d)) return false;
-  if (d != std::trunc(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) return false;
+// An integral double within int64's range, as an int64 ("1.5e12" yes, 1.5 no).
+bool exact_int64(double d, int64_t& out) {
+  if (!std::isfinite(d) || d != std::trunc(d)) return false;
+  if (d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) return false;
   out = static_cast<int64_t>(d);
   return true;
 }
@@ -42,7 +37,14 @@ bool parse_double_text(std::string_view s, double& out) {
 }  // namespace
 
 bool parse_integer_text(std::string_view text, int64_t& out) {
-  return parse_int64_text_impl(text, out);
+  if (text.empty()) return false;
+  const char* end = text.data() + text.size();
+  auto [stop, ec] = std::from_chars(text.data(), end, out);
+  if (ec == std::errc() && stop == end) return true;
+  // "39.0" or "1.5e12" in a string: accept only exact integers.
+  double d;
+  auto [dstop, dec] = std::from_chars(text.data(), end, d);
+  return dec == std::errc() && dstop == end && exact_int64(d, out);
 }
 
 void ValueReader::fail_json(simdjson::error_code error) {
@@ -114,10 +116,10 @@ void ValueReader::read_int64(od::value value, std::string_view key, std::optiona
       }
       double d;
       if (auto derror = value.get_double().get(d)) return fail_json(derror);
-      if (d != std::trunc(d) || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18) {
+      if (!exact_int64(d, i)) {
         return fail(std::string(key) + ": expected an integer, got " + std::to_string(d));
       }
-      out = static_cast<int64_t>(d);
+      out = i;
       return;
     }
     case od::json_type::string: {
