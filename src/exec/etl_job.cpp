@@ -78,6 +78,7 @@ class EtlJob {
     SPARKIFY_RETURN_NOT_OK(check_locations());
     SPARKIFY_ASSIGN_OR_RETURN(out_fs_, io::make_file_system(options_.output, options_.storage));
     SPARKIFY_RETURN_NOT_OK(out_fs_->make_dirs(options_.output));
+    SPARKIFY_ASSIGN_OR_RETURN(lock_, out_fs_->lock_directory(options_.output));
     committer_ = sink::TableCommitter::Make(*out_fs_, options_.output, make_uuid());
     std::vector<std::string> tables;
     for (const auto* spec : model::all_table_specs()) {
@@ -339,6 +340,7 @@ class EtlJob {
   Progress* progress_;
   EtlReport& report_;
   std::shared_ptr<io::FileSystem> out_fs_;
+  std::unique_ptr<io::DirectoryLock> lock_;  // one run per lake: the commit protocol assumes it
   std::unique_ptr<sink::TableCommitter> committer_;
   std::vector<std::pair<std::string, std::vector<std::string>>> staged_;
 };

@@ -23,16 +23,25 @@ const model::Column& column(const model::TableData& t, std::string_view name) {
   return t.columns[t.spec->column_index(name)];
 }
 
+CheckResult named_check(std::string name) {
+  CheckResult r;
+  r.name = std::move(name);
+  return r;
+}
+
 template <typename T>
 std::string show(const T& v) {
-  if constexpr (std::is_same_v<T, std::string_view>) return "\"" + std::string(v) + "\"";
-  else return std::to_string(v);
+  if constexpr (std::is_same_v<T, std::string_view>)
+    return "\"" + std::string(v) + "\"";
+  else
+    return std::to_string(v);
 }
 
 // Keys are REQUIRED and unique.
 template <typename T>
 CheckResult unique_key(const model::TableData& t, std::string_view name) {
-  CheckResult r{std::string(t.spec->name) + "." + std::string(name) + " is a unique key"};
+  CheckResult r =
+      named_check(std::string(t.spec->name) + "." + std::string(name) + " is a unique key");
   const auto& values = col<T>(t, name);
   std::vector<T> sorted(values.begin(), values.end());
   std::sort(sorted.begin(), sorted.end());
@@ -54,7 +63,8 @@ CheckResult unique_key(const model::TableData& t, std::string_view name) {
 template <typename T>
 CheckResult references(const model::TableData& from, std::string_view name,
                        const std::unordered_set<T>& keys, const std::string& target) {
-  CheckResult r{std::string(from.spec->name) + "." + std::string(name) + " references " + target};
+  CheckResult r =
+      named_check(std::string(from.spec->name) + "." + std::string(name) + " references " + target);
   const auto& values = col<T>(from, name);
   const auto& c = column(from, name);
   for (size_t i = 0; i < from.num_rows; ++i) {
@@ -73,7 +83,7 @@ std::unordered_set<T> key_set(const model::TableData& t, std::string_view name) 
 }
 
 CheckResult time_columns(const model::TableData& time) {
-  CheckResult r{"time columns match start_time (UTC, ISO week, 1 = Sunday)"};
+  CheckResult r = named_check("time columns match start_time (UTC, ISO week, 1 = Sunday)");
   const auto& start = col<int64_t>(time, "start_time");
   for (size_t i = 0; i < time.num_rows; ++i) {
     ++r.checked;
@@ -95,7 +105,7 @@ CheckResult time_columns(const model::TableData& time) {
 }
 
 CheckResult songplay_partitions(const model::TableData& sp) {
-  CheckResult r{"songplays year/month match start_time"};
+  CheckResult r = named_check("songplays year/month match start_time");
   const auto& start = col<int64_t>(sp, "start_time");
   const auto& year = col<int32_t>(sp, "year");
   const auto& month = col<int32_t>(sp, "month");
@@ -104,8 +114,8 @@ CheckResult songplay_partitions(const model::TableData& sp) {
     ++r.checked;
     auto p = transform::time_parts_from_millis(start[i] / 1000);
     if ((p.year != year[i] || p.month != month[i]) && r.failures++ == 0) {
-      r.detail = "row with start_time " + std::to_string(start[i]) + " is in year=" +
-                 std::to_string(year[i]) + "/month=" + std::to_string(month[i]);
+      r.detail = "row with start_time " + std::to_string(start[i]) +
+                 " is in year=" + std::to_string(year[i]) + "/month=" + std::to_string(month[i]);
     }
   }
   r.passed = r.failures == 0;
@@ -113,7 +123,7 @@ CheckResult songplay_partitions(const model::TableData& sp) {
 }
 
 CheckResult songplay_ids_dense(const model::TableData& sp) {
-  CheckResult r{"songplays.songplay_id runs 1..N"};
+  CheckResult r = named_check("songplays.songplay_id runs 1..N");
   std::vector<int64_t> ids = col<int64_t>(sp, "songplay_id");
   std::sort(ids.begin(), ids.end());
   r.checked = ids.size();
@@ -138,7 +148,7 @@ Result<VerifyReport> verify_lake(const std::string& lake, const io::FileSystemOp
   VerifyReport report;
   std::map<std::string, sink::LakeTable> tables;
   for (const auto* spec : model::all_table_specs()) {
-    CheckResult present{spec->name + " is published (_SUCCESS) and readable"};
+    CheckResult present = named_check(spec->name + " is published (_SUCCESS) and readable");
     auto table = sink::read_lake_table(*fs, lake, *spec, threads);
     if (!table.ok()) {
       if (table.status().code() != ErrorCode::kNotFound) return table.status();
@@ -158,7 +168,8 @@ Result<VerifyReport> verify_lake(const std::string& lake, const io::FileSystemOp
     tables.emplace(spec->name, std::move(*table));
   }
   auto has = [&](const char* name) { return tables.count(name) > 0; };
-  if (has("songs")) report.checks.push_back(unique_key<std::string_view>(tables["songs"].data, "song_id"));
+  if (has("songs"))
+    report.checks.push_back(unique_key<std::string_view>(tables["songs"].data, "song_id"));
   if (has("artists")) {
     report.checks.push_back(unique_key<std::string_view>(tables["artists"].data, "artist_id"));
   }
@@ -178,9 +189,8 @@ Result<VerifyReport> verify_lake(const std::string& lake, const io::FileSystemOp
     report.checks.push_back(songplay_ids_dense(sp));
     report.checks.push_back(songplay_partitions(sp));
     if (has("users")) {
-      report.checks.push_back(
-          references<int64_t>(sp, "user_id", key_set<int64_t>(tables["users"].data, "user_id"),
-                              "users"));
+      report.checks.push_back(references<int64_t>(
+          sp, "user_id", key_set<int64_t>(tables["users"].data, "user_id"), "users"));
     }
     if (has("time")) {
       report.checks.push_back(references<int64_t>(
@@ -197,7 +207,7 @@ Result<VerifyReport> verify_lake(const std::string& lake, const io::FileSystemOp
     }
   }
   SPARKIFY_ASSIGN_OR_RETURN(bool debris, fs->exists(io::FileSystem::join(lake, "_staging")));
-  CheckResult clean{"no staging debris from an interrupted run"};
+  CheckResult clean = named_check("no staging debris from an interrupted run");
   clean.checked = 1;
   if (debris) {
     clean.passed = false;

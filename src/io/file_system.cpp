@@ -45,6 +45,10 @@ Status FileSystem::exchange_dir(const std::string&, const std::string&) {
   return Status::NotSupported(kind() + " storage cannot exchange folders");
 }
 
+Result<std::unique_ptr<DirectoryLock>> FileSystem::lock_directory(const std::string&) {
+  return std::unique_ptr<DirectoryLock>();
+}
+
 std::string FileSystem::join(const std::string& dir, const std::string& rel) {
   if (dir.empty()) return rel;
   if (rel.empty()) return dir;

@@ -30,6 +30,12 @@ class BatchWriter {
   virtual Status finish() = 0;
 };
 
+/// Held while a run writes a lake; released when destroyed.
+class DirectoryLock {
+ public:
+  virtual ~DirectoryLock() = default;
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -79,6 +85,11 @@ class FileSystem {
   virtual Status exchange_dir(const std::string& a, const std::string& b);
   /// Creates a folder and its parents (a no-op where folders are implicit, as on S3).
   virtual Status make_dirs(const std::string& path) = 0;
+
+  /// Takes an exclusive, advisory lock on an existing folder so two runs cannot write one lake
+  /// at once; a folder locked by another process is an error naming it. Storage without locks
+  /// (S3) returns no lock and success.
+  virtual Result<std::unique_ptr<DirectoryLock>> lock_directory(const std::string& path);
 
   /// Joins a folder and a relative path with exactly one '/'.
   static std::string join(const std::string& dir, const std::string& rel);

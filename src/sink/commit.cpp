@@ -25,7 +25,8 @@ class LocalCommitter final : public TableCommitter {
                                              io::FileSystem::join(root_, kStaging), run_id)) {}
 
   Status recover(const std::vector<std::string>&) override {
-    // Every staging area is a dead run's: live runs of one lake are not supported concurrently.
+    // Every staging area is a dead run's: the caller holds the lake's lock, so no other run is
+    // live.
     return fs_.remove_all(io::FileSystem::join(root_, kStaging));
   }
 

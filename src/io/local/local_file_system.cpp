@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -203,6 +204,36 @@ Status LocalFileSystem::make_dirs(const std::string& path) {
   }
   if (mkdir(path.c_str(), 0755) == 0 || errno == EEXIST) return Status::OK();
   return errno_status("cannot create folder", path, errno);
+}
+
+namespace {
+
+// flock(2) on the folder itself: no lock file appears in the lake, and the kernel drops the lock
+// when the process dies, so a killed run never leaves the lake locked.
+class FlockDirectoryLock final : public DirectoryLock {
+ public:
+  explicit FlockDirectoryLock(int fd) : fd_(fd) {}
+  ~FlockDirectoryLock() override { close(fd_); }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<DirectoryLock>> LocalFileSystem::lock_directory(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errno_status("cannot open folder", path, errno);
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    close(fd);
+    if (err == EWOULDBLOCK) {
+      return Status::IoError("another sparkify run is writing to " + path +
+                             "; wait for it to finish");
+    }
+    return errno_status("cannot lock folder", path, err);
+  }
+  return std::unique_ptr<DirectoryLock>(std::make_unique<FlockDirectoryLock>(fd));
 }
 
 }  // namespace sparkify::io

@@ -20,6 +20,7 @@ class LocalFileSystem final : public FileSystem {
   Status rename_dir(const std::string& from, const std::string& to) override;
   Status exchange_dir(const std::string& a, const std::string& b) override;
   Status make_dirs(const std::string& path) override;
+  Result<std::unique_ptr<DirectoryLock>> lock_directory(const std::string& path) override;
 };
 
 }  // namespace sparkify::io
