@@ -10,9 +10,18 @@ namespace sparkify::cli {
 namespace {
 
 double match_rate(const exec::EtlReport& r) {
-  return r.songplays == 0 ? 0.0
-                          : static_cast<double>(r.matched_songplays) /
-                                static_cast<double>(r.songplays);
+  return r.songplays == 0
+             ? 0.0
+             : static_cast<double>(r.matched_songplays) / static_cast<double>(r.songplays);
+}
+
+// `{ entry, entry }` with one entry per line, each rendered by `entry`.
+template <typename T, typename Render>
+std::string json_entries(const std::vector<T>& items, Render entry) {
+  if (items.empty()) return "{}";
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ",\n    " : "\n    ") + entry(items[i]);
+  return out + "\n  }";
 }
 
 }  // namespace
@@ -26,27 +35,28 @@ std::string report_json(const exec::EtlReport& r, const exec::EtlOptions& o) {
                    r.input_bytes);
   j += fmt::format("  \"output\": {},\n", json_quote(o.output));
   j += fmt::format("  \"published\": {},\n", r.published ? "true" : "false");
-  j += "  \"tables\": {";
-  for (size_t i = 0; i < r.tables.size(); ++i) {
-    const auto& t = r.tables[i];
-    j += fmt::format(
-        "{}\n    {}: {{\"rows\": {}, \"files\": {}, \"partitions\": {}, \"bytes\": {}}}",
-        i ? "," : "", json_quote(t.name), t.rows, t.files, t.partitions, t.bytes);
-  }
-  j += r.tables.empty() ? "},\n" : "\n  },\n";
+  j += "  \"tables\": " +
+       json_entries(r.tables,
+                    [](const exec::TableReport& t) {
+                      return fmt::format(
+                          "{}: {{\"rows\": {}, \"files\": {}, \"partitions\": {}, \"bytes\": {}}}",
+                          json_quote(t.name), t.rows, t.files, t.partitions, t.bytes);
+                    }) +
+       ",\n";
   j += fmt::format("  \"rejects\": {{\"songs\": {}, \"logs\": {}, \"total\": {}}},\n",
                    r.song_rejects, r.log_rejects, r.song_rejects + r.log_rejects);
   j += fmt::format("  \"duplicates\": {{\"songs\": {}}},\n", r.duplicate_songs);
   j += fmt::format("  \"songplays\": {{\"rows\": {}, \"matched\": {}, \"match_rate\": {}}},\n",
                    r.songplays, r.matched_songplays, match_rate(r));
-  j += "  \"stages\": {";
-  for (size_t i = 0; i < r.stages.size(); ++i) {
-    const auto& s = r.stages[i];
-    j += fmt::format(
-        "{}\n    {}: {{\"seconds\": {:.6f}, \"files\": {}, \"records\": {}, \"bytes\": {}}}",
-        i ? "," : "", json_quote(s.name), s.seconds, s.files, s.records, s.bytes);
-  }
-  j += r.stages.empty() ? "},\n" : "\n  },\n";
+  j += "  \"stages\": " +
+       json_entries(
+           r.stages,
+           [](const exec::StageReport& st) {
+             return fmt::format(
+                 "{}: {{\"seconds\": {:.6f}, \"files\": {}, \"records\": {}, \"bytes\": {}}}",
+                 json_quote(st.name), st.seconds, st.files, st.records, st.bytes);
+           }) +
+       ",\n";
   j += fmt::format("  \"threads\": {},\n", o.threads);
   j += fmt::format("  \"seconds\": {:.6f}\n}}\n", r.seconds);
   return j;
@@ -54,8 +64,8 @@ std::string report_json(const exec::EtlReport& r, const exec::EtlOptions& o) {
 
 std::string summary_table(const exec::EtlReport& r, const exec::EtlOptions& o) {
   std::string s;
-  s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}\n", "table", "rows", "files",
-                   "partitions", "size");
+  s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}\n", "table", "rows", "files", "partitions",
+                   "size");
   for (const auto& t : r.tables) {
     s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}\n", t.name, with_thousands(t.rows),
                      with_thousands(t.files), with_thousands(t.partitions), human_bytes(t.bytes));
@@ -68,8 +78,9 @@ std::string summary_table(const exec::EtlReport& r, const exec::EtlOptions& o) {
                      with_thousands(st.files), with_thousands(st.records), human_bytes(st.bytes));
   }
   s += "\n";
-  s += fmt::format("rejects: {} (songs {}, logs {})", with_thousands(r.song_rejects + r.log_rejects),
-                   with_thousands(r.song_rejects), with_thousands(r.log_rejects));
+  s +=
+      fmt::format("rejects: {} (songs {}, logs {})", with_thousands(r.song_rejects + r.log_rejects),
+                  with_thousands(r.song_rejects), with_thousands(r.log_rejects));
   if (r.song_rejects + r.log_rejects > 0) s += " — see " + o.output + "/_rejects/";
   s += "\n";
   s += fmt::format("duplicate songs: {}\n", with_thousands(r.duplicate_songs));

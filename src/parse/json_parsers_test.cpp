@@ -95,6 +95,20 @@ struct CollectingSink : model::EventSink {
   }
 };
 
+struct EventResult {
+  CollectingSink sink;
+  std::vector<model::RejectRecord> rejects;
+  ParseStats stats;
+};
+
+EventResult parse_events(const std::string& text) {
+  EventResult r;
+  EventParser parser;
+  Buffer b = padded(text);
+  parser.parse_file("l.json", b, r.sink, r.rejects, r.stats);
+  return r;
+}
+
 TEST(EventParser, NextSongOnlyWithQuirks) {
   std::string text =
       "{\"artist\":null,\"page\":\"Home\",\"ts\":1,\"userId\":\"\"}\r\n"
@@ -103,12 +117,7 @@ TEST(EventParser, NextSongOnlyWithQuirks) {
       "\"level\":\"free\",\"userAgent\":\"\\\"Mozilla\\/5.0\\\"\",\"sessionId\":38,"
       "\"registration\":1.540919166796E12,\"status\":200}\r\n"
       "{\"page\":\"NextSong\",\"ts\":2,\"userId\":7}";
-  EventParser parser;
-  CollectingSink sink;
-  std::vector<model::RejectRecord> rejects;
-  ParseStats stats;
-  Buffer b = padded(text);
-  parser.parse_file("l.json", b, sink, rejects, stats);
+  auto [sink, rejects, stats] = parse_events(text);
   EXPECT_TRUE(rejects.empty()) << rejects[0].reason;
   ASSERT_EQ(sink.rows.size(), 2u);
   EXPECT_EQ(sink.rows[0].ts, 1541903636796);
@@ -122,12 +131,7 @@ TEST(EventParser, NextSongOnlyWithQuirks) {
 
 TEST(EventParser, EscapedFieldNamesAreStillRecognized) {
   std::string text = "{\"p\\u0061ge\":\"NextSong\",\"t\\u0073\":5,\"userId\":\"2\"}";
-  EventParser parser;
-  CollectingSink sink;
-  std::vector<model::RejectRecord> rejects;
-  ParseStats stats;
-  Buffer b = padded(text);
-  parser.parse_file("l.json", b, sink, rejects, stats);
+  auto [sink, rejects, stats] = parse_events(text);
   ASSERT_TRUE(rejects.empty()) << rejects[0].reason;
   ASSERT_EQ(sink.rows.size(), 1u);
   EXPECT_EQ(sink.rows[0].ts, 5);
@@ -143,12 +147,7 @@ TEST(EventParser, RejectsBadLines) {
       "not json\n"
       "{\"page\":\"NextSong\",\"ts\":1,\"userId\":1,\"auth\":{\"a\":[1,2,}}\n"
       "{\"page\":\"NextSong\",\"ts\":1,\"userId\":\"\xff\"}\n";  // invalid UTF-8
-  EventParser parser;
-  CollectingSink sink;
-  std::vector<model::RejectRecord> rejects;
-  ParseStats stats;
-  Buffer b = padded(text);
-  parser.parse_file("l.json", b, sink, rejects, stats);
+  auto [sink, rejects, stats] = parse_events(text);
   EXPECT_TRUE(sink.rows.empty());
   ASSERT_EQ(rejects.size(), 8u);
   EXPECT_EQ(rejects[0].reason, "missing ts");
