@@ -1,5 +1,8 @@
 #include "common/result.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace sparkify {
 
 const char* error_code_name(ErrorCode code) {
@@ -17,5 +20,16 @@ const char* error_code_name(ErrorCode code) {
   }
   return "unknown";
 }
+
+namespace detail {
+
+void die_on_missing_value(const Status& status) {
+  // The one place outside cli/ that prints: a broken invariant, like a failed assertion.
+  std::fprintf(stderr, "sparkify: internal error: Result::value() on an error: %s: %s\n",
+               error_code_name(status.code()), status.message().c_str());
+  std::abort();
+}
+
+}  // namespace detail
 
 }  // namespace sparkify

@@ -2,7 +2,6 @@
 // credentials, bad record, corrupt file) without throwing through module boundaries.
 #pragma once
 
-#include <cassert>
 #include <string>
 #include <utility>
 #include <variant>
@@ -58,27 +57,49 @@ class [[nodiscard]] Status {
   std::string message_;
 };
 
-/// Either a value or a non-OK Status.
+namespace detail {
+/// Reports a Result read without a value (a bug in the caller, never a user error) and aborts,
+/// in every build: "sparkify: internal error: Result::value() on an error: <code>: <message>".
+[[noreturn]] void die_on_missing_value(const Status& status);
+}  // namespace detail
+
+/// Either a value or a non-OK Status. Reading value() of an error stops the program with a
+/// message naming the error (in every build, not only with assertions on).
 template <typename T>
 class [[nodiscard]] Result {
  public:
   Result(T value) : storage_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  Result(Status status) : storage_(std::move(status)) {  // NOLINT(google-explicit-constructor)
-    assert(!std::get<Status>(storage_).ok() && "Result constructed from an OK status");
-  }
+  /// An OK status carries no value, so it becomes an internal error rather than a Result that
+  /// is neither a value nor a failure.
+  Result(Status status)  // NOLINT(google-explicit-constructor)
+      : storage_(status.ok() ? Status::Internal("Result constructed from an OK status")
+                             : std::move(status)) {}
 
   bool ok() const { return std::holds_alternative<T>(storage_); }
   Status status() const { return ok() ? Status::OK() : std::get<Status>(storage_); }
 
-  T& value() & { return std::get<T>(storage_); }
-  const T& value() const& { return std::get<T>(storage_); }
-  T&& value() && { return std::get<T>(std::move(storage_)); }
+  T& value() & {
+    check();
+    return *std::get_if<T>(&storage_);
+  }
+  const T& value() const& {
+    check();
+    return *std::get_if<T>(&storage_);
+  }
+  T&& value() && {
+    check();
+    return std::move(*std::get_if<T>(&storage_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
  private:
+  void check() const {
+    if (!ok()) [[unlikely]] detail::die_on_missing_value(std::get<Status>(storage_));
+  }
+
   std::variant<T, Status> storage_;
 };
 

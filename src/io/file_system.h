@@ -17,7 +17,9 @@ namespace sparkify::io {
 /// One file (or object) found by a listing.
 struct FileInfo {
   std::string path;   ///< relative to the listed root, '/'-separated, no leading '/'
-  uint64_t size = 0;  ///< bytes
+  /// Bytes as the listing reports them: S3 gives every object's size; the local listing stats
+  /// nothing (one getdents per folder) and leaves 0 — read the file to learn its size.
+  uint64_t size = 0;
 };
 
 /// Writes many files, possibly with many requests in flight; `finish()` waits for all of them and

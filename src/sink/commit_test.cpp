@@ -58,22 +58,6 @@ TEST(Commit, LocalReplacesTableWholeAndCleansDebris) {
   fs::remove_all(root);
 }
 
-TEST(Commit, LocalLakeLockIsExclusive) {
-  io::LocalFileSystem lfs;
-  std::string root = (fs::temp_directory_path() / ("sparkify-lock-" + make_uuid())).string();
-  ASSERT_TRUE(lfs.make_dirs(root).ok());
-  {
-    auto first = lfs.lock_directory(root);
-    ASSERT_TRUE(first.ok()) << first.status().message();
-    auto second = lfs.lock_directory(root);  // another open file description: refused
-    ASSERT_FALSE(second.ok());
-    EXPECT_NE(second.status().message().find("another sparkify run"), std::string::npos);
-  }
-  EXPECT_TRUE(lfs.lock_directory(root).ok());  // released with the first lock
-  EXPECT_TRUE(fs::is_empty(root));            // and no lock file left in the lake
-  fs::remove_all(root);
-}
-
 // A file system without rename, to exercise the object-store protocol on local disk.
 class NoRenameFileSystem final : public io::FileSystem {
  public:

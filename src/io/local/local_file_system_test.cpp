@@ -1,0 +1,122 @@
+// Unit tests for LocalFileSystem: reads, writes, listings, removal, the atomic folder swap and
+// the lake lock, each with its error cases.
+#include "io/local/local_file_system.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "support/temp_dir.h"
+
+namespace sparkify::io {
+namespace {
+
+namespace fs = std::filesystem;
+using sparkify::testing::TempDir;
+
+std::span<const uint8_t> bytes(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+std::string read_text(FileSystem& f, const std::string& path) {
+  auto b = f.read(path);
+  return b.ok() ? std::string(b->view()) : "<" + b.status().message() + ">";
+}
+
+TEST(LocalFileSystem, WriteCreatesParentsAndReadCarriesZeroPadding) {
+  TempDir dir;
+  LocalFileSystem lfs;
+  ASSERT_TRUE(lfs.write(dir / "a/b/c.json", bytes("{\"x\":1}")).ok());
+  auto b = lfs.read(dir / "a/b/c.json", 32);
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(b->view(), "{\"x\":1}");
+  for (size_t i = 0; i < 32; ++i) EXPECT_EQ(b->data()[b->size() + i], 0);
+  ASSERT_TRUE(lfs.write(dir / "a/b/c.json", bytes("short")).ok());  // replaces
+  EXPECT_EQ(read_text(lfs, dir / "a/b/c.json"), "short");
+
+  Buffer reused = Buffer::Allocate(100, 8);
+  ASSERT_TRUE(lfs.read_into(dir / "a/b/c.json", 8, reused).ok());
+  EXPECT_EQ(reused.view(), "short");
+}
+
+TEST(LocalFileSystem, MissingPathsAreNotFoundWithTheirName) {
+  TempDir dir;
+  LocalFileSystem lfs;
+  auto r = lfs.read(dir / "nope.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kNotFound);
+  EXPECT_NE(r.status().message().find("nope.json"), std::string::npos);
+  auto l = lfs.list(dir / "no_folder");
+  ASSERT_FALSE(l.ok());
+  EXPECT_EQ(l.status().code(), ErrorCode::kNotFound);
+  auto e = lfs.exists(dir / "no_folder");
+  ASSERT_TRUE(e.ok());
+  EXPECT_FALSE(*e);
+}
+
+TEST(LocalFileSystem, ListIsRecursiveWithRelativePaths) {
+  TempDir dir;
+  LocalFileSystem lfs;
+  ASSERT_TRUE(lfs.write(dir / "root/x.json", bytes("12345")).ok());
+  ASSERT_TRUE(lfs.write(dir / "root/A/B/y.json", bytes("1")).ok());
+  ASSERT_TRUE(lfs.make_dirs(dir / "root/empty/deeper").ok());
+  auto l = lfs.list(dir / "root");
+  ASSERT_TRUE(l.ok()) << l.status().message();
+  std::vector<FileInfo> files = *l;
+  std::sort(files.begin(), files.end(),
+            [](const FileInfo& a, const FileInfo& b) { return a.path < b.path; });
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].path, "A/B/y.json");
+  EXPECT_EQ(files[1].path, "x.json");
+  // Sizes are not reported: the local listing reads d_type and stats nothing (FileInfo::size).
+  EXPECT_EQ(files[0].size, 0u);
+}
+
+TEST(LocalFileSystem, RemoveToleratesMissingPaths) {
+  TempDir dir;
+  LocalFileSystem lfs;
+  ASSERT_TRUE(lfs.write(dir / "t/a", bytes("a")).ok());
+  ASSERT_TRUE(lfs.write(dir / "t/b", bytes("b")).ok());
+  ASSERT_TRUE(lfs.remove_files({dir / "t/a", dir / "t/missing"}).ok());
+  EXPECT_FALSE(fs::exists(dir / "t/a"));
+  EXPECT_TRUE(fs::exists(dir / "t/b"));
+  ASSERT_TRUE(lfs.remove_all(dir / "t").ok());
+  EXPECT_FALSE(fs::exists(dir / "t"));
+  EXPECT_TRUE(lfs.remove_all(dir / "t").ok());
+}
+
+TEST(LocalFileSystem, RenameAndExchangeFoldersAtomically) {
+  TempDir dir;
+  LocalFileSystem lfs;
+  ASSERT_TRUE(lfs.supports_rename());
+  ASSERT_TRUE(lfs.write(dir / "old/f", bytes("old")).ok());
+  ASSERT_TRUE(lfs.write(dir / "new/f", bytes("new")).ok());
+  ASSERT_TRUE(lfs.exchange_dir(dir / "old", dir / "new").ok());
+  EXPECT_EQ(read_text(lfs, dir / "old/f"), "new");
+  EXPECT_EQ(read_text(lfs, dir / "new/f"), "old");
+  ASSERT_TRUE(lfs.rename_dir(dir / "new", dir / "moved").ok());
+  EXPECT_EQ(read_text(lfs, dir / "moved/f"), "old");
+  EXPECT_FALSE(lfs.rename_dir(dir / "moved", dir / "old").ok());  // target exists
+  EXPECT_FALSE(lfs.exchange_dir(dir / "moved", dir / "absent").ok());
+}
+
+TEST(LocalFileSystem, LakeLockIsExclusiveAndLeavesNoFile) {
+  TempDir dir;
+  LocalFileSystem lfs;
+  std::string root = dir / "lake";
+  ASSERT_TRUE(lfs.make_dirs(root).ok());
+  {
+    auto first = lfs.lock_directory(root);
+    ASSERT_TRUE(first.ok()) << first.status().message();
+    auto second = lfs.lock_directory(root);  // another open file description: refused
+    ASSERT_FALSE(second.ok());
+    EXPECT_NE(second.status().message().find("another sparkify run"), std::string::npos);
+  }
+  EXPECT_TRUE(lfs.lock_directory(root).ok());  // released with the first lock
+  EXPECT_TRUE(fs::is_empty(root));            // and no lock file left in the lake
+}
+
+}  // namespace
+}  // namespace sparkify::io
