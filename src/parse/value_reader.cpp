@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-namespace sparkify::parse {
+namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS {
 
 namespace {
 
@@ -220,4 +220,4 @@ void ValueReader::validate(od::value value, int depth) {
   }
 }
 
-}  // namespace sparkify::parse
+}  // namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS

@@ -12,7 +12,7 @@
 
 #include "model/records.h"
 
-namespace sparkify::parse {
+namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS {
 
 namespace od = simdjson::ondemand;
 
@@ -51,4 +51,4 @@ class ValueReader {
   std::string reason_;
 };
 
-}  // namespace sparkify::parse
+}  // namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS
