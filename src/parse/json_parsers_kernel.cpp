@@ -196,6 +196,45 @@ EventKey classify_event_key(std::string_view key) {
   }
 }
 
+// Recognizes the keys of real event logs from their raw bytes, which run to the closing quote,
+// without first scanning for that quote. Sets `key` and returns true when it knows the key
+// (kUnknown for the five the job ignores); false for anything else, escaped keys included,
+// which then take the general path.
+template <size_t N>
+bool raw_key_is(const char* raw, const char (&name)[N]) {
+  // The document is padded, so reading N bytes from inside it stays in the buffer.
+  return std::memcmp(raw, name, N - 1) == 0 && raw[N - 1] == '"';
+}
+
+bool match_raw_event_key(const char* raw, EventKey& kind, std::string_view& key) {
+#define SPARKIFY_KEY(name, k)         \
+  if (raw_key_is(raw, name)) {        \
+    kind = EventKey::k;               \
+    key = {raw, sizeof(name) - 1};    \
+    return true;                      \
+  }
+  switch (raw[0]) {
+    case 'a': SPARKIFY_KEY("artist", kArtist) SPARKIFY_KEY("auth", kUnknown) break;
+    case 'f': SPARKIFY_KEY("firstName", kFirstName) break;
+    case 'g': SPARKIFY_KEY("gender", kGender) break;
+    case 'i': SPARKIFY_KEY("itemInSession", kUnknown) break;
+    case 'l':
+      SPARKIFY_KEY("lastName", kLastName) SPARKIFY_KEY("length", kLength)
+      SPARKIFY_KEY("level", kLevel) SPARKIFY_KEY("location", kLocation) break;
+    case 'm': SPARKIFY_KEY("method", kUnknown) break;
+    case 'p': SPARKIFY_KEY("page", kPage) break;
+    case 'r': SPARKIFY_KEY("registration", kUnknown) break;
+    case 's':
+      SPARKIFY_KEY("sessionId", kSessionId) SPARKIFY_KEY("song", kSong)
+      SPARKIFY_KEY("status", kUnknown) break;
+    case 't': SPARKIFY_KEY("ts", kTs) break;
+    case 'u': SPARKIFY_KEY("userAgent", kUserAgent) SPARKIFY_KEY("userId", kUserId) break;
+    default: break;
+  }
+#undef SPARKIFY_KEY
+  return false;
+}
+
 }  // namespace
 
 class EventParserKernel final : public EventKernel {
@@ -227,12 +266,16 @@ class EventParserKernel final : public EventKernel {
       }
       od::field& field = field_result.value_unsafe();
       std::string_view key;
-      if (!field_key(field, key)) {
-        reader.fail(object_error(simdjson::STRING_ERROR));
-        return false;
+      EventKey kind;
+      if (!match_raw_event_key(field.key().raw(), kind, key)) {
+        if (!field_key(field, key)) {
+          reader.fail(object_error(simdjson::STRING_ERROR));
+          return false;
+        }
+        kind = classify_event_key(key);
       }
       od::value& value = field.value();
-      switch (classify_event_key(key)) {
+      switch (kind) {
         case EventKey::kArtist: reader.read_string(value, key, event.artist); break;
         case EventKey::kSong: reader.read_string(value, key, event.song); break;
         case EventKey::kFirstName: reader.read_string(value, key, event.first_name); break;
