@@ -3,6 +3,9 @@
 //    the CPU runs (an unknown or unsupported one is refused with one sentence and exit 2).
 // 2. The ETL run with every kernel this CPU runs, on the real sample plus bad records, writes
 //    the same lake: DuckDB reads each table and the rejects, and every kernel's answer matches.
+//    With qemu-user installed, a portable build also runs on emulated CPUs without AVX (Westmere)
+//    and without SSE4.2 (qemu64), picks the westmere and fallback kernels by itself, and writes
+//    the same lake there.
 // 3. When the build is portable (SPARKIFY_MARCH empty, argv[2] = "portable"), no function outside
 //    the parse kernels (and simdjson's own kernel namespaces they inline) uses an instruction
 //    beyond baseline x86-64: a copy of a shared inline function compiled for AVX2 or AVX-512 in
@@ -79,11 +82,27 @@ try {
   appendFileSync(path.join(input, 'song_data/A/A/A/TRAAAAW128F429D538.json'),
     '\n{"song_id":"SX","artist_id":"AX","year":"19x9"}\n{"song_id":"SY","artist_id":"AY",' +
     '"duration":"2e2","title":"caf\\u00e9","year":1999.0}\n');
+  // Emulated CPUs (qemu-user, when installed, portable builds only): the binary picks the best
+  // kernel such a CPU runs by itself, with no variable forcing it.
+  const emulated = [];
+  if (portable && spawnSync('qemu-x86_64', ['--version']).status === 0) {
+    for (const [cpu, expected] of [['Westmere', 'westmere'], ['qemu64', 'fallback']]) {
+      const v = spawnSync('qemu-x86_64', ['-cpu', cpu, bin, '--version'], { encoding: 'utf8' });
+      assert.equal(v.status, 0, `${cpu}: ${v.stderr}`);
+      assert.match(v.stdout, new RegExp(`JSON parse kernel: ${expected}\\b`), `on ${cpu}`);
+      emulated.push(`qemu:${cpu}`);
+    }
+  } else {
+    console.log('qemu-x86_64 is missing or the build is not portable: emulated CPUs skipped');
+  }
   const answers = {};
-  for (const kernel of supported) {
-    const out = path.join(work, `lake-${kernel}`);
-    const r = run(['etl', '--input', input, '--output', out, '--no-progress',
-                   '--max-bad-records', '100'], kernel);
+  for (const kernel of [...supported, ...emulated]) {
+    const out = path.join(work, `lake-${kernel.replace(':', '-')}`);
+    const args = ['etl', '--input', input, '--output', out, '--no-progress',
+                  '--max-bad-records', '100'];
+    const r = kernel.startsWith('qemu:')
+      ? spawnSync('qemu-x86_64', ['-cpu', kernel.slice(5), bin, ...args], { encoding: 'utf8' })
+      : run(args, kernel);
     assert.equal(r.status, 0, `${kernel}: ${r.stderr}`);
     const instance = await duckdb.DuckDBInstance.create(':memory:');
     const con = await instance.connect();
@@ -106,10 +125,10 @@ try {
   const first = supported[0];
   assert.ok(Number(answers[first].songplays.n) > 6000, JSON.stringify(answers[first]));
   assert.equal(JSON.parse(answers[first].rejects).length, 5, answers[first].rejects);
-  for (const kernel of supported.slice(1)) {
+  for (const kernel of [...supported.slice(1), ...emulated]) {
     assert.deepEqual(answers[kernel], answers[first], `${kernel} wrote a different lake from ${first}`);
   }
-  console.log(`same lake from ${supported.length} kernels: ${JSON.stringify(
+  console.log(`same lake from ${supported.length} kernels and ${emulated.length} emulated CPUs: ${JSON.stringify(
     Object.fromEntries(Object.entries(answers[first]).filter(([k]) => k !== 'rejects').map(([k, v]) => [k, v.n])))}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
