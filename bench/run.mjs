@@ -12,6 +12,9 @@
 // input and output under DIR, alternated with the tmpfs ones in the same run. Each tier's work
 // folder is removed afterwards unless --keep. --peer-memory caps DuckDB's memory (it spills to
 // the temp folder beyond it): at XL, on a machine shared with others, cap it.
+// Each tier also runs the log-parsing contest (bench/pipeline/parse_bench.cpp): sparkify's
+// EventParser against a bare simdjson On-Demand walk over the same log files, one thread,
+// alternated; its ratio is the parse target (--no-parse skips it).
 import { spawnSync } from 'node:child_process';
 import {
   cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync,
@@ -42,6 +45,7 @@ function parseArgs(argv) {
     tiers: ['S', 'M', 'L'], reps: 3, threads: os.availableParallelism?.() ?? os.cpus().length,
     build: 'build', work: '/dev/shm/sparkify-bench', disk: null, peer: true, seed: 42,
     keep: false, peerMemory: null,
+    parse: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -57,6 +61,7 @@ function parseArgs(argv) {
     else if (k === '--work') a.work = v();
     else if (k === '--disk') a.disk = v();
     else if (k === '--no-peer') a.peer = false;
+    else if (k === '--no-parse') a.parse = false;
     else if (k === '--keep') a.keep = true;
     else if (k === '--peer-memory') a.peerMemory = v();
     else if (k === '--seed') a.seed = Number(v());
@@ -224,6 +229,16 @@ function floor(ctx, medium) {
            total_s: pick('total_s'), cpu_s: pick('cpu_s'), runs: runs.length };
 }
 
+// The log-parsing contest on one thread (sparkify's EventParser vs a bare simdjson walk),
+// alternated inside the tool; null when the tier has no logs to speak of.
+const PARSE_TARGET = 0.6;  // EventParser at least 0.6× the bare walk's speed
+function parseContest(ctx, input) {
+  const logs = path.join(input, 'log_data');
+  if (!existsSync(logs)) return null;
+  console.error(`  parse contest on ${logs}`);
+  return JSON.parse(sh(ctx.parseBench, ['--logs', logs, '--reps', String(Math.max(ctx.args.reps, 3))]));
+}
+
 function summarize(runs) {
   if (runs.length === 0) return null;
   return {
@@ -340,6 +355,7 @@ async function benchTier(ctx, tier) {
       cpu_floor_ratio: s.median_cpu_s / m.floor.cpu_s,
     };
   }
+  if (args.parse && ctx.parseBench) result.parse = parseContest(ctx, media[0].input);
   // Inputs take memory on tmpfs (XL: ~10 GB) and regenerate in seconds: keep them only if asked.
   for (const m of media) {
     clean(path.join(m.root, 'lake-sparkify'));
@@ -357,6 +373,19 @@ async function benchTier(ctx, tier) {
 function fmt(x, digits = 2) {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';
   return x.toFixed(digits);
+}
+
+function printParse(results) {
+  for (const r of results) {
+    const p = r.parse;
+    if (!p) continue;
+    console.log(`${r.tier} log parsing, 1 thread, ${p.files} files, ${fmt(p.bytes / 1e6, 1)} MB, ` +
+                `kernel ${p.kernel}, median of ${p.reps}: bare simdjson walk ` +
+                `${fmt(p.walk.gb_per_s, 3)} GB/s (CPU ${fmt(p.walk.cpu_gb_per_s, 3)}), sparkify ` +
+                `${fmt(p.sparkify.gb_per_s, 3)} GB/s (CPU ${fmt(p.sparkify.cpu_gb_per_s, 3)}); ratio ` +
+                `${fmt(p.ratio, 2)} (CPU ${fmt(p.cpu_ratio, 2)}), target ≥ ${PARSE_TARGET} ` +
+                `${p.ratio >= PARSE_TARGET ? 'met' : 'MISSED'}`);
+  }
 }
 
 function printTable(results) {
@@ -413,6 +442,8 @@ async function main() {
     args,
     sparkify: findBinary(args.build, ['sparkify', 'src/cli/sparkify']),
     tool: findBinary(args.build, ['bench/pipeline/sparkify_bench_tool']),
+    parseBench: existsSync(path.join(args.build, 'bench/pipeline/sparkify_parse_bench'))
+      ? path.join(args.build, 'bench/pipeline/sparkify_parse_bench') : null,
     machine: describeMachine(args.build),
   };
   console.error(`sparkify bench: ${ctx.sparkify}, ${args.threads} threads, ${args.reps} runs each, ` +
@@ -425,6 +456,7 @@ async function main() {
     } catch { /* someone else's files, or kept ones */ }
   }
   printTable(results);
+  printParse(results);
   console.log(`\n${ctx.machine.cpu_model}, ${ctx.machine.cores} cores, ${ctx.machine.memory_gb} GB, ` +
               `${ctx.machine.kernel}, ${ctx.machine.compiler}, DuckDB node-api ${ctx.machine.duckdb_node_api}`);
 }

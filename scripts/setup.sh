@@ -15,6 +15,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   awscli python3 procps openssl ccache
 )
+# qemu-user runs the portable binary on emulated CPUs without AVX2 or SSE4.2 (parse kernels test).
+PACKAGES+=(qemu-user)
 # Node.js runs the cross-engine tests; keep a node the machine already has (any >= 18).
 if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi

@@ -3,8 +3,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "cli/commands.h"
 #include "common/version.h"
+#include "parse/json_parsers.h"
 
 int main(int argc, char** argv) {
   using namespace sparkify::cli;
@@ -12,7 +16,16 @@ int main(int argc, char** argv) {
       "sparkify " SPARKIFY_VERSION
       " — builds Sparkify's star schema (songplays, users, songs, artists, time) from raw song "
       "and event JSON as Hive-partitioned Parquet, from and to local folders or S3."};
-  app.set_version_flag("--version", SPARKIFY_VERSION);
+  // SPARKIFY_PARSE_KERNEL=fallback|westmere|haswell|icelake forces a JSON parse kernel (for
+  // testing what a CPU without AVX-512 or AVX2 runs); by default the best this CPU runs is used.
+  if (const char* kernel = std::getenv("SPARKIFY_PARSE_KERNEL"); kernel && *kernel) {
+    if (sparkify::Status st = sparkify::parse::set_parse_kernel(kernel); !st.ok()) {
+      fmt::print(stderr, "sparkify: SPARKIFY_PARSE_KERNEL: {}.\n", st.message());
+      return 2;
+    }
+  }
+  app.set_version_flag("--version", std::string(SPARKIFY_VERSION) + " (JSON parse kernel: " +
+                                        sparkify::parse::parse_kernel_name() + ")");
   app.require_subcommand(1);
   Command commands[] = {add_etl_command(app), add_generate_command(app),
                         add_verify_command(app)};

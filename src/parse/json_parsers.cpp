@@ -1,107 +1,122 @@
+// The public parsers and the choice of parsing kernel (see parse_kernel.h).
 #include "parse/json_parsers.h"
 
-#include <cstdint>
-#include <cstring>
+#include <simdjson.h>
 
-#include "parse/document_splitter.h"
-#include "parse/value_reader.h"
+#include "parse/parse_kernel.h"
+
+#if SPARKIFY_PARSE_KERNEL_ICELAKE
+SPARKIFY_DECLARE_PARSE_KERNEL(kernel_icelake)
+#endif
+#if SPARKIFY_PARSE_KERNEL_HASWELL
+SPARKIFY_DECLARE_PARSE_KERNEL(kernel_haswell)
+#endif
+#if SPARKIFY_PARSE_KERNEL_WESTMERE
+SPARKIFY_DECLARE_PARSE_KERNEL(kernel_westmere)
+#endif
+#if SPARKIFY_PARSE_KERNEL_FALLBACK
+SPARKIFY_DECLARE_PARSE_KERNEL(kernel_fallback)
+#endif
+#if SPARKIFY_PARSE_KERNEL_BUILTIN
+SPARKIFY_DECLARE_PARSE_KERNEL(kernel_builtin)
+#endif
 
 namespace sparkify::parse {
 
 namespace {
 
-constexpr size_t kMaxRawBytes = 64 * 1024;  // a reject keeps at most this much of its record
+struct KernelEntry {
+  const char* (*name)();
+  std::unique_ptr<SongKernel> (*make_song)();
+  std::unique_ptr<EventKernel> (*make_event)();
+};
 
-model::RejectRecord make_reject(std::string_view source, uint64_t line, uint64_t offset,
-                                std::string reason, std::string_view raw) {
-  model::RejectRecord r;
-  r.source = std::string(source);
-  r.line = line;
-  r.offset = offset;
-  r.reason = std::move(reason);
-  r.raw = std::string(raw.substr(0, kMaxRawBytes));
-  return r;
+#define SPARKIFY_KERNEL_ENTRY(ns) \
+  KernelEntry{ns::kernel_name, ns::make_song_kernel, ns::make_event_kernel},
+
+// Best first: the first one this CPU runs is the default.
+const KernelEntry kKernels[] = {
+#if SPARKIFY_PARSE_KERNEL_ICELAKE
+    SPARKIFY_KERNEL_ENTRY(kernel_icelake)
+#endif
+#if SPARKIFY_PARSE_KERNEL_HASWELL
+    SPARKIFY_KERNEL_ENTRY(kernel_haswell)
+#endif
+#if SPARKIFY_PARSE_KERNEL_WESTMERE
+    SPARKIFY_KERNEL_ENTRY(kernel_westmere)
+#endif
+#if SPARKIFY_PARSE_KERNEL_FALLBACK
+    SPARKIFY_KERNEL_ENTRY(kernel_fallback)
+#endif
+#if SPARKIFY_PARSE_KERNEL_BUILTIN
+    SPARKIFY_KERNEL_ENTRY(kernel_builtin)
+#endif
+};
+
+// simdjson's run-time implementation of that instruction set, when this CPU (and OS) runs it.
+const simdjson::implementation* runnable(const KernelEntry& kernel) {
+  const simdjson::implementation* impl = simdjson::get_available_implementations()[kernel.name()];
+  return impl != nullptr && impl->supported_by_runtime_system() ? impl : nullptr;
 }
 
-// Starts an on-demand parse of [begin, begin + size) inside a buffer whose padding follows its
-// end, so every document can be parsed in place without a copy.
-simdjson::error_code start_document(od::parser& parser, const Buffer& data, size_t begin,
-                                    size_t size, od::document& doc, od::object& object) {
-  const char* base = reinterpret_cast<const char*>(data.data());
-  size_t capacity = data.size() + data.padding() - begin;
-  if (auto error = parser.iterate(base + begin, size, capacity).get(doc)) return error;
-  return doc.get_object().get(object);
-}
-
-// The key of a field. Keys almost never hold escapes, so read them in place from the input
-// rather than having simdjson copy each one (18 keys per event); unescape only when needed.
-bool field_key(od::field& field, std::string_view& key) {
-  const char* begin = field.key().raw();
-  const char* end = begin;
-  while (*end != '"' && *end != '\\') ++end;  // the document is padded: a quote always follows
-  if (*end == '"') {
-    key = {begin, static_cast<size_t>(end - begin)};
-    return true;
+// Uses `kernel` from now on, with simdjson's stage 1 on the same instruction set.
+const KernelEntry* activate(const KernelEntry* kernel) {
+  if (const simdjson::implementation* impl = runnable(*kernel)) {
+    simdjson::get_active_implementation() = impl;
   }
-  return !field.unescaped_key().get(key);
+  return kernel;
 }
 
-// True when nothing but whitespace follows the document's value.
-bool at_end(od::document& doc) {
-  return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+const KernelEntry* best_kernel() {
+  for (const KernelEntry& kernel : kKernels) {
+    if (runnable(kernel)) return activate(&kernel);
+  }
+  // simdjson always has its portable fallback, so this is reached only when the fallback kernel
+  // was not compiled in: the last one (the most portable) is the best guess.
+  return &kKernels[std::size(kKernels) - 1];
 }
 
-std::string object_error(simdjson::error_code error) {
-  if (error == simdjson::INCORRECT_TYPE) return "expected a JSON object";
-  return std::string("invalid JSON: ") + simdjson::error_message(error);
-}
-
-model::NullableString copy_to(model::StringArena& arena, const model::NullableString& s) {
-  return {arena.add(s.value), s.valid};
+const KernelEntry*& current_kernel() {
+  static const KernelEntry* kernel = best_kernel();
+  return kernel;
 }
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------
-// Songs
+const char* parse_kernel_name() { return current_kernel()->name(); }
+
+std::vector<std::string> supported_parse_kernels() {
+  std::vector<std::string> names;
+  for (const KernelEntry& kernel : kKernels) {
+    if (runnable(kernel)) names.emplace_back(kernel.name());
+  }
+  return names;
+}
+
+Status set_parse_kernel(std::string_view name) {
+  if (name == "auto") {
+    current_kernel() = best_kernel();
+    return Status::OK();
+  }
+  std::string known;
+  for (const KernelEntry& kernel : kKernels) {
+    if (name != kernel.name()) {
+      known += (known.empty() ? "" : ", ") + std::string(kernel.name());
+      continue;
+    }
+    if (!runnable(kernel)) {
+      return Status::NotSupported("JSON parse kernel " + std::string(name) +
+                                  " needs instructions this CPU does not have");
+    }
+    current_kernel() = activate(&kernel);
+    return Status::OK();
+  }
+  return Status::Invalid("unknown JSON parse kernel \"" + std::string(name) +
+                         "\" (this build has: " + known + ", or auto)");
+}
 
 struct SongParser::Impl {
-  od::parser parser;
-  ValueReader reader;
-
-  // Returns the reason a document is rejected, or empty when accepted into `record`.
-  void parse_document(const Buffer& data, size_t begin, size_t size, model::SongRecord& record) {
-    reader.reset();
-    od::document doc;
-    od::object object;
-    if (auto error = start_document(parser, data, begin, size, doc, object)) {
-      return reader.fail(object_error(error));
-    }
-    model::NullableString song_id, artist_id;
-    for (auto field_result : object) {
-      od::field field;
-      if (auto error = std::move(field_result).get(field)) return reader.fail_json(error);
-      std::string_view key;
-      if (auto error = field.unescaped_key().get(key)) return reader.fail_json(error);
-      od::value value = field.value();
-      if (key == "song_id") reader.read_string(value, key, song_id);
-      else if (key == "artist_id") reader.read_string(value, key, artist_id);
-      else if (key == "title") reader.read_string(value, key, record.title);
-      else if (key == "artist_name") reader.read_string(value, key, record.artist_name);
-      else if (key == "artist_location") reader.read_string(value, key, record.artist_location);
-      else if (key == "year") reader.read_int32(value, key, record.year);
-      else if (key == "duration") reader.read_double(value, key, record.duration);
-      else if (key == "artist_latitude") reader.read_double(value, key, record.latitude);
-      else if (key == "artist_longitude") reader.read_double(value, key, record.longitude);
-      else reader.validate(value);
-      if (reader.failed()) return;
-    }
-    if (!at_end(doc)) return reader.fail("invalid JSON: content after the object");
-    if (!song_id.valid || song_id.value.empty()) return reader.fail("missing song_id");
-    if (!artist_id.valid || artist_id.value.empty()) return reader.fail("missing artist_id");
-    record.song_id = song_id.value;
-    record.artist_id = artist_id.value;
-  }
+  std::unique_ptr<SongKernel> kernel = current_kernel()->make_song();
 };
 
 SongParser::SongParser() : impl_(std::make_unique<Impl>()) {}
@@ -112,173 +127,11 @@ SongParser& SongParser::operator=(SongParser&&) noexcept = default;
 void SongParser::parse_file(std::string_view source, const Buffer& data,
                             model::StringArena& arena, std::vector<model::SongRecord>& out,
                             std::vector<model::RejectRecord>& rejects, ParseStats& stats) {
-  DocumentSplitter splitter(data.view());
-  Document document;
-  while (splitter.next(document)) {
-    ++stats.records;
-    std::string_view raw = data.view().substr(document.begin, document.size);
-    if (!document.complete) {
-      ++stats.rejected;
-      rejects.push_back(make_reject(source, document.line, document.begin,
-                                    "invalid JSON: unterminated document", raw));
-      continue;
-    }
-    model::SongRecord record;
-    impl_->parse_document(data, document.begin, document.size, record);
-    if (impl_->reader.failed()) {
-      ++stats.rejected;
-      rejects.push_back(
-          make_reject(source, document.line, document.begin, impl_->reader.reason(), raw));
-      continue;
-    }
-    // The parser's string buffer is reused by the next document: keep copies.
-    record.song_id = arena.add(record.song_id);
-    record.artist_id = arena.add(record.artist_id);
-    record.title = copy_to(arena, record.title);
-    record.artist_name = copy_to(arena, record.artist_name);
-    record.artist_location = copy_to(arena, record.artist_location);
-    ++stats.accepted;
-    out.push_back(record);
-  }
+  impl_->kernel->parse_file(source, data, arena, out, rejects, stats);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Events
-
-namespace {
-
-enum class EventKey : uint8_t {
-  kUnknown, kArtist, kFirstName, kGender, kLastName, kLength, kLevel, kLocation, kPage,
-  kSessionId, kSong, kTs, kUserAgent, kUserId,
-};
-
-EventKey classify_event_key(std::string_view key) {
-  switch (key.size()) {
-    case 2: return key == "ts" ? EventKey::kTs : EventKey::kUnknown;
-    case 4:
-      if (key == "page") return EventKey::kPage;
-      if (key == "song") return EventKey::kSong;
-      return EventKey::kUnknown;
-    case 5: return key == "level" ? EventKey::kLevel : EventKey::kUnknown;
-    case 6:
-      if (key == "artist") return EventKey::kArtist;
-      if (key == "gender") return EventKey::kGender;
-      if (key == "length") return EventKey::kLength;
-      if (key == "userId") return EventKey::kUserId;
-      return EventKey::kUnknown;
-    case 8:
-      if (key == "location") return EventKey::kLocation;
-      if (key == "lastName") return EventKey::kLastName;
-      return EventKey::kUnknown;
-    case 9:
-      if (key == "firstName") return EventKey::kFirstName;
-      if (key == "sessionId") return EventKey::kSessionId;
-      if (key == "userAgent") return EventKey::kUserAgent;
-      return EventKey::kUnknown;
-    default: return EventKey::kUnknown;
-  }
-}
-
-}  // namespace
 
 struct EventParser::Impl {
-  od::parser parser;
-  ValueReader reader;
-
-  // Parses one line; on success returns whether it is a NextSong event (filled into `event`).
-  bool parse_line(const Buffer& data, size_t begin, size_t size, model::EventRecord& event) {
-    reader.reset();
-    od::document doc;
-    od::object object;
-    if (auto error = start_document(parser, data, begin, size, doc, object)) {
-      reader.fail(object_error(error));
-      return false;
-    }
-    model::NullableString page, user_id_text;
-    std::optional<int64_t> ts, user_id, session_id;
-    bool user_id_seen = false;
-    for (auto field_result : object) {
-      od::field field;
-      if (auto error = std::move(field_result).get(field)) {
-        reader.fail_json(error);
-        return false;
-      }
-      std::string_view key;
-      if (!field_key(field, key)) {
-        reader.fail(object_error(simdjson::STRING_ERROR));
-        return false;
-      }
-      od::value value = field.value();
-      switch (classify_event_key(key)) {
-        case EventKey::kArtist: reader.read_string(value, key, event.artist); break;
-        case EventKey::kSong: reader.read_string(value, key, event.song); break;
-        case EventKey::kFirstName: reader.read_string(value, key, event.first_name); break;
-        case EventKey::kLastName: reader.read_string(value, key, event.last_name); break;
-        case EventKey::kGender: reader.read_string(value, key, event.gender); break;
-        case EventKey::kLevel: reader.read_string(value, key, event.level); break;
-        case EventKey::kLocation: reader.read_string(value, key, event.location); break;
-        case EventKey::kUserAgent: reader.read_string(value, key, event.user_agent); break;
-        case EventKey::kPage: reader.read_string(value, key, page); break;
-        case EventKey::kLength: reader.read_double(value, key, event.length); break;
-        case EventKey::kTs: reader.read_int64(value, key, ts); break;
-        case EventKey::kSessionId: reader.read_int64(value, key, session_id); break;
-        case EventKey::kUserId: {
-          // "" is how logged-out events say "no user"; only NextSong events must have one.
-          od::json_type type;
-          if (auto error = value.type().get(type)) {
-            reader.fail_json(error);
-            break;
-          }
-          if (type == od::json_type::string) {
-            std::string_view s;
-            if (auto error = value.get_string().get(s)) {
-              reader.fail_json(error);
-              break;
-            }
-            user_id_seen = true;
-            user_id_text = {s, true};
-            break;
-          }
-          reader.read_int64(value, key, user_id);
-          break;
-        }
-        case EventKey::kUnknown: reader.validate(value); break;
-      }
-      if (reader.failed()) return false;
-    }
-    if (!at_end(doc)) {
-      reader.fail("invalid JSON: content after the object");
-      return false;
-    }
-    if (user_id_seen && !user_id_text.value.empty()) {
-      // The string's view lives in the parser's buffer, which is still valid here.
-      int64_t parsed;
-      if (!parse_integer_text(user_id_text.value, parsed)) {
-        reader.fail("userId: expected an integer, got \"" +
-                    std::string(user_id_text.value.substr(0, 40)) + "\"");
-        return false;
-      }
-      user_id = parsed;
-    }
-    if (!page.valid || page.value != "NextSong") return false;
-    if (!ts) {
-      reader.fail("missing ts");
-      return false;
-    }
-    if (!user_id) {
-      reader.fail("missing userId");
-      return false;
-    }
-    // start_time is ts × 1000 microseconds: refuse instants that would overflow it.
-    if (*ts > INT64_MAX / 1000 || *ts < INT64_MIN / 1000) {
-      reader.fail("ts: " + std::to_string(*ts) + " is out of range");
-      return false;
-    }
-    event.ts = *ts;
-    event.user_id = *user_id;
-    event.session_id = session_id;
-    return true;
-  }
+  std::unique_ptr<EventKernel> kernel = current_kernel()->make_event();
 };
 
 EventParser::EventParser() : impl_(std::make_unique<Impl>()) {}
@@ -288,32 +141,7 @@ EventParser& EventParser::operator=(EventParser&&) noexcept = default;
 
 void EventParser::parse_file(std::string_view source, const Buffer& data, model::EventSink& sink,
                              std::vector<model::RejectRecord>& rejects, ParseStats& stats) {
-  std::string_view text = data.view();
-  size_t pos = 0;
-  uint64_t line = 0;
-  while (pos < text.size()) {
-    ++line;
-    size_t newline = text.find('\n', pos);
-    size_t end = newline == std::string_view::npos ? text.size() : newline;
-    size_t begin = pos;
-    pos = end + 1;
-    size_t trimmed_end = end;
-    if (trimmed_end > begin && text[trimmed_end - 1] == '\r') --trimmed_end;  // CRLF files
-    std::string_view raw = text.substr(begin, trimmed_end - begin);
-    if (raw.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank line
-    ++stats.records;
-    model::EventRecord event;
-    event.line = line;
-    bool next_song = impl_->parse_line(data, begin, trimmed_end - begin, event);
-    if (impl_->reader.failed()) {
-      ++stats.rejected;
-      rejects.push_back(make_reject(source, line, begin, impl_->reader.reason(), raw));
-      continue;
-    }
-    if (!next_song) continue;
-    ++stats.accepted;
-    sink.on_event(event);
-  }
+  impl_->kernel->parse_file(source, data, sink, rejects, stats);
 }
 
 }  // namespace sparkify::parse

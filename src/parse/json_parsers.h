@@ -2,14 +2,20 @@
 // separated by whitespace) and NDJSON event logs into typed records, with every bad record turned
 // into a RejectRecord naming its position and the reason (SPEC §2, §5). Each worker thread owns
 // one of each and reuses it for every file, so the parser's buffers are allocated once.
+//
+// The parsing code is compiled for several x86-64 instruction sets (simdjson's kernels: icelake
+// = AVX-512, haswell = AVX2, westmere = SSE4.2, fallback = none) and the best one this CPU runs
+// is chosen at run time; parse_kernel_name() says which.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/buffer.h"
+#include "common/result.h"
 #include "model/records.h"
 #include "model/string_arena.h"
 
@@ -21,6 +27,17 @@ struct ParseStats {
   uint64_t accepted = 0;  ///< records handed on (songs; NextSong events)
   uint64_t rejected = 0;
 };
+
+/// The kernel parsers made from now on use: simdjson's name for its instruction set.
+const char* parse_kernel_name();
+
+/// The kernels compiled into this program that this CPU can run, best first.
+std::vector<std::string> supported_parse_kernels();
+
+/// Makes parsers created afterwards use the kernel `name` (one of supported_parse_kernels(), or
+/// "auto" for the best). Also points simdjson's own run-time dispatch (its stage 1) at the same
+/// instruction set. Not thread-safe: call it before any parsing starts.
+Status set_parse_kernel(std::string_view name);
 
 class SongParser {
  public:

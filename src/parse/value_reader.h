@@ -12,7 +12,7 @@
 
 #include "model/records.h"
 
-namespace sparkify::parse {
+namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS {
 
 namespace od = simdjson::ondemand;
 
@@ -32,12 +32,12 @@ class ValueReader {
   void fail_json(simdjson::error_code error);
   void fail(std::string reason);
 
-  void read_string(od::value value, std::string_view key, model::NullableString& out);
-  void read_int64(od::value value, std::string_view key, std::optional<int64_t>& out);
-  void read_int32(od::value value, std::string_view key, std::optional<int32_t>& out);
-  void read_double(od::value value, std::string_view key, std::optional<double>& out);
+  void read_string(od::value& value, std::string_view key, model::NullableString& out);
+  void read_int64(od::value& value, std::string_view key, std::optional<int64_t>& out);
+  void read_int32(od::value& value, std::string_view key, std::optional<int32_t>& out);
+  void read_double(od::value& value, std::string_view key, std::optional<double>& out);
   /// Walks a value we do not use, so malformed JSON inside it still rejects the record.
-  void validate(od::value value, int depth = 0);
+  void validate(od::value& value, int depth = 0);
 
  private:
   bool type_of(od::value& value, od::json_type& type);
@@ -51,4 +51,4 @@ class ValueReader {
   std::string reason_;
 };
 
-}  // namespace sparkify::parse
+}  // namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS
