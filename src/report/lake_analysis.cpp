@@ -1,0 +1,356 @@
+#include "report/lake_analysis.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/parallel.h"
+#include "model/table.h"
+#include "parquet/file_reader.h"
+#include "report/user_agent.h"
+#include "sink/lake_reader.h"
+
+namespace sparkify::report {
+
+namespace {
+
+constexpr int64_t kMicrosPerDay = int64_t{86'400'000'000};
+constexpr int64_t kMicrosPerHour = int64_t{3'600'000'000};
+
+// Hash maps keyed by std::string that can be probed with a string_view without allocating.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+template <typename V>
+V& slot(StringMap<V>& map, std::string_view key) {
+  auto it = map.find(key);
+  if (it == map.end()) it = map.emplace(std::string(key), V{}).first;
+  return it->second;
+}
+
+struct DayTally {
+  uint64_t plays = 0, free = 0, paid = 0;
+};
+
+// One worker's share of the songplays aggregation; partials merge once at the end.
+struct Partial {
+  uint64_t plays = 0, matched = 0;
+  std::unordered_map<int32_t, DayTally> days;
+  std::array<std::array<uint64_t, 24>, 7> hour_weekday{};
+  StringMap<uint64_t> songs, artists, agents;
+  StringMap<std::unordered_set<int64_t>> location_users;
+  StringMap<uint64_t> locations;
+  std::unordered_map<int64_t, uint64_t> users;
+};
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+const model::Column& column(const model::TableData& t, std::string_view name) {
+  return t.columns[t.spec->column_index(name)];
+}
+
+template <typename T>
+const std::vector<T>& values(const model::TableData& t, std::string_view name) {
+  return std::get<std::vector<T>>(column(t, name).values);
+}
+
+void aggregate(const model::TableData& sp, Partial& p) {
+  const auto& start = column(sp, "start_time");
+  const auto& start_v = values<int64_t>(sp, "start_time");
+  const auto& user = column(sp, "user_id");
+  const auto& user_v = values<int64_t>(sp, "user_id");
+  const auto& level = column(sp, "level");
+  const auto& song = column(sp, "song_id");
+  const auto& artist = column(sp, "artist_id");
+  const auto& location = column(sp, "location");
+  const auto& agent = column(sp, "user_agent");
+  for (size_t i = 0; i < sp.num_rows; ++i) {
+    ++p.plays;
+    if (!start.is_null(i)) {
+      int64_t us = start_v[i];
+      auto day = static_cast<int32_t>(floor_div(us, kMicrosPerDay));
+      int hour = static_cast<int>(floor_div(us - int64_t{day} * kMicrosPerDay, kMicrosPerHour));
+      int weekday = static_cast<int>(((int64_t{day} + 4) % 7 + 7) % 7);  // 1970-01-01: Thursday
+      DayTally& d = p.days[day];
+      ++d.plays;
+      if (!level.is_null(i)) {
+        std::string_view l = level.string_at(i);
+        if (l == "free") ++d.free;
+        else if (l == "paid") ++d.paid;
+      }
+      ++p.hour_weekday[weekday][hour];
+    }
+    if (!song.is_null(i)) {
+      ++p.matched;
+      ++slot(p.songs, song.string_at(i));
+    }
+    if (!artist.is_null(i)) ++slot(p.artists, artist.string_at(i));
+    if (!user.is_null(i)) ++p.users[user_v[i]];
+    if (!location.is_null(i)) {
+      std::string_view loc = location.string_at(i);
+      ++slot(p.locations, loc);
+      if (!user.is_null(i)) slot(p.location_users, loc).insert(user_v[i]);
+    }
+    ++slot(p.agents, agent.is_null(i) ? std::string_view("\x01") : agent.string_at(i));
+  }
+}
+
+void merge(Partial& into, Partial& from) {
+  into.plays += from.plays;
+  into.matched += from.matched;
+  for (auto& [day, t] : from.days) {
+    DayTally& d = into.days[day];
+    d.plays += t.plays;
+    d.free += t.free;
+    d.paid += t.paid;
+  }
+  for (int w = 0; w < 7; ++w)
+    for (int h = 0; h < 24; ++h) into.hour_weekday[w][h] += from.hour_weekday[w][h];
+  for (auto& [k, v] : from.songs) slot(into.songs, k) += v;
+  for (auto& [k, v] : from.artists) slot(into.artists, k) += v;
+  for (auto& [k, v] : from.agents) slot(into.agents, k) += v;
+  for (auto& [k, v] : from.locations) slot(into.locations, k) += v;
+  for (auto& [k, v] : from.location_users) slot(into.location_users, k).merge(v);
+  for (auto& [k, v] : from.users) into.users[k] += v;
+}
+
+// Most plays first; ties by key, ascending (byte-wise for strings, numeric for user ids).
+template <typename Key>
+std::vector<std::pair<Key, uint64_t>> top_n(const auto& counts, size_t n) {
+  std::vector<std::pair<Key, uint64_t>> all(counts.begin(), counts.end());
+  auto order = [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  };
+  if (n < all.size()) {
+    std::partial_sort(all.begin(), all.begin() + static_cast<ptrdiff_t>(n), all.end(), order);
+    all.resize(n);
+  } else {
+    std::sort(all.begin(), all.end(), order);
+  }
+  return all;
+}
+
+std::vector<Ranked> ranked_classes(const StringMap<uint64_t>& agents,
+                                   std::string_view (*classify)(std::string_view)) {
+  StringMap<uint64_t> classes;
+  for (const auto& [agent, plays] : agents) {
+    slot(classes, agent == "\x01" ? std::string_view("(none)") : classify(agent)) += plays;
+  }
+  std::vector<Ranked> out;
+  for (auto& [name, plays] : top_n<std::string>(classes, classes.size())) {
+    Ranked r;
+    r.key = name;
+    r.plays = plays;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// Reads a dimension table whole (dimensions are small next to songplays) and records its facts.
+Result<std::optional<sink::LakeTable>> read_dimension(io::FileSystem& fs, const std::string& lake,
+                                                      const model::TableSpec& spec, int threads,
+                                                      TableFacts& facts) {
+  auto table = sink::read_lake_table(fs, lake, spec, threads);
+  if (!table.ok()) {
+    if (table.status().code() == ErrorCode::kNotFound) return std::optional<sink::LakeTable>();
+    return table.status();
+  }
+  facts.present = true;
+  facts.complete = table->has_success;
+  facts.files = table->files;
+  facts.rows = table->data.num_rows;
+  return std::optional<sink::LakeTable>(std::move(*table));
+}
+
+// Rows of a table from its files' footers, without decoding any column.
+Status count_rows(io::FileSystem& fs, const sink::LakeListing& listing, int threads,
+                  uint64_t& rows) {
+  std::vector<uint64_t> per_file(listing.files.size());
+  SPARKIFY_RETURN_NOT_OK(parallel_for(listing.files.size(), threads, [&](size_t i, int) -> Status {
+    std::string path = io::FileSystem::join(listing.dir, listing.files[i]);
+    SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(path));
+    SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), path));
+    per_file[i] = static_cast<uint64_t>(reader->num_rows());
+    return Status::OK();
+  }));
+  for (uint64_t n : per_file) rows += n;
+  return Status::OK();
+}
+
+Result<std::optional<uint64_t>> count_reject_lines(io::FileSystem& fs, const std::string& lake,
+                                                   const char* name) {
+  std::string path = io::FileSystem::join(lake, std::string("_rejects/") + name);
+  SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs.exists(path));
+  if (!exists) return std::optional<uint64_t>();
+  SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(path));
+  auto data = bytes.bytes();
+  return std::optional<uint64_t>(
+      static_cast<uint64_t>(std::count(data.begin(), data.end(), uint8_t{'\n'})));
+}
+
+// string_view lookup into a dimension: key column value -> row.
+std::unordered_map<std::string_view, size_t> index_strings(const model::TableData& t,
+                                                           std::string_view key) {
+  std::unordered_map<std::string_view, size_t> out;
+  const auto& c = column(t, key);
+  for (size_t i = 0; i < t.num_rows; ++i) {
+    if (!c.is_null(i)) out.emplace(c.string_at(i), i);
+  }
+  return out;
+}
+
+std::string string_or_empty(const model::TableData& t, std::string_view name, size_t row) {
+  const auto& c = column(t, name);
+  return c.is_null(row) ? std::string() : std::string(c.string_at(row));
+}
+
+}  // namespace
+
+const TableFacts& LakeAnalysis::table(std::string_view name) const {
+  for (const auto& t : tables) {
+    if (t.name == name) return t;
+  }
+  return tables[0];
+}
+
+std::string day_text(int32_t day) {
+  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return text;
+}
+
+Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
+                                  const AnalysisOptions& options) {
+  SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs.exists(lake));
+  if (!exists) return Status::NotFound("the lake " + lake + " does not exist");
+  LakeAnalysis out;
+  out.lake = lake;
+  const auto specs = model::all_table_specs();
+  for (size_t i = 0; i < specs.size(); ++i) out.tables[i].name = specs[i]->name;
+  auto facts = [&](std::string_view name) -> TableFacts& {
+    return const_cast<TableFacts&>(out.table(name));
+  };
+  int threads = std::max(1, options.threads);
+
+  // songplays: streamed, one file per worker at a time.
+  auto listing = sink::list_lake_table(fs, lake, model::songplays_spec());
+  if (!listing.ok() && listing.status().code() != ErrorCode::kNotFound) return listing.status();
+  Partial total;
+  if (listing.ok()) {
+    TableFacts& f = facts("songplays");
+    f.present = true;
+    f.complete = listing->has_success;
+    f.files = listing->files.size();
+    std::vector<Partial> partials(static_cast<size_t>(threads));
+    SPARKIFY_RETURN_NOT_OK(parallel_for(listing->files.size(), threads,
+                                        [&](size_t i, int worker) -> Status {
+      SPARKIFY_ASSIGN_OR_RETURN(auto data,
+                                sink::read_lake_file(fs, *listing, i, model::songplays_spec()));
+      aggregate(data, partials[static_cast<size_t>(worker)]);
+      return Status::OK();
+    }));
+    for (auto& p : partials) merge(total, p);
+    f.rows = total.plays;
+  }
+  out.songplays = total.plays;
+  out.matched = total.matched;
+  for (const auto& [day, t] : total.days) out.days.push_back({day, t.plays, t.free, t.paid});
+  std::sort(out.days.begin(), out.days.end(),
+            [](const DayPlays& a, const DayPlays& b) { return a.day < b.day; });
+  out.hour_weekday = total.hour_weekday;
+
+  // time: only its size is shown.
+  auto time_listing = sink::list_lake_table(fs, lake, model::time_spec());
+  if (time_listing.ok()) {
+    TableFacts& f = facts("time");
+    f.present = true;
+    f.complete = time_listing->has_success;
+    f.files = time_listing->files.size();
+    SPARKIFY_RETURN_NOT_OK(count_rows(fs, *time_listing, threads, f.rows));
+  } else if (time_listing.status().code() != ErrorCode::kNotFound) {
+    return time_listing.status();
+  }
+
+  SPARKIFY_ASSIGN_OR_RETURN(auto songs,
+                            read_dimension(fs, lake, model::songs_spec(), threads, facts("songs")));
+  SPARKIFY_ASSIGN_OR_RETURN(
+      auto artists, read_dimension(fs, lake, model::artists_spec(), threads, facts("artists")));
+  SPARKIFY_ASSIGN_OR_RETURN(auto users,
+                            read_dimension(fs, lake, model::users_spec(), threads, facts("users")));
+  for (const auto& t : out.tables) out.any_table = out.any_table || t.present;
+  if (!out.any_table) {
+    return Status::NotFound(lake + " is not a sparkify lake: it holds none of the tables songs, "
+                                   "artists, users, time, songplays");
+  }
+
+  std::unordered_map<std::string_view, size_t> artist_rows;
+  if (artists) artist_rows = index_strings(artists->data, "artist_id");
+  auto artist_name = [&](std::string_view id) {
+    auto it = artist_rows.find(id);
+    return it == artist_rows.end() ? std::string()
+                                   : string_or_empty(artists->data, "name", it->second);
+  };
+
+  std::unordered_map<std::string_view, size_t> song_rows;
+  if (songs) song_rows = index_strings(songs->data, "song_id");
+  for (auto& [id, plays] : top_n<std::string>(total.songs, options.top)) {
+    Ranked r;
+    r.key = id;
+    r.plays = plays;
+    if (auto it = song_rows.find(id); it != song_rows.end()) {
+      r.label = string_or_empty(songs->data, "title", it->second);
+      r.detail = artist_name(string_or_empty(songs->data, "artist_id", it->second));
+    }
+    out.top_songs.push_back(std::move(r));
+  }
+  for (auto& [id, plays] : top_n<std::string>(total.artists, options.top)) {
+    Ranked r;
+    r.key = id;
+    r.label = artist_name(id);
+    r.plays = plays;
+    out.top_artists.push_back(std::move(r));
+  }
+
+  std::unordered_map<int64_t, size_t> user_rows;
+  if (users) {
+    const auto& ids = values<int64_t>(users->data, "user_id");
+    for (size_t i = 0; i < users->data.num_rows; ++i) user_rows.emplace(ids[i], i);
+  }
+  for (auto& [id, plays] : top_n<int64_t>(total.users, options.top)) {
+    Ranked r;
+    r.key = std::to_string(id);
+    r.plays = plays;
+    if (auto it = user_rows.find(id); it != user_rows.end()) {
+      std::string first = string_or_empty(users->data, "first_name", it->second);
+      std::string last = string_or_empty(users->data, "last_name", it->second);
+      r.label = first.empty() || last.empty() ? first + last : first + " " + last;
+      r.detail = string_or_empty(users->data, "level", it->second);
+    }
+    out.top_users.push_back(std::move(r));
+  }
+  for (auto& [loc, plays] : top_n<std::string>(total.locations, options.top)) {
+    Ranked r;
+    r.key = loc;
+    r.plays = plays;
+    r.users = total.location_users[loc].size();
+    out.top_locations.push_back(std::move(r));
+  }
+  out.browsers = ranked_classes(total.agents, browser_of);
+  out.systems = ranked_classes(total.agents, os_of);
+
+  SPARKIFY_ASSIGN_OR_RETURN(out.song_rejects, count_reject_lines(fs, lake, "songs.jsonl"));
+  SPARKIFY_ASSIGN_OR_RETURN(out.log_rejects, count_reject_lines(fs, lake, "logs.jsonl"));
+  return out;
+}
+
+}  // namespace sparkify::report
