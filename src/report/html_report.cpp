@@ -174,7 +174,7 @@ std::string heat_section(const LakeAnalysis& a) {
 
 std::string ranking_section(const std::string& id, const std::string& title,
                             const std::vector<Ranked>& ranked, const std::string& empty,
-                            Table table,
+                            Table table, double chart_width,
                             const std::function<std::string(const Ranked&)>& chart_label,
                             const std::function<std::vector<std::string>(const Ranked&)>& cells) {
   std::string out = fmt::format("<section id=\"{}\"><h2>{}</h2>\n", id, esc(title));
@@ -188,7 +188,7 @@ std::string ranking_section(const std::string& id, const std::string& title,
     for (auto& c : cells(ranked[i])) row.push_back(std::move(c));
     table.rows.push_back(std::move(row));
   }
-  return out + bar_list(labels, values, title) + table.html() + "</section>\n";
+  return out + bar_list(labels, values, title, chart_width) + table.html() + "</section>\n";
 }
 
 std::string or_key(const std::string& label, const std::string& key) {
@@ -259,12 +259,11 @@ std::string render_report_html(const LakeAnalysis& a, const std::vector<QualityC
   const char* no_match = a.songplays == 0 ? "No song plays in the lake."
                                           : "No play in the lake matched a song, so there is no "
                                             "song or artist to rank.";
-  out += "<div class=\"two\">\n";
   out += ranking_section(
       "top-songs", "Top songs", a.top_songs, no_match,
       Table{"t-top-songs", {"#", "Song", "Artist", "song_id", "Plays"},
             {true, false, false, false, true}, {}, {}},
-      [](const Ranked& r) { return or_key(r.label, r.key); },
+      900, [](const Ranked& r) { return or_key(r.label, r.key); },
       [](const Ranked& r) {
         return std::vector<std::string>{esc(r.label), esc(r.detail), esc(r.key),
                                         with_thousands(r.plays)};
@@ -273,16 +272,15 @@ std::string render_report_html(const LakeAnalysis& a, const std::vector<QualityC
       "top-artists", "Top artists", a.top_artists, no_match,
       Table{"t-top-artists", {"#", "Artist", "artist_id", "Plays"}, {true, false, false, true}, {},
             {}},
-      [](const Ranked& r) { return or_key(r.label, r.key); },
+      900, [](const Ranked& r) { return or_key(r.label, r.key); },
       [](const Ranked& r) {
         return std::vector<std::string>{esc(r.label), esc(r.key), with_thousands(r.plays)};
       });
-  out += "</div>\n";
   out += ranking_section(
       "top-users", "Most active users", a.top_users, "No song plays in the lake.",
       Table{"t-top-users", {"#", "user_id", "Name", "Level", "Plays"},
             {true, true, false, false, true}, {}, {}},
-      [](const Ranked& r) {
+      900, [](const Ranked& r) {
         return fmt::format("{} ({}{})", or_key(r.label, "user " + r.key), r.key,
                            r.detail.empty() ? "" : ", " + r.detail);
       },
@@ -294,7 +292,7 @@ std::string render_report_html(const LakeAnalysis& a, const std::vector<QualityC
       "top-locations", "Where users listen from", a.top_locations, "No play has a location.",
       Table{"t-top-locations", {"#", "Location", "Plays", "Users"}, {true, false, true, true}, {},
             {}},
-      [](const Ranked& r) { return r.key; },
+      900, [](const Ranked& r) { return r.key; },
       [](const Ranked& r) {
         return std::vector<std::string>{esc(r.key), with_thousands(r.plays),
                                         with_thousands(r.users)};
@@ -307,11 +305,11 @@ std::string render_report_html(const LakeAnalysis& a, const std::vector<QualityC
   out += ranking_section("browsers", "Browsers (from user_agent)", a.browsers,
                          "No song plays in the lake.",
                          Table{"t-browsers", {"#", "Browser", "Plays"}, {true, false, true}, {}, {}},
-                         class_label, class_cells);
+                         450, class_label, class_cells);
   out += ranking_section("systems", "Operating systems (from user_agent)", a.systems,
                          "No song plays in the lake.",
                          Table{"t-systems", {"#", "OS", "Plays"}, {true, false, true}, {}, {}},
-                         class_label, class_cells);
+                         450, class_label, class_cells);
   out += "</div>\n";
   out += checks_section(checks, info);
   out += tables_section(a);

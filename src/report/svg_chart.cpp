@@ -32,11 +32,11 @@ std::string shorten(std::string_view text, size_t max_bytes) {
   return std::string(text.substr(0, cut)) + "…";
 }
 
-std::string open_svg(double height, const std::string& title) {
+std::string open_svg(double height, const std::string& title, double width = kWidth) {
   return fmt::format(
       "<svg class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\" "
       "xmlns=\"http://www.w3.org/2000/svg\">\n",
-      kWidth, height, html_escape(title));
+      width, height, html_escape(title));
 }
 
 // Horizontal grid lines with their values, for a plot of height `plot_h` below kTop.
@@ -185,13 +185,14 @@ std::string heat_map(const std::vector<std::string>& row_labels,
 }
 
 std::string bar_list(const std::vector<std::string>& labels, const std::vector<uint64_t>& values,
-                     const std::string& title) {
-  const double label_w = 300, value_w = 90, row_h = 24;
+                     const std::string& title, double width) {
+  const double label_w = width / 3, value_w = 80, row_h = 24;
+  const size_t label_bytes = static_cast<size_t>(label_w / 6.8);
   const double height = 8 + row_h * static_cast<double>(labels.size());
   uint64_t max = 1;
   for (uint64_t v : values) max = std::max(max, v);
-  double span = kWidth - label_w - value_w;
-  std::string out = open_svg(height, title);
+  double span = width - label_w - value_w;
+  std::string out = open_svg(height, title, width);
   for (size_t i = 0; i < labels.size(); ++i) {
     double y = 4 + row_h * static_cast<double>(i);
     double w = span * static_cast<double>(values[i]) / static_cast<double>(max);
@@ -199,7 +200,7 @@ std::string bar_list(const std::vector<std::string>& labels, const std::vector<u
         "<text class=\"label\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>"
         "<rect class=\"bar\" x=\"{}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>"
         "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n",
-        label_w - 8, y + row_h / 2 + 4, html_escape(shorten(labels[i], 44)), label_w, y + 3,
+        label_w - 8, y + row_h / 2 + 4, html_escape(shorten(labels[i], label_bytes)), label_w, y + 3,
         std::max(w, 1.0), row_h - 6, label_w + w + 6, y + row_h / 2 + 4,
         with_thousands(values[i]));
   }

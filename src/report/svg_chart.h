@@ -24,9 +24,10 @@ std::string line_chart(const std::vector<std::string>& labels, const std::vector
 std::string heat_map(const std::vector<std::string>& row_labels,
                      const std::vector<std::string>& column_labels,
                      const std::vector<std::vector<uint64_t>>& cells, const std::string& title);
-/// One horizontal bar per label.
+/// One horizontal bar per label; `width` is the drawing's width in CSS pixels at full size
+/// (narrower for a chart that shares its row with another).
 std::string bar_list(const std::vector<std::string>& labels, const std::vector<uint64_t>& values,
-                     const std::string& title);
+                     const std::string& title, double width = 900);
 
 /// Escapes text for HTML element content and attribute values.
 std::string html_escape(std::string_view text);
