@@ -60,5 +60,33 @@ TEST_F(ConfigPathsTest, ABrokenLineIsOneSentenceNamingTheLineWithoutItsText) {
   EXPECT_FALSE(read_config_paths((dir_ / "missing.cfg").string()).ok());
 }
 
+// The complete example of README.md ("dl.cfg"), comments and all.
+TEST_F(ConfigPathsTest, TheReadmeExampleReads) {
+  auto p = read_config_paths(write_cfg(R"(# Credentials: flags win over this section, which wins over the AWS_* environment variables.
+[AWS]
+AWS_ACCESS_KEY_ID = AKIA...                  # or KEY
+AWS_SECRET_ACCESS_KEY = ...                  # or SECRET
+# AWS_SESSION_TOKEN = ...                    # temporary credentials only
+# REGION = us-west-2                         # default us-east-1
+# ENDPOINT = http://127.0.0.1:9000           # MinIO, Ceph: path-style addressing
+
+# Where the job reads and writes. --input/--songs/--logs and --output override these.
+[PATHS]                                      # [S3] is read too; [PATHS] wins over it
+INPUT_DATA = s3a://udacity-dend/             # holds song_data/ and log_data/
+OUTPUT_DATA = s3a://my-bucket/sparkify-lake/
+# SONG_DATA = s3a://udacity-dend/song_data/*/*/*/*.json   # instead of INPUT_DATA
+# LOG_DATA = s3a://udacity-dend/log_data/*/*/*.json
+)"));
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_TRUE(p->has_aws_section);
+  EXPECT_EQ(p->input, "s3a://udacity-dend/");
+  EXPECT_EQ(p->output, "s3a://my-bucket/sparkify-lake/");
+  EXPECT_TRUE(p->songs.empty());
+  auto bad = read_config_paths(write_cfg("[PATHS] INPUT_DATA = x\n"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("line 1: unexpected text after the section header"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace sparkify::io

@@ -168,10 +168,15 @@ Result<ConfigPaths> read_config_paths(const std::string& path) {
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     auto where = [&] { return path + " line " + std::to_string(number) + ": "; };
     if (t.front() == '[') {
-      if (t.back() != ']') {
+      size_t close = t.find(']');
+      if (close == std::string::npos) {
         return Status::Invalid(where() + "the section header " + t + " has no closing ]");
       }
-      std::string name = upper(trim(t.substr(1, t.size() - 2)));
+      std::string rest = trim(t.substr(close + 1));
+      if (!rest.empty() && rest[0] != '#' && rest[0] != ';') {
+        return Status::Invalid(where() + "unexpected text after the section header");
+      }
+      std::string name = upper(trim(t.substr(1, close - 1)));
       out.has_aws_section = out.has_aws_section || name == "AWS";
       section_rank = name == "PATHS" ? 2 : name == "S3" ? 1 : 0;
       continue;
