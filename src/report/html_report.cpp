@@ -38,7 +38,7 @@ margin:0 0 16px;break-inside:avoid}
 .chart .paid{fill:var(--paid);stroke:var(--paid)}.chart .free{fill:var(--free);stroke:var(--free)}
 .chart .line{fill:none;stroke-width:2.5}
 .chart .heat{fill:var(--accent)}
-.numbers{max-height:17em;overflow:auto;border-top:1px solid var(--line)}
+.numbers{max-height:12em;overflow:auto;border-top:1px solid var(--line)}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:3px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{position:sticky;top:0;background:var(--card)}
