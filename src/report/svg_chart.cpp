@@ -68,11 +68,13 @@ std::string x_labels(const std::vector<std::string>& labels, double band, double
 std::string legend(const std::vector<Series>& series) {
   if (series.size() < 2) return {};
   std::string out;
-  double x = kLeft + 8;
+  double total = 0;
+  for (const auto& s : series) total += 24 + 8.0 * static_cast<double>(s.name.size());
+  double x = kWidth - kRight - total;  // top right, clear of the axis labels
   for (const auto& s : series) {
     out += fmt::format("<rect class=\"{}\" x=\"{:.1f}\" y=\"{}\" width=\"12\" height=\"12\"/>"
                        "<text class=\"tick\" x=\"{:.1f}\" y=\"{}\">{}</text>\n",
-                       s.css_class, x, kTop, x + 16, kTop + 10, html_escape(s.name));
+                       s.css_class, x, 0, x + 16, 10, html_escape(s.name));
     x += 24 + 8.0 * static_cast<double>(s.name.size());
   }
   return out;
