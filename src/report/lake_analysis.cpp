@@ -62,45 +62,104 @@ const std::vector<T>& values(const model::TableData& t, std::string_view name) {
   return std::get<std::vector<T>>(column(t, name).values);
 }
 
-void aggregate(const model::TableData& sp, Partial& p) {
-  const auto& start = column(sp, "start_time");
-  const auto& start_v = values<int64_t>(sp, "start_time");
-  const auto& user = column(sp, "user_id");
-  const auto& user_v = values<int64_t>(sp, "user_id");
-  const auto& level = column(sp, "level");
-  const auto& song = column(sp, "song_id");
-  const auto& artist = column(sp, "artist_id");
-  const auto& location = column(sp, "location");
-  const auto& agent = column(sp, "user_agent");
-  for (size_t i = 0; i < sp.num_rows; ++i) {
-    ++p.plays;
-    if (!start.is_null(i)) {
-      int64_t us = start_v[i];
-      auto day = static_cast<int32_t>(floor_div(us, kMicrosPerDay));
-      int hour = static_cast<int>(floor_div(us - int64_t{day} * kMicrosPerDay, kMicrosPerHour));
-      int weekday = static_cast<int>(((int64_t{day} + 4) % 7 + 7) % 7);  // 1970-01-01: Thursday
-      DayTally& d = p.days[day];
-      ++d.plays;
-      if (!level.is_null(i)) {
-        std::string_view l = level.string_at(i);
-        if (l == "free") ++d.free;
-        else if (l == "paid") ++d.paid;
-      }
-      ++p.hour_weekday[weekday][hour];
-    }
-    if (!song.is_null(i)) {
-      ++p.matched;
-      ++slot(p.songs, song.string_at(i));
-    }
-    if (!artist.is_null(i)) ++slot(p.artists, artist.string_at(i));
-    if (!user.is_null(i)) ++p.users[user_v[i]];
-    if (!location.is_null(i)) {
-      std::string_view loc = location.string_at(i);
-      ++slot(p.locations, loc);
-      if (!user.is_null(i)) slot(p.location_users, loc).insert(user_v[i]);
-    }
-    ++slot(p.agents, agent.is_null(i) ? std::string_view("\x01") : agent.string_at(i));
+// One songplays file, read column by column and row group by row group, so a worker holds at
+// most two decoded columns of one row group (plus the file's bytes) at a time.
+class SongplaysFile {
+ public:
+  static Result<SongplaysFile> Open(io::FileSystem& fs, const std::string& path) {
+    SongplaysFile f;
+    f.path_ = path;
+    SPARKIFY_ASSIGN_OR_RETURN(f.bytes_, fs.read(path));
+    SPARKIFY_ASSIGN_OR_RETURN(f.reader_, parquet::FileReader::Open(f.bytes_.bytes(), path));
+    return f;
   }
+  int row_groups() const { return reader_->num_row_groups(); }
+
+  /// One column of one row group, checked to have the physical type `want`.
+  Result<parquet::ColumnData> read(int row_group, std::string_view name,
+                                   parquet::PhysicalType want) {
+    const auto& columns = reader_->schema().columns;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].name != name) continue;
+      if (columns[i].physical != want) break;
+      return reader_->read_column(row_group, static_cast<int>(i));
+    }
+    return Status::Corrupt(path_ + ": column " + std::string(name) +
+                           " is missing or has another type");
+  }
+
+ private:
+  std::string path_;
+  Buffer bytes_;
+  std::unique_ptr<parquet::FileReader> reader_;
+};
+
+template <typename F>
+void each_string(const parquet::ColumnData& c, F&& f) {
+  const auto& s = std::get<parquet::StringColumn>(c.values);
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!c.is_null(i)) f(i, s.at(i));
+  }
+}
+
+Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
+  using parquet::PhysicalType;
+  SPARKIFY_ASSIGN_OR_RETURN(SongplaysFile file, SongplaysFile::Open(fs, path));
+  for (int g = 0; g < file.row_groups(); ++g) {
+    {
+      SPARKIFY_ASSIGN_OR_RETURN(auto start, file.read(g, "start_time", PhysicalType::kInt64));
+      SPARKIFY_ASSIGN_OR_RETURN(auto level, file.read(g, "level", PhysicalType::kByteArray));
+      const auto& us_values = std::get<std::vector<int64_t>>(start.values);
+      const auto& levels = std::get<parquet::StringColumn>(level.values);
+      p.plays += us_values.size();
+      for (size_t i = 0; i < us_values.size(); ++i) {
+        if (start.is_null(i)) continue;
+        int64_t us = us_values[i];
+        auto day = static_cast<int32_t>(floor_div(us, kMicrosPerDay));
+        int hour = static_cast<int>(floor_div(us - int64_t{day} * kMicrosPerDay, kMicrosPerHour));
+        int weekday = static_cast<int>(((int64_t{day} + 4) % 7 + 7) % 7);  // 1970-01-01: Thu
+        DayTally& d = p.days[day];
+        ++d.plays;
+        if (!level.is_null(i)) {
+          std::string_view l = levels.at(i);
+          if (l == "free") ++d.free;
+          else if (l == "paid") ++d.paid;
+        }
+        ++p.hour_weekday[weekday][hour];
+      }
+    }
+    {
+      SPARKIFY_ASSIGN_OR_RETURN(auto song, file.read(g, "song_id", PhysicalType::kByteArray));
+      each_string(song, [&](size_t, std::string_view id) {
+        ++p.matched;
+        ++slot(p.songs, id);
+      });
+    }
+    {
+      SPARKIFY_ASSIGN_OR_RETURN(auto artist, file.read(g, "artist_id", PhysicalType::kByteArray));
+      each_string(artist, [&](size_t, std::string_view id) { ++slot(p.artists, id); });
+    }
+    {
+      SPARKIFY_ASSIGN_OR_RETURN(auto agent, file.read(g, "user_agent", PhysicalType::kByteArray));
+      const auto& agents = std::get<parquet::StringColumn>(agent.values);
+      for (size_t i = 0; i < agents.size(); ++i) {
+        ++slot(p.agents, agent.is_null(i) ? std::string_view("\x01") : agents.at(i));
+      }
+    }
+    {
+      SPARKIFY_ASSIGN_OR_RETURN(auto user, file.read(g, "user_id", PhysicalType::kInt64));
+      SPARKIFY_ASSIGN_OR_RETURN(auto location, file.read(g, "location", PhysicalType::kByteArray));
+      const auto& ids = std::get<std::vector<int64_t>>(user.values);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (!user.is_null(i)) ++p.users[ids[i]];
+      }
+      each_string(location, [&](size_t i, std::string_view loc) {
+        ++slot(p.locations, loc);
+        if (!user.is_null(i)) slot(p.location_users, loc).insert(ids[i]);
+      });
+    }
+  }
+  return Status::OK();
 }
 
 void merge(Partial& into, Partial& from) {
@@ -257,10 +316,8 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
     std::vector<Partial> partials(static_cast<size_t>(threads));
     SPARKIFY_RETURN_NOT_OK(parallel_for(listing->files.size(), threads,
                                         [&](size_t i, int worker) -> Status {
-      SPARKIFY_ASSIGN_OR_RETURN(auto data,
-                                sink::read_lake_file(fs, *listing, i, model::songplays_spec()));
-      aggregate(data, partials[static_cast<size_t>(worker)]);
-      return Status::OK();
+      return aggregate_file(fs, io::FileSystem::join(listing->dir, listing->files[i]),
+                            partials[static_cast<size_t>(worker)]);
     }));
     for (auto& p : partials) merge(total, p);
     f.rows = total.plays;

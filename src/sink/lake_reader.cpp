@@ -132,10 +132,49 @@ std::vector<T> concat(std::vector<FilePart>& parts, size_t column, AppendValid& 
   return out;
 }
 
-// Concatenates the files column by column. Strings stay in the decoded StringColumns, which the
-// table keeps alive; the Column holds views into them.
-Result<model::TableData> concat_parts(std::vector<FilePart>& parts, const model::TableSpec& spec) {
-  model::TableData table;
+}  // namespace
+
+Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
+                                    const model::TableSpec& spec) {
+  LakeListing out;
+  out.dir = io::FileSystem::join(root, spec.name);
+  auto listed = fs.list(out.dir);
+  if (!listed.ok()) {
+    if (listed.status().code() == ErrorCode::kNotFound) {
+      return Status::NotFound("the lake has no " + spec.name + " table at " + out.dir);
+    }
+    return listed.status();
+  }
+  for (const auto& info : *listed) {
+    if (info.path == "_SUCCESS") out.has_success = true;
+    if (hidden(info.path)) continue;
+    if (info.path.size() >= 8 && info.path.compare(info.path.size() - 8, 8, ".parquet") == 0) {
+      out.files.push_back(info.path);
+    }
+  }
+  std::sort(out.files.begin(), out.files.end());
+  return out;
+}
+
+Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
+                                  const model::TableSpec& spec, int threads) {
+  SPARKIFY_ASSIGN_OR_RETURN(LakeListing listing, list_lake_table(fs, root, spec));
+  LakeTable out;
+  out.has_success = listing.has_success;
+  out.files = listing.files.size();
+  const std::string& dir = listing.dir;
+  const std::vector<std::string>& files = listing.files;
+
+  parquet::Schema file_schema = parquet_schema_for(spec);
+  std::vector<FilePart> parts(files.size());
+  SPARKIFY_RETURN_NOT_OK(parallel_for(files.size(), threads, [&](size_t i, int) -> Status {
+    SPARKIFY_ASSIGN_OR_RETURN(parts[i], read_file(fs, dir, files[i], spec, file_schema));
+    return Status::OK();
+  }));
+
+  // Concatenate the files column by column. Strings stay in the decoded StringColumns, which the
+  // table keeps alive; the Column holds views into them.
+  model::TableData& table = out.data;
   table.spec = &spec;
   for (const auto& p : parts) table.num_rows += p.rows;
   table.columns.resize(spec.columns.size());
@@ -176,58 +215,6 @@ Result<model::TableData> concat_parts(std::vector<FilePart>& parts, const model:
     }
     table.columns[c].valid = std::move(valid);
   }
-  return table;
-}
-
-}  // namespace
-
-Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
-                                    const model::TableSpec& spec) {
-  LakeListing out;
-  out.dir = io::FileSystem::join(root, spec.name);
-  auto listed = fs.list(out.dir);
-  if (!listed.ok()) {
-    if (listed.status().code() == ErrorCode::kNotFound) {
-      return Status::NotFound("the lake has no " + spec.name + " table at " + out.dir);
-    }
-    return listed.status();
-  }
-  for (const auto& info : *listed) {
-    if (info.path == "_SUCCESS") out.has_success = true;
-    if (hidden(info.path)) continue;
-    if (info.path.size() >= 8 && info.path.compare(info.path.size() - 8, 8, ".parquet") == 0) {
-      out.files.push_back(info.path);
-    }
-  }
-  std::sort(out.files.begin(), out.files.end());
-  return out;
-}
-
-Result<model::TableData> read_lake_file(io::FileSystem& fs, const LakeListing& listing,
-                                        size_t file, const model::TableSpec& spec) {
-  std::vector<FilePart> parts(1);
-  SPARKIFY_ASSIGN_OR_RETURN(
-      parts[0], read_file(fs, listing.dir, listing.files[file], spec, parquet_schema_for(spec)));
-  return concat_parts(parts, spec);
-}
-
-Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
-                                  const model::TableSpec& spec, int threads) {
-  SPARKIFY_ASSIGN_OR_RETURN(LakeListing listing, list_lake_table(fs, root, spec));
-  LakeTable out;
-  out.has_success = listing.has_success;
-  out.files = listing.files.size();
-  const std::string& dir = listing.dir;
-  const std::vector<std::string>& files = listing.files;
-
-  parquet::Schema file_schema = parquet_schema_for(spec);
-  std::vector<FilePart> parts(files.size());
-  SPARKIFY_RETURN_NOT_OK(parallel_for(files.size(), threads, [&](size_t i, int) -> Status {
-    SPARKIFY_ASSIGN_OR_RETURN(parts[i], read_file(fs, dir, files[i], spec, file_schema));
-    return Status::OK();
-  }));
-
-  SPARKIFY_ASSIGN_OR_RETURN(out.data, concat_parts(parts, spec));
   return out;
 }
 

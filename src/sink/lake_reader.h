@@ -25,14 +25,10 @@ struct LakeListing {
   bool has_success = false;
 };
 
-/// Lists `root/<spec.name>` without reading it. NotFound when the table folder does not exist.
+/// Lists `root/<spec.name>` without reading it, so a caller can stream a large table file by
+/// file. NotFound when the table folder does not exist.
 Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
                                     const model::TableSpec& spec);
-
-/// Reads one file of a listing (partition columns filled from its folders): lets a caller
-/// stream a large table file by file instead of holding all of it.
-Result<model::TableData> read_lake_file(io::FileSystem& fs, const LakeListing& listing,
-                                        size_t file, const model::TableSpec& spec);
 
 /// Reads `root/<spec.name>`. NotFound when the table folder does not exist.
 Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
