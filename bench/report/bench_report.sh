@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times `sparkify report` on the M and L lakes of bench/run.mjs (same generator flags, seed 42):
-# wall time and peak RSS, with and without the verify checks, RUNS alternating runs each; prints
+# wall time, CPU time (user + sys) and peak RSS, with and without the verify checks, RUNS alternating runs each; prints
 # the median of each. Usage: bench/report/bench_report.sh [BUILD_DIR] (default build).
 # WORK (default /dev/shm/sparkify-bench-report) keeps the inputs and lakes between runs.
 set -euo pipefail
@@ -24,15 +24,16 @@ for tier in M L; do
   for ((i = 0; i < runs; i++)); do
     for mode in checks no-checks; do
       flag=(); [ "$mode" = no-checks ] && flag=(--no-checks)
-      /usr/bin/time -f '%e %M' -a -o "$work/$tier/$mode.times" \
+      /usr/bin/time -f '%e %M %U %S' -a -o "$work/$tier/$mode.times" \
         "$bin" report --lake "$lake" --output "$work/$tier/report.html" "${flag[@]}" >/dev/null
     done
   done
   for mode in checks no-checks; do
     median_s=$(cut -d' ' -f1 "$work/$tier/$mode.times" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")
     median_rss=$(cut -d' ' -f2 "$work/$tier/$mode.times" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")
-    printf '%s  %-9s  songplays %9s  parquet files %6s  median %6.2f s  peak RSS %5d MB  (runs: %s)\n' \
-      "$tier" "$mode" "$plays" "$files" "$median_s" "$((median_rss / 1024))" \
+    median_cpu=$(awk '{print $3 + $4}' "$work/$tier/$mode.times" | sort -g | sed -n "$(( (runs + 1) / 2 ))p")
+    printf '%s  %-9s  songplays %9s  parquet files %6s  median %6.2f s wall, %5.2f s CPU  peak RSS %5d MB  (wall: %s)\n' \
+      "$tier" "$mode" "$plays" "$files" "$median_s" "$median_cpu" "$((median_rss / 1024))" \
       "$(cut -d' ' -f1 "$work/$tier/$mode.times" | tr '\n' ' ')"
   done
 done
