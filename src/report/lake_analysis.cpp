@@ -12,6 +12,7 @@
 #include "model/table.h"
 #include "parquet/file_reader.h"
 #include "report/user_agent.h"
+#include "sink/hive_partition.h"
 #include "sink/lake_reader.h"
 
 namespace sparkify::report {
@@ -40,12 +41,18 @@ struct DayTally {
   uint64_t plays = 0, free = 0, paid = 0;
 };
 
+struct SongTally {
+  uint64_t plays = 0;
+  std::string artist_id;  // of its plays: tells which songs/ folder holds the song
+};
+
 // One worker's share of the songplays aggregation; partials merge once at the end.
 struct Partial {
   uint64_t plays = 0, matched = 0;
   std::unordered_map<int32_t, DayTally> days;
   std::array<std::array<uint64_t, 24>, 7> hour_weekday{};
-  StringMap<uint64_t> songs, artists, agents;
+  StringMap<SongTally> songs;
+  StringMap<uint64_t> artists, agents;
   StringMap<std::unordered_set<int64_t>> location_users;
   StringMap<uint64_t> locations;
   std::unordered_map<int64_t, uint64_t> users;
@@ -62,12 +69,12 @@ const std::vector<T>& values(const model::TableData& t, std::string_view name) {
   return std::get<std::vector<T>>(column(t, name).values);
 }
 
-// One songplays file, read column by column and row group by row group, so a worker holds at
-// most two decoded columns of one row group (plus the file's bytes) at a time.
-class SongplaysFile {
+// One Parquet file of the lake, read column by column and row group by row group, so a worker
+// holds at most two decoded columns of one row group (plus the file's bytes) at a time.
+class ColumnFile {
  public:
-  static Result<SongplaysFile> Open(io::FileSystem& fs, const std::string& path) {
-    SongplaysFile f;
+  static Result<ColumnFile> Open(io::FileSystem& fs, const std::string& path) {
+    ColumnFile f;
     f.path_ = path;
     SPARKIFY_ASSIGN_OR_RETURN(f.bytes_, fs.read(path));
     SPARKIFY_ASSIGN_OR_RETURN(f.reader_, parquet::FileReader::Open(f.bytes_.bytes(), path));
@@ -104,7 +111,7 @@ void each_string(const parquet::ColumnData& c, F&& f) {
 
 Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
   using parquet::PhysicalType;
-  SPARKIFY_ASSIGN_OR_RETURN(SongplaysFile file, SongplaysFile::Open(fs, path));
+  SPARKIFY_ASSIGN_OR_RETURN(ColumnFile file, ColumnFile::Open(fs, path));
   for (int g = 0; g < file.row_groups(); ++g) {
     {
       SPARKIFY_ASSIGN_OR_RETURN(auto start, file.read(g, "start_time", PhysicalType::kInt64));
@@ -130,13 +137,14 @@ Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
     }
     {
       SPARKIFY_ASSIGN_OR_RETURN(auto song, file.read(g, "song_id", PhysicalType::kByteArray));
-      each_string(song, [&](size_t, std::string_view id) {
-        ++p.matched;
-        ++slot(p.songs, id);
-      });
-    }
-    {
       SPARKIFY_ASSIGN_OR_RETURN(auto artist, file.read(g, "artist_id", PhysicalType::kByteArray));
+      const auto& artists = std::get<parquet::StringColumn>(artist.values);
+      each_string(song, [&](size_t i, std::string_view id) {
+        ++p.matched;
+        SongTally& t = slot(p.songs, id);
+        ++t.plays;
+        if (t.artist_id.empty() && !artist.is_null(i)) t.artist_id = artists.at(i);
+      });
       each_string(artist, [&](size_t, std::string_view id) { ++slot(p.artists, id); });
     }
     {
@@ -173,7 +181,11 @@ void merge(Partial& into, Partial& from) {
   }
   for (int w = 0; w < 7; ++w)
     for (int h = 0; h < 24; ++h) into.hour_weekday[w][h] += from.hour_weekday[w][h];
-  for (auto& [k, v] : from.songs) slot(into.songs, k) += v;
+  for (auto& [k, v] : from.songs) {
+    SongTally& t = slot(into.songs, k);
+    t.plays += v.plays;
+    if (t.artist_id.empty()) t.artist_id = std::move(v.artist_id);
+  }
   for (auto& [k, v] : from.artists) slot(into.artists, k) += v;
   for (auto& [k, v] : from.agents) slot(into.agents, k) += v;
   for (auto& [k, v] : from.locations) slot(into.locations, k) += v;
@@ -271,6 +283,41 @@ std::string string_or_empty(const model::TableData& t, std::string_view name, si
   return c.is_null(row) ? std::string() : std::string(c.string_at(row));
 }
 
+// Titles of `ids`, read from the song files in their artists' folders only.
+Result<std::unordered_map<std::string, std::string>> song_titles(
+    io::FileSystem& fs, const sink::LakeListing& listing, const StringMap<SongTally>& songs,
+    const std::vector<std::string>& ids) {
+  std::unordered_set<std::string> folders;
+  std::unordered_set<std::string_view> wanted(ids.begin(), ids.end());
+  for (const auto& id : ids) {
+    auto it = songs.find(id);
+    if (it != songs.end() && !it->second.artist_id.empty()) {
+      folders.insert("/" + sink::partition_folder("artist_id", it->second.artist_id) + "/");
+    }
+  }
+  std::unordered_map<std::string, std::string> titles;
+  for (const auto& rel : listing.files) {
+    std::string slashed = "/" + rel;
+    bool in_folder = false;
+    for (const auto& folder : folders) in_folder = in_folder || slashed.find(folder) != std::string::npos;
+    if (!in_folder) continue;
+    SPARKIFY_ASSIGN_OR_RETURN(ColumnFile file,
+                              ColumnFile::Open(fs, io::FileSystem::join(listing.dir, rel)));
+    for (int g = 0; g < file.row_groups(); ++g) {
+      using parquet::PhysicalType;
+      SPARKIFY_ASSIGN_OR_RETURN(auto id, file.read(g, "song_id", PhysicalType::kByteArray));
+      SPARKIFY_ASSIGN_OR_RETURN(auto title, file.read(g, "title", PhysicalType::kByteArray));
+      const auto& title_values = std::get<parquet::StringColumn>(title.values);
+      each_string(id, [&](size_t i, std::string_view song) {
+        if (wanted.count(song) && !title.is_null(i)) {
+          titles.emplace(std::string(song), std::string(title_values.at(i)));
+        }
+      });
+    }
+  }
+  return titles;
+}
+
 }  // namespace
 
 const TableFacts& LakeAnalysis::table(std::string_view name) const {
@@ -341,8 +388,18 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
     return time_listing.status();
   }
 
-  SPARKIFY_ASSIGN_OR_RETURN(auto songs,
-                            read_dimension(fs, lake, model::songs_spec(), threads, facts("songs")));
+  // songs: one small file per artist folder, so only footers are read for the count; titles
+  // come from the folders of the top songs' artists (below).
+  auto song_listing = sink::list_lake_table(fs, lake, model::songs_spec());
+  if (song_listing.ok()) {
+    TableFacts& f = facts("songs");
+    f.present = true;
+    f.complete = song_listing->has_success;
+    f.files = song_listing->files.size();
+    SPARKIFY_RETURN_NOT_OK(count_rows(fs, *song_listing, threads, f.rows));
+  } else if (song_listing.status().code() != ErrorCode::kNotFound) {
+    return song_listing.status();
+  }
   SPARKIFY_ASSIGN_OR_RETURN(
       auto artists, read_dimension(fs, lake, model::artists_spec(), threads, facts("artists")));
   SPARKIFY_ASSIGN_OR_RETURN(auto users,
@@ -361,16 +418,22 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
                                    : string_or_empty(artists->data, "name", it->second);
   };
 
-  std::unordered_map<std::string_view, size_t> song_rows;
-  if (songs) song_rows = index_strings(songs->data, "song_id");
-  for (auto& [id, plays] : top_n<std::string>(total.songs, options.top)) {
+  std::vector<std::pair<std::string, uint64_t>> song_plays;
+  song_plays.reserve(total.songs.size());
+  for (const auto& [id, t] : total.songs) song_plays.emplace_back(id, t.plays);
+  auto top_songs = top_n<std::string>(song_plays, options.top);
+  std::unordered_map<std::string, std::string> titles;
+  if (song_listing.ok()) {
+    std::vector<std::string> wanted_ids;
+    for (const auto& [id, plays] : top_songs) wanted_ids.push_back(id);
+    SPARKIFY_ASSIGN_OR_RETURN(titles, song_titles(fs, *song_listing, total.songs, wanted_ids));
+  }
+  for (auto& [id, plays] : top_songs) {
     Ranked r;
     r.key = id;
     r.plays = plays;
-    if (auto it = song_rows.find(id); it != song_rows.end()) {
-      r.label = string_or_empty(songs->data, "title", it->second);
-      r.detail = artist_name(string_or_empty(songs->data, "artist_id", it->second));
-    }
+    r.label = titles[id];
+    r.detail = artist_name(total.songs[id].artist_id);
     out.top_songs.push_back(std::move(r));
   }
   for (auto& [id, plays] : top_n<std::string>(total.artists, options.top)) {
