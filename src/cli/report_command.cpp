@@ -1,7 +1,7 @@
 // `sparkify report --lake DIR_OR_URL --output report.html`: the song-play analysis (SPEC §10) as
 // one self-contained HTML page, with the data-quality checks of `sparkify verify`.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <ctime>
@@ -83,8 +83,8 @@ Command add_report_command(CLI::App& app) {
         checks.push_back({c.name, c.passed, c.checked, c.failures, c.detail});
       }
     }
-    std::string html = report::render_report_html(
-        *analysis, checks, {SPARKIFY_VERSION, utc_now(), !f->no_checks});
+    std::string html =
+        report::render_report_html(*analysis, checks, {SPARKIFY_VERSION, utc_now(), !f->no_checks});
     std::ofstream out(f->output, std::ios::binary | std::ios::trunc);
     out << html;
     out.close();

@@ -28,7 +28,8 @@ TEST_F(ConfigPathsTest, ReadsTheSeedsS3SectionWithGlobsAndQuotes) {
   auto p = read_config_paths(write_cfg(
       "[AWS]\nAWS_ACCESS_KEY_ID = AKIDEXAMPLE\nAWS_SECRET_ACCESS_KEY = secret#1\n\n"
       "[S3]\nINPUT_DATA = 's3a://udacity-dend/'\nOUTPUT_DATA = s3a://my-bucket/lake  # results\n"
-      "SONG_DATA=s3a://udacity-dend/song_data/*/*/*/*.json\nLOG_DATA: s3a://udacity-dend/log_data/*/*/*.json\n"));
+      "SONG_DATA=s3a://udacity-dend/song_data/*/*/*/*.json\nLOG_DATA: "
+      "s3a://udacity-dend/log_data/*/*/*.json\n"));
   ASSERT_TRUE(p.ok()) << p.status().message();
   EXPECT_TRUE(p->has_aws_section);
   EXPECT_EQ(p->input, "s3a://udacity-dend/");
@@ -62,7 +63,8 @@ TEST_F(ConfigPathsTest, ABrokenLineIsOneSentenceNamingTheLineWithoutItsText) {
 
 // The complete example of README.md ("dl.cfg"), comments and all.
 TEST_F(ConfigPathsTest, TheReadmeExampleReads) {
-  auto p = read_config_paths(write_cfg(R"(# Credentials: flags win over this section, which wins over the AWS_* environment variables.
+  auto p = read_config_paths(write_cfg(
+      R"(# Credentials: flags win over this section, which wins over the AWS_* environment variables.
 [AWS]
 AWS_ACCESS_KEY_ID = AKIA...                  # or KEY
 AWS_SECRET_ACCESS_KEY = ...                  # or SECRET

@@ -85,7 +85,9 @@ struct Table {
   }
 };
 
-std::string note(std::string_view text) { return fmt::format("<p class=\"note\">{}</p>\n", esc(text)); }
+std::string note(std::string_view text) {
+  return fmt::format("<p class=\"note\">{}</p>\n", esc(text));
+}
 
 std::string card(std::string_view id, std::string_view name, const std::string& value,
                  const std::string& small = {}) {
@@ -100,13 +102,13 @@ std::string headline(const LakeAnalysis& a) {
                  "</span> to <span id=\"fig-last-day\">" + day_text(a.days.back().day) + "</span>";
   }
   std::string rejects = a.song_rejects || a.log_rejects ? with_thousands(a.rejects()) : "–";
-  std::string reject_detail =
-      a.song_rejects || a.log_rejects
-          ? fmt::format("<span id=\"fig-song-rejects\">{}</span> song, "
-                        "<span id=\"fig-log-rejects\">{}</span> log records",
-                        with_thousands(a.song_rejects.value_or(0)),
-                        with_thousands(a.log_rejects.value_or(0)))
-          : std::string("no _rejects/ folder");
+  std::string reject_detail = a.song_rejects || a.log_rejects
+                                  ? fmt::format(
+                                        "<span id=\"fig-song-rejects\">{}</span> song, "
+                                        "<span id=\"fig-log-rejects\">{}</span> log records",
+                                        with_thousands(a.song_rejects.value_or(0)),
+                                        with_thousands(a.log_rejects.value_or(0)))
+                                  : std::string("no _rejects/ folder");
   std::string out = "<dl class=\"cards\">\n";
   out += card("fig-songplays", "Song plays", with_thousands(a.songplays));
   for (const char* name : {"users", "songs", "artists"}) {
@@ -197,19 +199,24 @@ std::string or_key(const std::string& label, const std::string& key) {
 
 std::string checks_section(const std::vector<QualityCheck>& checks, const PageInfo& info) {
   std::string out = "<section id=\"quality\"><h2>Data quality (sparkify verify)</h2>\n";
-  if (!info.checks_ran) return out + note("The checks were not run (--no-checks).") + "</section>\n";
+  if (!info.checks_ran)
+    return out + note("The checks were not run (--no-checks).") + "</section>\n";
   size_t passed = 0;
-  Table t{"t-checks", {"Result", "Check", "Checked", "Failing", "First failure"},
-          {false, false, true, true, false}, {}, {}};
+  Table t{"t-checks",
+          {"Result", "Check", "Checked", "Failing", "First failure"},
+          {false, false, true, true, false},
+          {},
+          {}};
   for (const auto& c : checks) {
     passed += c.passed;
-    t.rows.push_back({c.passed ? "<span class=\"ok\">ok</span>" : "<span class=\"fail\">FAIL</span>",
-                      esc(c.name), with_thousands(c.checked), with_thousands(c.failures),
-                      esc(c.detail)});
+    t.rows.push_back(
+        {c.passed ? "<span class=\"ok\">ok</span>" : "<span class=\"fail\">FAIL</span>",
+         esc(c.name), with_thousands(c.checked), with_thousands(c.failures), esc(c.detail)});
   }
-  out += fmt::format("<p><span id=\"fig-checks-passed\">{}</span> of "
-                     "<span id=\"fig-checks-total\">{}</span> checks passed.</p>\n",
-                     passed, checks.size());
+  out += fmt::format(
+      "<p><span id=\"fig-checks-passed\">{}</span> of "
+      "<span id=\"fig-checks-total\">{}</span> checks passed.</p>\n",
+      passed, checks.size());
   return out + t.html() + "</section>\n";
 }
 
@@ -230,8 +237,9 @@ std::string banners(const LakeAnalysis& a) {
     if (t.rows > 0) all_empty = false;
   }
   if (all_empty) {
-    out += "<p class=\"banner\" id=\"empty-lake\">This lake is empty: its tables hold no rows, "
-           "so there is nothing to chart yet.</p>\n";
+    out +=
+        "<p class=\"banner\" id=\"empty-lake\">This lake is empty: its tables hold no rows, "
+        "so there is nothing to chart yet.</p>\n";
   }
   if (!missing.empty()) {
     out += "<p class=\"banner\" id=\"missing-tables\">The lake has no " + esc(missing) +
@@ -244,9 +252,10 @@ std::string banners(const LakeAnalysis& a) {
 
 std::string render_report_html(const LakeAnalysis& a, const std::vector<QualityCheck>& checks,
                                const PageInfo& info) {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                    "<title>Sparkify listening report</title>\n<style>";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      "<title>Sparkify listening report</title>\n<style>";
   out += kStyle;
   out += "</style>\n</head>\n<body>\n<main>\n<h1>Sparkify listening report</h1>\n";
   out += fmt::format("<p class=\"sub\">Lake <code>{}</code> · generated {} · all times UTC</p>\n",
@@ -261,8 +270,11 @@ std::string render_report_html(const LakeAnalysis& a, const std::vector<QualityC
                                             "song or artist to rank.";
   out += ranking_section(
       "top-songs", "Top songs", a.top_songs, no_match,
-      Table{"t-top-songs", {"#", "Song", "Artist", "song_id", "Plays"},
-            {true, false, false, false, true}, {}, {}},
+      Table{"t-top-songs",
+            {"#", "Song", "Artist", "song_id", "Plays"},
+            {true, false, false, false, true},
+            {},
+            {}},
       900, [](const Ranked& r) { return or_key(r.label, r.key); },
       [](const Ranked& r) {
         return std::vector<std::string>{esc(r.label), esc(r.detail), esc(r.key),
@@ -270,7 +282,10 @@ std::string render_report_html(const LakeAnalysis& a, const std::vector<QualityC
       });
   out += ranking_section(
       "top-artists", "Top artists", a.top_artists, no_match,
-      Table{"t-top-artists", {"#", "Artist", "artist_id", "Plays"}, {true, false, false, true}, {},
+      Table{"t-top-artists",
+            {"#", "Artist", "artist_id", "Plays"},
+            {true, false, false, true},
+            {},
             {}},
       900, [](const Ranked& r) { return or_key(r.label, r.key); },
       [](const Ranked& r) {
@@ -278,9 +293,13 @@ std::string render_report_html(const LakeAnalysis& a, const std::vector<QualityC
       });
   out += ranking_section(
       "top-users", "Most active users", a.top_users, "No song plays in the lake.",
-      Table{"t-top-users", {"#", "user_id", "Name", "Level", "Plays"},
-            {true, true, false, false, true}, {}, {}},
-      900, [](const Ranked& r) {
+      Table{"t-top-users",
+            {"#", "user_id", "Name", "Level", "Plays"},
+            {true, true, false, false, true},
+            {},
+            {}},
+      900,
+      [](const Ranked& r) {
         return fmt::format("{} ({}{})", or_key(r.label, "user " + r.key), r.key,
                            r.detail.empty() ? "" : ", " + r.detail);
       },
@@ -290,7 +309,10 @@ std::string render_report_html(const LakeAnalysis& a, const std::vector<QualityC
       });
   out += ranking_section(
       "top-locations", "Where users listen from", a.top_locations, "No play has a location.",
-      Table{"t-top-locations", {"#", "Location", "Plays", "Users"}, {true, false, true, true}, {},
+      Table{"t-top-locations",
+            {"#", "Location", "Plays", "Users"},
+            {true, false, true, true},
+            {},
             {}},
       900, [](const Ranked& r) { return r.key; },
       [](const Ranked& r) {
@@ -302,20 +324,21 @@ std::string render_report_html(const LakeAnalysis& a, const std::vector<QualityC
     return std::vector<std::string>{esc(r.key), with_thousands(r.plays)};
   };
   auto class_label = [](const Ranked& r) { return r.key; };
-  out += ranking_section("browsers", "Browsers (from user_agent)", a.browsers,
-                         "No song plays in the lake.",
-                         Table{"t-browsers", {"#", "Browser", "Plays"}, {true, false, true}, {}, {}},
-                         450, class_label, class_cells);
+  out += ranking_section(
+      "browsers", "Browsers (from user_agent)", a.browsers, "No song plays in the lake.",
+      Table{"t-browsers", {"#", "Browser", "Plays"}, {true, false, true}, {}, {}}, 450, class_label,
+      class_cells);
   out += ranking_section("systems", "Operating systems (from user_agent)", a.systems,
                          "No song plays in the lake.",
-                         Table{"t-systems", {"#", "OS", "Plays"}, {true, false, true}, {}, {}},
-                         450, class_label, class_cells);
+                         Table{"t-systems", {"#", "OS", "Plays"}, {true, false, true}, {}, {}}, 450,
+                         class_label, class_cells);
   out += "</div>\n";
   out += checks_section(checks, info);
   out += tables_section(a);
-  out += fmt::format("<footer>Made by sparkify {} from the lake's Parquet files. Every figure is a "
-                     "count of rows; days, hours and weekdays are UTC.</footer>\n",
-                     esc(info.version));
+  out += fmt::format(
+      "<footer>Made by sparkify {} from the lake's Parquet files. Every figure is a "
+      "count of rows; days, hours and weekdays are UTC.</footer>\n",
+      esc(info.version));
   return out + "</main>\n</body>\n</html>\n";
 }
 

@@ -129,8 +129,10 @@ Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
         ++d.plays;
         if (!level.is_null(i)) {
           std::string_view l = levels.at(i);
-          if (l == "free") ++d.free;
-          else if (l == "paid") ++d.paid;
+          if (l == "free")
+            ++d.free;
+          else if (l == "paid")
+            ++d.paid;
         }
         ++p.hour_weekday[weekday][hour];
       }
@@ -299,7 +301,8 @@ Result<std::unordered_map<std::string, std::string>> song_titles(
   for (const auto& rel : listing.files) {
     std::string slashed = "/" + rel;
     bool in_folder = false;
-    for (const auto& folder : folders) in_folder = in_folder || slashed.find(folder) != std::string::npos;
+    for (const auto& folder : folders)
+      in_folder = in_folder || slashed.find(folder) != std::string::npos;
     if (!in_folder) continue;
     SPARKIFY_ASSIGN_OR_RETURN(ColumnFile file,
                               ColumnFile::Open(fs, io::FileSystem::join(listing.dir, rel)));
@@ -361,11 +364,11 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
     f.complete = listing->has_success;
     f.files = listing->files.size();
     std::vector<Partial> partials(static_cast<size_t>(threads));
-    SPARKIFY_RETURN_NOT_OK(parallel_for(listing->files.size(), threads,
-                                        [&](size_t i, int worker) -> Status {
-      return aggregate_file(fs, io::FileSystem::join(listing->dir, listing->files[i]),
-                            partials[static_cast<size_t>(worker)]);
-    }));
+    SPARKIFY_RETURN_NOT_OK(
+        parallel_for(listing->files.size(), threads, [&](size_t i, int worker) -> Status {
+          return aggregate_file(fs, io::FileSystem::join(listing->dir, listing->files[i]),
+                                partials[static_cast<size_t>(worker)]);
+        }));
     for (auto& p : partials) merge(total, p);
     f.rows = total.plays;
   }
@@ -406,8 +409,9 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
                             read_dimension(fs, lake, model::users_spec(), threads, facts("users")));
   for (const auto& t : out.tables) out.any_table = out.any_table || t.present;
   if (!out.any_table) {
-    return Status::NotFound(lake + " is not a sparkify lake: it holds none of the tables songs, "
-                                   "artists, users, time, songplays");
+    return Status::NotFound(lake +
+                            " is not a sparkify lake: it holds none of the tables songs, "
+                            "artists, users, time, songplays");
   }
 
   std::unordered_map<std::string_view, size_t> artist_rows;

@@ -45,7 +45,7 @@ struct LakeAnalysis {
   bool any_table = false;
 
   uint64_t songplays = 0;
-  uint64_t matched = 0;  ///< songplays with a song_id
+  uint64_t matched = 0;                               ///< songplays with a song_id
   std::optional<uint64_t> song_rejects, log_rejects;  ///< lines in _rejects/*.jsonl, if present
 
   std::vector<DayPlays> days;  ///< days with plays, ascending

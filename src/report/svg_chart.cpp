@@ -58,9 +58,10 @@ std::string x_labels(const std::vector<std::string>& labels, double band, double
   std::string out;
   size_t every = std::max<size_t>(1, (labels.size() + 13) / 14);
   for (size_t i = 0; i < labels.size(); i += every) {
-    out += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}"
-                       "</text>\n",
-                       kLeft + band * (static_cast<double>(i) + 0.5), y, html_escape(labels[i]));
+    out += fmt::format(
+        "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}"
+        "</text>\n",
+        kLeft + band * (static_cast<double>(i) + 0.5), y, html_escape(labels[i]));
   }
   return out;
 }
@@ -72,9 +73,10 @@ std::string legend(const std::vector<Series>& series) {
   for (const auto& s : series) total += 24 + 8.0 * static_cast<double>(s.name.size());
   double x = kWidth - kRight - total;  // top right, clear of the axis labels
   for (const auto& s : series) {
-    out += fmt::format("<rect class=\"{}\" x=\"{:.1f}\" y=\"{}\" width=\"12\" height=\"12\"/>"
-                       "<text class=\"tick\" x=\"{:.1f}\" y=\"{}\">{}</text>\n",
-                       s.css_class, x, 0, x + 16, 10, html_escape(s.name));
+    out += fmt::format(
+        "<rect class=\"{}\" x=\"{:.1f}\" y=\"{}\" width=\"12\" height=\"12\"/>"
+        "<text class=\"tick\" x=\"{:.1f}\" y=\"{}\">{}</text>\n",
+        s.css_class, x, 0, x + 16, 10, html_escape(s.name));
     x += 24 + 8.0 * static_cast<double>(s.name.size());
   }
   return out;
@@ -87,12 +89,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -142,7 +155,8 @@ std::string line_chart(const std::vector<std::string>& labels, const std::vector
     std::string points;
     for (size_t i = 0; i < s.values.size(); ++i) {
       double x = kLeft + band * (static_cast<double>(i) + 0.5);
-      double y = kTop + plot_h - plot_h * static_cast<double>(s.values[i]) / static_cast<double>(top);
+      double y =
+          kTop + plot_h - plot_h * static_cast<double>(s.values[i]) / static_cast<double>(top);
       points += fmt::format("{:.1f},{:.1f} ", x, y);
     }
     out += fmt::format("<polyline class=\"line {}\" points=\"{}\"/>\n", s.css_class, points);
@@ -177,11 +191,11 @@ std::string heat_map(const std::vector<std::string>& row_labels,
     }
   }
   for (size_t c = 0; c < column_labels.size(); ++c) {
-    out += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}"
-                       "</text>\n",
-                       kLeft + cell_w * (static_cast<double>(c) + 0.5),
-                       kTop + cell_h * static_cast<double>(row_labels.size()) + 16,
-                       html_escape(column_labels[c]));
+    out += fmt::format(
+        "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}"
+        "</text>\n",
+        kLeft + cell_w * (static_cast<double>(c) + 0.5),
+        kTop + cell_h * static_cast<double>(row_labels.size()) + 16, html_escape(column_labels[c]));
   }
   return out + "</svg>\n";
 }
@@ -202,8 +216,8 @@ std::string bar_list(const std::vector<std::string>& labels, const std::vector<u
         "<text class=\"label\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>"
         "<rect class=\"bar\" x=\"{}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>"
         "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n",
-        label_w - 8, y + row_h / 2 + 4, html_escape(shorten(labels[i], label_bytes)), label_w, y + 3,
-        std::max(w, 1.0), row_h - 6, label_w + w + 6, y + row_h / 2 + 4,
+        label_w - 8, y + row_h / 2 + 4, html_escape(shorten(labels[i], label_bytes)), label_w,
+        y + 3, std::max(w, 1.0), row_h - 6, label_w + w + 6, y + row_h / 2 + 4,
         with_thousands(values[i]));
   }
   return out + "</svg>\n";

@@ -19,7 +19,8 @@ TEST(UserAgent, ClassifiesTheAgentsOfTheSample) {
   const char* ie = "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko";
   EXPECT_EQ(browser_of(ie), "Internet Explorer");
   EXPECT_EQ(os_of(ie), "Windows");
-  const char* firefox = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.9; rv:31.0) Gecko/20100101 Firefox/31.0";
+  const char* firefox =
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.9; rv:31.0) Gecko/20100101 Firefox/31.0";
   EXPECT_EQ(browser_of(firefox), "Firefox");
   EXPECT_EQ(os_of(firefox), "macOS");
   const char* chrome =
