@@ -38,7 +38,8 @@ margin:0 0 16px;break-inside:avoid}
 .chart .paid{fill:var(--paid);stroke:var(--paid)}.chart .free{fill:var(--free);stroke:var(--free)}
 .chart .line{fill:none;stroke-width:2.5}
 .chart .heat{fill:var(--accent)}
-.numbers{max-height:12em;overflow:auto;border-top:1px solid var(--line)}
+.numbers{border-top:1px solid var(--line)}
+.numbers.long{max-height:12em;overflow:auto}
 table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{text-align:left;padding:3px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{position:sticky;top:0;background:var(--card)}
@@ -49,7 +50,7 @@ table.heat td,table.heat th{padding:2px 4px;font-size:11px}
 footer{color:var(--muted);font-size:12px;margin-top:20px}
 @media (max-width:760px){.two{grid-template-columns:1fr}}
 @media print{body{background:#fff;font-size:12px}main{max-width:none;padding:0}
-section{border-color:#bbb}.numbers{max-height:none;overflow:visible}th{position:static}}
+section{border-color:#bbb}.numbers.long{max-height:none;overflow:visible}th{position:static}}
 )";
 
 std::string esc(std::string_view s) { return html_escape(s); }
@@ -68,7 +69,9 @@ struct Table {
   std::string css;
 
   std::string html() const {
-    std::string out = fmt::format("<div class=\"numbers\"><table id=\"{}\"{}><thead><tr>", id,
+    // Long tables (one row per day) scroll on screen; every table prints whole.
+    std::string out = fmt::format("<div class=\"numbers{}\"><table id=\"{}\"{}><thead><tr>",
+                                  rows.size() > 12 ? " long" : "", id,
                                   css.empty() ? "" : " class=\"" + css + "\"");
     for (size_t c = 0; c < header.size(); ++c) {
       out += fmt::format("<th{}>{}</th>", numeric[c] ? " class=\"n\"" : "", header[c]);
