@@ -46,7 +46,7 @@ done
 echo "== install"
 # Serialise with other package operations on this machine; apt resolves Depends (already
 # installed by setup.sh, so this works offline).
-flock /tmp/sparkify-deb-test.lock apt-get install -y -qq "$deb" >"$work/apt.log" 2>&1 ||
+flock /tmp/sparkify-deb-test.lock apt-get install -y -qq --no-install-recommends "$deb" >"$work/apt.log" 2>&1 ||
   { cat "$work/apt.log"; fail "apt-get install $deb failed"; }
 [ -x /usr/bin/sparkify ] || fail "/usr/bin/sparkify missing after install"
 version=$(/usr/bin/sparkify --version) || fail "sparkify --version failed"
