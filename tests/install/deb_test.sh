@@ -19,7 +19,7 @@ fi
 work=$(mktemp -d /tmp/sparkify-deb-XXXXXX)
 cleanup() {
   if dpkg-query -W -f='${Status}' sparkify 2>/dev/null | grep -q 'installed'; then
-    apt-get remove -y -qq sparkify >/dev/null 2>&1 || dpkg -r sparkify >/dev/null 2>&1
+    apt-get remove -y -qq -o DPkg::Lock::Timeout=600 sparkify >/dev/null 2>&1 || dpkg -r sparkify >/dev/null 2>&1
   fi
   rm -rf "$work"
 }
@@ -46,7 +46,7 @@ done
 echo "== install"
 # Serialise with other package operations on this machine; apt resolves Depends (already
 # installed by setup.sh, so this works offline).
-flock /tmp/sparkify-deb-test.lock apt-get install -y -qq --no-install-recommends "$deb" >"$work/apt.log" 2>&1 ||
+flock /tmp/sparkify-deb-test.lock apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "$deb" >"$work/apt.log" 2>&1 ||
   { cat "$work/apt.log"; fail "apt-get install $deb failed"; }
 [ -x /usr/bin/sparkify ] || fail "/usr/bin/sparkify missing after install"
 version=$(/usr/bin/sparkify --version) || fail "sparkify --version failed"
@@ -66,6 +66,6 @@ SPARKIFY=/usr/bin/sparkify nice scripts/quickstart.sh "$work/quick" >"$work/quic
 echo "quickstart: $(grep -c . "$work/quick.log") lines of output, lake verified, report written"
 
 echo "== remove"
-flock /tmp/sparkify-deb-test.lock apt-get remove -y -qq sparkify >/dev/null 2>&1 || fail "apt-get remove failed"
+flock /tmp/sparkify-deb-test.lock apt-get remove -y -qq -o DPkg::Lock::Timeout=600 sparkify >/dev/null 2>&1 || fail "apt-get remove failed"
 [ ! -e /usr/bin/sparkify ] || fail "/usr/bin/sparkify still there after remove"
 echo "ok - built, installed, ran and removed $(basename "$deb")"
