@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${1:-/tmp/sparkify-quickstart}"
+SPARKIFY="${SPARKIFY:-build/sparkify}"  # or an installed one: SPARKIFY=sparkify
 rm -rf "$work"
-build/sparkify generate --output "$work/input" --songs 2000 --events 50000 --seed 42
-build/sparkify etl --input "$work/input" --output "$work/lake"
+"$SPARKIFY" generate --output "$work/input" --songs 2000 --events 50000 --seed 42
+"$SPARKIFY" etl --input "$work/input" --output "$work/lake"
 echo "lake written to $work/lake"

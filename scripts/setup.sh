@@ -14,6 +14,7 @@ PACKAGES=(
   libcurl4-openssl-dev libssl-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   awscli python3 procps openssl ccache
+  chromium dpkg-dev
 )
 # qemu-user runs the portable binary on emulated CPUs without AVX2 or SSE4.2 (parse kernels test).
 PACKAGES+=(qemu-user)

@@ -36,7 +36,29 @@ int exit_code_for(const Status& status) {
   }
 }
 
-Result<exec::EtlOptions> make_options(const EtlFlags& f) {
+// Locations from dl.cfg's [PATHS]/[S3] fill what the flags left out: the input only when no
+// --input/--songs/--logs was given, the output only without --output.
+Status apply_config_paths(EtlFlags& f) {
+  if (f.storage.config_path.empty()) return Status::OK();
+  SPARKIFY_ASSIGN_OR_RETURN(io::ConfigPaths paths, io::read_config_paths(f.storage.config_path));
+  if (f.input.empty() && f.songs.empty() && f.logs.empty()) {
+    f.input = paths.input;
+    f.songs = paths.songs;
+    f.logs = paths.logs;
+  }
+  if (f.output.empty()) f.output = paths.output;
+  bool gave_paths = !(paths.input + paths.songs + paths.logs + paths.output).empty();
+  // A file with only [PATHS] (a local run) needs no [AWS] section.
+  if (!paths.has_aws_section && gave_paths) f.storage.config_path.clear();
+  return Status::OK();
+}
+
+Result<exec::EtlOptions> make_options(EtlFlags& f) {
+  SPARKIFY_RETURN_NOT_OK(apply_config_paths(f));
+  if (f.output.empty()) {
+    return Status::Invalid("no output: give --output DIR_OR_URL, or OUTPUT_DATA in the [PATHS] "
+                           "section of the --config file");
+  }
   exec::EtlOptions o;
   o.output = f.output;
   o.input = f.input;
@@ -76,10 +98,12 @@ Command add_etl_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "etl", "Build the five star-schema tables from song files and event logs");
   sub->add_option("--input", f->input,
-                  "Folder or s3:// URL holding song_data/ and log_data/");
+                  "Folder or s3:// URL holding song_data/ and log_data/ (default: INPUT_DATA, "
+                  "or SONG_DATA and LOG_DATA, in the [PATHS] or [S3] section of --config)");
   sub->add_option("--songs", f->songs, "Folder or URL of the song files (instead of --input)");
   sub->add_option("--logs", f->logs, "Folder or URL of the event logs (instead of --input)");
-  sub->add_option("--output", f->output, "Folder or s3:// URL of the lake")->required();
+  sub->add_option("--output", f->output,
+                  "Folder or s3:// URL of the lake (default: OUTPUT_DATA in --config)");
   sub->add_option("--only", f->only,
                   "songs: build songs and artists; logs: build users, time and songplays, "
                   "reading songs and artists back from the lake")

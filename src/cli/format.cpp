@@ -2,16 +2,11 @@
 
 #include <fmt/core.h>
 
+#include "common/number_text.h"
+
 namespace sparkify::cli {
 
-std::string with_thousands(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return out;
-}
+std::string with_thousands(uint64_t n) { return sparkify::with_thousands(n); }
 
 std::string human_bytes(uint64_t bytes) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB"};

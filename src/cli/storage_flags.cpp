@@ -8,7 +8,8 @@ void add_storage_flags(CLI::App* app, io::StorageFlags& flags) {
   const char* group = "S3 storage (flags, then dl.cfg [AWS], then AWS_* environment variables)";
   app->add_option("--config", flags.config_path,
                   "dl.cfg file whose [AWS] section holds KEY/SECRET (or AWS_ACCESS_KEY_ID/"
-                  "AWS_SECRET_ACCESS_KEY), optional REGION and ENDPOINT")
+                  "AWS_SECRET_ACCESS_KEY), optional REGION and ENDPOINT; for etl, its [PATHS] "
+                  "or [S3] section may give INPUT_DATA (or SONG_DATA, LOG_DATA) and OUTPUT_DATA")
       ->group(group);
   app->add_option("--aws-access-key-id", flags.access_key_id, "Access key id")->group(group);
   app->add_option("--aws-secret-access-key", flags.secret_access_key,

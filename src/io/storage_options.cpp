@@ -141,4 +141,68 @@ Result<FileSystemOptions> resolve_storage_options(const StorageFlags& flags) {
   return options;
 }
 
+namespace {
+
+// "s3a://udacity-dend/song_data/*/*/*/*.json" -> "s3a://udacity-dend/song_data/".
+std::string cut_glob(const std::string& value) {
+  size_t glob = value.find_first_of("*?[");
+  if (glob == std::string::npos) return value;
+  size_t slash = value.rfind('/', glob);
+  return slash == std::string::npos ? std::string() : value.substr(0, slash + 1);
+}
+
+}  // namespace
+
+Result<ConfigPaths> read_config_paths(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return Status::NotFound("cannot read the config file " + path + ": " + std::strerror(errno));
+  }
+  ConfigPaths out;
+  // Values per key, from [S3] (rank 1) and [PATHS] (rank 2, wins).
+  std::map<std::string, std::pair<int, std::string>> found;
+  int section_rank = 0;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    std::string t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+    auto where = [&] { return path + " line " + std::to_string(number) + ": "; };
+    if (t.front() == '[') {
+      size_t close = t.find(']');
+      if (close == std::string::npos) {
+        return Status::Invalid(where() + "the section header " + t + " has no closing ]");
+      }
+      std::string rest = trim(t.substr(close + 1));
+      if (!rest.empty() && rest[0] != '#' && rest[0] != ';') {
+        return Status::Invalid(where() + "unexpected text after the section header");
+      }
+      std::string name = upper(trim(t.substr(1, close - 1)));
+      out.has_aws_section = out.has_aws_section || name == "AWS";
+      section_rank = name == "PATHS" ? 2 : name == "S3" ? 1 : 0;
+      continue;
+    }
+    size_t eq = t.find_first_of("=:");
+    if (eq == std::string::npos || trim(t.substr(0, eq)).empty()) {
+      // Never echo the line: it may be a secret pasted without its key.
+      return Status::Invalid(where() + "expected [SECTION] or KEY = VALUE");
+    }
+    if (section_rank == 0) continue;
+    std::string key = upper(trim(t.substr(0, eq)));
+    auto& slot = found[key];
+    if (section_rank >= slot.first) slot = {section_rank, clean_value(t.substr(eq + 1))};
+  }
+  auto get = [&](std::initializer_list<const char*> names) {
+    for (const char* name : names) {
+      auto it = found.find(name);
+      if (it != found.end() && !it->second.second.empty()) return cut_glob(it->second.second);
+    }
+    return std::string();
+  };
+  out.input = get({"INPUT_DATA", "INPUT"});
+  out.songs = get({"SONG_DATA", "SONGS"});
+  out.logs = get({"LOG_DATA", "LOGS"});
+  out.output = get({"OUTPUT_DATA", "OUTPUT"});
+  return out;
+}
+
 }  // namespace sparkify::io

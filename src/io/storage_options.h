@@ -21,4 +21,20 @@ struct StorageFlags {
 /// us-east-1. Error messages name files and keys, never their secret values.
 Result<FileSystemOptions> resolve_storage_options(const StorageFlags& flags);
 
+/// Where the job reads and writes, as dl.cfg's [PATHS] or [S3] section gives it (the seeds'
+/// `python etl.py` reads INPUT_DATA and OUTPUT_DATA there). Empty = not in the file.
+struct ConfigPaths {
+  std::string input;   ///< INPUT_DATA (or INPUT): holds song_data/ and log_data/
+  std::string songs;   ///< SONG_DATA (or SONGS)
+  std::string logs;    ///< LOG_DATA (or LOGS)
+  std::string output;  ///< OUTPUT_DATA (or OUTPUT)
+  bool has_aws_section = false;
+};
+
+/// Reads the whole of dl.cfg strictly: a line that is not a comment, a `[SECTION]` header or
+/// `KEY = VALUE` is an error naming the file and line. Values may be quoted; a trailing glob
+/// of the seeds (`s3a://udacity-dend/song_data/*/*/*/*.json`) is cut back to the folder before
+/// it, since discovery is recursive. `[PATHS]` wins over `[S3]` when both give a key.
+Result<ConfigPaths> read_config_paths(const std::string& path);
+
 }  // namespace sparkify::io

@@ -134,27 +134,36 @@ std::vector<T> concat(std::vector<FilePart>& parts, size_t column, AppendValid& 
 
 }  // namespace
 
-Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
-                                  const model::TableSpec& spec, int threads) {
-  std::string dir = io::FileSystem::join(root, spec.name);
-  auto listed = fs.list(dir);
+Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
+                                    const model::TableSpec& spec) {
+  LakeListing out;
+  out.dir = io::FileSystem::join(root, spec.name);
+  auto listed = fs.list(out.dir);
   if (!listed.ok()) {
     if (listed.status().code() == ErrorCode::kNotFound) {
-      return Status::NotFound("the lake has no " + spec.name + " table at " + dir);
+      return Status::NotFound("the lake has no " + spec.name + " table at " + out.dir);
     }
     return listed.status();
   }
-  LakeTable out;
-  std::vector<std::string> files;
   for (const auto& info : *listed) {
     if (info.path == "_SUCCESS") out.has_success = true;
     if (hidden(info.path)) continue;
     if (info.path.size() >= 8 && info.path.compare(info.path.size() - 8, 8, ".parquet") == 0) {
-      files.push_back(info.path);
+      out.files.push_back(info.path);
     }
   }
-  std::sort(files.begin(), files.end());
-  out.files = files.size();
+  std::sort(out.files.begin(), out.files.end());
+  return out;
+}
+
+Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
+                                  const model::TableSpec& spec, int threads) {
+  SPARKIFY_ASSIGN_OR_RETURN(LakeListing listing, list_lake_table(fs, root, spec));
+  LakeTable out;
+  out.has_success = listing.has_success;
+  out.files = listing.files.size();
+  const std::string& dir = listing.dir;
+  const std::vector<std::string>& files = listing.files;
 
   parquet::Schema file_schema = parquet_schema_for(spec);
   std::vector<FilePart> parts(files.size());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "io/file_system.h"
@@ -16,6 +17,18 @@ struct LakeTable {
   size_t files = 0;
   bool has_success = false;  ///< the table folder holds `_SUCCESS`
 };
+
+/// The Parquet files of a table, relative to its folder, byte-wise sorted.
+struct LakeListing {
+  std::string dir;  ///< `root/<spec.name>`
+  std::vector<std::string> files;
+  bool has_success = false;
+};
+
+/// Lists `root/<spec.name>` without reading it, so a caller can stream a large table file by
+/// file. NotFound when the table folder does not exist.
+Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
+                                    const model::TableSpec& spec);
 
 /// Reads `root/<spec.name>`. NotFound when the table folder does not exist.
 Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,

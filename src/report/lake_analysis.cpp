@@ -1,0 +1,483 @@
+#include "report/lake_analysis.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/parallel.h"
+#include "model/table.h"
+#include "parquet/file_reader.h"
+#include "report/user_agent.h"
+#include "sink/hive_partition.h"
+#include "sink/lake_reader.h"
+
+namespace sparkify::report {
+
+namespace {
+
+constexpr int64_t kMicrosPerDay = int64_t{86'400'000'000};
+constexpr int64_t kMicrosPerHour = int64_t{3'600'000'000};
+
+// Hash maps keyed by std::string that can be probed with a string_view without allocating.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+template <typename V>
+V& slot(StringMap<V>& map, std::string_view key) {
+  auto it = map.find(key);
+  if (it == map.end()) it = map.emplace(std::string(key), V{}).first;
+  return it->second;
+}
+
+struct DayTally {
+  uint64_t plays = 0, free = 0, paid = 0;
+};
+
+struct SongTally {
+  uint64_t plays = 0;
+  std::string artist_id;  // of its plays: tells which songs/ folder holds the song
+};
+
+// One worker's share of the songplays aggregation; partials merge once at the end.
+struct Partial {
+  uint64_t plays = 0, matched = 0;
+  std::unordered_map<int32_t, DayTally> days;
+  std::array<std::array<uint64_t, 24>, 7> hour_weekday{};
+  StringMap<SongTally> songs;
+  StringMap<uint64_t> artists, agents;
+  StringMap<std::unordered_set<int64_t>> location_users;
+  StringMap<uint64_t> locations;
+  std::unordered_map<int64_t, uint64_t> users;
+};
+
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+const model::Column& column(const model::TableData& t, std::string_view name) {
+  return t.columns[t.spec->column_index(name)];
+}
+
+template <typename T>
+const std::vector<T>& values(const model::TableData& t, std::string_view name) {
+  return std::get<std::vector<T>>(column(t, name).values);
+}
+
+// One Parquet file of the lake, read column by column and row group by row group, so a worker
+// holds at most two decoded columns of one row group (plus the file's bytes) at a time.
+class ColumnFile {
+ public:
+  static Result<ColumnFile> Open(io::FileSystem& fs, const std::string& path) {
+    ColumnFile f;
+    f.path_ = path;
+    SPARKIFY_ASSIGN_OR_RETURN(f.bytes_, fs.read(path));
+    SPARKIFY_ASSIGN_OR_RETURN(f.reader_, parquet::FileReader::Open(f.bytes_.bytes(), path));
+    return f;
+  }
+  int row_groups() const { return reader_->num_row_groups(); }
+
+  /// One column of one row group, checked to have the physical type `want`.
+  Result<parquet::ColumnData> read(int row_group, std::string_view name,
+                                   parquet::PhysicalType want) {
+    const auto& columns = reader_->schema().columns;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i].name != name) continue;
+      if (columns[i].physical != want) break;
+      return reader_->read_column(row_group, static_cast<int>(i));
+    }
+    return Status::Corrupt(path_ + ": column " + std::string(name) +
+                           " is missing or has another type");
+  }
+
+ private:
+  std::string path_;
+  Buffer bytes_;
+  std::unique_ptr<parquet::FileReader> reader_;
+};
+
+template <typename F>
+void each_string(const parquet::ColumnData& c, F&& f) {
+  const auto& s = std::get<parquet::StringColumn>(c.values);
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!c.is_null(i)) f(i, s.at(i));
+  }
+}
+
+Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
+  using parquet::PhysicalType;
+  SPARKIFY_ASSIGN_OR_RETURN(ColumnFile file, ColumnFile::Open(fs, path));
+  for (int g = 0; g < file.row_groups(); ++g) {
+    {
+      SPARKIFY_ASSIGN_OR_RETURN(auto start, file.read(g, "start_time", PhysicalType::kInt64));
+      SPARKIFY_ASSIGN_OR_RETURN(auto level, file.read(g, "level", PhysicalType::kByteArray));
+      const auto& us_values = std::get<std::vector<int64_t>>(start.values);
+      const auto& levels = std::get<parquet::StringColumn>(level.values);
+      p.plays += us_values.size();
+      for (size_t i = 0; i < us_values.size(); ++i) {
+        if (start.is_null(i)) continue;
+        int64_t us = us_values[i];
+        auto day = static_cast<int32_t>(floor_div(us, kMicrosPerDay));
+        int hour = static_cast<int>(floor_div(us - int64_t{day} * kMicrosPerDay, kMicrosPerHour));
+        int weekday = static_cast<int>(((int64_t{day} + 4) % 7 + 7) % 7);  // 1970-01-01: Thu
+        DayTally& d = p.days[day];
+        ++d.plays;
+        if (!level.is_null(i)) {
+          std::string_view l = levels.at(i);
+          if (l == "free")
+            ++d.free;
+          else if (l == "paid")
+            ++d.paid;
+        }
+        ++p.hour_weekday[weekday][hour];
+      }
+    }
+    {
+      SPARKIFY_ASSIGN_OR_RETURN(auto song, file.read(g, "song_id", PhysicalType::kByteArray));
+      SPARKIFY_ASSIGN_OR_RETURN(auto artist, file.read(g, "artist_id", PhysicalType::kByteArray));
+      const auto& artists = std::get<parquet::StringColumn>(artist.values);
+      each_string(song, [&](size_t i, std::string_view id) {
+        ++p.matched;
+        SongTally& t = slot(p.songs, id);
+        ++t.plays;
+        if (t.artist_id.empty() && !artist.is_null(i)) t.artist_id = artists.at(i);
+      });
+      each_string(artist, [&](size_t, std::string_view id) { ++slot(p.artists, id); });
+    }
+    {
+      SPARKIFY_ASSIGN_OR_RETURN(auto agent, file.read(g, "user_agent", PhysicalType::kByteArray));
+      const auto& agents = std::get<parquet::StringColumn>(agent.values);
+      for (size_t i = 0; i < agents.size(); ++i) {
+        ++slot(p.agents, agent.is_null(i) ? std::string_view("\x01") : agents.at(i));
+      }
+    }
+    {
+      SPARKIFY_ASSIGN_OR_RETURN(auto user, file.read(g, "user_id", PhysicalType::kInt64));
+      SPARKIFY_ASSIGN_OR_RETURN(auto location, file.read(g, "location", PhysicalType::kByteArray));
+      const auto& ids = std::get<std::vector<int64_t>>(user.values);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (!user.is_null(i)) ++p.users[ids[i]];
+      }
+      each_string(location, [&](size_t i, std::string_view loc) {
+        ++slot(p.locations, loc);
+        if (!user.is_null(i)) slot(p.location_users, loc).insert(ids[i]);
+      });
+    }
+  }
+  return Status::OK();
+}
+
+void merge(Partial& into, Partial& from) {
+  into.plays += from.plays;
+  into.matched += from.matched;
+  for (auto& [day, t] : from.days) {
+    DayTally& d = into.days[day];
+    d.plays += t.plays;
+    d.free += t.free;
+    d.paid += t.paid;
+  }
+  for (int w = 0; w < 7; ++w)
+    for (int h = 0; h < 24; ++h) into.hour_weekday[w][h] += from.hour_weekday[w][h];
+  for (auto& [k, v] : from.songs) {
+    SongTally& t = slot(into.songs, k);
+    t.plays += v.plays;
+    if (t.artist_id.empty()) t.artist_id = std::move(v.artist_id);
+  }
+  for (auto& [k, v] : from.artists) slot(into.artists, k) += v;
+  for (auto& [k, v] : from.agents) slot(into.agents, k) += v;
+  for (auto& [k, v] : from.locations) slot(into.locations, k) += v;
+  for (auto& [k, v] : from.location_users) slot(into.location_users, k).merge(v);
+  for (auto& [k, v] : from.users) into.users[k] += v;
+}
+
+// Most plays first; ties by key, ascending (byte-wise for strings, numeric for user ids).
+template <typename Key>
+std::vector<std::pair<Key, uint64_t>> top_n(const auto& counts, size_t n) {
+  std::vector<std::pair<Key, uint64_t>> all(counts.begin(), counts.end());
+  auto order = [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  };
+  if (n < all.size()) {
+    std::partial_sort(all.begin(), all.begin() + static_cast<ptrdiff_t>(n), all.end(), order);
+    all.resize(n);
+  } else {
+    std::sort(all.begin(), all.end(), order);
+  }
+  return all;
+}
+
+std::vector<Ranked> ranked_classes(const StringMap<uint64_t>& agents,
+                                   std::string_view (*classify)(std::string_view)) {
+  StringMap<uint64_t> classes;
+  for (const auto& [agent, plays] : agents) {
+    slot(classes, agent == "\x01" ? std::string_view("(none)") : classify(agent)) += plays;
+  }
+  std::vector<Ranked> out;
+  for (auto& [name, plays] : top_n<std::string>(classes, classes.size())) {
+    Ranked r;
+    r.key = name;
+    r.plays = plays;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// Reads a dimension table whole (dimensions are small next to songplays) and records its facts.
+Result<std::optional<sink::LakeTable>> read_dimension(io::FileSystem& fs, const std::string& lake,
+                                                      const model::TableSpec& spec, int threads,
+                                                      TableFacts& facts) {
+  auto table = sink::read_lake_table(fs, lake, spec, threads);
+  if (!table.ok()) {
+    if (table.status().code() == ErrorCode::kNotFound) return std::optional<sink::LakeTable>();
+    return table.status();
+  }
+  facts.present = true;
+  facts.complete = table->has_success;
+  facts.files = table->files;
+  facts.rows = table->data.num_rows;
+  return std::optional<sink::LakeTable>(std::move(*table));
+}
+
+// Rows of a table from its files' footers, without decoding any column.
+Status count_rows(io::FileSystem& fs, const sink::LakeListing& listing, int threads,
+                  uint64_t& rows) {
+  std::vector<uint64_t> per_file(listing.files.size());
+  SPARKIFY_RETURN_NOT_OK(parallel_for(listing.files.size(), threads, [&](size_t i, int) -> Status {
+    std::string path = io::FileSystem::join(listing.dir, listing.files[i]);
+    SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(path));
+    SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), path));
+    per_file[i] = static_cast<uint64_t>(reader->num_rows());
+    return Status::OK();
+  }));
+  for (uint64_t n : per_file) rows += n;
+  return Status::OK();
+}
+
+Result<std::optional<uint64_t>> count_reject_lines(io::FileSystem& fs, const std::string& lake,
+                                                   const char* name) {
+  std::string path = io::FileSystem::join(lake, std::string("_rejects/") + name);
+  SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs.exists(path));
+  if (!exists) return std::optional<uint64_t>();
+  SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(path));
+  auto data = bytes.bytes();
+  return std::optional<uint64_t>(
+      static_cast<uint64_t>(std::count(data.begin(), data.end(), uint8_t{'\n'})));
+}
+
+// string_view lookup into a dimension: key column value -> row.
+std::unordered_map<std::string_view, size_t> index_strings(const model::TableData& t,
+                                                           std::string_view key) {
+  std::unordered_map<std::string_view, size_t> out;
+  const auto& c = column(t, key);
+  for (size_t i = 0; i < t.num_rows; ++i) {
+    if (!c.is_null(i)) out.emplace(c.string_at(i), i);
+  }
+  return out;
+}
+
+std::string string_or_empty(const model::TableData& t, std::string_view name, size_t row) {
+  const auto& c = column(t, name);
+  return c.is_null(row) ? std::string() : std::string(c.string_at(row));
+}
+
+// Titles of `ids`, read from the song files in their artists' folders only.
+Result<std::unordered_map<std::string, std::string>> song_titles(
+    io::FileSystem& fs, const sink::LakeListing& listing, const StringMap<SongTally>& songs,
+    const std::vector<std::string>& ids) {
+  std::unordered_set<std::string> folders;
+  std::unordered_set<std::string_view> wanted(ids.begin(), ids.end());
+  for (const auto& id : ids) {
+    auto it = songs.find(id);
+    if (it != songs.end() && !it->second.artist_id.empty()) {
+      folders.insert("/" + sink::partition_folder("artist_id", it->second.artist_id) + "/");
+    }
+  }
+  std::unordered_map<std::string, std::string> titles;
+  for (const auto& rel : listing.files) {
+    std::string slashed = "/" + rel;
+    bool in_folder = false;
+    for (const auto& folder : folders)
+      in_folder = in_folder || slashed.find(folder) != std::string::npos;
+    if (!in_folder) continue;
+    SPARKIFY_ASSIGN_OR_RETURN(ColumnFile file,
+                              ColumnFile::Open(fs, io::FileSystem::join(listing.dir, rel)));
+    for (int g = 0; g < file.row_groups(); ++g) {
+      using parquet::PhysicalType;
+      SPARKIFY_ASSIGN_OR_RETURN(auto id, file.read(g, "song_id", PhysicalType::kByteArray));
+      SPARKIFY_ASSIGN_OR_RETURN(auto title, file.read(g, "title", PhysicalType::kByteArray));
+      const auto& title_values = std::get<parquet::StringColumn>(title.values);
+      each_string(id, [&](size_t i, std::string_view song) {
+        if (wanted.count(song) && !title.is_null(i)) {
+          titles.emplace(std::string(song), std::string(title_values.at(i)));
+        }
+      });
+    }
+  }
+  return titles;
+}
+
+}  // namespace
+
+const TableFacts& LakeAnalysis::table(std::string_view name) const {
+  for (const auto& t : tables) {
+    if (t.name == name) return t;
+  }
+  return tables[0];
+}
+
+std::string day_text(int32_t day) {
+  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{day}}};
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return text;
+}
+
+Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
+                                  const AnalysisOptions& options) {
+  SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs.exists(lake));
+  if (!exists) return Status::NotFound("the lake " + lake + " does not exist");
+  LakeAnalysis out;
+  out.lake = lake;
+  const auto specs = model::all_table_specs();
+  for (size_t i = 0; i < specs.size(); ++i) out.tables[i].name = specs[i]->name;
+  auto facts = [&](std::string_view name) -> TableFacts& {
+    for (auto& t : out.tables) {
+      if (t.name == name) return t;
+    }
+    return out.tables[0];  // unreachable: every name above is one of the five
+  };
+  int threads = std::max(1, options.threads);
+
+  // songplays: streamed, one file per worker at a time.
+  auto listing = sink::list_lake_table(fs, lake, model::songplays_spec());
+  if (!listing.ok() && listing.status().code() != ErrorCode::kNotFound) return listing.status();
+  Partial total;
+  if (listing.ok()) {
+    TableFacts& f = facts("songplays");
+    f.present = true;
+    f.complete = listing->has_success;
+    f.files = listing->files.size();
+    std::vector<Partial> partials(static_cast<size_t>(threads));
+    SPARKIFY_RETURN_NOT_OK(
+        parallel_for(listing->files.size(), threads, [&](size_t i, int worker) -> Status {
+          return aggregate_file(fs, io::FileSystem::join(listing->dir, listing->files[i]),
+                                partials[static_cast<size_t>(worker)]);
+        }));
+    for (auto& p : partials) merge(total, p);
+    f.rows = total.plays;
+  }
+  out.songplays = total.plays;
+  out.matched = total.matched;
+  for (const auto& [day, t] : total.days) out.days.push_back({day, t.plays, t.free, t.paid});
+  std::sort(out.days.begin(), out.days.end(),
+            [](const DayPlays& a, const DayPlays& b) { return a.day < b.day; });
+  out.hour_weekday = total.hour_weekday;
+
+  // time: only its size is shown.
+  auto time_listing = sink::list_lake_table(fs, lake, model::time_spec());
+  if (time_listing.ok()) {
+    TableFacts& f = facts("time");
+    f.present = true;
+    f.complete = time_listing->has_success;
+    f.files = time_listing->files.size();
+    SPARKIFY_RETURN_NOT_OK(count_rows(fs, *time_listing, threads, f.rows));
+  } else if (time_listing.status().code() != ErrorCode::kNotFound) {
+    return time_listing.status();
+  }
+
+  // songs: one small file per artist folder, so only footers are read for the count; titles
+  // come from the folders of the top songs' artists (below).
+  auto song_listing = sink::list_lake_table(fs, lake, model::songs_spec());
+  if (song_listing.ok()) {
+    TableFacts& f = facts("songs");
+    f.present = true;
+    f.complete = song_listing->has_success;
+    f.files = song_listing->files.size();
+    SPARKIFY_RETURN_NOT_OK(count_rows(fs, *song_listing, threads, f.rows));
+  } else if (song_listing.status().code() != ErrorCode::kNotFound) {
+    return song_listing.status();
+  }
+  SPARKIFY_ASSIGN_OR_RETURN(
+      auto artists, read_dimension(fs, lake, model::artists_spec(), threads, facts("artists")));
+  SPARKIFY_ASSIGN_OR_RETURN(auto users,
+                            read_dimension(fs, lake, model::users_spec(), threads, facts("users")));
+  for (const auto& t : out.tables) out.any_table = out.any_table || t.present;
+  if (!out.any_table) {
+    return Status::NotFound(lake +
+                            " is not a sparkify lake: it holds none of the tables songs, "
+                            "artists, users, time, songplays");
+  }
+
+  std::unordered_map<std::string_view, size_t> artist_rows;
+  if (artists) artist_rows = index_strings(artists->data, "artist_id");
+  auto artist_name = [&](std::string_view id) {
+    auto it = artist_rows.find(id);
+    return it == artist_rows.end() ? std::string()
+                                   : string_or_empty(artists->data, "name", it->second);
+  };
+
+  std::vector<std::pair<std::string, uint64_t>> song_plays;
+  song_plays.reserve(total.songs.size());
+  for (const auto& [id, t] : total.songs) song_plays.emplace_back(id, t.plays);
+  auto top_songs = top_n<std::string>(song_plays, options.top);
+  std::unordered_map<std::string, std::string> titles;
+  if (song_listing.ok()) {
+    std::vector<std::string> wanted_ids;
+    for (const auto& [id, plays] : top_songs) wanted_ids.push_back(id);
+    SPARKIFY_ASSIGN_OR_RETURN(titles, song_titles(fs, *song_listing, total.songs, wanted_ids));
+  }
+  for (auto& [id, plays] : top_songs) {
+    Ranked r;
+    r.key = id;
+    r.plays = plays;
+    r.label = titles[id];
+    r.detail = artist_name(total.songs[id].artist_id);
+    out.top_songs.push_back(std::move(r));
+  }
+  for (auto& [id, plays] : top_n<std::string>(total.artists, options.top)) {
+    Ranked r;
+    r.key = id;
+    r.label = artist_name(id);
+    r.plays = plays;
+    out.top_artists.push_back(std::move(r));
+  }
+
+  std::unordered_map<int64_t, size_t> user_rows;
+  if (users) {
+    const auto& ids = values<int64_t>(users->data, "user_id");
+    for (size_t i = 0; i < users->data.num_rows; ++i) user_rows.emplace(ids[i], i);
+  }
+  for (auto& [id, plays] : top_n<int64_t>(total.users, options.top)) {
+    Ranked r;
+    r.key = std::to_string(id);
+    r.plays = plays;
+    if (auto it = user_rows.find(id); it != user_rows.end()) {
+      std::string first = string_or_empty(users->data, "first_name", it->second);
+      std::string last = string_or_empty(users->data, "last_name", it->second);
+      r.label = first.empty() || last.empty() ? first + last : first + " " + last;
+      r.detail = string_or_empty(users->data, "level", it->second);
+    }
+    out.top_users.push_back(std::move(r));
+  }
+  for (auto& [loc, plays] : top_n<std::string>(total.locations, options.top)) {
+    Ranked r;
+    r.key = loc;
+    r.plays = plays;
+    r.users = total.location_users[loc].size();
+    out.top_locations.push_back(std::move(r));
+  }
+  out.browsers = ranked_classes(total.agents, browser_of);
+  out.systems = ranked_classes(total.agents, os_of);
+
+  SPARKIFY_ASSIGN_OR_RETURN(out.song_rejects, count_reject_lines(fs, lake, "songs.jsonl"));
+  SPARKIFY_ASSIGN_OR_RETURN(out.log_rejects, count_reject_lines(fs, lake, "logs.jsonl"));
+  return out;
+}
+
+}  // namespace sparkify::report
