@@ -24,7 +24,7 @@ if [ "$QUICK" = 0 ]; then
   BUILD_DIR=build-asan scripts/build.sh -DSPARKIFY_WERROR=ON -DSPARKIFY_SANITIZE=address \
     -DSPARKIFY_BUILD_BENCH=OFF
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-    ctest --test-dir build-asan --output-on-failure -j "$JOBS" --timeout 1500
+    ctest --test-dir build-asan --output-on-failure -j "$JOBS" --timeout 1500 -LE install
 
   echo "== ThreadSanitizer: threaded stages (build-tsan)"
   TSAN_TESTS="common_unit_test|e2e_sample|e2e_crafted|e2e_generated|e2e_modes"
