@@ -14,6 +14,7 @@ PACKAGES=(
   libcurl4-openssl-dev libssl-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   awscli python3 procps openssl
+  liblz4-dev libbrotli-dev
 )
 # Node.js runs the cross-engine tests; keep a node the machine already has (any >= 18).
 if ! command -v node >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
