@@ -18,5 +18,6 @@ struct Command {
 Command add_etl_command(CLI::App& app);
 Command add_generate_command(CLI::App& app);
 Command add_verify_command(CLI::App& app);
+Command add_parquet_command(CLI::App& app);
 
 }  // namespace sparkify::cli

@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", SPARKIFY_VERSION);
   app.require_subcommand(1);
   Command commands[] = {add_etl_command(app), add_generate_command(app),
-                        add_verify_command(app)};
+                        add_verify_command(app),
+                        add_parquet_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
