@@ -1,5 +1,6 @@
 #include "parquet/file_reader.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -244,6 +245,17 @@ class FileReaderImpl final : public FileReader {
     return Status::OK();
   }
 
+  /// Chunks start at their dictionary page when there is one. Some writers store 0 for "no
+  /// dictionary", which can never be a page offset (the magic is there).
+  static int64_t chunk_start(const format::ColumnMetaData& m) {
+    int64_t start = m.data_page_offset;
+    if (m.dictionary_page_offset && *m.dictionary_page_offset >= static_cast<int64_t>(kMagicSize) &&
+        *m.dictionary_page_offset < start) {
+      start = *m.dictionary_page_offset;
+    }
+    return start;
+  }
+
   Status check_metadata() {
     if (md_.schema.empty()) return corrupt("empty schema");
     const auto& root = md_.schema[0];
@@ -279,6 +291,12 @@ class FileReaderImpl final : public FileReader {
         }
       }
     }
+    for (const auto& rg : md_.row_groups) {
+      for (const auto& chunk : rg.columns) {
+        if (chunk.meta_data->num_values > 0) chunk_starts_.push_back(chunk_start(*chunk.meta_data));
+      }
+    }
+    std::sort(chunk_starts_.begin(), chunk_starts_.end());
     if (rows != md_.num_rows) return corrupt("row groups hold " + std::to_string(rows) + " rows, the footer says " + std::to_string(md_.num_rows));
     for (const auto& kv : md_.key_value_metadata) kv_.emplace_back(kv.key, kv.value.value_or(""));
     return Status::OK();
@@ -296,22 +314,18 @@ class FileReaderImpl final : public FileReader {
       return Status::NotSupported(where + ": compression codec " + std::to_string(m.codec) + " is not supported");
     }
     if (m.num_values == 0) return Status::OK();  // empty chunks may point anywhere, even at 0
-    // Chunks start at their dictionary page when there is one. Some writers store 0 for "no
-    // dictionary", which can never be a page offset (the magic is there).
-    int64_t start = m.data_page_offset;
-    if (m.dictionary_page_offset && *m.dictionary_page_offset >= static_cast<int64_t>(kMagicSize) &&
-        *m.dictionary_page_offset < start) {
-      start = *m.dictionary_page_offset;
-    }
-    const auto limit = static_cast<int64_t>(footer_start_);
-    if (start < static_cast<int64_t>(kMagicSize) || start >= limit || m.total_compressed_size < 0) {
+    const int64_t start = chunk_start(m);
+    const auto data_end = static_cast<int64_t>(footer_start_);
+    if (start < static_cast<int64_t>(kMagicSize) || start >= data_end || m.total_compressed_size < 0) {
       return Status::Corrupt(where + ": chunk at " + std::to_string(start) + " of " +
                              std::to_string(m.total_compressed_size) + " bytes lies outside the data area");
     }
-    // The chunk's pages are read until the chunk's values are complete, within the data area:
-    // old parquet-mr versions left the dictionary page out of total_compressed_size, so the
-    // declared size cannot bound the last page.
-    src.bytes = bytes_.subspan(static_cast<size_t>(start), static_cast<size_t>(limit - start));
+    // The chunk's pages are read until its values are complete, up to where the next chunk
+    // starts: old parquet-mr versions left the dictionary page out of total_compressed_size, so
+    // the declared size cannot bound the last page, while the next chunk's offset can.
+    auto next = std::upper_bound(chunk_starts_.begin(), chunk_starts_.end(), start);
+    const int64_t end = next == chunk_starts_.end() ? data_end : std::min(*next, data_end);
+    src.bytes = bytes_.subspan(static_cast<size_t>(start), static_cast<size_t>(end - start));
     Status st = read_column_chunk(src, out);
     if (!st.ok()) return st.with_context(where);
     return Status::OK();
@@ -320,6 +334,7 @@ class FileReaderImpl final : public FileReader {
   std::span<const uint8_t> bytes_;
   std::string name_;
   size_t footer_start_ = 0;
+  std::vector<int64_t> chunk_starts_;  ///< every non-empty chunk's first byte, sorted
   format::FileMetaData md_;
   Schema schema_;
   std::vector<std::pair<std::string, std::string>> kv_;
