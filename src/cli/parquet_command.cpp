@@ -1,8 +1,8 @@
 // `sparkify parquet schema|meta|cat FILE`: the Parquet reader as a user tool, in the manner of
 // parquet-tools, for any flat Parquet file (ours, Spark's, Arrow's, DuckDB's), local or on S3.
 // Exit 0 on success, 1 when the file cannot be read (one sentence on stderr), 2 on usage errors.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <memory>
@@ -43,7 +43,9 @@ Result<OpenFile> open_file(const ParquetFlags& f) {
   return open;
 }
 
-std::string repetition_name(const parquet::ColumnSchema& c) { return c.optional() ? "OPTIONAL" : "REQUIRED"; }
+std::string repetition_name(const parquet::ColumnSchema& c) {
+  return c.optional() ? "OPTIONAL" : "REQUIRED";
+}
 
 Status print_schema(const parquet::FileReader& reader) {
   for (const auto& c : reader.schema().columns) {
@@ -56,16 +58,26 @@ Status print_schema(const parquet::FileReader& reader) {
 
 std::string encoding_name(int32_t e) {
   switch (e) {
-    case parquet::format::kPlain: return "PLAIN";
-    case parquet::format::kPlainDictionary: return "PLAIN_DICTIONARY";
-    case parquet::format::kRle: return "RLE";
-    case parquet::format::kBitPacked: return "BIT_PACKED";
-    case parquet::format::kDeltaBinaryPacked: return "DELTA_BINARY_PACKED";
-    case parquet::format::kDeltaLengthByteArray: return "DELTA_LENGTH_BYTE_ARRAY";
-    case parquet::format::kDeltaByteArray: return "DELTA_BYTE_ARRAY";
-    case parquet::format::kRleDictionary: return "RLE_DICTIONARY";
-    case parquet::format::kByteStreamSplit: return "BYTE_STREAM_SPLIT";
-    default: return std::to_string(e);
+    case parquet::format::kPlain:
+      return "PLAIN";
+    case parquet::format::kPlainDictionary:
+      return "PLAIN_DICTIONARY";
+    case parquet::format::kRle:
+      return "RLE";
+    case parquet::format::kBitPacked:
+      return "BIT_PACKED";
+    case parquet::format::kDeltaBinaryPacked:
+      return "DELTA_BINARY_PACKED";
+    case parquet::format::kDeltaLengthByteArray:
+      return "DELTA_LENGTH_BYTE_ARRAY";
+    case parquet::format::kDeltaByteArray:
+      return "DELTA_BYTE_ARRAY";
+    case parquet::format::kRleDictionary:
+      return "RLE_DICTIONARY";
+    case parquet::format::kByteStreamSplit:
+      return "BYTE_STREAM_SPLIT";
+    default:
+      return std::to_string(e);
   }
 }
 
@@ -106,10 +118,14 @@ Status print_meta(const std::string& file, const parquet::FileReader& reader) {
       const auto& m = *rg.columns[k].meta_data;  // the reader checked every chunk has metadata
       std::string encodings;
       for (int32_t e : m.encodings) encodings += (encodings.empty() ? "" : ",") + encoding_name(e);
-      fmt::print("  {}: {} values, {} {}, encodings {}, {} bytes compressed, {} uncompressed, data page at {}",
-                 columns[k].name, m.num_values, parquet::physical_type_name(columns[k]), codec_label(m.codec),
-                 encodings, m.total_compressed_size, m.total_uncompressed_size, m.data_page_offset);
-      if (m.dictionary_page_offset) fmt::print(", dictionary page at {}", *m.dictionary_page_offset);
+      fmt::print(
+          "  {}: {} values, {} {}, encodings {}, {} bytes compressed, {} uncompressed, data page "
+          "at {}",
+          columns[k].name, m.num_values, parquet::physical_type_name(columns[k]),
+          codec_label(m.codec), encodings, m.total_compressed_size, m.total_uncompressed_size,
+          m.data_page_offset);
+      if (m.dictionary_page_offset)
+        fmt::print(", dictionary page at {}", *m.dictionary_page_offset);
       fmt::print("\n");
       if (m.statistics) {
         const auto& st = *m.statistics;
@@ -148,7 +164,8 @@ Status print_rows(parquet::FileReader& reader, int64_t limit) {
       for (size_t k = 0; k < columns.size(); ++k) {
         if (k) line.push_back(',');
         line += keys[k];
-        SPARKIFY_RETURN_NOT_OK(parquet::append_json_value(columns[k], data[k], static_cast<size_t>(r), &line));
+        SPARKIFY_RETURN_NOT_OK(
+            parquet::append_json_value(columns[k], data[k], static_cast<size_t>(r), &line));
       }
       line += "}\n";
       std::fwrite(line.data(), 1, line.size(), stdout);
@@ -157,7 +174,8 @@ Status print_rows(parquet::FileReader& reader, int64_t limit) {
   return Status::OK();
 }
 
-CLI::App* add_file_subcommand(CLI::App* parent, const char* name, const char* help, ParquetFlags& f) {
+CLI::App* add_file_subcommand(CLI::App* parent, const char* name, const char* help,
+                              ParquetFlags& f) {
   CLI::App* sub = parent->add_subcommand(name, help);
   sub->add_option("FILE", f.file, "Parquet file: a local path or an s3:// URL")->required();
   add_storage_flags(sub, f.storage);
@@ -168,17 +186,21 @@ CLI::App* add_file_subcommand(CLI::App* parent, const char* name, const char* he
 
 Command add_parquet_command(CLI::App& app) {
   auto f = std::make_shared<ParquetFlags>();
-  CLI::App* sub = app.add_subcommand(
-      "parquet", "Inspect a flat Parquet file (any writer, local or S3): schema, footer metadata, rows as JSON");
+  CLI::App* sub = app.add_subcommand("parquet",
+                                     "Inspect a flat Parquet file (any writer, local or S3): "
+                                     "schema, footer metadata, rows as JSON");
   sub->require_subcommand(1);
-  CLI::App* schema = add_file_subcommand(sub, "schema", "Print one line per column: name, repetition, physical and logical type", *f);
-  CLI::App* meta = add_file_subcommand(
-      sub, "meta", "Print the footer: row groups, column chunks, encodings, codecs, statistics, key-value metadata", *f);
-  CLI::App* cat = add_file_subcommand(
-      sub, "cat",
-      "Print the rows as JSON lines keyed by column name (timestamps ISO-8601, decimals as exact strings, "
-      "binary as base64)",
-      *f);
+  CLI::App* schema = add_file_subcommand(
+      sub, "schema", "Print one line per column: name, repetition, physical and logical type", *f);
+  CLI::App* meta = add_file_subcommand(sub, "meta",
+                                       "Print the footer: row groups, column chunks, encodings, "
+                                       "codecs, statistics, key-value metadata",
+                                       *f);
+  CLI::App* cat = add_file_subcommand(sub, "cat",
+                                      "Print the rows as JSON lines keyed by column name "
+                                      "(timestamps ISO-8601, decimals as exact strings, "
+                                      "binary as base64)",
+                                      *f);
   cat->add_option("--limit", f->limit, "Print at most N rows")->check(CLI::NonNegativeNumber);
 
   Command command;
@@ -188,9 +210,12 @@ Command add_parquet_command(CLI::App& app) {
     auto open = open_file(*f);
     Status st = open.ok() ? Status::OK() : open.status();
     if (st.ok()) {
-      if (schema->parsed()) st = print_schema(*open->reader);
-      else if (meta->parsed()) st = print_meta(f->file, *open->reader);
-      else if (cat->parsed()) st = print_rows(*open->reader, f->limit);
+      if (schema->parsed())
+        st = print_schema(*open->reader);
+      else if (meta->parsed())
+        st = print_meta(f->file, *open->reader);
+      else if (cat->parsed())
+        st = print_rows(*open->reader, f->limit);
     }
     std::fflush(stdout);
     if (!st.ok()) {

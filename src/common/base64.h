@@ -8,7 +8,8 @@
 namespace sparkify {
 
 inline void base64_append(std::string_view bytes, std::string* out) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
   size_t n = bytes.size(), i = 0;
   out->reserve(out->size() + (n + 2) / 3 * 4);

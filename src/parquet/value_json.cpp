@@ -101,7 +101,9 @@ Status append_decimal_bytes(std::string_view be, int scale, std::string* out) {
   const bool negative = n > 0 && (p[0] & 0x80);
   // Drop sign-extension bytes.
   size_t start = 0;
-  while (start + 1 < n && p[start] == (negative ? 0xFF : 0x00) && ((p[start + 1] & 0x80) != 0) == negative) ++start;
+  while (start + 1 < n && p[start] == (negative ? 0xFF : 0x00) &&
+         ((p[start + 1] & 0x80) != 0) == negative)
+    ++start;
   if (n - start > kMaxDecimalBytes) return Status::Corrupt("a decimal value wider than 1024 bits");
   // Magnitude as little-endian 32-bit limbs.
   std::vector<uint8_t> mag(p + start, p + n);
@@ -150,7 +152,8 @@ Status append_decimal_bytes(std::string_view be, int scale, std::string* out) {
 
 Status append_decimal_int(int64_t v, int scale, std::string* out) {
   uint8_t be[8];
-  for (int i = 0; i < 8; ++i) be[i] = static_cast<uint8_t>(static_cast<uint64_t>(v) >> (56 - 8 * i));
+  for (int i = 0; i < 8; ++i)
+    be[i] = static_cast<uint8_t>(static_cast<uint64_t>(v) >> (56 - 8 * i));
   return append_decimal_bytes(std::string_view(reinterpret_cast<const char*>(be), 8), scale, out);
 }
 
@@ -169,9 +172,14 @@ float half_to_float(uint16_t h) {
 
 int fraction_digits(LogicalType t) {
   switch (t) {
-    case LogicalType::kTimestampMillis: case LogicalType::kTimeMillis: return 3;
-    case LogicalType::kTimestampMicros: case LogicalType::kTimeMicros: return 6;
-    default: return 9;
+    case LogicalType::kTimestampMillis:
+    case LogicalType::kTimeMillis:
+      return 3;
+    case LogicalType::kTimestampMicros:
+    case LogicalType::kTimeMicros:
+      return 6;
+    default:
+      return 9;
   }
 }
 
@@ -186,21 +194,27 @@ Status append_int(const ColumnSchema& s, int64_t v, std::string* out) {
         return Status::OK();
       }
       break;
-    case LogicalType::kDecimal: return append_decimal_int(v, s.scale, out);
+    case LogicalType::kDecimal:
+      return append_decimal_int(v, s.scale, out);
     case LogicalType::kDate:
       out->push_back('"');
       append_date(v, out);
       out->push_back('"');
       return Status::OK();
-    case LogicalType::kTimeMillis: case LogicalType::kTimeMicros: case LogicalType::kTimeNanos:
+    case LogicalType::kTimeMillis:
+    case LogicalType::kTimeMicros:
+    case LogicalType::kTimeNanos:
       out->push_back('"');
       append_time_of_day(static_cast<uint64_t>(v), fraction_digits(s.logical), out);
       out->push_back('"');
       return Status::OK();
-    case LogicalType::kTimestampMillis: case LogicalType::kTimestampMicros: case LogicalType::kTimestampNanos:
+    case LogicalType::kTimestampMillis:
+    case LogicalType::kTimestampMicros:
+    case LogicalType::kTimestampNanos:
       append_timestamp(v, fraction_digits(s.logical), s.utc, out);
       return Status::OK();
-    default: break;
+    default:
+      break;
   }
   append_number(v, out);
   return Status::OK();
@@ -208,14 +222,18 @@ Status append_int(const ColumnSchema& s, int64_t v, std::string* out) {
 
 Status append_bytes(const ColumnSchema& s, std::string_view v, std::string* out) {
   switch (s.logical) {
-    case LogicalType::kString: case LogicalType::kJson: case LogicalType::kEnum:
+    case LogicalType::kString:
+    case LogicalType::kJson:
+    case LogicalType::kEnum:
       out->push_back('"');
       out->append(json_escape(v));
       out->push_back('"');
       return Status::OK();
-    case LogicalType::kDecimal: return append_decimal_bytes(v, s.scale, out);
+    case LogicalType::kDecimal:
+      return append_decimal_bytes(v, s.scale, out);
     case LogicalType::kFloat16: {
-      uint16_t h = static_cast<uint16_t>(static_cast<uint8_t>(v[0]) | (static_cast<uint8_t>(v[1]) << 8));
+      uint16_t h =
+          static_cast<uint16_t>(static_cast<uint8_t>(v[0]) | (static_cast<uint8_t>(v[1]) << 8));
       append_float(half_to_float(h), out);
       return Status::OK();
     }
@@ -275,7 +293,8 @@ Int96Micros int96_micros(const Int96& v) {
 
 int64_t int96_to_unix_micros(const Int96& v) { return int96_micros(v).micros; }
 
-Status append_json_value(const ColumnSchema& s, const ColumnData& data, size_t row, std::string* out) {
+Status append_json_value(const ColumnSchema& s, const ColumnData& data, size_t row,
+                         std::string* out) {
   if (data.is_null(row)) {
     out->append("null");
     return Status::OK();
@@ -294,7 +313,8 @@ Status append_json_value(const ColumnSchema& s, const ColumnData& data, size_t r
             append_float(v, out);
           } else if constexpr (std::is_same_v<T, Int96>) {
             const Int96Micros t = int96_micros(v);
-            append_timestamp(static_cast<__int128>(t.micros) * 1000 + t.sub_micro_nanos, 9, true, out);
+            append_timestamp(static_cast<__int128>(t.micros) * 1000 + t.sub_micro_nanos, 9, true,
+                             out);
           } else {
             return append_int(s, v, out);
           }
@@ -319,13 +339,24 @@ Status append_json_plain_value(const ColumnSchema& s, std::string_view plain, st
       if (plain.size() != 1) return Status::Corrupt("a statistics value of the wrong size");
       d.values = std::vector<uint8_t>{static_cast<uint8_t>(plain[0] & 1)};
       break;
-    case PhysicalType::kInt32: SPARKIFY_RETURN_NOT_OK(fixed(int32_t{})); break;
-    case PhysicalType::kInt64: SPARKIFY_RETURN_NOT_OK(fixed(int64_t{})); break;
-    case PhysicalType::kFloat: SPARKIFY_RETURN_NOT_OK(fixed(float{})); break;
-    case PhysicalType::kDouble: SPARKIFY_RETURN_NOT_OK(fixed(double{})); break;
-    case PhysicalType::kInt96: SPARKIFY_RETURN_NOT_OK(fixed(Int96{})); break;
+    case PhysicalType::kInt32:
+      SPARKIFY_RETURN_NOT_OK(fixed(int32_t{}));
+      break;
+    case PhysicalType::kInt64:
+      SPARKIFY_RETURN_NOT_OK(fixed(int64_t{}));
+      break;
+    case PhysicalType::kFloat:
+      SPARKIFY_RETURN_NOT_OK(fixed(float{}));
+      break;
+    case PhysicalType::kDouble:
+      SPARKIFY_RETURN_NOT_OK(fixed(double{}));
+      break;
+    case PhysicalType::kInt96:
+      SPARKIFY_RETURN_NOT_OK(fixed(Int96{}));
+      break;
     case PhysicalType::kFixedLenByteArray:
-      if (plain.size() != static_cast<size_t>(s.type_length)) return Status::Corrupt("a statistics value of the wrong size");
+      if (plain.size() != static_cast<size_t>(s.type_length))
+        return Status::Corrupt("a statistics value of the wrong size");
       [[fallthrough]];
     case PhysicalType::kByteArray: {
       StringColumn c;
@@ -340,40 +371,65 @@ Status append_json_plain_value(const ColumnSchema& s, std::string_view plain, st
 
 std::string physical_type_name(const ColumnSchema& s) {
   switch (s.physical) {
-    case PhysicalType::kBoolean: return "BOOLEAN";
-    case PhysicalType::kInt32: return "INT32";
-    case PhysicalType::kInt64: return "INT64";
-    case PhysicalType::kInt96: return "INT96";
-    case PhysicalType::kFloat: return "FLOAT";
-    case PhysicalType::kDouble: return "DOUBLE";
-    case PhysicalType::kByteArray: return "BYTE_ARRAY";
-    case PhysicalType::kFixedLenByteArray: return "FIXED_LEN_BYTE_ARRAY(" + std::to_string(s.type_length) + ")";
+    case PhysicalType::kBoolean:
+      return "BOOLEAN";
+    case PhysicalType::kInt32:
+      return "INT32";
+    case PhysicalType::kInt64:
+      return "INT64";
+    case PhysicalType::kInt96:
+      return "INT96";
+    case PhysicalType::kFloat:
+      return "FLOAT";
+    case PhysicalType::kDouble:
+      return "DOUBLE";
+    case PhysicalType::kByteArray:
+      return "BYTE_ARRAY";
+    case PhysicalType::kFixedLenByteArray:
+      return "FIXED_LEN_BYTE_ARRAY(" + std::to_string(s.type_length) + ")";
   }
   return "?";
 }
 
 std::string logical_type_name(const ColumnSchema& s) {
   auto unit = [&](const char* name) {
-    const char* u = fraction_digits(s.logical) == 3 ? "MILLIS" : fraction_digits(s.logical) == 6 ? "MICROS" : "NANOS";
+    const char* u = fraction_digits(s.logical) == 3   ? "MILLIS"
+                    : fraction_digits(s.logical) == 6 ? "MICROS"
+                                                      : "NANOS";
     return std::string(name) + "(" + u + "," + (s.utc ? "true" : "false") + ")";
   };
   switch (s.logical) {
-    case LogicalType::kNone: return "";
-    case LogicalType::kString: return "STRING";
-    case LogicalType::kJson: return "JSON";
-    case LogicalType::kEnum: return "ENUM";
-    case LogicalType::kBson: return "BSON";
-    case LogicalType::kUuid: return "UUID";
-    case LogicalType::kFloat16: return "FLOAT16";
-    case LogicalType::kInterval: return "INTERVAL";
-    case LogicalType::kDate: return "DATE";
-    case LogicalType::kTimestampMillis: case LogicalType::kTimestampMicros: case LogicalType::kTimestampNanos:
+    case LogicalType::kNone:
+      return "";
+    case LogicalType::kString:
+      return "STRING";
+    case LogicalType::kJson:
+      return "JSON";
+    case LogicalType::kEnum:
+      return "ENUM";
+    case LogicalType::kBson:
+      return "BSON";
+    case LogicalType::kUuid:
+      return "UUID";
+    case LogicalType::kFloat16:
+      return "FLOAT16";
+    case LogicalType::kInterval:
+      return "INTERVAL";
+    case LogicalType::kDate:
+      return "DATE";
+    case LogicalType::kTimestampMillis:
+    case LogicalType::kTimestampMicros:
+    case LogicalType::kTimestampNanos:
       return unit("TIMESTAMP");
-    case LogicalType::kTimeMillis: case LogicalType::kTimeMicros: case LogicalType::kTimeNanos:
+    case LogicalType::kTimeMillis:
+    case LogicalType::kTimeMicros:
+    case LogicalType::kTimeNanos:
       return unit("TIME");
-    case LogicalType::kDecimal: return "DECIMAL(" + std::to_string(s.precision) + "," + std::to_string(s.scale) + ")";
+    case LogicalType::kDecimal:
+      return "DECIMAL(" + std::to_string(s.precision) + "," + std::to_string(s.scale) + ")";
     case LogicalType::kInteger:
-      return "INTEGER(" + std::to_string(s.int_bits) + "," + (s.int_signed ? "true" : "false") + ")";
+      return "INTEGER(" + std::to_string(s.int_bits) + "," + (s.int_signed ? "true" : "false") +
+             ")";
   }
   return "";
 }

@@ -23,11 +23,13 @@ namespace sparkify::parquet {
 ///  - STRING, JSON, ENUM as strings; UUID as "xxxxxxxx-xxxx-…"; INTERVAL as
 ///    {"months":m,"days":d,"millis":ms}; other bytes (BSON, plain binary) as base64 strings.
 /// Corrupt when a value cannot be rendered (a decimal wider than 1024 bits).
-Status append_json_value(const ColumnSchema& schema, const ColumnData& data, size_t row, std::string* out);
+Status append_json_value(const ColumnSchema& schema, const ColumnData& data, size_t row,
+                         std::string* out);
 
 /// The JSON value of a statistics bound (PLAIN bytes of the physical type, BYTE_ARRAY without
 /// its length prefix). Corrupt when the bytes do not fit the type.
-Status append_json_plain_value(const ColumnSchema& schema, std::string_view plain, std::string* out);
+Status append_json_plain_value(const ColumnSchema& schema, std::string_view plain,
+                               std::string* out);
 
 /// Microseconds since the Unix epoch of an INT96 timestamp (nanoseconds truncated toward
 /// negative infinity), as Spark reads it: in 64-bit arithmetic that wraps the way Spark's writer
