@@ -15,6 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   awscli python3 procps openssl ccache
   chromium dpkg-dev
+  liblz4-dev libbrotli-dev
 )
 # qemu-user runs the portable binary on emulated CPUs without AVX2 or SSE4.2 (parse kernels test).
 PACKAGES+=(qemu-user)

@@ -19,5 +19,6 @@ Command add_etl_command(CLI::App& app);
 Command add_generate_command(CLI::App& app);
 Command add_verify_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
+Command add_parquet_command(CLI::App& app);
 
 }  // namespace sparkify::cli

@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
                                         sparkify::parse::parse_kernel_name() + ")");
   app.require_subcommand(1);
   Command commands[] = {add_etl_command(app), add_generate_command(app),
-                        add_verify_command(app), add_report_command(app)};
+                        add_verify_command(app), add_report_command(app),
+                        add_parquet_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -69,41 +69,4 @@ inline bool read_varint(const uint8_t** pos, const uint8_t* end, uint64_t* out) 
 /// Bits needed to represent v (0 for 0).
 inline int bit_width(uint64_t v) { return v == 0 ? 0 : 64 - std::countl_zero(v); }
 
-/// 64x64 -> 128-bit multiply, folded: the mixing step of the string hash.
-inline uint64_t mix_multiply(uint64_t a, uint64_t b) {
-  unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
-  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
-}
-
-/// A fast, well-mixed 64-bit hash of a byte string (dictionary keys): 16 bytes per multiply,
-/// short strings read with two overlapping loads instead of a byte loop.
-inline uint64_t hash_bytes(const void* data, size_t n) {
-  constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull, k2 = 0x8ebc6af09c88c6e3ull;
-  const auto* p = static_cast<const uint8_t*>(data);
-  uint64_t seed = k0 ^ n;
-  uint64_t a = 0, b = 0;
-  if (n <= 16) {
-    if (n >= 8) {
-      a = load_le<uint64_t>(p);
-      b = load_le<uint64_t>(p + n - 8);
-    } else if (n >= 4) {
-      a = load_le<uint32_t>(p);
-      b = load_le<uint32_t>(p + n - 4);
-    } else if (n > 0) {
-      a = (static_cast<uint64_t>(p[0]) << 16) | (static_cast<uint64_t>(p[n >> 1]) << 8) | p[n - 1];
-    }
-  } else {
-    size_t left = n;
-    while (left > 16) {
-      seed = mix_multiply(load_le<uint64_t>(p) ^ k1, load_le<uint64_t>(p + 8) ^ seed);
-      p += 16;
-      left -= 16;
-    }
-    // The last 16 bytes, overlapping the previous block when the length is not a multiple of 16.
-    a = load_le<uint64_t>(p + left - 16);
-    b = load_le<uint64_t>(p + left - 8);
-  }
-  return mix_multiply(k2 ^ n, mix_multiply(a ^ k1, b ^ seed));
-}
-
 }  // namespace sparkify::parquet

@@ -1,3 +1,4 @@
+#include "common/hash.h"
 #include "parquet/bit_util.h"
 
 #include <gtest/gtest.h>
@@ -74,6 +75,8 @@ TEST(HashBytes, DiffersForNearbyStrings) {
   EXPECT_NE(hash_bytes("", 0), hash_bytes("\0", 1));
   EXPECT_NE(hash_bytes("abcdefgh1", 9), hash_bytes("abcdefgh2", 9));
   EXPECT_EQ(hash_bytes("same", 4), hash_bytes("same", 4));
+  EXPECT_NE(hash_bytes(std::string_view("seventeen bytes!!")), hash_bytes(std::string_view("seventeen bytes!?")));
+  EXPECT_NE(hash_bytes(std::string_view("x"), 1), hash_bytes(std::string_view("x"), 2));
 }
 
 TEST(ByteBuffer, GrowsAndKeepsContents) {

@@ -1,5 +1,5 @@
-// Page compression behind one small interface (SNAPPY, GZIP, ZSTD, none), so that snappy.h,
-// zstd.h and zlib.h stay inside codec.cpp.
+// Page compression behind one small interface (SNAPPY, GZIP, ZSTD, LZ4, LZ4_RAW, BROTLI, none),
+// so that the codec libraries' headers stay inside codec.cpp.
 #pragma once
 
 #include <cstddef>

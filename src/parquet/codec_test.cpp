@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <string>
@@ -9,7 +10,8 @@
 namespace sparkify::parquet {
 namespace {
 
-const Codec kAll[] = {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd};
+const Codec kAll[] = {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd,
+                      Codec::kLz4, Codec::kLz4Raw, Codec::kBrotli};
 
 ByteBuffer sample(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -72,7 +74,42 @@ TEST(Codec, ThriftValuesMapBothWays) {
     EXPECT_EQ(back, c);
   }
   Codec ignored;
-  EXPECT_FALSE(codec_from_thrift(5 /* LZ4 */, &ignored));
+  EXPECT_FALSE(codec_from_thrift(3 /* LZO */, &ignored));
+}
+
+TEST(Codec, Lz4ReadsHadoopFramingWithSeveralBlocksAndBareBlocks) {
+  // parquet-mr splits a page into blocks, each behind a big-endian (raw, compressed) length pair.
+  ByteBuffer a = sample(3000, 1), b = sample(2000, 2);
+  ByteBuffer framed;
+  for (const ByteBuffer* part : {&a, &b}) {
+    ByteBuffer block;
+    ASSERT_TRUE(CompressionCodec::Get(Codec::kLz4Raw).compress(part->span(), 0, &block).ok());
+    for (uint32_t v : {static_cast<uint32_t>(part->size()), static_cast<uint32_t>(block.size())}) {
+      for (int shift = 24; shift >= 0; shift -= 8) framed.push_back(static_cast<uint8_t>(v >> shift));
+    }
+    framed.append(block.span());
+  }
+  ByteBuffer out;
+  ASSERT_TRUE(CompressionCodec::Get(Codec::kLz4).decompress(framed.span(), 5000, &out).ok());
+  ByteBuffer want;
+  want.append(a.span());
+  want.append(b.span());
+  EXPECT_TRUE(std::equal(out.data(), out.data() + out.size(), want.data(), want.data() + want.size()));
+  // A bare block under the LZ4 codec (older Arrow writers) reads too.
+  ByteBuffer bare;
+  ASSERT_TRUE(CompressionCodec::Get(Codec::kLz4Raw).compress(a.span(), 0, &bare).ok());
+  ASSERT_TRUE(CompressionCodec::Get(Codec::kLz4).decompress(bare.span(), 3000, &out).ok());
+  EXPECT_TRUE(std::equal(out.data(), out.data() + out.size(), a.data(), a.data() + a.size()));
+}
+
+TEST(Codec, GzipReadsConcatenatedMembers) {
+  ByteBuffer a = sample(1000, 3), b = sample(1500, 4), packed;
+  ASSERT_TRUE(CompressionCodec::Get(Codec::kGzip).compress(a.span(), 0, &packed).ok());
+  ASSERT_TRUE(CompressionCodec::Get(Codec::kGzip).compress(b.span(), 0, &packed).ok());
+  ByteBuffer out;
+  ASSERT_TRUE(CompressionCodec::Get(Codec::kGzip).decompress(packed.span(), 2500, &out).ok());
+  EXPECT_TRUE(std::equal(out.data(), out.data() + 1000, a.data()));
+  EXPECT_TRUE(std::equal(out.data() + 1000, out.data() + 2500, b.data()));
 }
 
 }  // namespace

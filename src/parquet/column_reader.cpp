@@ -19,7 +19,10 @@ ColumnData make_column_data(const ColumnSchema& schema) {
     case PhysicalType::kInt32: d.values.emplace<std::vector<int32_t>>(); break;
     case PhysicalType::kInt64: d.values.emplace<std::vector<int64_t>>(); break;
     case PhysicalType::kDouble: d.values.emplace<std::vector<double>>(); break;
-    case PhysicalType::kByteArray: d.values.emplace<StringColumn>(); break;
+    case PhysicalType::kByteArray:
+    case PhysicalType::kFixedLenByteArray: d.values.emplace<StringColumn>(); break;
+    case PhysicalType::kFloat: d.values.emplace<std::vector<float>>(); break;
+    case PhysicalType::kInt96: d.values.emplace<std::vector<Int96>>(); break;
   }
   return d;
 }
@@ -130,9 +133,21 @@ class ChunkReader {
     const uint8_t* end = p + dict_bytes_.size();
     switch (src_.schema->physical) {
       case PhysicalType::kBoolean: return corrupt("dictionary page in a BOOLEAN column");
-      case PhysicalType::kInt32: SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, 4)); break;
+      case PhysicalType::kInt32:
+      case PhysicalType::kFloat: SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, 4)); break;
       case PhysicalType::kInt64:
       case PhysicalType::kDouble: SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, 8)); break;
+      case PhysicalType::kInt96: SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, sizeof(Int96))); break;
+      case PhysicalType::kFixedLenByteArray: {
+        const size_t width = fixed_width();
+        SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, width));
+        dict_strings_.clear();
+        dict_strings_.reserve(n);
+        for (size_t i = 0; i < n; ++i) {
+          dict_strings_.emplace_back(reinterpret_cast<const char*>(p + i * width), width);
+        }
+        break;
+      }
       case PhysicalType::kByteArray:
         if (n > dict_bytes_.size() / 4) return corrupt("dictionary holds fewer strings than it declares");
         dict_strings_.clear();
@@ -146,6 +161,8 @@ class ChunkReader {
     has_dict_ = true;
     return Status::OK();
   }
+
+  size_t fixed_width() const { return static_cast<size_t>(src_.schema->type_length); }
 
   Status check_fixed_dict(size_t n, size_t width) {
     if (n > dict_bytes_.size() / width) return corrupt("dictionary holds fewer values than it declares");
@@ -201,7 +218,10 @@ class ChunkReader {
       if (d.num_nulls != static_cast<int32_t>(rows - present)) return corrupt("num_nulls disagrees with the levels");
     }
     Span values = page.subspan(levels_len);
-    if (d.is_compressed) {
+    // An empty page (no values, nothing stored) may still be flagged compressed: no codec
+    // stream exists to decode.
+    const size_t values_size = static_cast<size_t>(h.uncompressed_page_size) - levels_len;
+    if (d.is_compressed && !(values.empty() && values_size == 0)) {
       SPARKIFY_ASSIGN_OR_RETURN(values, decompress(values, static_cast<size_t>(h.uncompressed_page_size) - levels_len));
     }
     SPARKIFY_RETURN_NOT_OK(decode_values(d.encoding, values, rows, present));
@@ -243,7 +263,10 @@ class ChunkReader {
       case PhysicalType::kInt32: st = decode_fixed<int32_t>(encoding, data, rows, present); break;
       case PhysicalType::kInt64: st = decode_fixed<int64_t>(encoding, data, rows, present); break;
       case PhysicalType::kDouble: st = decode_fixed<double>(encoding, data, rows, present); break;
-      case PhysicalType::kByteArray: st = decode_strings(encoding, data, rows, present); break;
+      case PhysicalType::kByteArray:
+      case PhysicalType::kFixedLenByteArray: st = decode_strings(encoding, data, rows, present); break;
+      case PhysicalType::kFloat: st = decode_fixed<float>(encoding, data, rows, present); break;
+      case PhysicalType::kInt96: st = decode_fixed<Int96>(encoding, data, rows, present); break;
     }
     SPARKIFY_RETURN_NOT_OK(st);
     append_validity(rows, present);
@@ -324,8 +347,8 @@ class ChunkReader {
         }
       }
       case format::kByteStreamSplit:
-        if constexpr (kBool) {
-          return Status::NotSupported("BYTE_STREAM_SPLIT in a BOOLEAN column");
+        if constexpr (kBool || std::is_same_v<T, Int96>) {
+          return Status::NotSupported("BYTE_STREAM_SPLIT in a BOOLEAN or INT96 column");
         } else {
           if (present > data.size() / sizeof(T)) return corrupt("page holds fewer values than it declares");
           vals = target();
@@ -350,11 +373,28 @@ class ChunkReader {
     const uint8_t* p = data.data();
     const uint8_t* end = p + data.size();
     views_.clear();
+    const bool fixed = src_.schema->physical == PhysicalType::kFixedLenByteArray;
+    const size_t width = fixed ? fixed_width() : 0;
     switch (encoding) {
       case format::kPlain:
+        if (fixed) {
+          if (present > data.size() / width) return corrupt("page holds fewer values than it declares");
+          views_.resize(present);
+          for (size_t i = 0; i < present; ++i) views_[i] = std::string_view(reinterpret_cast<const char*>(p + i * width), width);
+          break;
+        }
         if (present > data.size() / 4) return corrupt("page holds fewer strings than it declares");
         views_.resize(present);
         for (size_t i = 0; i < present; ++i) SPARKIFY_RETURN_NOT_OK(plain_decode_string(&p, end, &views_[i]));
+        break;
+      case format::kByteStreamSplit:
+        if (!fixed) return Status::NotSupported("BYTE_STREAM_SPLIT in a BYTE_ARRAY column");
+        if (present > data.size() / width) return corrupt("page holds fewer values than it declares");
+        delta_storage_.resize(present * width);
+        SPARKIFY_RETURN_NOT_OK(byte_stream_split_decode(p, data.size(), present, width,
+                                                        reinterpret_cast<uint8_t*>(delta_storage_.data())));
+        views_.resize(present);
+        for (size_t i = 0; i < present; ++i) views_[i] = std::string_view(delta_storage_).substr(i * width, width);
         break;
       case format::kPlainDictionary:
       case format::kRleDictionary:
@@ -370,6 +410,11 @@ class ChunkReader {
         break;
       default:
         return Status::NotSupported(encoding_name(encoding) + " strings");
+    }
+    if (fixed) {
+      for (std::string_view v : views_) {
+        if (v.size() != width) return corrupt("a FIXED_LEN_BYTE_ARRAY value of the wrong length");
+      }
     }
     auto& col = std::get<StringColumn>(out_->values);
     size_t bytes = 0;

@@ -21,6 +21,9 @@ int32_t physical_to_thrift(PhysicalType t) {
     case PhysicalType::kInt64: return format::kInt64;
     case PhysicalType::kDouble: return format::kDouble;
     case PhysicalType::kByteArray: return format::kByteArray;
+    case PhysicalType::kFloat: return format::kFloat;
+    case PhysicalType::kInt96: return format::kInt96;
+    case PhysicalType::kFixedLenByteArray: return format::kFixedLenByteArray;
   }
   return format::kByteArray;
 }
@@ -81,6 +84,8 @@ Status ColumnWriter::validate(const ColumnView& view, size_t num_rows) const {
         return Status::OK();
       }
       return wrong_type();
+    default:
+      break;  // FLOAT, INT96, FIXED_LEN_BYTE_ARRAY are read only
   }
   return wrong_type();
 }

@@ -44,6 +44,7 @@ struct TestColumn {
       case PhysicalType::kInt64: v.values = std::span<const int64_t>(i64).subspan(offset, n); break;
       case PhysicalType::kDouble: v.values = std::span<const double>(f64).subspan(offset, n); break;
       case PhysicalType::kByteArray: v.values = std::span<const std::string_view>(views).subspan(offset, n); break;
+      default: break;  // read-only types: never written
     }
     return v;
   }
@@ -54,6 +55,7 @@ struct TestColumn {
       case PhysicalType::kInt64: return i64.size();
       case PhysicalType::kDouble: return f64.size();
       case PhysicalType::kByteArray: return views.size();
+      default: break;
     }
     return 0;
   }
@@ -79,6 +81,7 @@ TestColumn make_column(ColumnSchema schema, size_t n, uint32_t seed, double null
       case PhysicalType::kByteArray:
         c.strings.push_back(r % 11 == 0 ? std::string() : "v" + std::to_string(r) + std::string(r % 5, 'x'));
         break;
+      default: break;
     }
   }
   if (c.schema.physical == PhysicalType::kByteArray) {
@@ -144,6 +147,7 @@ void expect_equal(const TestColumn& expected, const ColumnData& got) {
       }
       break;
     }
+    default: FAIL() << "read-only type in a writer test";
   }
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/hash.h"
 #include "parquet/bit_util.h"
 #include "parquet/byte_buffer.h"
 

@@ -1,5 +1,6 @@
 #include "parquet/file_reader.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -14,7 +15,11 @@ namespace {
 
 constexpr size_t kMagicSize = 4;
 
-/// Maps a leaf schema element to the types this library handles.
+/// Largest FIXED_LEN_BYTE_ARRAY width accepted (Parquet writers use at most a few dozen bytes).
+constexpr int32_t kMaxTypeLength = 1 << 20;
+
+/// The logical type of a leaf, from its LogicalType when set, else from its ConvertedType (older
+/// writers); kinds that need no annotation come back as kNone.
 Result<ColumnSchema> map_column(const format::SchemaElement& e) {
   const std::string where = "column '" + e.name + "': ";
   if (e.num_children > 0) return Status::NotSupported(where + "nested columns are not supported");
@@ -26,54 +31,160 @@ Result<ColumnSchema> map_column(const format::SchemaElement& e) {
   if (rep != format::kRequired && rep != format::kOptional) return Status::Corrupt(where + "unknown repetition");
   c.repetition = rep == format::kOptional ? Repetition::kOptional : Repetition::kRequired;
 
-  const auto& lt = e.logical_type;
+  using LT = format::LogicalType;
+  const LT& lt = e.logical_type;
   const int32_t ct = e.converted_type.value_or(-1);
-  auto unsupported = [&](const char* type) {
-    return Status::NotSupported(where + type + " with this logical/converted type is not supported");
+  const int32_t type = *e.type;
+  auto unsupported = [&](const char* name) {
+    return Status::NotSupported(where + name + " with this logical/converted type is not supported");
   };
-  switch (*e.type) {
-    case format::kBoolean:
-      if (lt.kind != lt.kNone || ct != -1) return unsupported("BOOLEAN");
-      c.physical = PhysicalType::kBoolean;
-      return c;
-    case format::kInt32: {
-      bool plain_int = lt.kind == lt.kNone ? (ct == -1 || ct == format::kInt8 || ct == format::kInt16 || ct == format::kInt_32)
-                                           : (lt.kind == lt.kInteger && lt.int_signed && lt.int_bit_width <= 32);
-      if (!plain_int) return unsupported("INT32");
-      c.physical = PhysicalType::kInt32;
-      return c;
+  auto integer = [&](int bits, bool is_signed) {
+    c.logical = LogicalType::kInteger;
+    c.int_bits = static_cast<int8_t>(bits);
+    c.int_signed = is_signed;
+  };
+  auto decimal = [&](int32_t precision, int32_t scale) -> Status {
+    if (precision <= 0 || scale < 0 || scale > precision) {
+      return Status::Corrupt(where + "DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) + ") is not a valid decimal");
     }
-    case format::kInt64: {
-      c.physical = PhysicalType::kInt64;
-      if (lt.kind == lt.kTimestamp) {
-        if (lt.timestamp_unit == 1) c.logical = LogicalType::kTimestampMillis;
-        else if (lt.timestamp_unit == 2) c.logical = LogicalType::kTimestampMicros;
-        else return unsupported("INT64 TIMESTAMP");
-        return c;
-      }
-      if (lt.kind == lt.kNone) {
-        if (ct == format::kTimestampMillis) c.logical = LogicalType::kTimestampMillis;
-        else if (ct == format::kTimestampMicros) c.logical = LogicalType::kTimestampMicros;
-        else if (ct != -1 && ct != format::kInt_64) return unsupported("INT64");
-        return c;
-      }
-      if (lt.kind == lt.kInteger && lt.int_signed) return c;
-      return unsupported("INT64");
+    c.logical = LogicalType::kDecimal;
+    c.precision = precision;
+    c.scale = scale;
+    return Status::OK();
+  };
+  auto time_unit = [&](LogicalType millis, LogicalType micros, LogicalType nanos) -> Status {
+    c.utc = lt.timestamp_utc;
+    switch (lt.timestamp_unit) {
+      case 1: c.logical = millis; return Status::OK();
+      case 2: c.logical = micros; return Status::OK();
+      case 3: c.logical = nanos; return Status::OK();
+      default: return Status::Corrupt(where + "time unit missing");
     }
-    case format::kDouble:
-      if (lt.kind != lt.kNone || ct != -1) return unsupported("DOUBLE");
-      c.physical = PhysicalType::kDouble;
-      return c;
-    case format::kByteArray:
-      c.physical = PhysicalType::kByteArray;
-      if (lt.kind == lt.kString || lt.kind == lt.kJson || (lt.kind == lt.kNone && ct == format::kUtf8)) {
-        c.logical = LogicalType::kString;
-        return c;
+  };
+
+  switch (type) {
+    case format::kBoolean: c.physical = PhysicalType::kBoolean; break;
+    case format::kInt32: c.physical = PhysicalType::kInt32; break;
+    case format::kInt64: c.physical = PhysicalType::kInt64; break;
+    case format::kInt96: c.physical = PhysicalType::kInt96; break;
+    case format::kFloat: c.physical = PhysicalType::kFloat; break;
+    case format::kDouble: c.physical = PhysicalType::kDouble; break;
+    case format::kByteArray: c.physical = PhysicalType::kByteArray; break;
+    case format::kFixedLenByteArray:
+      c.physical = PhysicalType::kFixedLenByteArray;
+      if (e.type_length <= 0 || e.type_length > kMaxTypeLength) {
+        return Status::Corrupt(where + "FIXED_LEN_BYTE_ARRAY of length " + std::to_string(e.type_length));
       }
-      if (lt.kind == lt.kNone && ct == -1) return c;  // plain binary
-      return unsupported("BYTE_ARRAY");
+      c.type_length = e.type_length;
+      break;
     default:
-      return Status::NotSupported(where + "physical type " + std::to_string(*e.type) + " is not supported");
+      return Status::Corrupt(where + "unknown physical type " + std::to_string(type));
+  }
+
+  if (lt.kind != LT::kNone) {
+    switch (lt.kind) {
+      case LT::kString: case LT::kJson: case LT::kEnum: case LT::kBson:
+        if (type != format::kByteArray) return unsupported("a text type on a non-BYTE_ARRAY column");
+        c.logical = lt.kind == LT::kString ? LogicalType::kString
+                    : lt.kind == LT::kJson ? LogicalType::kJson
+                    : lt.kind == LT::kEnum ? LogicalType::kEnum : LogicalType::kBson;
+        return c;
+      case LT::kInteger: {
+        const int bits = lt.int_bit_width;
+        const bool ok = (type == format::kInt32 && (bits == 8 || bits == 16 || bits == 32)) ||
+                        (type == format::kInt64 && bits == 64);
+        if (!ok) return unsupported("INTEGER");
+        integer(bits, lt.int_signed);
+        return c;
+      }
+      case LT::kDate:
+        if (type != format::kInt32) return unsupported("DATE");
+        c.logical = LogicalType::kDate;
+        return c;
+      case LT::kTime:
+        c.utc = lt.timestamp_utc;
+        if (type == format::kInt32 && lt.timestamp_unit == 1) c.logical = LogicalType::kTimeMillis;
+        else if (type == format::kInt64 && lt.timestamp_unit == 2) c.logical = LogicalType::kTimeMicros;
+        else if (type == format::kInt64 && lt.timestamp_unit == 3) c.logical = LogicalType::kTimeNanos;
+        else return unsupported("TIME");
+        return c;
+      case LT::kTimestamp:
+        if (type != format::kInt64) return unsupported("TIMESTAMP");
+        SPARKIFY_RETURN_NOT_OK(time_unit(LogicalType::kTimestampMillis, LogicalType::kTimestampMicros,
+                                         LogicalType::kTimestampNanos));
+        return c;
+      case LT::kDecimal:
+        if (type != format::kInt32 && type != format::kInt64 && type != format::kByteArray &&
+            type != format::kFixedLenByteArray) {
+          return unsupported("DECIMAL");
+        }
+        SPARKIFY_RETURN_NOT_OK(decimal(lt.decimal_precision, lt.decimal_scale));
+        return c;
+      case LT::kUuid:
+        if (type != format::kFixedLenByteArray || c.type_length != 16) return unsupported("UUID");
+        c.logical = LogicalType::kUuid;
+        return c;
+      case LT::kFloat16:
+        if (type != format::kFixedLenByteArray || c.type_length != 2) return unsupported("FLOAT16");
+        c.logical = LogicalType::kFloat16;
+        return c;
+      case LT::kMap: case LT::kList: case LT::kVariant:
+        return Status::NotSupported(where + "nested columns are not supported");
+      default:
+        // Geometry, geography and annotations newer than this reader: the bytes themselves,
+        // which is what other readers fall back to.
+        return c;
+    }
+  }
+  switch (ct) {
+    case -1: return c;
+    case format::kUtf8: case format::kJson: case format::kEnum: case format::kBson:
+      if (type != format::kByteArray) return unsupported("a text type on a non-BYTE_ARRAY column");
+      c.logical = ct == format::kUtf8 ? LogicalType::kString
+                  : ct == format::kJson ? LogicalType::kJson
+                  : ct == format::kEnum ? LogicalType::kEnum : LogicalType::kBson;
+      return c;
+    case format::kInt8: case format::kInt16: case format::kInt_32:
+    case format::kUint8: case format::kUint16: case format::kUint32:
+      if (type != format::kInt32) return unsupported("INT32");
+      integer(ct == format::kInt8 || ct == format::kUint8 ? 8 : ct == format::kInt16 || ct == format::kUint16 ? 16 : 32,
+              ct == format::kInt8 || ct == format::kInt16 || ct == format::kInt_32);
+      return c;
+    case format::kInt_64: case format::kUint64:
+      if (type != format::kInt64) return unsupported("INT64");
+      integer(64, ct == format::kInt_64);
+      return c;
+    case format::kDate:
+      if (type != format::kInt32) return unsupported("DATE");
+      c.logical = LogicalType::kDate;
+      return c;
+    case format::kTimeMillis:
+      if (type != format::kInt32) return unsupported("TIME_MILLIS");
+      c.logical = LogicalType::kTimeMillis;
+      return c;
+    case format::kTimeMicros:
+      if (type != format::kInt64) return unsupported("TIME_MICROS");
+      c.logical = LogicalType::kTimeMicros;
+      return c;
+    case format::kTimestampMillis: case format::kTimestampMicros:
+      if (type != format::kInt64) return unsupported("TIMESTAMP");
+      c.logical = ct == format::kTimestampMillis ? LogicalType::kTimestampMillis : LogicalType::kTimestampMicros;
+      return c;
+    case format::kDecimal:
+      if (type != format::kInt32 && type != format::kInt64 && type != format::kByteArray &&
+          type != format::kFixedLenByteArray) {
+        return unsupported("DECIMAL");
+      }
+      SPARKIFY_RETURN_NOT_OK(decimal(e.precision, e.scale));
+      return c;
+    case format::kInterval:
+      if (type != format::kFixedLenByteArray || c.type_length != 12) return unsupported("INTERVAL");
+      c.logical = LogicalType::kInterval;
+      return c;
+    case format::kMap: case format::kMapKeyValue: case format::kList:
+      return Status::NotSupported(where + "nested columns are not supported");
+    default:
+      return Status::NotSupported(where + "converted type " + std::to_string(ct) + " is not supported");
   }
 }
 
@@ -105,6 +216,7 @@ class FileReaderImpl final : public FileReader {
   int64_t num_rows() const override { return md_.num_rows; }
   int num_row_groups() const override { return static_cast<int>(md_.row_groups.size()); }
   const std::vector<std::pair<std::string, std::string>>& key_value_metadata() const override { return kv_; }
+  const format::FileMetaData& metadata() const override { return md_; }
 
   Result<ColumnData> read_column(int row_group, int column) override {
     SPARKIFY_RETURN_NOT_OK(check_column(column));
@@ -131,6 +243,17 @@ class FileReaderImpl final : public FileReader {
       return Status::Invalid(name_ + ": no column " + std::to_string(column));
     }
     return Status::OK();
+  }
+
+  /// Chunks start at their dictionary page when there is one. Some writers store 0 for "no
+  /// dictionary", which can never be a page offset (the magic is there).
+  static int64_t chunk_start(const format::ColumnMetaData& m) {
+    int64_t start = m.data_page_offset;
+    if (m.dictionary_page_offset && *m.dictionary_page_offset >= static_cast<int64_t>(kMagicSize) &&
+        *m.dictionary_page_offset < start) {
+      start = *m.dictionary_page_offset;
+    }
+    return start;
   }
 
   Status check_metadata() {
@@ -168,6 +291,12 @@ class FileReaderImpl final : public FileReader {
         }
       }
     }
+    for (const auto& rg : md_.row_groups) {
+      for (const auto& chunk : rg.columns) {
+        if (chunk.meta_data->num_values > 0) chunk_starts_.push_back(chunk_start(*chunk.meta_data));
+      }
+    }
+    std::sort(chunk_starts_.begin(), chunk_starts_.end());
     if (rows != md_.num_rows) return corrupt("row groups hold " + std::to_string(rows) + " rows, the footer says " + std::to_string(md_.num_rows));
     for (const auto& kv : md_.key_value_metadata) kv_.emplace_back(kv.key, kv.value.value_or(""));
     return Status::OK();
@@ -184,20 +313,19 @@ class FileReaderImpl final : public FileReader {
     if (!codec_from_thrift(m.codec, &src.codec)) {
       return Status::NotSupported(where + ": compression codec " + std::to_string(m.codec) + " is not supported");
     }
-    // Chunks start at their dictionary page when there is one. Some writers store 0 for "no
-    // dictionary", which can never be a page offset (the magic is there).
-    int64_t start = m.data_page_offset;
-    if (m.dictionary_page_offset && *m.dictionary_page_offset >= static_cast<int64_t>(kMagicSize) &&
-        *m.dictionary_page_offset < start) {
-      start = *m.dictionary_page_offset;
-    }
-    const auto limit = static_cast<int64_t>(footer_start_);
-    if (start < static_cast<int64_t>(kMagicSize) || start > limit || m.total_compressed_size < 0 ||
-        m.total_compressed_size > limit - start) {
+    if (m.num_values == 0) return Status::OK();  // empty chunks may point anywhere, even at 0
+    const int64_t start = chunk_start(m);
+    const auto data_end = static_cast<int64_t>(footer_start_);
+    if (start < static_cast<int64_t>(kMagicSize) || start >= data_end || m.total_compressed_size < 0) {
       return Status::Corrupt(where + ": chunk at " + std::to_string(start) + " of " +
                              std::to_string(m.total_compressed_size) + " bytes lies outside the data area");
     }
-    src.bytes = bytes_.subspan(static_cast<size_t>(start), static_cast<size_t>(m.total_compressed_size));
+    // The chunk's pages are read until its values are complete, up to where the next chunk
+    // starts: old parquet-mr versions left the dictionary page out of total_compressed_size, so
+    // the declared size cannot bound the last page, while the next chunk's offset can.
+    auto next = std::upper_bound(chunk_starts_.begin(), chunk_starts_.end(), start);
+    const int64_t end = next == chunk_starts_.end() ? data_end : std::min(*next, data_end);
+    src.bytes = bytes_.subspan(static_cast<size_t>(start), static_cast<size_t>(end - start));
     Status st = read_column_chunk(src, out);
     if (!st.ok()) return st.with_context(where);
     return Status::OK();
@@ -206,6 +334,7 @@ class FileReaderImpl final : public FileReader {
   std::span<const uint8_t> bytes_;
   std::string name_;
   size_t footer_start_ = 0;
+  std::vector<int64_t> chunk_starts_;  ///< every non-empty chunk's first byte, sorted
   format::FileMetaData md_;
   Schema schema_;
   std::vector<std::pair<std::string, std::string>> kv_;

@@ -1,6 +1,6 @@
-// FileReader: reads the flat Parquet files this library writes — and those DuckDB, Spark or
-// pyarrow write for the same types — into owned columns. Every length and offset read from the
-// file is checked against the file's bounds before it is used.
+// FileReader: reads flat Parquet files — ours and those DuckDB, Spark, Impala, Arrow or arrow-rs
+// write, of every physical type — into owned columns, and exposes the footer for tools. Every
+// length and offset read from the file is checked against the file's bounds before it is used.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,10 @@
 #include "common/result.h"
 #include "parquet/schema.h"
 
+namespace sparkify::parquet::format {
+struct FileMetaData;
+}
+
 namespace sparkify::parquet {
 
 /// Strings of one column: value i is data[offsets[i], offsets[i+1]).
@@ -27,11 +31,21 @@ struct StringColumn {
   }
 };
 
-/// One column's values, owned. validity is empty when every row is present.
+/// An INT96 value as stored (Spark's and Impala's timestamps): nanoseconds of the day in the
+/// low 8 bytes, then the Julian day number, both little-endian. Spark stores the nanoseconds as
+/// a signed remainder, negative before the Julian epoch.
+struct Int96 {
+  uint32_t words[3];
+  int64_t nanos_of_day() const { return static_cast<int64_t>((uint64_t{words[1]} << 32) | words[0]); }
+  int64_t julian_day() const { return static_cast<int32_t>(words[2]); }
+};
+
+/// One column's values, owned, by physical type (BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY both as
+/// StringColumn). validity is empty when every row is present; null slots hold zero/empty.
 struct ColumnData {
   std::vector<uint8_t> validity;
   std::variant<std::vector<uint8_t>, std::vector<int32_t>, std::vector<int64_t>,
-               std::vector<double>, StringColumn>
+               std::vector<double>, StringColumn, std::vector<float>, std::vector<Int96>>
       values;
   bool is_null(size_t row) const { return !validity.empty() && validity[row] == 0; }
 };
@@ -49,6 +63,8 @@ class FileReader {
   virtual int64_t num_rows() const = 0;
   virtual int num_row_groups() const = 0;
   virtual const std::vector<std::pair<std::string, std::string>>& key_value_metadata() const = 0;
+  /// The whole parsed footer (row groups, chunks, encodings, statistics), for tools.
+  virtual const format::FileMetaData& metadata() const = 0;
 
   /// Reads one column of one row group.
   virtual Result<ColumnData> read_column(int row_group, int column) = 0;

@@ -16,6 +16,7 @@
 #include "parquet/file_writer.h"
 #include "parquet/metadata.h"
 #include "parquet/rle_hybrid.h"
+#include "parquet/value_json.h"
 
 namespace sparkify::parquet {
 namespace {
@@ -370,13 +371,119 @@ TEST(FileReader, PlainDictionaryIntsAndLegacyZeroDictionaryOffset) {
 TEST(FileReader, UnsupportedThingsAreNotSupported) {
   format::SchemaElement col;
   col.name = "f";
-  col.type = format::kFloat;
+  col.type = format::kInt32;
   col.repetition_type = format::kRequired;
+  col.converted_type = format::kInterval;  // INTERVAL lives in FIXED_LEN_BYTE_ARRAY(12) only
   auto bytes = file_with_pages(col, {}, 0, format::kUncompressed);
-  auto r = FileReader::Open(bytes, "float.parquet");
+  auto r = FileReader::Open(bytes, "interval.parquet");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kNotSupported);
   EXPECT_NE(r.status().message().find("'f'"), std::string::npos);
+
+  col.converted_type = format::kList;  // a LIST annotation on a leaf: a nested schema
+  bytes = file_with_pages(col, {}, 0, format::kUncompressed);
+  r = FileReader::Open(bytes, "list.parquet");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kNotSupported);
+}
+
+/// One PLAIN data page (v1, REQUIRED column) holding `body`.
+ByteBuffer plain_page(const ByteBuffer& body, int32_t num_values) {
+  format::PageHeader h;
+  h.type = format::kDataPage;
+  h.uncompressed_page_size = h.compressed_page_size = static_cast<int32_t>(body.size());
+  auto& d = h.data_page_header.emplace();
+  d.num_values = num_values;
+  d.encoding = format::kPlain;
+  ByteBuffer page;
+  format::serialize(h, &page);
+  page.append(body.span());
+  return page;
+}
+
+TEST(FileReader, ReadsFloatInt96AndFixedLengthDecimals) {
+  {
+    ByteBuffer body;
+    for (float f : {1.5f, -0.25f}) body.append(&f, sizeof f);
+    format::SchemaElement col;
+    col.name = "f";
+    col.type = format::kFloat;
+    col.repetition_type = format::kRequired;
+    std::vector<ByteBuffer> pages;
+    pages.push_back(plain_page(body, 2));
+    auto bytes = file_with_pages(col, pages, 2, format::kUncompressed);
+    auto r = FileReader::Open(bytes, "float.parquet");
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    auto data = (*r)->read_column(0);
+    ASSERT_TRUE(data.ok()) << data.status().message();
+    EXPECT_EQ(std::get<std::vector<float>>(data->values), (std::vector<float>{1.5f, -0.25f}));
+  }
+  {
+    // 2009-03-01T00:01:00Z as Spark stores it: Julian day 2454892, 60 s of nanoseconds.
+    ByteBuffer body;
+    append_le<uint64_t>(&body, 60'000'000'000ULL);
+    append_le<uint32_t>(&body, 2454892);
+    format::SchemaElement col;
+    col.name = "ts";
+    col.type = format::kInt96;
+    col.repetition_type = format::kRequired;
+    std::vector<ByteBuffer> pages;
+    pages.push_back(plain_page(body, 1));
+    auto bytes = file_with_pages(col, pages, 1, format::kUncompressed);
+    auto r = FileReader::Open(bytes, "int96.parquet");
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    auto data = (*r)->read_column(0);
+    ASSERT_TRUE(data.ok()) << data.status().message();
+    const auto& v = std::get<std::vector<Int96>>(data->values);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(int96_to_unix_micros(v[0]), 1235865660LL * 1000000);
+    std::string json;
+    ASSERT_TRUE(append_json_value((*r)->schema().columns[0], *data, 0, &json).ok());
+    EXPECT_EQ(json, "\"2009-03-01T00:01:00.000000000Z\"");
+  }
+  {
+    // DECIMAL(5,2) in FIXED_LEN_BYTE_ARRAY(3): big-endian two's complement.
+    ByteBuffer body;
+    for (uint8_t b : {0x00, 0x30, 0x39, 0xFF, 0xFF, 0xFF}) body.push_back(b);  // 123.45, -0.01
+    format::SchemaElement col;
+    col.name = "d";
+    col.type = format::kFixedLenByteArray;
+    col.type_length = 3;
+    col.repetition_type = format::kRequired;
+    col.converted_type = format::kDecimal;
+    col.precision = 5;
+    col.scale = 2;
+    std::vector<ByteBuffer> pages;
+    pages.push_back(plain_page(body, 2));
+    auto bytes = file_with_pages(col, pages, 2, format::kUncompressed);
+    auto r = FileReader::Open(bytes, "decimal.parquet");
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    auto data = (*r)->read_column(0);
+    ASSERT_TRUE(data.ok()) << data.status().message();
+    std::string json;
+    ASSERT_TRUE(append_json_value((*r)->schema().columns[0], *data, 0, &json).ok());
+    json += ",";
+    ASSERT_TRUE(append_json_value((*r)->schema().columns[0], *data, 1, &json).ok());
+    EXPECT_EQ(json, "\"123.45\",\"-0.01\"");
+  }
+}
+
+TEST(FileReader, FixedLengthPageShorterThanItsValuesIsCorrupt) {
+  ByteBuffer body;
+  for (int i = 0; i < 5; ++i) body.push_back(static_cast<uint8_t>(i));  // 5 bytes, 2 values of 4 declared
+  format::SchemaElement col;
+  col.name = "b";
+  col.type = format::kFixedLenByteArray;
+  col.type_length = 4;
+  col.repetition_type = format::kRequired;
+  std::vector<ByteBuffer> pages;
+  pages.push_back(plain_page(body, 2));
+  auto bytes = file_with_pages(col, pages, 2, format::kUncompressed);
+  auto r = FileReader::Open(bytes, "flba.parquet");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  auto data = (*r)->read_column(0);
+  ASSERT_FALSE(data.ok());
+  EXPECT_EQ(data.status().code(), ErrorCode::kCorrupt);
 }
 
 }  // namespace

@@ -38,6 +38,14 @@ Status validate_schema(const Schema& schema) {
       case LogicalType::kString: ok = c.physical == PhysicalType::kByteArray; break;
       case LogicalType::kTimestampMillis:
       case LogicalType::kTimestampMicros: ok = c.physical == PhysicalType::kInt64; break;
+      default: break;  // the other logical types are read, never written
+    }
+    switch (c.physical) {
+      case PhysicalType::kFloat:
+      case PhysicalType::kInt96:
+      case PhysicalType::kFixedLenByteArray:
+        return Status::NotSupported("column '" + c.name + "': the writer makes BOOLEAN, INT32, INT64, DOUBLE and BYTE_ARRAY columns");
+      default: break;
     }
     if (!ok) return Status::Invalid("column '" + c.name + "': logical type does not fit its physical type");
   }
@@ -64,6 +72,7 @@ format::SchemaElement schema_element(const ColumnSchema& c) {
       e.logical_type.timestamp_unit = millis ? 1 : 2;
       break;
     }
+    default: break;  // rejected by validate_schema
   }
   return e;
 }

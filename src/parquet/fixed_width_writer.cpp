@@ -184,7 +184,7 @@ std::unique_ptr<ColumnWriter> make_fixed_width_writer(const ColumnSchema& schema
     case PhysicalType::kInt32: return std::make_unique<FixedWidthWriter<int32_t>>(schema, ctx);
     case PhysicalType::kInt64: return std::make_unique<FixedWidthWriter<int64_t>>(schema, ctx);
     case PhysicalType::kDouble: return std::make_unique<FixedWidthWriter<double>>(schema, ctx);
-    case PhysicalType::kByteArray: break;
+    default: break;  // validate_schema admits no other type
   }
   return nullptr;
 }

@@ -21,8 +21,10 @@ enum Type : int32_t {
   kFixedLenByteArray = 7,
 };
 enum ConvertedType : int32_t {
-  kUtf8 = 0, kTimestampMillis = 9, kTimestampMicros = 10, kInt8 = 15, kInt16 = 16, kInt_32 = 17,
-  kInt_64 = 18,
+  kUtf8 = 0, kMap = 1, kMapKeyValue = 2, kList = 3, kEnum = 4, kDecimal = 5, kDate = 6,
+  kTimeMillis = 7, kTimeMicros = 8, kTimestampMillis = 9, kTimestampMicros = 10, kUint8 = 11,
+  kUint16 = 12, kUint32 = 13, kUint64 = 14, kInt8 = 15, kInt16 = 16, kInt_32 = 17, kInt_64 = 18,
+  kJson = 19, kBson = 20, kInterval = 21,
 };
 enum Repetition : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
 enum Encoding : int32_t {
@@ -37,11 +39,16 @@ enum PageType : int32_t { kDataPage = 0, kIndexPage = 1, kDictionaryPage = 2, kD
 
 /// LogicalType is a Thrift union; we keep which member is set and the parameters we use.
 struct LogicalType {
-  enum Kind : int16_t { kNone = 0, kString = 1, kDate = 6, kTimestamp = 8, kInteger = 10,
-                        kJson = 12 };
+  enum Kind : int16_t {
+    kNone = 0, kString = 1, kMap = 2, kList = 3, kEnum = 4, kDecimal = 5, kDate = 6, kTime = 7,
+    kTimestamp = 8, kInteger = 10, kUnknown = 11, kJson = 12, kBson = 13, kUuid = 14,
+    kFloat16 = 15, kVariant = 16, kGeometry = 17, kGeography = 18,
+  };
   int16_t kind = kNone;  ///< the union's field id (other ids are kept as-is, unsupported)
-  bool timestamp_utc = false;
-  int16_t timestamp_unit = 0;  ///< 1 MILLIS, 2 MICROS, 3 NANOS
+  bool timestamp_utc = false;  ///< TIME and TIMESTAMP: isAdjustedToUTC
+  int16_t timestamp_unit = 0;  ///< TIME and TIMESTAMP: 1 MILLIS, 2 MICROS, 3 NANOS
+  int32_t decimal_scale = 0;
+  int32_t decimal_precision = 0;
   int8_t int_bit_width = 0;
   bool int_signed = true;
 };
@@ -57,10 +64,13 @@ struct Statistics {
 
 struct SchemaElement {
   std::optional<int32_t> type;
+  int32_t type_length = 0;
   std::optional<int32_t> repetition_type;
   std::string name;
   int32_t num_children = 0;
   std::optional<int32_t> converted_type;
+  int32_t scale = 0;
+  int32_t precision = 0;
   LogicalType logical_type;
 };
 

@@ -233,6 +233,9 @@ std::string codec_file_tag(parquet::Codec codec) {
     case parquet::Codec::kSnappy: return ".snappy";
     case parquet::Codec::kZstd: return ".zstd";
     case parquet::Codec::kGzip: return ".gz";
+    case parquet::Codec::kLz4:
+    case parquet::Codec::kLz4Raw: return ".lz4";
+    case parquet::Codec::kBrotli: return ".brotli";
     case parquet::Codec::kUncompressed: return "";
   }
   return "";

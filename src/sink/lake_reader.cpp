@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <memory>
 
 #include "common/parallel.h"
 #include "parquet/file_reader.h"
+#include "parquet/value_json.h"
 #include "sink/dataset_writer.h"
 #include "sink/hive_partition.h"
 
@@ -31,20 +33,83 @@ struct FilePart {
   size_t rows = 0;
 };
 
-bool same_type(const parquet::ColumnSchema& got, const model::ColumnSpec& want) {
+/// Whether a file column can be read as the table column: our own types exactly, and what Spark
+/// writes with its defaults for the same data (INT96 timestamps, int32/int64 integers either way,
+/// FLOAT for DOUBLE).
+bool readable_as(const parquet::ColumnSchema& got, const model::ColumnSpec& want) {
   using model::ColumnType;
+  using parquet::LogicalType;
+  using parquet::PhysicalType;
+  const bool plain_integer = got.logical == LogicalType::kNone ||
+                             (got.logical == LogicalType::kInteger && got.int_signed);
+  const bool integer = (got.physical == PhysicalType::kInt32 || got.physical == PhysicalType::kInt64) && plain_integer;
   switch (want.type) {
-    case ColumnType::kInt32: return got.physical == parquet::PhysicalType::kInt32;
-    case ColumnType::kInt64:
-      return got.physical == parquet::PhysicalType::kInt64 &&
-             got.logical == parquet::LogicalType::kNone;
-    case ColumnType::kDouble: return got.physical == parquet::PhysicalType::kDouble;
-    case ColumnType::kString: return got.physical == parquet::PhysicalType::kByteArray;
+    case ColumnType::kInt32:
+    case ColumnType::kInt64: return integer;
+    case ColumnType::kDouble:
+      return got.physical == PhysicalType::kDouble || got.physical == PhysicalType::kFloat;
+    case ColumnType::kString:
+      return got.physical == PhysicalType::kByteArray &&
+             (got.logical == LogicalType::kNone || got.logical == LogicalType::kString);
     case ColumnType::kTimestampMicros:
-      return got.physical == parquet::PhysicalType::kInt64 &&
-             got.logical == parquet::LogicalType::kTimestampMicros;
+      return got.physical == PhysicalType::kInt96 ||
+             (got.physical == PhysicalType::kInt64 && (got.logical == LogicalType::kTimestampMillis ||
+                                                        got.logical == LogicalType::kTimestampMicros ||
+                                                        got.logical == LogicalType::kTimestampNanos));
   }
   return false;
+}
+
+/// Converts a column read with readable_as() to the vector type of the table column, in place.
+Status convert_column(const std::string& file, const parquet::ColumnSchema& got, const model::ColumnSpec& want,
+                      parquet::ColumnData& data) {
+  using model::ColumnType;
+  auto fail = [&](const char* what) {
+    return Status::Corrupt(file + ": column " + want.name + " holds " + what);
+  };
+  switch (want.type) {
+    case ColumnType::kString: return Status::OK();
+    case ColumnType::kInt32:
+      if (auto* wide = std::get_if<std::vector<int64_t>>(&data.values)) {
+        std::vector<int32_t> narrow(wide->size());
+        for (size_t i = 0; i < wide->size(); ++i) {
+          if ((*wide)[i] < INT32_MIN || (*wide)[i] > INT32_MAX) return fail("a value outside 32-bit integers");
+          narrow[i] = static_cast<int32_t>((*wide)[i]);
+        }
+        data.values = std::move(narrow);
+      }
+      return Status::OK();
+    case ColumnType::kInt64:
+      if (auto* narrow = std::get_if<std::vector<int32_t>>(&data.values)) {
+        data.values = std::vector<int64_t>(narrow->begin(), narrow->end());
+      }
+      return Status::OK();
+    case ColumnType::kDouble:
+      if (auto* f = std::get_if<std::vector<float>>(&data.values)) {
+        data.values = std::vector<double>(f->begin(), f->end());
+      }
+      return Status::OK();
+    case ColumnType::kTimestampMicros:
+      if (auto* int96 = std::get_if<std::vector<parquet::Int96>>(&data.values)) {
+        std::vector<int64_t> micros(int96->size());
+        for (size_t i = 0; i < int96->size(); ++i) {
+          if (!data.is_null(i)) micros[i] = parquet::int96_to_unix_micros((*int96)[i]);
+        }
+        data.values = std::move(micros);
+        return Status::OK();
+      }
+      if (auto* v = std::get_if<std::vector<int64_t>>(&data.values)) {
+        if (got.logical == parquet::LogicalType::kTimestampMillis) {
+          for (int64_t& x : *v) {
+            if (__builtin_mul_overflow(x, int64_t{1000}, &x)) return fail("a timestamp outside 64-bit microseconds");
+          }
+        } else if (got.logical == parquet::LogicalType::kTimestampNanos) {
+          for (int64_t& x : *v) x = x / 1000 - (x % 1000 < 0);  // floor, as Spark and DuckDB do
+        }
+      }
+      return Status::OK();
+  }
+  return Status::OK();
 }
 
 Status fill_partition_column(const std::string& file, const model::ColumnSpec& spec,
@@ -94,10 +159,11 @@ Result<FilePart> read_file(io::FileSystem& fs, const std::string& table_dir,
       if (schema.columns[k].name == name) at = static_cast<int>(k);
     }
     int col = spec.column_index(name);
-    if (at < 0 || !same_type(schema.columns[at], spec.columns[col])) {
+    if (at < 0 || !readable_as(schema.columns[at], spec.columns[col])) {
       return Status::Corrupt(path + ": column " + name + " is missing or has another type");
     }
     SPARKIFY_ASSIGN_OR_RETURN(part.data[col], reader->read_column(at));
+    SPARKIFY_RETURN_NOT_OK(convert_column(path, schema.columns[at], spec.columns[col], part.data[col]));
   }
   // Partition values come from the folders: songs/year=1969/artist_id=AR…/part-….parquet
   std::string_view remaining(rel);

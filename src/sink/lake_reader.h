@@ -1,6 +1,7 @@
 // Reads a table of the lake back into a TableData: every Parquet file below the table folder
 // (hidden `_`/`.` names skipped), with partition columns taken from the `name=value` folders.
-// Used by `etl --only logs` (songs and artists) and by `verify`.
+// Used by `etl --only logs` (songs and artists) and by `verify`. Reads lakes Spark wrote with its
+// defaults too: INT96 or INT64 millis/nanos timestamps, int32/int64 either way, FLOAT as DOUBLE.
 #pragma once
 
 #include <string>

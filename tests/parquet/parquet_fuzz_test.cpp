@@ -3,9 +3,12 @@
 // pages) must each end in a Status — never a crash, a sanitizer report, a hang or a giant
 // allocation — and whatever does read back must be internally consistent.
 //
-// Usage: parquet_fuzz_test [FIXTURE_DIR [ITERATIONS_PER_SEED]]
+// Usage: parquet_fuzz_test [FIXTURE_DIR [ITERATIONS_PER_SEED [CORPUS_DIR]]]
 // Seeds are files our writer makes (every codec, dictionary and PLAIN, several pages and row
-// groups) plus the DuckDB-written fixtures in FIXTURE_DIR (v2 pages, DELTA encodings).
+// groups), the DuckDB-written fixtures in FIXTURE_DIR (v2 pages, DELTA encodings), and the files
+// of the Apache Parquet test corpus in CORPUS_DIR that read cleanly (INT96, FLOAT, decimals,
+// FIXED_LEN_BYTE_ARRAY, LZ4, Brotli, BYTE_STREAM_SPLIT, …; fewer mutations each). Every corpus
+// file, bad_data/ included, is also read undamaged. Successful reads are rendered as JSON too.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +21,7 @@
 
 #include "parquet/file_reader.h"
 #include "parquet/file_writer.h"
+#include "parquet/value_json.h"
 
 using namespace sparkify;
 using namespace sparkify::parquet;
@@ -125,6 +129,13 @@ bool exercise(const Bytes& bytes, Stats* stats) {
                    static_cast<long long>(r.num_rows()));
       return false;
     }
+    if (whole.ok()) {  // the JSON rendering (decimals, timestamps, float16) on whatever decoded
+      std::string json;
+      for (size_t row = 0; row < rows_of(*whole) && row < 4096; ++row) {
+        json.clear();
+        (void)append_json_value(r.schema().columns[c], *whole, row, &json);
+      }
+    }
   }
   return true;
 }
@@ -208,11 +219,15 @@ Bytes mutate(const Bytes& in, const std::vector<Bytes>& corpus, std::mt19937_64&
 int main(int argc, char** argv) {
   const std::string fixtures = argc > 1 ? argv[1] : "";
   const size_t iterations = argc > 2 ? std::stoul(argv[2]) : 2000;
+  const std::string corpus_dir = argc > 3 ? argv[3] : "";
 
   std::vector<Bytes> corpus;
   for (Codec codec : {Codec::kUncompressed, Codec::kSnappy, Codec::kZstd, Codec::kGzip}) {
     corpus.push_back(write_seed(codec, true, 40, 1 << 20, 128 << 20));
     corpus.push_back(write_seed(codec, true, 600, 300, 8 << 10));  // many pages and row groups
+  }
+  for (Codec codec : {Codec::kLz4, Codec::kLz4Raw, Codec::kBrotli}) {  // codecs only read from others
+    corpus.push_back(write_seed(codec, true, 600, 300, 8 << 10));
   }
   corpus.push_back(write_seed(Codec::kSnappy, false, 200, 256, 128 << 20));
   corpus.push_back(write_seed(Codec::kSnappy, true, 0, 1 << 20, 128 << 20));
@@ -224,10 +239,34 @@ int main(int argc, char** argv) {
       corpus.emplace_back((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     }
   }
-  std::printf("fuzz: %zu seed files (%zu ours, %zu DuckDB's), %zu mutations each\n", corpus.size(), ours,
-              corpus.size() - ours, iterations);
-
+  const size_t fixtures_end = corpus.size();
   Stats stats;
+  // The Apache corpus: every file read undamaged (bad_data/ must fail cleanly), and those that
+  // read cleanly become seeds.
+  if (!corpus_dir.empty() && std::filesystem::is_directory(corpus_dir)) {
+    std::vector<std::filesystem::path> paths;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(corpus_dir)) {
+      if (entry.path().extension() == ".parquet") paths.push_back(entry.path());
+    }
+    std::sort(paths.begin(), paths.end());
+    for (const auto& path : paths) {
+      std::ifstream f(path, std::ios::binary);
+      Bytes bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      Stats s;
+      if (!exercise(bytes, &s)) {
+        std::fprintf(stderr, "fuzz: corpus file %s\n", path.c_str());
+        return 1;
+      }
+      // Small files only as seeds: the large ones add time, not types or codecs.
+      if (s.opened == 1 && s.columns_failed == 0 && bytes.size() <= (64u << 10)) corpus.push_back(std::move(bytes));
+    }
+  } else if (!corpus_dir.empty()) {
+    std::printf("fuzz: no Parquet test corpus at %s; fuzzing without it\n", corpus_dir.c_str());
+  }
+  std::printf("fuzz: %zu seed files (%zu ours, %zu DuckDB's, %zu from the corpus), %zu mutations each (corpus: %zu)\n",
+              corpus.size(), ours, fixtures_end - ours, corpus.size() - fixtures_end, iterations,
+              iterations / 32);
+
   // Every seed must read cleanly before it is damaged.
   for (const auto& seed : corpus) {
     Stats s;
@@ -238,7 +277,8 @@ int main(int argc, char** argv) {
   }
   std::mt19937_64 rng(20240601);
   for (size_t s = 0; s < corpus.size(); ++s) {
-    for (size_t i = 0; i < iterations; ++i) {
+    const size_t n = s < fixtures_end ? iterations : iterations / 32;
+    for (size_t i = 0; i < n; ++i) {
       Bytes damaged = mutate(corpus[s], corpus, rng);
       // Stack a second mutation now and then: single faults are caught early by the footer checks.
       if (rng() % 4 == 0) damaged = mutate(damaged, corpus, rng);
