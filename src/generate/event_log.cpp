@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "common/civil_date.h"
 #include "generate/json_text.h"
 
 namespace sparkify::generate {
@@ -79,27 +80,13 @@ inline char* put_int(char* p, int64_t v) { return std::to_chars(p, p + 24, v).pt
 constexpr uint8_t kLoggedOutFlag = 1;
 constexpr uint8_t kPaidFlag = 2;
 
-void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
 }  // namespace
 
 std::string civil_date(int64_t days_since_epoch) {
-  int64_t y;
-  unsigned m, d;
-  civil_from_days(days_since_epoch, y, m, d);
+  CivilDate c = civil_from_days(days_since_epoch);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(c.year), c.month,
+                c.day);
   return buf;
 }
 
