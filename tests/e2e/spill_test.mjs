@@ -21,7 +21,7 @@ const checks = new Checks('e2e spill');
 const conn = await openDuck();
 const work = makeTempDir('spill');
 const input = path.join(work, 'input');
-const SMALL = '40MB';
+const SMALL = '32MB';
 
 const gen = await runSparkify(['generate', '--output', input, '--songs', '2000', '--events', '300000',
   '--seed', '9', '--bad-fraction', '0.02', '--days', '30']);
@@ -59,11 +59,11 @@ await checks.check(`--memory-limit ${SMALL}: exits 0, spills events and time, re
 });
 
 await referenceTables(conn, { input, schema: 'ref' });
-await loadLake(conn, full.out, 'full');
+await loadLake(conn, full.out, 'dflt');
 await loadLake(conn, small.out, 'small');
 for (const t of TABLES) {
   await checks.check(`${t}: the spilled run has the default run's rows (songplay_id included)`, async () => {
-    await expectSameRows(conn, `full."${t}"`, `small."${t}"`, t);
+    await expectSameRows(conn, `dflt."${t}"`, `small."${t}"`, t);
   });
   await checks.check(`${t}: the spilled run equals the reference`, async () => {
     await expectSameRows(conn, `ref."${t}"`, `small."${t}"`, t);
@@ -127,7 +127,7 @@ await checks.check('after the kill: the next run is correct and leaves no spill 
   expectExit(again, 0);
   assert.deepEqual(spillEntries(killDir), [], 'spill folder not emptied');
   await loadLake(conn, killOut, 'again');
-  for (const t of TABLES) await expectSameRows(conn, `full."${t}"`, `again."${t}"`, t);
+  for (const t of TABLES) await expectSameRows(conn, `dflt."${t}"`, `again."${t}"`, t);
 });
 
 await checks.check('a limit below the song index: one sentence naming the limit needed, exit 1', async () => {
