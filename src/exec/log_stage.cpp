@@ -184,6 +184,9 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
     next_id += static_cast<int64_t>(batch_rows);
     batch_rows = 0;
     batch_options.first_file_index = songplays.files.size();
+    // A small batch is still encoded on every thread: files are what the writer parallelizes.
+    batch_options.max_rows_per_file = std::min(
+        options.max_rows_per_file, std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
     SPARKIFY_ASSIGN_OR_RETURN(auto written, sink::write_dataset(fs, songplays_dir, table,
                                                                 batch_options));
     add_written(songplays, written, folders);
@@ -207,6 +210,8 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
   return times.for_each_sorted(plan_.time_batch_rows, [&](std::span<const int64_t> ts) -> Status {
     model::TableData table = transform::make_time_batch(ts, threads_);
     batch_options.first_file_index = time.files.size();
+    batch_options.max_rows_per_file = std::min(
+        options.max_rows_per_file, std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
     SPARKIFY_ASSIGN_OR_RETURN(auto written, sink::write_dataset(fs, time_dir, table,
                                                                 batch_options));
     add_written(time, written, folders);
