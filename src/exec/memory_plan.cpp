@@ -34,9 +34,12 @@ Result<MemoryPlan> plan_memory(uint64_t limit, uint64_t resident, int threads) {
   uint64_t t = static_cast<uint64_t>(std::max(1, threads));
   p.chunk_bytes = static_cast<size_t>(
       std::clamp<uint64_t>(avail / 10 / (3 * t), uint64_t{64} << 10, uint64_t{16} << 20));
-  p.event_bytes = static_cast<size_t>(avail * 3 / 10);
+  // Shares sum to about 0.7 of what is left: allocator slack and the Parquet writer's page and
+  // file buffers take the rest. Small shares for held events and time runs keep the peak flat
+  // (they are what would otherwise grow with the input); spilling them costs little.
+  p.event_bytes = static_cast<size_t>(avail * 15 / 100);
   p.batch_rows = static_cast<size_t>(std::max<uint64_t>(avail * 4 / 10 / kSongplayRowBytes, 4096));
-  p.time_values = static_cast<size_t>(std::max<uint64_t>(avail * 2 / 10 / 16, 4096));
+  p.time_values = static_cast<size_t>(std::max<uint64_t>(avail * 5 / 100 / 16, 4096));
   p.time_batch_rows = static_cast<size_t>(std::max<uint64_t>(avail * 5 / 10 / kTimeRowBytes, 4096));
   return p;
 }
