@@ -195,6 +195,7 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
   for (BlockRef* ref : order) {
     if (batch_rows > 0 && batch_rows + ref->rows > plan_.batch_rows) {
       SPARKIFY_RETURN_NOT_OK(flush());
+      release_free_memory();
     }
     SPARKIFY_ASSIGN_OR_RETURN(transform::EventBlock block, load(*ref));
     batch_rows += block.rows();
@@ -205,6 +206,7 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
     worker.blocks.clear();
     worker.spill.reset();
   }
+  release_free_memory();
 
   folders.clear();
   return times.for_each_sorted(plan_.time_batch_rows, [&](std::span<const int64_t> ts) -> Status {
@@ -215,6 +217,8 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
     SPARKIFY_ASSIGN_OR_RETURN(auto written, sink::write_dataset(fs, time_dir, table,
                                                                 batch_options));
     add_written(time, written, folders);
+    table = {};
+    release_free_memory();
     return Status::OK();
   });
 }

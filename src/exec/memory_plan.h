@@ -38,4 +38,8 @@ std::string size_text(uint64_t bytes);
 uint64_t current_rss();
 uint64_t peak_rss();
 
+/// Hands memory freed by a finished batch back to the system, so batch after batch does not
+/// leave the allocator holding the peak of all of them.
+void release_free_memory();
+
 }  // namespace sparkify::exec
