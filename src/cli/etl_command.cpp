@@ -12,6 +12,7 @@
 #include "cli/storage_flags.h"
 #include "common/parallel.h"
 #include "exec/etl_job.h"
+#include "exec/memory_plan.h"
 #include "io/file_system.h"
 
 namespace sparkify::cli {
@@ -25,6 +26,7 @@ struct EtlFlags {
   size_t max_rows_per_file = size_t{1} << 20;
   bool no_progress = false;
   io::StorageFlags storage;
+  std::string memory_limit = "512MiB", spill_dir;
 };
 
 int exit_code_for(const Status& status) {
@@ -88,6 +90,10 @@ Result<exec::EtlOptions> make_options(EtlFlags& f) {
   if (f.max_rows_per_file == 0) return Status::Invalid("--max-rows-per-file must be positive");
   o.max_rows_per_file = f.max_rows_per_file;
   SPARKIFY_ASSIGN_OR_RETURN(o.storage, io::resolve_storage_options(f.storage));
+  auto limit = exec::parse_size(f.memory_limit);
+  if (!limit.ok()) return Status::Invalid("--memory-limit: " + limit.status().message());
+  o.memory_limit = *limit;
+  o.spill_dir = f.spill_dir;
   return o;
 }
 
@@ -120,6 +126,12 @@ Command add_etl_command(CLI::App& app) {
                   "Split larger partitions over several files")
       ->capture_default_str();
   sub->add_option("--report", f->report, "Also write the run's figures as JSON to this file");
+  sub->add_option("--memory-limit", f->memory_limit,
+                  "Memory the run may use, e.g. 512MB or 2GiB; past it, parsed events and the "
+                  "time table's sort spill to --spill-dir")
+      ->capture_default_str();
+  sub->add_option("--spill-dir", f->spill_dir,
+                  "Folder for spill files, removed when the run ends (default: $TMPDIR or /tmp)");
   sub->add_flag("--no-progress", f->no_progress, "No progress display, even on a terminal");
   add_storage_flags(sub, f->storage);
 

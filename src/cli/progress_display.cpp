@@ -30,10 +30,10 @@ ProgressDisplay::~ProgressDisplay() {
 
 void ProgressDisplay::draw() {
   int stage = progress_.stage.load();
-  if (stage < 0 || stage > 4) return;
+  if (stage < 0 || stage > static_cast<int>(exec::Stage::kPublishing)) return;
   const char* name = exec::Progress::stage_names[stage];
   uint64_t done = progress_.files_done.load(), total = progress_.files_total.load();
-  const char* unit = stage >= 3 ? "tables" : "files";
+  const char* unit = stage >= static_cast<int>(exec::Stage::kWriting) ? "tables" : "files";
   fmt::print("\r\033[K{:<10} {:>7}/{:<7} {}  {:>12} records  {:>10}", name, done, total, unit,
              with_thousands(progress_.records.load()), human_bytes(progress_.bytes.load()));
   std::fflush(stdout);

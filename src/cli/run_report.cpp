@@ -57,6 +57,11 @@ std::string report_json(const exec::EtlReport& r, const exec::EtlOptions& o) {
                  json_quote(st.name), st.seconds, st.files, st.records, st.bytes);
            }) +
        ",\n";
+  j += fmt::format("  \"memory\": {{\"limit\": {}, \"peak\": {}}},\n", r.memory_limit,
+                   r.peak_memory);
+  j += fmt::format(
+      "  \"spill\": {{\"bytes\": {}, \"files\": {}, \"events_bytes\": {}, \"time_bytes\": {}}},\n",
+      r.spilled_bytes, r.spill_files, r.spilled_event_bytes, r.spilled_time_bytes);
   j += fmt::format("  \"threads\": {},\n", o.threads);
   j += fmt::format("  \"seconds\": {:.6f}\n}}\n", r.seconds);
   return j;
@@ -89,6 +94,9 @@ std::string summary_table(const exec::EtlReport& r, const exec::EtlOptions& o) {
                      with_thousands(r.matched_songplays), with_thousands(r.songplays),
                      100.0 * match_rate(r));
   }
+  s += fmt::format("memory: peak {} of a {} limit; spilled {} in {} files\n",
+                   human_bytes(r.peak_memory), human_bytes(r.memory_limit),
+                   human_bytes(r.spilled_bytes), with_thousands(r.spill_files));
   s += fmt::format("{} in {:.3f} s on {} threads\n",
                    r.published ? "published" : "nothing published", r.seconds, o.threads);
   return s;

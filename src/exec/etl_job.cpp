@@ -7,6 +7,9 @@
 
 #include "common/uuid.h"
 #include "exec/file_feeder.h"
+#include "exec/log_stage.h"
+#include "exec/memory_plan.h"
+#include "exec/spill.h"
 #include "model/string_arena.h"
 #include "parse/json_parsers.h"
 #include "sink/commit.h"
@@ -46,13 +49,13 @@ bool is_inside(const std::string& inner, const std::string& outer) {
   return a.rfind(b, 0) == 0;
 }
 
-void set_stage(Progress* progress, int stage, uint64_t files_total) {
+void set_stage(Progress* progress, Stage stage, uint64_t files_total) {
   if (!progress) return;
   progress->files_total = files_total;
   progress->files_done = 0;
   progress->records = 0;
   progress->bytes = 0;
-  progress->stage = stage;
+  progress->stage = static_cast<int>(stage);
 }
 
 void count_file(Progress* progress, uint64_t records, uint64_t bytes) {
@@ -86,16 +89,22 @@ class EtlJob {
     }
     SPARKIFY_RETURN_NOT_OK(committer_->recover(tables));
 
+    spill_ = std::make_unique<SpillDir>(options_.spill_dir);
+
     SongStage songs;
     if (options_.only == Only::kLogs) {
       SPARKIFY_ASSIGN_OR_RETURN(songs, load_songs_from_lake());
     } else {
       SPARKIFY_ASSIGN_OR_RETURN(songs, run_song_stage());
     }
+    // The song index is the state that must be held at once; the rest of the limit is planned.
+    SPARKIFY_ASSIGN_OR_RETURN(MemoryPlan plan, plan_memory(options_.memory_limit, current_rss(),
+                                                           options_.threads));
     std::vector<model::RejectRecord> log_rejects;
-    std::optional<transform::LogTables> logs;
+    std::unique_ptr<LogStage> logs;
     if (options_.only != Only::kSongs) {
-      SPARKIFY_ASSIGN_OR_RETURN(logs, run_log_stage(songs.tables, log_rejects));
+      logs = std::make_unique<LogStage>(songs.tables, plan, *spill_, options_.threads);
+      SPARKIFY_RETURN_NOT_OK(run_log_stage(*logs, log_rejects));
     }
 
     report_.song_rejects = songs.rejects.size();
@@ -110,17 +119,31 @@ class EtlJob {
                         io::FileSystem::join(options_.output, "_rejects") + ")");
     }
 
-    std::vector<const model::TableData*> outputs;
+    auto start = Clock::now();
+    set_stage(progress_, Stage::kWriting, (songs.from_lake ? 0 : 2) + (logs ? 3 : 0));
+    StageReport write_stage{"write", 0, 0, 0, 0};
     if (!songs.from_lake) {
-      outputs.push_back(&songs.tables.songs);
-      outputs.push_back(&songs.tables.artists);
+      SPARKIFY_RETURN_NOT_OK(write_table(songs.tables.songs, write_stage));
+      SPARKIFY_RETURN_NOT_OK(write_table(songs.tables.artists, write_stage));
     }
-    if (logs) {
-      outputs.push_back(&logs->users);
-      outputs.push_back(&logs->time);
-      outputs.push_back(&logs->songplays);
+    if (logs) SPARKIFY_RETURN_NOT_OK(write_log_tables(*logs, write_stage));
+    write_stage.seconds = seconds_since(start);
+    report_.stages.push_back(write_stage);
+    return publish();
+  }
+
+  // Figures that hold whatever the outcome: the memory used and what was spilled.
+  void finish_report() {
+    report_.memory_limit = options_.memory_limit;
+    report_.peak_memory = peak_rss();
+    if (spill_) {
+      report_.spilled_bytes = spill_->bytes_spilled();
+      report_.spill_files = spill_->files_created();
+      auto by_kind = spill_->bytes_by_kind();
+      report_.spilled_event_bytes = by_kind["events"];
+      report_.spilled_time_bytes = by_kind["time"];
+      spill_->remove();
     }
-    return write_and_publish(outputs);
   }
 
   // Leaves nothing staged behind a failed run.
@@ -169,7 +192,7 @@ class EtlJob {
     std::vector<source::InputFile> files;
   };
 
-  Result<StageInput> open_stage(const std::string& root, int stage) {
+  Result<StageInput> open_stage(const std::string& root, Stage stage) {
     StageInput in;
     SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
     SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root));
@@ -212,7 +235,7 @@ class EtlJob {
 
   Result<SongStage> run_song_stage() {
     auto start = Clock::now();
-    SPARKIFY_ASSIGN_OR_RETURN(StageInput in, open_stage(options_.songs_input, 1));
+    SPARKIFY_ASSIGN_OR_RETURN(StageInput in, open_stage(options_.songs_input, Stage::kSongs));
     std::vector<parse::SongParser> parsers(options_.threads);
     std::vector<std::shared_ptr<model::StringArena>> arenas;
     for (int i = 0; i < options_.threads; ++i) {
@@ -239,7 +262,7 @@ class EtlJob {
 
   Result<SongStage> load_songs_from_lake() {
     auto start = Clock::now();
-    set_stage(progress_, 1, 2);
+    set_stage(progress_, Stage::kSongs, 2);
     SongStage stage;
     stage.from_lake = true;
     SPARKIFY_ASSIGN_OR_RETURN(auto songs, sink::read_lake_table(*out_fs_, options_.output,
@@ -261,29 +284,21 @@ class EtlJob {
     return stage;
   }
 
-  Result<transform::LogTables> run_log_stage(const transform::SongTables& songs,
-                                             std::vector<model::RejectRecord>& log_rejects) {
+  Status run_log_stage(LogStage& logs, std::vector<model::RejectRecord>& log_rejects) {
     auto start = Clock::now();
-    SPARKIFY_ASSIGN_OR_RETURN(StageInput in, open_stage(options_.logs_input, 2));
-    std::vector<parse::EventParser> parsers(options_.threads);
-    std::vector<transform::LogWorkerState> states;
-    for (int i = 0; i < options_.threads; ++i) states.emplace_back(&songs.index);
-    SPARKIFY_ASSIGN_OR_RETURN(
-        log_rejects,
-        parse_files("logs", options_.logs_input, in, start,
-                    [&](size_t i, int w, const std::string& source, const Buffer& data,
-                        std::vector<model::RejectRecord>& rejects, parse::ParseStats& stats) {
-                      // A log line is ~450 bytes; most are NextSong events.
-                      states[w].begin_file(static_cast<uint32_t>(i), data.size() / 400);
-                      parsers[w].parse_file(source, data, states[w], rejects, stats);
-                    }));
-    std::vector<std::shared_ptr<const void>> owners = songs.songs.owners;
-    for (const auto& o : songs.artists.owners) owners.push_back(o);
-    transform::LogTables tables = transform::build_log_tables(states, songs.index, owners);
-    report_.songplays = tables.songplays.num_rows;
-    report_.matched_songplays = tables.matched_songplays;
-    report_.stages.back().seconds = seconds_since(start);
-    return tables;
+    SPARKIFY_ASSIGN_OR_RETURN(StageInput in, open_stage(options_.logs_input, Stage::kLogs));
+    parse::ParseStats stats;
+    uint64_t bytes = 0;
+    SPARKIFY_RETURN_NOT_OK(logs.parse(
+        *in.fs, in.files,
+        [&](const source::InputFile& f) { return source_name(options_.logs_input, f); },
+        [&](uint64_t records, uint64_t file_bytes) { count_file(progress_, records, file_bytes); },
+        log_rejects, stats, bytes));
+    report_.input_bytes += bytes;
+    report_.songplays = stats.accepted;
+    report_.matched_songplays = logs.matched();
+    report_.stages.push_back({"logs", seconds_since(start), in.files.size(), stats.records, bytes});
+    return Status::OK();
   }
 
   Status write_rejects(const SongStage& songs, const std::vector<model::RejectRecord>& logs) {
@@ -298,38 +313,76 @@ class EtlJob {
     return Status::OK();
   }
 
-  Status write_and_publish(const std::vector<const model::TableData*>& tables) {
-    auto start = Clock::now();
-    set_stage(progress_, 3, tables.size());
-    sink::DatasetWriteOptions write_options;
-    write_options.codec = options_.codec;
-    write_options.threads = options_.threads;
-    write_options.max_rows_per_file = options_.max_rows_per_file;
-    write_options.job_uuid = make_uuid();
-    StageReport stage{"write", 0, 0, 0, 0};
-    for (const model::TableData* table : tables) {
-      const std::string& name = table->spec->name;
-      auto written = sink::write_dataset(*out_fs_, committer_->staging_dir(name), *table,
-                                         write_options);
-      if (!written.ok()) return written.status();
-      staged_.emplace_back(name, written->files);
-      report_.tables.push_back(
-          {name, written->rows, written->files.size(), written->partitions, written->bytes});
-      stage.files += written->files.size();
-      stage.records += written->rows;
-      stage.bytes += written->bytes;
-      count_file(progress_, written->rows, written->bytes);
-    }
-    stage.seconds = seconds_since(start);
-    report_.stages.push_back(stage);
+  sink::DatasetWriteOptions write_options() {
+    sink::DatasetWriteOptions o;
+    o.codec = options_.codec;
+    o.threads = options_.threads;
+    o.max_rows_per_file = options_.max_rows_per_file;
+    o.job_uuid = job_uuid_;
+    return o;
+  }
 
-    start = Clock::now();
-    set_stage(progress_, 4, staged_.size());
-    for (const auto& [table, files] : staged_) {
-      SPARKIFY_RETURN_NOT_OK(committer_->publish(table, files).with_context("publishing " + table));
-      count_file(progress_, 0, 0);
+  void add_table(const std::string& name, std::vector<std::string> files, uint64_t rows,
+                 size_t partitions, uint64_t bytes, StageReport& stage) {
+    report_.tables.push_back({name, rows, files.size(), partitions, bytes});
+    stage.files += files.size();
+    stage.records += rows;
+    stage.bytes += bytes;
+    staged_.emplace_back(name, std::move(files));
+    count_file(progress_, rows, bytes);
+  }
+
+  Status write_table(const model::TableData& table, StageReport& stage) {
+    const std::string& name = table.spec->name;
+    SPARKIFY_ASSIGN_OR_RETURN(auto written,
+                              sink::write_dataset(*out_fs_, committer_->staging_dir(name), table,
+                                                  write_options()));
+    add_table(name, std::move(written.files), written.rows, written.partitions, written.bytes,
+              stage);
+    return Status::OK();
+  }
+
+  // users from memory; songplays and time streamed batch by batch (a failure part-way leaves
+  // files in staging, which abandon() removes with the run's staging area).
+  Status write_log_tables(LogStage& logs, StageReport& stage) {
+    SPARKIFY_RETURN_NOT_OK(write_table(logs.users(), stage));
+    const std::string& sp_name = model::songplays_spec().name;
+    const std::string& time_name = model::time_spec().name;
+    StreamedTable songplays, time;
+    Status st = logs.write_songplays_and_time(*out_fs_, committer_->staging_dir(sp_name),
+                                              committer_->staging_dir(time_name),
+                                              write_options(), songplays, time);
+    if (!st.ok()) {
+      staged_.emplace_back(sp_name, std::move(songplays.files));
+      staged_.emplace_back(time_name, std::move(time.files));
+      return st.with_context("writing the log tables");
+    }
+    add_table(time_name, std::move(time.files), time.rows, time.partitions, time.bytes, stage);
+    add_table(sp_name, std::move(songplays.files), songplays.rows, songplays.partitions,
+              songplays.bytes, stage);
+    return Status::OK();
+  }
+
+  Status publish() {
+    auto start = Clock::now();
+    set_stage(progress_, Stage::kPublishing, staged_.size());
+    // Publish in the lake's table order, whatever order the tables were written in.
+    std::vector<std::pair<std::string, std::vector<std::string>>> ordered;
+    for (const auto* spec : model::all_table_specs()) {
+      for (auto& entry : staged_) {
+        if (entry.first == spec->name) ordered.push_back(std::move(entry));
+      }
     }
     staged_.clear();
+    for (size_t i = 0; i < ordered.size(); ++i) {
+      const auto& [table, files] = ordered[i];
+      Status st = committer_->publish(table, files).with_context("publishing " + table);
+      if (!st.ok()) {
+        for (size_t j = i; j < ordered.size(); ++j) staged_.push_back(std::move(ordered[j]));
+        return st;
+      }
+      count_file(progress_, 0, 0);
+    }
     report_.published = true;
     SPARKIFY_RETURN_NOT_OK(committer_->finish());
     report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
@@ -343,6 +396,8 @@ class EtlJob {
   std::unique_ptr<io::DirectoryLock> lock_;  // one run per lake: the commit protocol assumes it
   std::unique_ptr<sink::TableCommitter> committer_;
   std::vector<std::pair<std::string, std::vector<std::string>>> staged_;
+  std::unique_ptr<SpillDir> spill_;
+  std::string job_uuid_ = make_uuid();
 };
 
 }  // namespace
@@ -353,6 +408,7 @@ EtlReport run_etl(const EtlOptions& options, Progress* progress) {
   EtlJob job(options, progress, report);
   report.status = job.run();
   if (!report.status.ok()) job.abandon();
+  job.finish_report();
   report.seconds = seconds_since(start);
   return report;
 }

@@ -27,11 +27,16 @@ struct EtlOptions {
   int64_t max_bad_records = -1;  ///< -1: no limit
   size_t max_rows_per_file = size_t{1} << 20;
   io::FileSystemOptions storage;
+  uint64_t memory_limit = uint64_t{512} << 20;  ///< --memory-limit (bytes)
+  std::string spill_dir;                        ///< --spill-dir; empty: the system temp folder
 };
+
+/// The stages a run goes through, in order (shown by the progress display).
+enum class Stage : int { kStarting = 0, kSongs, kLogs, kWriting, kPublishing };
 
 /// Live counters for a progress display, written by workers, read by the CLI.
 struct Progress {
-  std::atomic<int> stage{0};  ///< index into stage_names, or -1 before the start
+  std::atomic<int> stage{0};  ///< a Stage, as an index into stage_names
   std::atomic<uint64_t> files_total{0}, files_done{0}, records{0}, bytes{0};
   static constexpr const char* stage_names[] = {"starting", "songs", "logs", "writing",
                                                 "publishing"};
@@ -58,6 +63,10 @@ struct EtlReport {
   uint64_t input_files = 0, input_bytes = 0;
   bool published = false;
   double seconds = 0;
+  uint64_t memory_limit = 0;        ///< bytes
+  uint64_t peak_memory = 0;         ///< the process's peak resident memory, bytes
+  uint64_t spilled_bytes = 0, spill_files = 0;
+  uint64_t spilled_event_bytes = 0, spilled_time_bytes = 0;
 };
 
 /// Runs the job. Never throws; the outcome is in the report's status. Rejects are written to

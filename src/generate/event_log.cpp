@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "common/civil_date.h"
 #include "generate/json_text.h"
 
 namespace sparkify::generate {
@@ -79,27 +80,13 @@ inline char* put_int(char* p, int64_t v) { return std::to_chars(p, p + 24, v).pt
 constexpr uint8_t kLoggedOutFlag = 1;
 constexpr uint8_t kPaidFlag = 2;
 
-void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
 }  // namespace
 
 std::string civil_date(int64_t days_since_epoch) {
-  int64_t y;
-  unsigned m, d;
-  civil_from_days(days_since_epoch, y, m, d);
+  CivilDate c = civil_from_days(days_since_epoch);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  std::snprintf(buf, sizeof buf, "%04lld-%02d-%02d", static_cast<long long>(c.year), c.month,
+                c.day);
   return buf;
 }
 
@@ -149,14 +136,16 @@ void TextBuffer::grow(size_t need) {
   capacity_ = capacity;
 }
 
-void render_day(const Catalog& catalog, const DayPlan& day, const EventOptions& options,
-                DayStats& stats, TextBuffer& out) {
+namespace {
+
+// Plays out sessions until the day has its events, in time order; times are offsets from the
+// session start until the session is placed in the day.
+std::vector<Event> simulate_day(const Catalog& catalog, const DayPlan& day,
+                                const EventOptions& options) {
   static const AliasTable logged_in_pages(kLoggedInWeights);
   static const AliasTable logged_out_pages(kLoggedOutWeights);
   Rng rng = Rng::For(options.seed, Stream::kDay, static_cast<uint64_t>(day.index));
   const bool can_match = !catalog.songs.empty();
-
-  // 1. Play out sessions until the day has its events; times are offsets from the session start.
   std::vector<Event> events;
   events.reserve(day.events);
   uint32_t session = 0;
@@ -218,6 +207,14 @@ void render_day(const Catalog& catalog, const DayPlan& day, const EventOptions& 
   std::stable_sort(events.begin(), events.end(),
                    [](const Event& a, const Event& b) { return a.ts_ms < b.ts_ms; });
 
+  return events;
+}
+
+}  // namespace
+
+Status render_day(const Catalog& catalog, const DayPlan& day, const EventOptions& options,
+                  DayStats& stats, TextBuffer& out, const TextSink& emit, size_t flush_bytes) {
+  std::vector<Event> events = simulate_day(catalog, day, options);
   // 2. Render. Bad lines replace good ones, drawn from their own stream so that the good lines
   // are the same with and without --bad-fraction.
   Rng bad_rng = Rng::For(options.seed, Stream::kDayBad, static_cast<uint64_t>(day.index));
@@ -240,6 +237,7 @@ void render_day(const Catalog& catalog, const DayPlan& day, const EventOptions& 
       length = p.log_length;
     }
     const PageInfo& page = kPages[e.page];
+    if (stats.lines > 0) out.commit(put(out.tail(1), "\n"));
     const size_t line_start = out.size();
     // Fixed text below is under 64 bytes, and the three numbers under 24 bytes each.
     char* p = out.tail(artist.size() + title.size() + length.size() + u.head.size() +
@@ -279,10 +277,15 @@ void render_day(const Catalog& catalog, const DayPlan& day, const EventOptions& 
       if (logged_out) ++stats.logged_out;
     }
     ++stats.lines;
-    out.commit(put(out.tail(1), "\n"));
+    if (out.size() >= flush_bytes) {
+      SPARKIFY_RETURN_NOT_OK(emit(out.view()));
+      out.clear();
+    }
   }
-  // The real files have no newline after the last line.
-  if (out.size() > 0) out.truncate(out.size() - 1);
+  // The real files have no newline after the last line (lines are separated, not terminated).
+  if (out.size() > 0) SPARKIFY_RETURN_NOT_OK(emit(out.view()));
+  out.clear();
+  return Status::OK();
 }
 
 }  // namespace sparkify::generate

@@ -5,11 +5,13 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/result.h"
 #include "generate/bad_records.h"
 #include "generate/catalog.h"
 
@@ -67,10 +69,15 @@ class TextBuffer {
   size_t capacity_ = 0;
 };
 
-/// Renders one day's log file into `out` (cleared first; pass the same buffer again to reuse its
-/// memory: a day of a large data set is hundreds of MB, and fresh pages cost more than the text).
-void render_day(const Catalog& catalog, const DayPlan& day, const EventOptions& options,
-                DayStats& stats, TextBuffer& out);
+/// Receives a day's text piece by piece, in order.
+using TextSink = std::function<Status(std::string_view)>;
+
+/// Renders one day's log file through `out` (cleared first; pass the same buffer again to reuse
+/// its memory), handing `emit` a piece whenever `flush_bytes` have been rendered, so a day of
+/// any size is written with one buffer of about that size. Stops at emit's first error.
+Status render_day(const Catalog& catalog, const DayPlan& day, const EventOptions& options,
+                  DayStats& stats, TextBuffer& out, const TextSink& emit,
+                  size_t flush_bytes = size_t{4} << 20);
 
 /// "YYYY-MM-DD" for a day number since 1970-01-01.
 std::string civil_date(int64_t days_since_epoch);

@@ -4,6 +4,11 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <filesystem>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "common/parallel.h"
 #include "generate/catalog.h"
@@ -27,6 +32,57 @@ Status validate(const GenerateOptions& o) {
   if (o.threads < 0) return Status::Invalid("--threads must not be negative");
   return Status::OK();
 }
+
+// A day file written piece by piece: streamed to a local file, so a day of any size needs one
+// render buffer; collected and written whole on stores without appends (S3).
+class DayFile {
+ public:
+  static Result<std::unique_ptr<DayFile>> Open(io::FileSystem& fs, const std::string& path) {
+    auto f = std::unique_ptr<DayFile>(new DayFile(fs, path));
+    if (fs.kind() == "local") {
+      SPARKIFY_RETURN_NOT_OK(fs.make_dirs(std::filesystem::path(path).parent_path().string()));
+      f->fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (f->fd_ < 0) return f->error("cannot create");
+    }
+    return f;
+  }
+  ~DayFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status append(std::string_view piece) {
+    if (fd_ < 0) {
+      whole_.append(piece);
+      return Status::OK();
+    }
+    while (!piece.empty()) {
+      ssize_t n = ::write(fd_, piece.data(), piece.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return error("cannot write");
+      piece.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::OK();
+  }
+  Status close() {
+    if (fd_ < 0) {
+      return fs_.write(path_, {reinterpret_cast<const uint8_t*>(whole_.data()), whole_.size()});
+    }
+    int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) return error("cannot write");
+    return Status::OK();
+  }
+
+ private:
+  DayFile(io::FileSystem& fs, std::string path) : fs_(fs), path_(std::move(path)) {}
+  Status error(const char* what) {
+    return Status::IoError(std::string(what) + " " + path_ + ": " + std::strerror(errno));
+  }
+
+  io::FileSystem& fs_;
+  std::string path_;
+  int fd_ = -1;
+  std::string whole_;
+};
 
 // Clears what an earlier run left, but only when asked: the folder may hold someone's real data.
 Status prepare_output(io::FileSystem& fs, const GenerateOptions& o) {
@@ -109,11 +165,14 @@ Result<GenerateReport> generate(io::FileSystem& fs, const GenerateOptions& optio
   eo.bad_fraction = options.bad_fraction;
   std::vector<TextBuffer> buffers(threads);
   SPARKIFY_RETURN_NOT_OK(parallel_for(days.size(), threads, [&](size_t d, int worker) -> Status {
-    TextBuffer& text = buffers[worker];
-    render_day(catalog, days[d], eo, day_stats[d], text);
-    day_bytes[d] = text.size();
-    return fs.write(io::FileSystem::join(options.output, days[d].path),
-                    {reinterpret_cast<const uint8_t*>(text.view().data()), text.size()});
+    std::string path = io::FileSystem::join(options.output, days[d].path);
+    SPARKIFY_ASSIGN_OR_RETURN(auto file, DayFile::Open(fs, path));
+    SPARKIFY_RETURN_NOT_OK(render_day(catalog, days[d], eo, day_stats[d], buffers[worker],
+                                      [&](std::string_view piece) {
+                                        day_bytes[d] += piece.size();
+                                        return file->append(piece);
+                                      }));
+    return file->close();
   }));
   report.log_files = days.size();
   std::array<uint64_t, kBadEventKinds + 1> bad_events{};

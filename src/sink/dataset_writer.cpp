@@ -294,8 +294,9 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
 
   Status status = parallel_for(tasks.size(), threads, [&](size_t t, int worker) -> Status {
     const FileTask& task = tasks[t];
-    char prefix[16];
-    std::snprintf(prefix, sizeof prefix, "part-%05zu-", task.index);
+    char prefix[32];
+    std::snprintf(prefix, sizeof prefix, "part-%05zu-",
+                  options.first_file_index + task.index);
     std::string name = std::string(prefix) + options.job_uuid + suffix;
     if (!task.partition->folder.empty()) name = task.partition->folder + "/" + name;
 
@@ -328,6 +329,7 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
   result.rows = table.num_rows;
   result.partitions = partition_columns.empty() ? 1 : partitions.size();
   for (uint64_t s : sizes) result.bytes += s;
+  for (const Partition& p : partitions) result.partition_folders.push_back(p.folder);
   return result;
 }
 

@@ -20,6 +20,9 @@ struct DatasetWriteOptions {
   size_t max_rows_per_file = size_t{1} << 20;  ///< larger partitions are split over files
   int threads = 1;
   std::string job_uuid;  ///< shared by every file of a run, as Spark does
+  /// Number of the first file (`part-NNNNN`): a table written in several batches gives each
+  /// batch the next free numbers, so files never collide and name order is row order.
+  size_t first_file_index = 0;
 };
 
 struct DatasetWriteResult {
@@ -27,6 +30,7 @@ struct DatasetWriteResult {
   uint64_t rows = 0;
   uint64_t bytes = 0;
   size_t partitions = 0;
+  std::vector<std::string> partition_folders;  ///< relative to the table folder ("" if none)
 };
 
 /// The Parquet schema of a table's files: its columns minus the partition columns.

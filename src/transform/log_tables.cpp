@@ -1,6 +1,7 @@
 #include "transform/log_tables.h"
 
 #include <algorithm>
+#include <cstring>
 #include <tuple>
 
 #include "common/parallel.h"
@@ -8,66 +9,251 @@
 
 namespace sparkify::transform {
 
-LogWorkerState::LogWorkerState(const SongIndex* index)
-    : index_(index), pool_(std::make_shared<StringPool>()) {}
+namespace {
 
-void LogWorkerState::begin_file(uint32_t file_index, size_t expected_events) {
-  files_.emplace_back();
-  FileEvents& f = files_.back();
-  f.file_index = file_index;
+// Writes a column by its SPEC name, so a table's columns cannot be swapped by position.
+void bind(model::TableData& t, std::string_view name, model::Column column) {
+  int i = t.spec->column_index(name);
+  if (i >= 0) t.columns[static_cast<size_t>(i)] = std::move(column);
+}
+
+model::TableData empty_table(const model::TableSpec& spec, size_t rows) {
+  model::TableData t;
+  t.spec = &spec;
+  t.num_rows = rows;
+  t.columns.resize(spec.columns.size());
+  return t;
+}
+
+template <typename T>
+model::Column values_column(std::vector<T> values) {
+  model::Column c;
+  c.values = std::move(values);
+  return c;
+}
+
+template <typename T>
+void put(std::vector<uint8_t>& out, const std::vector<T>& v) {
+  size_t at = out.size();
+  out.resize(at + v.size() * sizeof(T));
+  if (!v.empty()) std::memcpy(out.data() + at, v.data(), v.size() * sizeof(T));
+}
+
+template <typename T>
+bool get(std::span<const uint8_t>& in, std::vector<T>& v, size_t n) {
+  if (in.size() < n * sizeof(T)) return false;
+  v.resize(n);
+  if (n) std::memcpy(v.data(), in.data(), n * sizeof(T));
+  in = in.subspan(n * sizeof(T));
+  return true;
+}
+
+}  // namespace
+
+size_t EventBlock::memory_bytes() const {
+  return ts.capacity() * 8 + user_id.capacity() * 8 + session_id.capacity() * 8 +
+         session_valid.capacity() +
+         (level.capacity() + location.capacity() + user_agent.capacity() + song.capacity()) * 4 +
+         sizeof(EventBlock);
+}
+
+void EventBlock::serialize(std::vector<uint8_t>& out) const {
+  out.clear();
+  uint64_t header[4] = {file_index, block_index, worker, rows()};
+  out.resize(sizeof header);
+  std::memcpy(out.data(), header, sizeof header);
+  put(out, ts);
+  put(out, user_id);
+  put(out, session_id);
+  put(out, session_valid);
+  put(out, level);
+  put(out, location);
+  put(out, user_agent);
+  put(out, song);
+}
+
+bool EventBlock::deserialize(std::span<const uint8_t> in, EventBlock& b) {
+  uint64_t header[4];
+  if (in.size() < sizeof header) return false;
+  std::memcpy(header, in.data(), sizeof header);
+  in = in.subspan(sizeof header);
+  b.file_index = static_cast<uint32_t>(header[0]);
+  b.block_index = static_cast<uint32_t>(header[1]);
+  b.worker = static_cast<uint32_t>(header[2]);
+  size_t n = header[3];
+  return get(in, b.ts, n) && get(in, b.user_id, n) && get(in, b.session_id, n) &&
+         get(in, b.session_valid, n) && get(in, b.level, n) && get(in, b.location, n) &&
+         get(in, b.user_agent, n) && get(in, b.song, n) && in.empty();
+}
+
+LogWorkerState::LogWorkerState(const SongIndex* index, uint32_t worker)
+    : index_(index), worker_(worker), pool_(std::make_shared<StringPool>()) {}
+
+void LogWorkerState::begin_block(uint32_t file_index, uint32_t block_index, uint64_t first_line,
+                                 size_t expected_events) {
+  blocks_.emplace_back();
+  EventBlock& b = blocks_.back();
+  b.file_index = file_index;
+  b.block_index = block_index;
+  b.worker = worker_;
+  first_line_ = first_line;
   // Growing by doubling would copy each column about twice and fault in pages it then frees.
-  for (auto* v : {&f.ts, &f.user_id, &f.session_id}) v->reserve(expected_events);
-  for (auto* v : {&f.level, &f.location, &f.user_agent, &f.song}) v->reserve(expected_events);
-  f.session_valid.reserve(expected_events);
+  for (auto* v : {&b.ts, &b.user_id, &b.session_id}) v->reserve(expected_events);
+  for (auto* v : {&b.level, &b.location, &b.user_agent, &b.song}) v->reserve(expected_events);
+  b.session_valid.reserve(expected_events);
 }
 
 void LogWorkerState::on_event(const model::EventRecord& e) {
-  FileEvents& f = files_.back();
-  f.ts.push_back(e.ts);
-  f.user_id.push_back(e.user_id);
-  f.session_id.push_back(e.session_id.value_or(0));
-  f.session_valid.push_back(e.session_id.has_value());
-  f.level.push_back(intern(e.level));
-  f.location.push_back(intern(e.location));
-  f.user_agent.push_back(intern(e.user_agent));
+  EventBlock& b = blocks_.back();
+  b.ts.push_back(e.ts);
+  b.user_id.push_back(e.user_id);
+  b.session_id.push_back(e.session_id.value_or(0));
+  b.session_valid.push_back(e.session_id.has_value());
+  b.level.push_back(intern(e.level));
+  b.location.push_back(intern(e.location));
+  b.user_agent.push_back(intern(e.user_agent));
   int32_t song = -1;
   if (e.song.valid && e.artist.valid && e.length) {
     song = index_->find(e.song.value, e.artist.value, *e.length);
   }
   matched_ += song >= 0;
-  f.song.push_back(song);
+  b.song.push_back(song);
 
   // Users take their fields from their latest event: (ts, file, line) orders events totally, so
-  // the winner does not depend on which worker saw which file.
-  auto key = std::make_tuple(e.ts, f.file_index, e.line);
+  // the winner does not depend on which worker saw which file or how files were cut in chunks.
+  uint64_t line = first_line_ + e.line;
+  auto key = std::make_tuple(e.ts, b.file_index, line);
   auto [it, inserted] = users_.try_emplace(e.user_id);
   LatestUserEvent& u = it->second;
   if (inserted || key >= std::make_tuple(u.ts, u.file_index, u.line)) {
-    u = {e.ts, f.file_index, e.line, intern(e.first_name), intern(e.last_name), intern(e.gender),
-         f.level.back()};
+    u = {e.ts, b.file_index, line, intern(e.first_name), intern(e.last_name), intern(e.gender),
+         b.level.back()};
   }
 }
 
-namespace {
-
-using StringBuilder = model::ColumnBuilder<std::string_view>;
-
-void push_pooled(StringBuilder& b, const StringPool& pool, int32_t id) {
-  if (id == StringPool::kNull) b.push_null();
-  else b.push(pool.get(id));
+std::vector<EventBlock> LogWorkerState::take_blocks() {
+  std::vector<EventBlock> out = std::move(blocks_);
+  blocks_.clear();
+  return out;
 }
 
-// The time table: one row per distinct start_time. The halves are sorted on two threads and
-// merged; the calendar fields are computed in parallel slices.
-model::TableData make_time_table(std::vector<int64_t> all_ts, int threads) {
-  auto middle = all_ts.begin() + static_cast<std::ptrdiff_t>(all_ts.size() / 2);
-  (void)parallel_for(2, threads, [&](size_t half, int) {
-    if (half == 0) std::sort(all_ts.begin(), middle);
-    else std::sort(middle, all_ts.end());
+size_t LogWorkerState::resident_bytes() const {
+  // A node of the users map is about 80 bytes; a pooled string its bytes plus ~40 of index.
+  return users_.size() * 80 + pool_->size() * 64;
+}
+
+// A dictionary column over every worker's pool: worker w's id k is global id offset[w] + k. The
+// pools are not merged (a value may repeat across workers); the Parquet writer dedups per file.
+// Sized up front so parts of it can be filled from several threads.
+struct PooledColumn {
+  model::DictionaryColumn column;
+  std::vector<uint8_t> valid;
+
+  explicit PooledColumn(size_t rows) {
+    column.indices.resize(rows);
+    valid.resize(rows);
+  }
+  void set(size_t row, int32_t global_id) {
+    column.indices[row] = global_id < 0 ? 0 : global_id;
+    valid[row] = global_id >= 0;
+  }
+  model::Column finish(const std::vector<std::string_view>& dictionary) {
+    model::Column c;
+    column.dictionary = dictionary;
+    c.values = std::move(column);
+    if (std::find(valid.begin(), valid.end(), 0) != valid.end()) c.valid = std::move(valid);
+    return c;
+  }
+};
+
+SongplayBatcher::SongplayBatcher(const std::vector<LogWorkerState>& workers,
+                                 const SongIndex& index,
+                                 std::vector<std::shared_ptr<const void>> owners)
+    : owners_(std::move(owners)) {
+  for (const auto& w : workers) {
+    owners_.push_back(w.pool_);
+    pool_offset_.push_back(static_cast<int32_t>(pooled_.size()));
+    for (size_t i = 0; i < w.pool_->size(); ++i) {
+      pooled_.push_back(w.pool_->get(static_cast<int32_t>(i)));
+    }
+  }
+  song_ids_.reserve(index.size());
+  artist_ids_.reserve(index.size());
+  for (size_t i = 0; i < index.size(); ++i) {
+    song_ids_.push_back(index.match(static_cast<int32_t>(i)).song_id);
+    artist_ids_.push_back(index.match(static_cast<int32_t>(i)).artist_id);
+  }
+}
+
+model::TableData SongplayBatcher::build(std::span<EventBlock> blocks, int64_t first_id,
+                                        int threads, std::vector<int64_t>& ts) const {
+  std::vector<size_t> first_row(blocks.size());
+  size_t total = 0;
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    first_row[b] = total;
+    total += blocks[b].rows();
+  }
+  size_t ts_base = ts.size();
+  ts.resize(ts_base + total);
+  std::vector<int64_t> songplay_id(total), start_time(total), user_id(total), session(total);
+  std::vector<uint8_t> session_valid(total);
+  std::vector<int32_t> year(total), month(total);
+  PooledColumn level(total), location(total), user_agent(total), song_id(total),
+      artist_id(total);
+
+  (void)parallel_for(blocks.size(), threads, [&](size_t b, int) {
+    EventBlock& f = blocks[b];
+    int32_t offset = pool_offset_[f.worker];
+    auto global = [&](int32_t id) { return id < 0 ? -1 : id + offset; };
+    int64_t cached_day = INT64_MIN;
+    TimeParts cached{};
+    for (size_t i = 0; i < f.rows(); ++i) {
+      size_t row = first_row[b] + i;
+      songplay_id[row] = first_id + static_cast<int64_t>(row);
+      start_time[row] = f.ts[i] * 1000;
+      ts[ts_base + row] = f.ts[i];
+      user_id[row] = f.user_id[i];
+      session[row] = f.session_id[i];
+      session_valid[row] = f.session_valid[i];
+      int64_t day = f.ts[i] >= 0 ? f.ts[i] / 86400000 : (f.ts[i] - 86399999) / 86400000;
+      if (day != cached_day) {
+        cached = time_parts_from_millis(f.ts[i]);
+        cached_day = day;
+      }
+      year[row] = cached.year;
+      month[row] = cached.month;
+      level.set(row, global(f.level[i]));
+      location.set(row, global(f.location[i]));
+      user_agent.set(row, global(f.user_agent[i]));
+      song_id.set(row, f.song[i]);
+      artist_id.set(row, f.song[i]);
+    }
+    // Each block's events are copied once; free them now so the peak holds one copy, not two.
+    f = EventBlock{};
     return Status::OK();
   });
-  std::inplace_merge(all_ts.begin(), middle, all_ts.end());
-  all_ts.erase(std::unique(all_ts.begin(), all_ts.end()), all_ts.end());
+
+  model::TableData sp = empty_table(model::songplays_spec(), total);
+  bind(sp, "songplay_id", values_column(std::move(songplay_id)));
+  bind(sp, "start_time", values_column(std::move(start_time)));
+  bind(sp, "user_id", values_column(std::move(user_id)));
+  bind(sp, "level", level.finish(pooled_));
+  bind(sp, "song_id", song_id.finish(song_ids_));
+  bind(sp, "artist_id", artist_id.finish(artist_ids_));
+  model::Column session_column = values_column(std::move(session));
+  if (std::find(session_valid.begin(), session_valid.end(), 0) != session_valid.end()) {
+    session_column.valid = std::move(session_valid);
+  }
+  bind(sp, "session_id", std::move(session_column));
+  bind(sp, "location", location.finish(pooled_));
+  bind(sp, "user_agent", user_agent.finish(pooled_));
+  bind(sp, "year", values_column(std::move(year)));
+  bind(sp, "month", values_column(std::move(month)));
+  sp.owners = owners_;
+  return sp;
+}
+
+model::TableData make_time_batch(std::span<const int64_t> all_ts, int threads) {
   size_t n = all_ts.size();
   std::vector<int64_t> start(n);
   std::vector<int32_t> hour(n), day(n), week(n), month(n), year(n), weekday(n);
@@ -85,193 +271,89 @@ model::TableData make_time_table(std::vector<int64_t> all_ts, int threads) {
     }
     return Status::OK();
   });
-  model::TableData t;
-  t.spec = &model::time_spec();
-  t.num_rows = n;
-  t.columns.resize(7);
-  t.columns[0].values = std::move(start);
-  t.columns[1].values = std::move(hour);
-  t.columns[2].values = std::move(day);
-  t.columns[3].values = std::move(week);
-  t.columns[4].values = std::move(month);
-  t.columns[5].values = std::move(year);
-  t.columns[6].values = std::move(weekday);
+  model::TableData t = empty_table(model::time_spec(), n);
+  bind(t, "start_time", values_column(std::move(start)));
+  bind(t, "hour", values_column(std::move(hour)));
+  bind(t, "day", values_column(std::move(day)));
+  bind(t, "week", values_column(std::move(week)));
+  bind(t, "month", values_column(std::move(month)));
+  bind(t, "year", values_column(std::move(year)));
+  bind(t, "weekday", values_column(std::move(weekday)));
   return t;
+}
+
+namespace {
+
+using StringBuilder = model::ColumnBuilder<std::string_view>;
+
+void push_pooled(StringBuilder& b, const StringPool& pool, int32_t id) {
+  if (id == StringPool::kNull) b.push_null();
+  else b.push(pool.get(id));
 }
 
 }  // namespace
 
-// A dictionary column over every worker's pool: worker w's id k is global id offset[w] + k. The
-// pools are not merged (a value may repeat across workers); the Parquet writer dedups per file.
-// Sized up front so parts of it can be filled from several threads.
-struct PooledColumn {
-  model::DictionaryColumn column;
-  std::vector<uint8_t> valid;
-
-  explicit PooledColumn(size_t rows) {
-    column.indices.resize(rows);
-    valid.resize(rows);
-  }
-  void set(size_t row, int32_t global_id) {
-    column.indices[row] = global_id < 0 ? 0 : global_id;
-    valid[row] = global_id >= 0;
-  }
-  model::Column finish() {
-    model::Column c;
-    c.values = std::move(column);
-    if (std::find(valid.begin(), valid.end(), 0) != valid.end()) c.valid = std::move(valid);
-    return c;
-  }
-};
-
-struct LogCombiner {
-  static LogTables combine(std::vector<LogWorkerState>& workers, const SongIndex& index,
-                           std::vector<std::shared_ptr<const void>> owners) {
-    struct Part {
-      LogWorkerState::FileEvents* events;
-      int32_t pool_offset;
-      size_t first_row;
-    };
-    std::vector<Part> parts;
-    std::vector<std::string_view> pooled;  // every worker's pool, concatenated
-    LogTables out;
-    for (auto& w : workers) {
-      owners.push_back(w.pool_);
-      out.matched_songplays += w.matched_;
-      int32_t offset = static_cast<int32_t>(pooled.size());
-      for (size_t i = 0; i < w.pool_->size(); ++i) {
-        pooled.push_back(w.pool_->get(static_cast<int32_t>(i)));
-      }
-      for (auto& f : w.files_) parts.push_back({&f, offset, 0});
-    }
-    std::sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) {
-      return a.events->file_index < b.events->file_index;
-    });
-    size_t total = 0;
-    for (Part& part : parts) {
-      part.first_row = total;  // songplay_id is 1-based in file then line order
-      total += part.events->ts.size();
-    }
-
-    std::vector<int64_t> songplay_id(total), start_time(total), user_id(total), session(total);
-    std::vector<uint8_t> session_valid(total);
-    std::vector<int32_t> year(total), month(total);
-    PooledColumn level(total), location(total), user_agent(total), song_id(total),
-        artist_id(total);
-    std::vector<int64_t> all_ts(total);
-
-    int threads = static_cast<int>(std::max<size_t>(1, workers.size()));
-    (void)parallel_for(parts.size(), threads, [&](size_t p, int) {
-      const Part& part = parts[p];
-      LogWorkerState::FileEvents& f = *part.events;
-      auto global = [&](int32_t id) { return id < 0 ? -1 : id + part.pool_offset; };
-      int64_t cached_day = INT64_MIN;
-      TimeParts cached{};
-      for (size_t i = 0; i < f.ts.size(); ++i) {
-        size_t row = part.first_row + i;
-        songplay_id[row] = static_cast<int64_t>(row) + 1;
-        start_time[row] = f.ts[i] * 1000;
-        all_ts[row] = f.ts[i];
-        user_id[row] = f.user_id[i];
-        session[row] = f.session_id[i];
-        session_valid[row] = f.session_valid[i];
-        int64_t day = f.ts[i] >= 0 ? f.ts[i] / 86400000 : (f.ts[i] - 86399999) / 86400000;
-        if (day != cached_day) {
-          cached = time_parts_from_millis(f.ts[i]);
-          cached_day = day;
-        }
-        year[row] = cached.year;
-        month[row] = cached.month;
-        level.set(row, global(f.level[i]));
-        location.set(row, global(f.location[i]));
-        user_agent.set(row, global(f.user_agent[i]));
-        song_id.set(row, f.song[i]);
-        artist_id.set(row, f.song[i]);
-      }
-      // Each file's events are copied once; free them now so the peak holds one copy, not two.
-      f = LogWorkerState::FileEvents{};
-      return Status::OK();
-    });
-    level.column.dictionary = pooled;
-    location.column.dictionary = pooled;
-    user_agent.column.dictionary = std::move(pooled);
-    song_id.column.dictionary.reserve(index.size());
-    artist_id.column.dictionary.reserve(index.size());
-    for (size_t i = 0; i < index.size(); ++i) {
-      song_id.column.dictionary.push_back(index.match(static_cast<int32_t>(i)).song_id);
-      artist_id.column.dictionary.push_back(index.match(static_cast<int32_t>(i)).artist_id);
-    }
-
-    model::TableData& sp = out.songplays;
-    sp.spec = &model::songplays_spec();
-    sp.num_rows = total;
-    sp.columns.resize(11);
-    sp.columns[0].values = std::move(songplay_id);
-    sp.columns[1].values = std::move(start_time);
-    sp.columns[2].values = std::move(user_id);
-    sp.columns[3] = level.finish();
-    sp.columns[4] = song_id.finish();
-    sp.columns[5] = artist_id.finish();
-    sp.columns[6].values = std::move(session);
-    if (std::find(session_valid.begin(), session_valid.end(), 0) != session_valid.end()) {
-      sp.columns[6].valid = std::move(session_valid);
-    }
-    sp.columns[7] = location.finish();
-    sp.columns[8] = user_agent.finish();
-    sp.columns[9].values = std::move(year);
-    sp.columns[10].values = std::move(month);
-    sp.owners = owners;
-
-    out.time = make_time_table(std::move(all_ts), threads);
-    out.users = combine_users(workers);
-    out.users.owners = std::move(owners);
-    return out;
-  }
-
-  static model::TableData combine_users(std::vector<LogWorkerState>& workers) {
-    struct Winner {
-      LogWorkerState::LatestUserEvent event;
-      const StringPool* pool;
-    };
-    std::unordered_map<int64_t, Winner> users;
-    for (auto& w : workers) {
-      for (const auto& [id, e] : w.users_) {
-        auto [it, inserted] = users.try_emplace(id, Winner{e, w.pool_.get()});
-        if (!inserted && std::make_tuple(e.ts, e.file_index, e.line) >
-                             std::make_tuple(it->second.event.ts, it->second.event.file_index,
-                                             it->second.event.line)) {
-          it->second = {e, w.pool_.get()};
-        }
+model::TableData build_users(std::vector<LogWorkerState>& workers) {
+  struct Winner {
+    LogWorkerState::LatestUserEvent event;
+    const StringPool* pool;
+  };
+  std::unordered_map<int64_t, Winner> users;
+  for (auto& w : workers) {
+    for (const auto& [id, e] : w.users_) {
+      auto [it, inserted] = users.try_emplace(id, Winner{e, w.pool_.get()});
+      if (!inserted && std::make_tuple(e.ts, e.file_index, e.line) >
+                           std::make_tuple(it->second.event.ts, it->second.event.file_index,
+                                           it->second.event.line)) {
+        it->second = {e, w.pool_.get()};
       }
     }
-    std::vector<int64_t> ids;
-    ids.reserve(users.size());
-    for (const auto& [id, w] : users) ids.push_back(id);
-    std::sort(ids.begin(), ids.end());
-    StringBuilder first, last, gender, level;
-    for (int64_t id : ids) {
-      const Winner& w = users.at(id);
-      push_pooled(first, *w.pool, w.event.first_name);
-      push_pooled(last, *w.pool, w.event.last_name);
-      push_pooled(gender, *w.pool, w.event.gender);
-      push_pooled(level, *w.pool, w.event.level);
-    }
-    model::TableData t;
-    t.spec = &model::users_spec();
-    t.num_rows = ids.size();
-    t.columns.resize(5);
-    t.columns[0].values = std::move(ids);
-    t.columns[1] = first.finish();
-    t.columns[2] = last.finish();
-    t.columns[3] = gender.finish();
-    t.columns[4] = level.finish();
-    return t;
   }
-};
+  std::vector<int64_t> ids;
+  ids.reserve(users.size());
+  for (const auto& [id, w] : users) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  StringBuilder first, last, gender, level;
+  for (int64_t id : ids) {
+    const Winner& w = users.at(id);
+    push_pooled(first, *w.pool, w.event.first_name);
+    push_pooled(last, *w.pool, w.event.last_name);
+    push_pooled(gender, *w.pool, w.event.gender);
+    push_pooled(level, *w.pool, w.event.level);
+  }
+  model::TableData t = empty_table(model::users_spec(), ids.size());
+  bind(t, "user_id", values_column(std::move(ids)));
+  bind(t, "first_name", first.finish());
+  bind(t, "last_name", last.finish());
+  bind(t, "gender", gender.finish());
+  bind(t, "level", level.finish());
+  for (const auto& w : workers) t.owners.push_back(w.pool_);
+  return t;
+}
 
 LogTables build_log_tables(std::vector<LogWorkerState>& workers, const SongIndex& index,
                            std::vector<std::shared_ptr<const void>> song_owners) {
-  return LogCombiner::combine(workers, index, std::move(song_owners));
+  LogTables out;
+  std::vector<EventBlock> blocks;
+  for (size_t w = 0; w < workers.size(); ++w) {
+    out.matched_songplays += workers[w].matched();
+    for (auto& b : workers[w].take_blocks()) {
+      b.worker = static_cast<uint32_t>(w);  // the pool it refers to is workers[w]'s
+      blocks.push_back(std::move(b));
+    }
+  }
+  std::sort(blocks.begin(), blocks.end(), [](const EventBlock& a, const EventBlock& b) {
+    return std::tie(a.file_index, a.block_index) < std::tie(b.file_index, b.block_index);
+  });
+  int threads = static_cast<int>(std::max<size_t>(1, workers.size()));
+  SongplayBatcher batcher(workers, index, std::move(song_owners));
+  std::vector<int64_t> ts;
+  out.songplays = batcher.build(blocks, 1, threads, ts);
+  std::sort(ts.begin(), ts.end());
+  ts.erase(std::unique(ts.begin(), ts.end()), ts.end());
+  out.time = make_time_batch(ts, threads);
+  out.users = build_users(workers);
+  return out;
 }
 
 }  // namespace sparkify::transform

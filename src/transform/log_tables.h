@@ -1,11 +1,18 @@
-// Builds users, time and songplays from NextSong events (SPEC §3) the DuckDB way: each worker
-// thread sinks the events of the files it parses into its own LogWorkerState (no locks), then
-// build_log_tables combines the states once, in file order, so the result does not depend on
-// how files were spread over threads.
+// Builds users, time and songplays from NextSong events (SPEC §3) in pieces, so the work can be
+// cut by a memory budget (and later by a rank count):
+//   - each worker thread sinks the events of the chunks it parses into its own LogWorkerState
+//     (no locks); a chunk's events become one EventBlock, keyed (file, block) — the blocks of
+//     all files in that order are the input in order, however they were spread over threads;
+//   - finished blocks can be taken out of a state and serialized (to spill) and read back;
+//   - SongplayBatcher turns consecutive blocks into songplays rows: songplay_id is 1 + the
+//     NextSong events before the row, so a batch only needs its first id;
+//   - make_time_batch turns ascending distinct start times into time rows;
+//   - build_users reduces every worker's latest-event-per-user (bounded by distinct users).
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -16,27 +23,51 @@
 
 namespace sparkify::transform {
 
+/// The NextSong events of one chunk of one file, columnar. Strings are ids into the pool of the
+/// worker that parsed them (`worker`).
+struct EventBlock {
+  uint32_t file_index = 0;
+  uint32_t block_index = 0;
+  uint32_t worker = 0;
+  std::vector<int64_t> ts;
+  std::vector<int64_t> user_id;
+  std::vector<int64_t> session_id;
+  std::vector<uint8_t> session_valid;
+  std::vector<int32_t> level, location, user_agent;  // pool ids or StringPool::kNull
+  std::vector<int32_t> song;                          // SongIndex id or -1
+
+  size_t rows() const { return ts.size(); }
+  /// Bytes the block holds in memory.
+  size_t memory_bytes() const;
+  /// A compact binary form (little-endian columns after a small header), and back.
+  void serialize(std::vector<uint8_t>& out) const;
+  static bool deserialize(std::span<const uint8_t> bytes, EventBlock& out);
+};
+
 class LogWorkerState final : public model::EventSink {
  public:
-  explicit LogWorkerState(const SongIndex* index);
+  LogWorkerState(const SongIndex* index, uint32_t worker = 0);
 
-  /// Events that follow belong to input file `file_index` (its position in file order);
-  /// `expected_events` sizes the file's columns up front (an estimate; 0 if unknown).
-  void begin_file(uint32_t file_index, size_t expected_events = 0);
+  /// Events that follow belong to chunk `block_index` of input file `file_index` (its position
+  /// in file order); their line numbers are relative to the chunk, which starts after
+  /// `first_line` lines of the file. `expected_events` sizes the columns (0 if unknown).
+  void begin_block(uint32_t file_index, uint32_t block_index, uint64_t first_line,
+                   size_t expected_events = 0);
+  void begin_file(uint32_t file_index, size_t expected_events = 0) {
+    begin_block(file_index, 0, 0, expected_events);
+  }
   void on_event(const model::EventRecord& event) override;
 
- private:
-  friend struct LogCombiner;
+  /// Moves the finished blocks out (the state keeps the users and the pool).
+  std::vector<EventBlock> take_blocks();
+  /// Bytes held by the users table and the string pool (grows with distinct values only).
+  size_t resident_bytes() const;
+  uint64_t matched() const { return matched_; }
 
-  struct FileEvents {
-    uint32_t file_index = 0;
-    std::vector<int64_t> ts;
-    std::vector<int64_t> user_id;
-    std::vector<int64_t> session_id;
-    std::vector<uint8_t> session_valid;
-    std::vector<int32_t> level, location, user_agent;  // pool ids or kNull
-    std::vector<int32_t> song;                          // SongIndex id or -1
-  };
+ private:
+  friend class SongplayBatcher;
+  friend model::TableData build_users(std::vector<LogWorkerState>& workers);
+
   struct LatestUserEvent {
     int64_t ts;
     uint32_t file_index;
@@ -49,11 +80,38 @@ class LogWorkerState final : public model::EventSink {
   }
 
   const SongIndex* index_;
+  uint32_t worker_;
   std::shared_ptr<StringPool> pool_;
-  std::vector<FileEvents> files_;
+  std::vector<EventBlock> blocks_;
+  uint64_t first_line_ = 0;
   std::unordered_map<int64_t, LatestUserEvent> users_;
   uint64_t matched_ = 0;
 };
+
+/// Turns blocks (in (file, block) order) into songplays tables. Built once after parsing.
+class SongplayBatcher {
+ public:
+  /// `owners` keep the SongIndex's strings alive; the workers' pools are added to them.
+  SongplayBatcher(const std::vector<LogWorkerState>& workers, const SongIndex& index,
+                  std::vector<std::shared_ptr<const void>> owners);
+
+  /// Songplays rows for `blocks`, the first with id `first_id`; appends every row's epoch
+  /// milliseconds to `ts` (for the time table). Frees each block's columns as it goes.
+  model::TableData build(std::span<EventBlock> blocks, int64_t first_id, int threads,
+                         std::vector<int64_t>& ts) const;
+
+ private:
+  std::vector<int32_t> pool_offset_;            ///< per worker
+  std::vector<std::string_view> pooled_;        ///< every worker's pool, concatenated
+  std::vector<std::string_view> song_ids_, artist_ids_;
+  std::vector<std::shared_ptr<const void>> owners_;
+};
+
+/// Time rows for ascending, distinct epoch-millisecond instants.
+model::TableData make_time_batch(std::span<const int64_t> sorted_distinct_ts, int threads);
+
+/// One users row per user_id (ascending), fields from the user's latest event.
+model::TableData build_users(std::vector<LogWorkerState>& workers);
 
 struct LogTables {
   model::TableData users;
@@ -62,7 +120,7 @@ struct LogTables {
   uint64_t matched_songplays = 0;
 };
 
-/// Combines every worker's state. `song_owners` keep the SongIndex's strings alive.
+/// Everything at once, in memory (small inputs and tests).
 LogTables build_log_tables(std::vector<LogWorkerState>& workers, const SongIndex& index,
                            std::vector<std::shared_ptr<const void>> song_owners);
 

@@ -59,5 +59,68 @@ TEST(LogTables, CombinesWorkersInFileOrder) {
   EXPECT_EQ(std::get<std::vector<int64_t>>(t.time.columns[0].values)[0], 1000000);
 }
 
+const model::Column& named(const model::TableData& t, std::string_view name) {
+  return t.columns.at(static_cast<size_t>(t.spec->column_index(name)));
+}
+
+TEST(LogTables, TimeColumnsAreBoundByName) {
+  // 2018-11-15 (a Thursday, ISO week 46) 16:07:08 UTC: every int32 field differs.
+  std::vector<int64_t> ts{1542298028000};
+  model::TableData t = make_time_batch(ts, 1);
+  auto value = [&](std::string_view name) {
+    return std::get<std::vector<int32_t>>(named(t, name).values).at(0);
+  };
+  EXPECT_EQ(value("hour"), 16);
+  EXPECT_EQ(value("day"), 15);
+  EXPECT_EQ(value("week"), 46);
+  EXPECT_EQ(value("month"), 11);
+  EXPECT_EQ(value("year"), 2018);
+  EXPECT_EQ(value("weekday"), 5);  // 1 = Sunday
+  EXPECT_EQ(std::get<std::vector<int64_t>>(named(t, "start_time").values).at(0),
+            1542298028000000);
+}
+
+TEST(LogTables, BlocksRoundTripThroughTheirBinaryForm) {
+  SongIndex index;
+  LogWorkerState state(&index, 3);
+  state.begin_block(5, 2, 100);
+  auto e = event(1000, 8, "free", 1);
+  e.session_id = 77;
+  state.on_event(e);
+  state.on_event(event(2000, 9, "paid", 2));
+  auto blocks = state.take_blocks();
+  ASSERT_EQ(blocks.size(), 1u);
+  std::vector<uint8_t> bytes;
+  blocks[0].serialize(bytes);
+  EventBlock back;
+  ASSERT_TRUE(EventBlock::deserialize(bytes, back));
+  EXPECT_EQ(back.file_index, 5u);
+  EXPECT_EQ(back.block_index, 2u);
+  EXPECT_EQ(back.worker, 3u);
+  EXPECT_EQ(back.ts, blocks[0].ts);
+  EXPECT_EQ(back.session_id, blocks[0].session_id);
+  EXPECT_EQ(back.session_valid, blocks[0].session_valid);
+  EXPECT_EQ(back.level, blocks[0].level);
+  bytes.pop_back();
+  EXPECT_FALSE(EventBlock::deserialize(bytes, back));  // truncated: refused, not misread
+}
+
+TEST(LogTables, ChunkLinesDecideTheLatestUserEvent) {
+  // Two chunks of one file on two workers, equal ts: the later line (second chunk) wins.
+  SongIndex index;
+  std::vector<LogWorkerState> workers;
+  workers.emplace_back(&index, 0);
+  workers.emplace_back(&index, 1);
+  workers[1].begin_block(0, 1, 50);  // chunk 1 starts after 50 lines
+  workers[1].on_event(event(1000, 7, "paid", 1));
+  workers[0].begin_block(0, 0, 0);
+  workers[0].on_event(event(1000, 7, "free", 20));
+  LogTables t = build_log_tables(workers, index, {});
+  EXPECT_EQ(std::get<Strings>(named(t.users, "level").values).at(0), "paid");
+  EXPECT_EQ(std::get<std::vector<int64_t>>(named(t.songplays, "songplay_id").values),
+            (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(named(t.songplays, "level").string_at(0), "free");  // chunk 0 first
+}
+
 }  // namespace
 }  // namespace sparkify::transform

@@ -1,34 +1,12 @@
 #include "transform/time_breakdown.h"
 
+#include "common/civil_date.h"
+
 namespace sparkify::transform {
 
 namespace {
 
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
 int64_t floor_mod(int64_t a, int64_t b) { return a - floor_div(a, b) * b; }
-
-struct Civil {
-  int64_t year;
-  int32_t month, day;
-};
-
-// Howard Hinnant's civil_from_days: exact for every day in the proleptic Gregorian calendar.
-Civil civil_from_days(int64_t z) {
-  z += 719468;
-  int64_t era = floor_div(z, 146097);
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t y = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int32_t d = static_cast<int32_t>(doy - (153 * mp + 2) / 5 + 1);
-  int32_t m = static_cast<int32_t>(mp < 10 ? mp + 3 : mp - 9);
-  return {m <= 2 ? y + 1 : y, m, d};
-}
 
 // ISO weekday, Monday = 1 … Sunday = 7. 1970-01-01 was a Thursday.
 int32_t iso_weekday(int64_t days) { return static_cast<int32_t>(floor_mod(days + 3, 7)) + 1; }
@@ -53,20 +31,14 @@ int32_t iso_week(int64_t days, int64_t year) {
 }  // namespace
 
 int64_t days_from_civil(int64_t year, int32_t month, int32_t day) {
-  year -= month <= 2;
-  int64_t era = floor_div(year, 400);
-  int64_t yoe = year - era * 400;
-  int64_t mp = month > 2 ? month - 3 : month + 9;
-  int64_t doy = (153 * mp + 2) / 5 + day - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  return sparkify::days_from_civil(year, month, day);
 }
 
 TimeParts time_parts_from_millis(int64_t millis) {
   constexpr int64_t kMillisPerDay = 86400000;
   int64_t days = floor_div(millis, kMillisPerDay);
   int64_t in_day = millis - days * kMillisPerDay;
-  Civil c = civil_from_days(days);
+  CivilDate c = civil_from_days(days);
   TimeParts parts;
   parts.year = static_cast<int32_t>(c.year);
   parts.month = c.month;

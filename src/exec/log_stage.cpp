@@ -1,0 +1,228 @@
+#include "exec/log_stage.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "common/parallel.h"
+#include "exec/file_feeder.h"
+#include "source/chunked_reader.h"
+
+namespace sparkify::exec {
+
+LogStage::LogStage(const transform::SongTables& songs, const MemoryPlan& plan, SpillDir& spill,
+                   int threads)
+    : songs_(songs), plan_(plan), spill_(spill), threads_(std::max(1, threads)) {
+  for (int i = 0; i < threads_; ++i) {
+    states_.emplace_back(&songs.index, static_cast<uint32_t>(i));
+  }
+  workers_.resize(threads_);
+}
+
+uint64_t LogStage::matched() const {
+  uint64_t n = 0;
+  for (const auto& s : states_) n += s.matched();
+  return n;
+}
+
+Status LogStage::keep_blocks(int w) {
+  Worker& worker = workers_[w];
+  for (auto& block : states_[w].take_blocks()) {
+    size_t bytes = block.memory_bytes();
+    BlockRef ref{block.file_index, block.block_index, block.worker, block.rows(), nullptr};
+    ref.memory = std::make_unique<transform::EventBlock>(std::move(block));
+    worker.blocks.push_back(std::move(ref));
+    worker.held += bytes;
+    held_.fetch_add(bytes, std::memory_order_relaxed);
+  }
+  if (held_.load(std::memory_order_relaxed) > plan_.event_bytes) return spill_blocks(w);
+  return Status::OK();
+}
+
+Status LogStage::spill_blocks(int w) {
+  Worker& worker = workers_[w];
+  if (!worker.spill) {
+    SPARKIFY_ASSIGN_OR_RETURN(worker.spill, spill_.create_file("events"));
+  }
+  std::vector<uint8_t> bytes;
+  for (BlockRef& ref : worker.blocks) {
+    if (!ref.memory) continue;
+    ref.memory->serialize(bytes);
+    SPARKIFY_ASSIGN_OR_RETURN(ref.offset, worker.spill->append(bytes));
+    ref.size = bytes.size();
+    ref.memory.reset();
+  }
+  held_.fetch_sub(worker.held, std::memory_order_relaxed);
+  worker.held = 0;
+  return Status::OK();
+}
+
+Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>& files,
+                       const SourceName& source_name, const CountFile& count_file,
+                       std::vector<model::RejectRecord>& rejects, parse::ParseStats& stats,
+                       uint64_t& total_bytes) {
+  std::vector<parse::EventParser> parsers(threads_);
+  std::vector<std::vector<model::RejectRecord>> per_file(files.size());
+  std::vector<parse::ParseStats> worker_stats(threads_);
+  std::vector<uint64_t> worker_bytes(threads_);
+
+  // Parses one chunk of file i on worker w: rejects and events get whole-file positions.
+  auto parse_chunk = [&](size_t i, int w, const std::string& source,
+                         const source::Chunk& chunk) -> Status {
+    auto& out = per_file[i];
+    size_t first_reject = out.size();
+    // A log line is ~450 bytes; most are NextSong events.
+    states_[w].begin_block(static_cast<uint32_t>(i), chunk.index, chunk.first_line,
+                           chunk.data.size() / 400);
+    parsers[w].parse_file(source, chunk.data, states_[w], out, worker_stats[w]);
+    for (size_t r = first_reject; r < out.size(); ++r) {
+      out[r].line += chunk.first_line;
+      out[r].offset += chunk.first_offset;
+    }
+    worker_bytes[w] += chunk.data.size();
+    return keep_blocks(w);
+  };
+  auto counted = [&](size_t i, int w, const std::function<Status()>& body) -> Status {
+    uint64_t records = worker_stats[w].records, bytes = worker_bytes[w];
+    SPARKIFY_RETURN_NOT_OK(body());
+    count_file(worker_stats[w].records - records, worker_bytes[w] - bytes);
+    (void)i;
+    return Status::OK();
+  };
+
+  Status status;
+  if (fs.preferred_read_concurrency() <= 1) {
+    status = parallel_for(files.size(), threads_, [&](size_t i, int w) -> Status {
+      std::string source = source_name(files[i]);
+      return counted(i, w, [&] {
+        return source::for_each_chunk(fs, files[i], plan_.chunk_bytes,
+                                      [&](const source::Chunk& c) {
+                                        return parse_chunk(i, w, source, c);
+                                      });
+      });
+    });
+  } else {
+    // Stores that want many requests in flight hand over whole files; each is one chunk.
+    status = for_each_input(fs, files, threads_, [&](size_t i, int w, const Buffer& data) {
+      return counted(i, w, [&] {
+        return parse_chunk(i, w, source_name(files[i]), source::Chunk{data, 0, 0, 0});
+      });
+    });
+  }
+  SPARKIFY_RETURN_NOT_OK(status);
+  for (const auto& s : worker_stats) {
+    stats.records += s.records;
+    stats.accepted += s.accepted;
+    stats.rejected += s.rejected;
+  }
+  for (uint64_t b : worker_bytes) total_bytes += b;
+  for (auto& list : per_file) {
+    for (auto& r : list) rejects.push_back(std::move(r));
+  }
+  return Status::OK();
+}
+
+Result<transform::EventBlock> LogStage::load(BlockRef& ref) {
+  if (ref.memory) {
+    transform::EventBlock block = std::move(*ref.memory);
+    ref.memory.reset();
+    return block;
+  }
+  std::vector<uint8_t> bytes(ref.size);
+  SPARKIFY_RETURN_NOT_OK(workers_[ref.worker].spill->read(ref.offset, bytes));
+  transform::EventBlock block;
+  if (!transform::EventBlock::deserialize(bytes, block)) {
+    return Status::Corrupt("a spill file of this run is damaged (block of file " +
+                           std::to_string(ref.file_index) + ")");
+  }
+  return block;
+}
+
+namespace {
+
+void add_written(StreamedTable& table, sink::DatasetWriteResult& written,
+                 std::set<std::string>& folders) {
+  for (auto& f : written.files) table.files.push_back(std::move(f));
+  table.rows += written.rows;
+  table.bytes += written.bytes;
+  for (auto& p : written.partition_folders) folders.insert(std::move(p));
+  table.partitions = folders.size();
+}
+
+}  // namespace
+
+Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string& songplays_dir,
+                                          const std::string& time_dir,
+                                          const sink::DatasetWriteOptions& options,
+                                          StreamedTable& songplays, StreamedTable& time) {
+  std::vector<BlockRef*> order;
+  for (auto& worker : workers_) {
+    for (auto& ref : worker.blocks) order.push_back(&ref);
+  }
+  std::sort(order.begin(), order.end(), [](const BlockRef* a, const BlockRef* b) {
+    return std::tie(a->file_index, a->block_index) < std::tie(b->file_index, b->block_index);
+  });
+
+  std::vector<std::shared_ptr<const void>> owners = songs_.songs.owners;
+  for (const auto& o : songs_.artists.owners) owners.push_back(o);
+  transform::SongplayBatcher batcher(states_, songs_.index, std::move(owners));
+  DistinctSorter times(spill_, plan_.time_values);
+
+  SPARKIFY_RETURN_NOT_OK(fs.make_dirs(songplays_dir));
+  SPARKIFY_RETURN_NOT_OK(fs.make_dirs(time_dir));
+  sink::DatasetWriteOptions batch_options = options;
+  std::set<std::string> folders;
+  int64_t next_id = 1;
+  std::vector<transform::EventBlock> batch;
+  size_t batch_rows = 0;
+  auto flush = [&]() -> Status {
+    if (batch.empty()) return Status::OK();
+    std::vector<int64_t> ts;
+    ts.reserve(batch_rows);
+    model::TableData table = batcher.build(batch, next_id, threads_, ts);
+    batch.clear();
+    next_id += static_cast<int64_t>(batch_rows);
+    batch_rows = 0;
+    batch_options.first_file_index = songplays.files.size();
+    // A small batch is still encoded on every thread: files are what the writer parallelizes.
+    batch_options.max_rows_per_file = std::min(
+        options.max_rows_per_file, std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
+    SPARKIFY_ASSIGN_OR_RETURN(auto written, sink::write_dataset(fs, songplays_dir, table,
+                                                                batch_options));
+    add_written(songplays, written, folders);
+    return times.add(std::move(ts));
+  };
+  for (BlockRef* ref : order) {
+    if (batch_rows > 0 && batch_rows + ref->rows > plan_.batch_rows) {
+      SPARKIFY_RETURN_NOT_OK(flush());
+      release_free_memory();
+    }
+    SPARKIFY_ASSIGN_OR_RETURN(transform::EventBlock block, load(*ref));
+    batch_rows += block.rows();
+    batch.push_back(std::move(block));
+  }
+  SPARKIFY_RETURN_NOT_OK(flush());
+  for (auto& worker : workers_) {
+    worker.blocks.clear();
+    worker.spill.reset();
+  }
+  release_free_memory();
+
+  folders.clear();
+  return times.for_each_sorted(plan_.time_batch_rows, [&](std::span<const int64_t> ts) -> Status {
+    model::TableData table = transform::make_time_batch(ts, threads_);
+    batch_options.first_file_index = time.files.size();
+    batch_options.max_rows_per_file = std::min(
+        options.max_rows_per_file, std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
+    SPARKIFY_ASSIGN_OR_RETURN(auto written, sink::write_dataset(fs, time_dir, table,
+                                                                batch_options));
+    add_written(time, written, folders);
+    table = {};
+    release_free_memory();
+    return Status::OK();
+  });
+}
+
+model::TableData LogStage::users() { return transform::build_users(states_); }
+
+}  // namespace sparkify::exec

@@ -1,0 +1,88 @@
+// The log stage as one partitioned, streaming execution (SPEC §8): log files are cut into
+// contiguous chunks in byte-wise file order; each chunk's NextSong events become one block, kept
+// in memory or spilled when the memory plan says so; then the blocks are read back in (file,
+// chunk) order and turned into songplays batches (songplay_id from the count of events before
+// each block), which are written as they are made, while their start times feed an external
+// distinct sort that writes the time table; users are reduced by user_id in memory.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "exec/external_sort.h"
+#include "exec/memory_plan.h"
+#include "exec/spill.h"
+#include "io/file_system.h"
+#include "model/records.h"
+#include "parse/json_parsers.h"
+#include "sink/dataset_writer.h"
+#include "source/discovery.h"
+#include "transform/log_tables.h"
+#include "transform/song_tables.h"
+
+namespace sparkify::exec {
+
+/// What a streamed table left in its staging folder.
+struct StreamedTable {
+  std::vector<std::string> files;
+  uint64_t rows = 0, bytes = 0;
+  size_t partitions = 0;
+};
+
+class LogStage {
+ public:
+  /// Names a file for rejects; counts a finished file (records, bytes) for the progress display.
+  using SourceName = std::function<std::string(const source::InputFile&)>;
+  using CountFile = std::function<void(uint64_t records, uint64_t bytes)>;
+
+  LogStage(const transform::SongTables& songs, const MemoryPlan& plan, SpillDir& spill,
+           int threads);
+
+  /// Parses every log file; events are held or spilled, rejects returned in file order.
+  Status parse(io::FileSystem& fs, const std::vector<source::InputFile>& files,
+               const SourceName& source_name, const CountFile& count_file,
+               std::vector<model::RejectRecord>& rejects, parse::ParseStats& stats,
+               uint64_t& bytes);
+
+  /// Writes songplays and time into their staging folders, batch by batch.
+  Status write_songplays_and_time(io::FileSystem& fs, const std::string& songplays_dir,
+                                  const std::string& time_dir,
+                                  const sink::DatasetWriteOptions& options,
+                                  StreamedTable& songplays, StreamedTable& time);
+
+  /// The users table (call after write_songplays_and_time).
+  model::TableData users();
+
+  uint64_t matched() const;
+
+ private:
+  // One block of events: in memory, or in the worker's spill file at (offset, size).
+  struct BlockRef {
+    uint32_t file_index, block_index, worker;
+    size_t rows;
+    std::unique_ptr<transform::EventBlock> memory;
+    uint64_t offset = 0, size = 0;
+  };
+  struct Worker {
+    std::vector<BlockRef> blocks;
+    size_t held = 0;
+    std::unique_ptr<SpillFile> spill;
+  };
+
+  Status keep_blocks(int worker);
+  Status spill_blocks(int worker);
+  Result<transform::EventBlock> load(BlockRef& ref);
+
+  const transform::SongTables& songs_;
+  MemoryPlan plan_;
+  SpillDir& spill_;
+  int threads_;
+  std::vector<transform::LogWorkerState> states_;
+  std::vector<Worker> workers_;
+  std::atomic<size_t> held_{0};
+};
+
+}  // namespace sparkify::exec

@@ -1,0 +1,117 @@
+#include "exec/memory_plan.h"
+
+#include <malloc.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace sparkify::exec {
+
+namespace {
+
+// Bytes each part of the plan costs per unit (measured on generated logs, with headroom):
+// a parsed event held in a block ~41 B; a songplays row while it is built, gathered by partition
+// and encoded ~160 B; a time row ~80 B; a read chunk is held about three times (read buffer,
+// parser copy, its events).
+constexpr uint64_t kSongplayRowBytes = 160;
+constexpr uint64_t kTimeRowBytes = 80;
+constexpr uint64_t kWorkingMinimum = uint64_t{8} << 20;  // allocator slack, writer buffers
+
+}  // namespace
+
+Result<MemoryPlan> plan_memory(uint64_t limit, uint64_t resident, int threads) {
+  uint64_t needed = resident + kWorkingMinimum + (uint64_t{8} << 20);
+  if (limit < needed) {
+    return Status::Invalid("--memory-limit " + size_text(limit) +
+                           " is too small: the song index and the program already use " +
+                           size_text(resident) + "; give at least " +
+                           size_text((needed + (1u << 20) - 1) & ~uint64_t{(1u << 20) - 1}));
+  }
+  uint64_t avail = limit - resident - kWorkingMinimum;
+  MemoryPlan p;
+  uint64_t t = static_cast<uint64_t>(std::max(1, threads));
+  p.chunk_bytes = static_cast<size_t>(
+      std::clamp<uint64_t>(avail / 10 / (3 * t), uint64_t{64} << 10, uint64_t{16} << 20));
+  // Shares sum to about 0.7 of what is left: allocator slack and the Parquet writer's page and
+  // file buffers take the rest. Small shares for held events and time runs keep the peak flat
+  // (they are what would otherwise grow with the input); spilling them costs little.
+  p.event_bytes = static_cast<size_t>(avail * 15 / 100);
+  p.batch_rows = static_cast<size_t>(std::max<uint64_t>(avail * 4 / 10 / kSongplayRowBytes, 4096));
+  p.time_values = static_cast<size_t>(std::max<uint64_t>(avail * 5 / 100 / 16, 4096));
+  p.time_batch_rows = static_cast<size_t>(std::max<uint64_t>(avail * 5 / 10 / kTimeRowBytes, 4096));
+  return p;
+}
+
+Result<uint64_t> parse_size(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  double number = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  }
+  if (i == 0 || std::sscanf(text.substr(0, i).c_str(), "%lf", &number) != 1) {
+    return Status::Invalid("cannot read the size '" + text + "' (write e.g. 512MB or 2GiB)");
+  }
+  std::string unit;
+  for (char c : text.substr(i)) {
+    if (c != ' ') unit.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  struct Unit {
+    const char* name;
+    double factor;
+  };
+  static constexpr Unit units[] = {
+      {"", 1},          {"b", 1},          {"kb", 1e3},         {"mb", 1e6},
+      {"gb", 1e9},      {"tb", 1e12},      {"k", 1024.0},       {"m", 1048576.0},
+      {"g", 1073741824.0}, {"t", 1099511627776.0}, {"kib", 1024.0}, {"mib", 1048576.0},
+      {"gib", 1073741824.0}, {"tib", 1099511627776.0}};
+  for (const auto& u : units) {
+    if (unit == u.name) {
+      double bytes = number * u.factor;
+      if (bytes < 1 || bytes > 9e18) {
+        return Status::Invalid("the size '" + text + "' is out of range");
+      }
+      return static_cast<uint64_t>(bytes);
+    }
+  }
+  return Status::Invalid("cannot read the size '" + text + "': unknown unit '" + unit +
+                         "' (use KB, MB, GB, KiB, MiB, GiB)");
+}
+
+std::string size_text(uint64_t bytes) {
+  char buf[32];
+  if (bytes >= (uint64_t{1} << 30)) {
+    std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / (1 << 30));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0f MiB", static_cast<double>(bytes) / (1 << 20));
+  }
+  return buf;
+}
+
+uint64_t current_rss() {
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  unsigned long size = 0, resident = 0;
+  int n = std::fscanf(f, "%lu %lu", &size, &resident);
+  std::fclose(f);
+  if (n != 2) return 0;
+  return static_cast<uint64_t>(resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+uint64_t peak_rss() {
+  struct rusage usage {};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+}
+
+void release_free_memory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
+}  // namespace sparkify::exec

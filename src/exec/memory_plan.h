@@ -1,0 +1,45 @@
+// How a --memory-limit is shared between the parts of a run (SPEC §8). The song index and the
+// process itself are measured (resident memory after the song stage), not guessed; what is left
+// is cut into the read chunks of the workers, the parsed events held before they spill, one
+// batch of output rows, and the time table's in-memory sort runs.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace sparkify::exec {
+
+/// Default --memory-limit: fits a laptop with room to spare.
+inline constexpr uint64_t kDefaultMemoryLimit = uint64_t{512} << 20;
+
+struct MemoryPlan {
+  size_t chunk_bytes = 8u << 20;      ///< per worker: log bytes parsed at a time
+  size_t event_bytes = 128u << 20;    ///< parsed events held in memory before spilling
+  size_t batch_rows = 1u << 20;       ///< songplays rows built and written at a time
+  size_t time_values = 8u << 20;      ///< distinct start times sorted in memory
+  size_t time_batch_rows = 1u << 20;  ///< time rows built and written at a time
+};
+
+/// The plan for `limit` bytes given `resident` bytes already in use (the song index and the
+/// program) and `threads` workers; an error naming the limit needed when it cannot fit.
+Result<MemoryPlan> plan_memory(uint64_t limit, uint64_t resident, int threads);
+
+/// Parses "512MB", "2GiB", "1g", "300000000" (bytes). KB/MB/GB/TB are powers of 1000; KiB, K,
+/// MiB, M … powers of 1024.
+Result<uint64_t> parse_size(const std::string& text);
+
+/// "512 MiB"-style text for messages.
+std::string size_text(uint64_t bytes);
+
+/// Resident memory now, and the peak so far, of this process (bytes; 0 if unknown).
+uint64_t current_rss();
+uint64_t peak_rss();
+
+/// Hands memory freed by a finished batch back to the system, so batch after batch does not
+/// leave the allocator holding the peak of all of them.
+void release_free_memory();
+
+}  // namespace sparkify::exec

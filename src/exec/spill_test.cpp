@@ -1,0 +1,132 @@
+#include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "exec/external_sort.h"
+#include "exec/memory_plan.h"
+#include "exec/spill.h"
+
+namespace sparkify::exec {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SpillTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    parent_ = fs::temp_directory_path() / ("spill_test_" + std::to_string(getpid()));
+    fs::create_directories(parent_);
+  }
+  void TearDown() override { fs::remove_all(parent_); }
+  size_t entries() const {
+    return static_cast<size_t>(std::distance(fs::directory_iterator(parent_), {}));
+  }
+  fs::path parent_;
+};
+
+TEST_F(SpillTest, CreatesOnFirstUseAndRemovesItsFolder) {
+  {
+    SpillDir dir(parent_.string());
+    EXPECT_EQ(entries(), 0u);  // nothing until something spills
+    auto file = dir.create_file("events");
+    ASSERT_TRUE(file.ok()) << file.status().message();
+    std::vector<uint8_t> data{1, 2, 3, 4, 5};
+    auto at = (*file)->append(data);
+    ASSERT_TRUE(at.ok());
+    auto at2 = (*file)->append(data);
+    ASSERT_TRUE(at2.ok());
+    EXPECT_EQ(*at2, 5u);
+    std::vector<uint8_t> back(5);
+    ASSERT_TRUE((*file)->read(*at2, back).ok());
+    EXPECT_EQ(back, data);
+    EXPECT_EQ(dir.bytes_spilled(), 10u);
+    EXPECT_EQ(dir.files_created(), 1u);
+    EXPECT_EQ(dir.bytes_by_kind().at("events"), 10u);
+    EXPECT_EQ(entries(), 1u);
+  }
+  EXPECT_EQ(entries(), 0u);
+}
+
+TEST_F(SpillTest, RemovesFoldersOfDeadRunsButNotOfLiveOnes) {
+  // A killed run: a folder whose lock nobody holds.
+  fs::create_directories(parent_ / "sparkify-spill-dead");
+  std::ofstream(parent_ / "sparkify-spill-dead" / ".lock") << "";
+  std::ofstream(parent_ / "sparkify-spill-dead" / "events-0.bin") << "data";
+  // A live run: its lock is held (here, by this process through another descriptor).
+  fs::create_directories(parent_ / "sparkify-spill-live");
+  std::string live_lock = (parent_ / "sparkify-spill-live" / ".lock").string();
+  int fd = ::open(live_lock.c_str(), O_RDWR | O_CREAT, 0600);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
+  fs::create_directories(parent_ / "unrelated");
+  SpillDir dir(parent_.string());
+  EXPECT_FALSE(fs::exists(parent_ / "sparkify-spill-dead"));
+  EXPECT_TRUE(fs::exists(parent_ / "sparkify-spill-live"));
+  EXPECT_TRUE(fs::exists(parent_ / "unrelated"));
+  ::close(fd);
+}
+
+TEST_F(SpillTest, AMissingSpillFolderIsOneClearError) {
+  SpillDir dir((parent_ / "missing").string());
+  auto file = dir.create_file("time");
+  ASSERT_FALSE(file.ok());
+  EXPECT_NE(file.status().message().find("--spill-dir"), std::string::npos)
+      << file.status().message();
+}
+
+TEST_F(SpillTest, DistinctSorterMergesSpilledAndMemoryRuns) {
+  SpillDir dir(parent_.string());
+  DistinctSorter sorter(dir, 1024);  // tiny: most runs spill
+  std::mt19937_64 rng(7);
+  std::vector<int64_t> all;
+  for (int run = 0; run < 20; ++run) {
+    std::vector<int64_t> values;
+    for (int i = 0; i < 700; ++i) values.push_back(static_cast<int64_t>(rng() % 5000) - 2500);
+    all.insert(all.end(), values.begin(), values.end());
+    ASSERT_TRUE(sorter.add(values).ok());
+  }
+  EXPECT_GT(dir.bytes_by_kind()["time"], 0u);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::vector<int64_t> got;
+  size_t batches = 0;
+  ASSERT_TRUE(sorter
+                  .for_each_sorted(333,
+                                   [&](std::span<const int64_t> batch) {
+                                     EXPECT_LE(batch.size(), 333u);
+                                     got.insert(got.end(), batch.begin(), batch.end());
+                                     ++batches;
+                                     return Status::OK();
+                                   })
+                  .ok());
+  EXPECT_EQ(got, all);
+  EXPECT_EQ(batches, (all.size() + 332) / 333);
+}
+
+TEST(MemoryPlan, ParsesSizes) {
+  EXPECT_EQ(*parse_size("512MB"), 512'000'000u);
+  EXPECT_EQ(*parse_size("2GiB"), uint64_t{2} << 30);
+  EXPECT_EQ(*parse_size("1.5g"), uint64_t{3} << 29);
+  EXPECT_EQ(*parse_size("300000000"), 300'000'000u);
+  EXPECT_EQ(*parse_size("64 MiB"), uint64_t{64} << 20);
+  for (const char* bad : {"", "lots", "12XB", "MB", "0", "-5MB"}) {
+    EXPECT_FALSE(parse_size(bad).ok()) << bad;
+  }
+}
+
+TEST(MemoryPlan, RefusesALimitBelowWhatIsResident) {
+  auto plan = plan_memory(uint64_t{100} << 20, uint64_t{90} << 20, 4);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("give at least"), std::string::npos);
+  auto ok = plan_memory(uint64_t{512} << 20, uint64_t{60} << 20, 4);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_GE(ok->batch_rows, 4096u);
+  EXPECT_GE(ok->chunk_bytes, size_t{64} << 10);
+}
+
+}  // namespace
+}  // namespace sparkify::exec

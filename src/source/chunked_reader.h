@@ -1,0 +1,29 @@
+// Reads a log file in bounded chunks that end at a line break, so a file of any size is parsed
+// with one chunk per worker in memory. Each chunk carries the line number and byte offset of its
+// first byte in the whole (decompressed) file, so rejects name the same place a whole-file read
+// would; a line longer than the chunk size grows the chunk until the line is whole. Local files
+// stream (gzip through zlib); other stores are read whole and then cut the same way.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "common/buffer.h"
+#include "common/result.h"
+#include "io/file_system.h"
+#include "source/discovery.h"
+
+namespace sparkify::source {
+
+struct Chunk {
+  const Buffer& data;     ///< whole lines (the last may lack its '\n' at end of file), padded
+  uint32_t index;         ///< 0, 1, 2 … within the file
+  uint64_t first_line;    ///< lines before this chunk (add to the chunk's 1-based line numbers)
+  uint64_t first_offset;  ///< bytes before this chunk (after a byte-order mark)
+};
+
+/// Calls `on_chunk` for each chunk of `file`, in order; stops at the first error.
+Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes,
+                      const std::function<Status(const Chunk&)>& on_chunk);
+
+}  // namespace sparkify::source
