@@ -1,5 +1,6 @@
 // Proleptic Gregorian dates <-> days since 1970-01-01 (Howard Hinnant's algorithms): exact for
-// every day, negative days included. One copy for the time table and the log generator.
+// every day, negative days included. One copy for the time table, the log generator and the
+// Parquet reader's DATE/TIMESTAMP text.
 #pragma once
 
 #include <cstdint>

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/base64.h"
-#include "common/civil_time.h"
+#include "common/civil_date.h"
 #include "common/json.h"
 
 namespace sparkify::parquet {
@@ -55,9 +55,9 @@ void append_date(int64_t days, std::string* out) {
     append_padded(static_cast<uint64_t>(d.year), 4, out);
   }
   out->push_back('-');
-  append_padded(d.month, 2, out);
+  append_padded(static_cast<uint64_t>(d.month), 2, out);
   out->push_back('-');
-  append_padded(d.day, 2, out);
+  append_padded(static_cast<uint64_t>(d.day), 2, out);
 }
 
 /// "HH:MM:SS[.fraction]" of `units` into a day (`digits` fraction digits per second).
