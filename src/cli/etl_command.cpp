@@ -24,7 +24,7 @@ struct EtlFlags {
   int64_t max_bad_records = -1;
   size_t max_rows_per_file = size_t{1} << 20;
   bool no_progress = false;
-  io::StorageFlags storage;
+  StorageFlags storage;
 };
 
 int exit_code_for(const Status& status) {
@@ -65,7 +65,7 @@ Result<exec::EtlOptions> make_options(const EtlFlags& f) {
   o.max_bad_records = f.max_bad_records;
   if (f.max_rows_per_file == 0) return Status::Invalid("--max-rows-per-file must be positive");
   o.max_rows_per_file = f.max_rows_per_file;
-  SPARKIFY_ASSIGN_OR_RETURN(o.storage, io::resolve_storage_options(f.storage));
+  SPARKIFY_ASSIGN_OR_RETURN(o.storage, resolve_storage_flags(f.storage));
   return o;
 }
 

@@ -309,6 +309,7 @@ class EtlJob {
     StageReport stage{"write", 0, 0, 0, 0};
     for (const model::TableData* table : tables) {
       const std::string& name = table->spec->name;
+      write_options.pending = committer_->pending(name);
       auto written = sink::write_dataset(*out_fs_, committer_->staging_dir(name), *table,
                                          write_options);
       if (!written.ok()) return written.status();

@@ -20,6 +20,8 @@ struct DatasetWriteOptions {
   size_t max_rows_per_file = size_t{1} << 20;  ///< larger partitions are split over files
   int threads = 1;
   std::string job_uuid;  ///< shared by every file of a run, as Spark does
+  /// When set, files are held back (pending) in this set until the commit, not written visibly.
+  io::PendingFiles* pending = nullptr;
 };
 
 struct DatasetWriteResult {

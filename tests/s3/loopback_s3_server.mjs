@@ -13,6 +13,7 @@
 // when its standard input closes or it gets SIGTERM. Control endpoints (not S3):
 //   POST /__loopback/faults {"rate":0.1,"kinds":["500","503","drop","truncate","slow"],
 //                            "slow_ms":200,"match":"regex on METHOD URL","seed":1}
+//   POST /__loopback/options {"s3rver_listings":true}  (ListObjectsV2 as s3rver answers it)
 //   GET  /__loopback/stats   POST /__loopback/reset-stats
 import cluster from 'node:cluster';
 import fs from 'node:fs';
@@ -203,6 +204,10 @@ async function main() {
         const f = JSON.parse(body.toString() || '{}');
         faults = { rate: f.rate || 0, kinds: f.kinds || ['500', '503', 'drop', 'truncate', 'slow'], slow_ms: f.slow_ms ?? 200, match: f.match ? new RegExp(f.match) : null };
         random = rng(f.seed ?? 1);
+        res.end('{}');
+      } else if (req.url === '/__loopback/options' && req.method === 'POST') {
+        const o = JSON.parse(body.toString() || '{}');
+        store.s3rverListings = Boolean(o.s3rver_listings);
         res.end('{}');
       } else if (req.url === '/__loopback/stats') {
         res.setHeader('content-type', 'application/json');

@@ -44,6 +44,7 @@ function parseQuery(raw) {
 export class LoopbackStore {
   constructor(dir) {
     this.dir = dir;
+    this.s3rverListings = false;  // true: leave ListObjectsV2 to s3rver (tests of weak servers)
   }
 
   /// A handler (req, res) for this request when the store answers it, else null (s3rver does).
@@ -55,7 +56,7 @@ export class LoopbackStore {
     const bucket = slash < 0 ? pathname.slice(1) : pathname.slice(1, slash);
     const key = slash < 0 ? '' : pathname.slice(slash + 1);
     if (!bucket) return null;
-    if (method === 'GET' && !key && query['list-type'] === '2') return (req, res) => this.listObjectsV2(res, bucket, query);
+    if (method === 'GET' && !key && query['list-type'] === '2' && !this.s3rverListings) return (req, res) => this.listObjectsV2(res, bucket, query);
     if (method === 'GET' && !key && 'uploads' in query) return (req, res) => this.listMultipartUploads(res, bucket, query);
     if (key && 'uploadId' in query) {
       const upload = this.upload(bucket, query.uploadId);

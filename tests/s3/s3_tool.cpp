@@ -54,7 +54,7 @@ Result<Buffer> read_local(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  io::StorageFlags flags;
+  io::StorageSettings flags;
   io::s3::S3Config config;
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
     else if (a == "--session-token") flags.session_token = value();
     else if (a == "--config") flags.config_path = value();
     else if (a == "--connections") flags.max_connections = std::stoi(value());
-    else if (a == "--no-verify-tls") flags.no_verify_tls = true;
+    else if (a == "--no-verify-tls") flags.verify_tls = false;
     else if (a == "--max-attempts") config.retry.max_attempts = std::stoi(value());
     else if (a == "--budget-ms") config.retry.total_budget = std::chrono::milliseconds(std::stol(value()));
     else if (a == "--multipart-threshold") config.multipart_threshold = std::stoull(value());
@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   }
   auto options = io::resolve_storage_options(flags);
   if (!options.ok()) return fail(options.status());
+  options->debug = [](const std::string& note) { std::fprintf(stderr, "debug: %s\n", note.c_str()); };
   auto made = io::s3::S3FileSystem::Make(*options, config);
   if (!made.ok()) return fail(made.status());
   io::s3::S3FileSystem& s3 = **made;
