@@ -9,8 +9,9 @@
 //   get-tree URL DIR          read_many every file under URL into DIR (DIR "-" keeps them in memory)
 //   put FILE URL              write one file (multipart above --multipart-threshold)
 //   put-tree DIR URL          batch-write every file under DIR below URL
-//   put-many URL N SIZE [flat]  batch-write N generated objects of SIZE bytes below URL, in 100
-//                             folders (or all in one folder with "flat")
+//   put-many URL N SIZE [flat] [pending]  batch-write N generated objects of SIZE bytes below
+//                             URL, in 100 folders (or all in one folder with "flat"); "pending":
+//                             as uncompleted multipart uploads, then complete them all
 //   rm URL...                 remove_files
 //   rm-all URL                remove_all
 // Options: --endpoint URL --region R --access-key K --secret-key S --session-token T
@@ -175,10 +176,16 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "put-many") {
-    bool flat = args.size() == 5 && args[4] == "flat";
-    if (!flat) need(3);
+    bool flat = false, pending = false;
+    for (size_t a = 4; a < args.size(); ++a) {
+      if (args[a] == "flat") flat = true;
+      else if (args[a] == "pending") pending = true;
+      else need(3);
+    }
+    if (args.size() < 4) need(3);
     size_t n = std::stoull(args[2]), size = std::stoull(args[3]);
-    auto writer = s3.batch_writer();
+    io::PendingFiles staged;
+    auto writer = pending ? s3.pending_writer(staged) : s3.batch_writer();
     for (size_t i = 0; i < n; ++i) {
       // Content names its own index so a mixed-up or truncated object is detectable.
       std::string text = "{\"object\": " + std::to_string(i) + ", \"pad\": \"";
@@ -196,6 +203,14 @@ int main(int argc, char** argv) {
     }
     Status st = writer->finish();
     if (!st.ok()) return fail(st);
+    if (pending) {
+      double staged_seconds = seconds_since(start);
+      auto completing = std::chrono::steady_clock::now();
+      st = s3.complete_pending(staged.take());
+      if (!st.ok()) return fail(st);
+      std::fprintf(stderr, "staged_seconds=%.3f complete_seconds=%.3f ", staged_seconds,
+                   seconds_since(completing));
+    }
     std::fprintf(stderr, "files=%zu bytes=%zu seconds=%.3f\n", n, n * size, seconds_since(start));
     return 0;
   }
