@@ -44,7 +44,8 @@ function parseQuery(raw) {
 export class LoopbackStore {
   constructor(dir) {
     this.dir = dir;
-    this.s3rverListings = false;  // true: leave ListObjectsV2 to s3rver (tests of weak servers)
+    this.s3rverListings = false;
+    this.partSizes = new Map();  // "uploadId/partNumber" -> bytes  // true: leave ListObjectsV2 to s3rver (tests of weak servers)
   }
 
   /// A handler (req, res) for this request when the store answers it, else null (s3rver does).
@@ -64,6 +65,8 @@ export class LoopbackStore {
         return (req, res) => reply(res, 404, xmlError('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', `<UploadId>${xmlText(query.uploadId)}</UploadId>`));
       }
       if (method === 'DELETE') return (req, res) => { fs.rmSync(upload.dir, { recursive: true, force: true }); res.writeHead(204); res.end(); };
+      // s3rver answers UploadPart before its file is flushed, so part sizes are noted here.
+      if (method === 'PUT' && 'partNumber' in query) this.partSizes.set(`${query.uploadId}/${query.partNumber}`, body.length);
       if (method === 'POST') {
         const problem = this.checkParts(upload, body.toString());
         if (problem) return (req, res) => reply(res, 400, xmlError(...problem));
@@ -99,7 +102,7 @@ export class LoopbackStore {
       let md5, size;
       try {
         md5 = fs.readFileSync(path.join(upload.dir, `${p.number}.md5`), 'utf8');
-        size = fs.statSync(path.join(upload.dir, String(p.number))).size;
+        size = this.partSizes.get(`${upload.id}/${p.number}`) ?? fs.statSync(path.join(upload.dir, String(p.number))).size;
       } catch {
         return ['InvalidPart', `Part ${p.number} has not been uploaded.`];
       }

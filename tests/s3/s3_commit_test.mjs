@@ -37,6 +37,7 @@ process.on('exit', () => s3.killNow());
 const conn = await openDuck();
 const creds = ['--endpoint', s3.endpoint, '--aws-access-key-id', ACCESS_KEY, '--aws-secret-access-key', SECRET_KEY];
 const cleanEnv = { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '', AWS_ENDPOINT_URL: '' };
+const toolCreds = ['--endpoint', s3.endpoint, '--access-key', ACCESS_KEY, '--secret-key', SECRET_KEY];
 const etl = (output, extra = [], opts = {}) =>
   runSparkify(['etl', '--input', 's3://in', '--output', output, '--no-progress', ...creds, ...extra],
     { env: { ...cleanEnv, ...(opts.env || {}) }, guardMs: 600_000, onSpawn: opts.onSpawn });
@@ -55,8 +56,9 @@ async function pendingUploads(prefix) {
   return text ? (JSON.parse(text).Uploads ?? []) : [];
 }
 
+// Manifests are read with our tool (awscli starts too slowly to read five per state).
 async function getText(key) {
-  const r = await aws(s3.endpoint, ['s3', 'cp', '--only-show-errors', `s3://lake/${key}`, '-']);
+  const r = await run(tool, [...toolCreds, 'cat', `s3://lake/${key}`], { env: cleanEnv });
   return r.code === 0 ? r.stdout.toString() : null;
 }
 
@@ -95,7 +97,6 @@ async function expectSameLake(dir, schema) {
 const input = path.join(work, 'input');
 const gen = await runSparkify(['generate', '--output', input, '--songs', '3000', '--events', '100000', '--seed', '7']);
 if (!(await checks.check('generate 3,000 songs and 100k events', async () => expectExit(gen, 0)))) checks.finish();
-const toolCreds = ['--endpoint', s3.endpoint, '--access-key', ACCESS_KEY, '--secret-key', SECRET_KEY];
 const put = await run(tool, [...toolCreds, 'put-tree', input, 's3://in'], { env: cleanEnv });
 if (!(await checks.check('the input uploads to the loopback S3', async () => assert.equal(put.code, 0, put.stderr)))) checks.finish();
 
@@ -166,7 +167,7 @@ await checks.check('s3 -> s3 over 3,000 nested song files equals local -> local;
 
 await checks.check('SIGKILL at many points: every table reads as the old or the new one outside the completion window; the next run leaves exactly the new lake and nothing pending', async () => {
   assert.ok(fullSeconds > 0);
-  const fractions = [0.1, 0.25, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0, 1.1];
+  const fractions = [0.15, 0.35, 0.55, 0.7, 0.8, 0.88, 0.95, 1.05];
   const outcomes = [];
   for (const f of fractions) {
     const before = await lakeState('kill');
