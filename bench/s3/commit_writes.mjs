@@ -28,7 +28,7 @@ for (let i = 2; i < process.argv.length; i++) {
 if (!fs.existsSync(opts.tool)) { console.error(`build sparkify_s3_tool first (looked for ${opts.tool})`); process.exit(1); }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const field = (text, name) => { const m = new RegExp(`${name}=([0-9.]+)`).exec(text); return m ? Number(m[1]) : NaN; };
+const field = (text, name) => { const m = new RegExp(`(?:^|\\s)${name}=([0-9.]+)`).exec(text); return m ? Number(m[1]) : NaN; };
 
 const s3 = await startLoopbackS3({ buckets: ['bench'] });
 process.on('exit', () => s3.killNow());
