@@ -137,8 +137,8 @@ class FileSystem {
   static std::string join(const std::string& dir, const std::string& rel);
 };
 
-/// Options that only some file systems use (credentials, endpoint); filled from flags, dl.cfg and
-/// the environment by the caller.
+/// Options that only some file systems use (credentials, endpoint); filled from explicit
+/// settings, dl.cfg and the environment by the caller.
 struct FileSystemOptions {
   std::string access_key;
   std::string secret_key;

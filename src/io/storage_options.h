@@ -16,9 +16,9 @@ struct StorageSettings {
   int max_connections = 64;
 };
 
-/// Fills FileSystemOptions from the explicit settings, then dl.cfg's [AWS] section (only when config_path is
-/// set; a missing or unreadable file is an error), then the environment; region defaults to
-/// us-east-1. Error messages name files and keys, never their secret values.
-Result<FileSystemOptions> resolve_storage_options(const StorageSettings& flags);
+/// Fills FileSystemOptions from the explicit settings, then dl.cfg's [AWS] section (only when
+/// config_path is set; a missing or unreadable file is an error), then the environment; region
+/// defaults to us-east-1. Error messages name files and keys, never their secret values.
+Result<FileSystemOptions> resolve_storage_options(const StorageSettings& given);
 
 }  // namespace sparkify::io
