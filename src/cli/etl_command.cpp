@@ -25,7 +25,7 @@ struct EtlFlags {
   int64_t max_bad_records = -1;
   size_t max_rows_per_file = size_t{1} << 20;
   bool no_progress = false;
-  io::StorageFlags storage;
+  StorageFlags storage;
   std::string memory_limit = "512MiB", spill_dir;
 };
 
@@ -89,7 +89,7 @@ Result<exec::EtlOptions> make_options(EtlFlags& f) {
   o.max_bad_records = f.max_bad_records;
   if (f.max_rows_per_file == 0) return Status::Invalid("--max-rows-per-file must be positive");
   o.max_rows_per_file = f.max_rows_per_file;
-  SPARKIFY_ASSIGN_OR_RETURN(o.storage, io::resolve_storage_options(f.storage));
+  SPARKIFY_ASSIGN_OR_RETURN(o.storage, resolve_storage_flags(f.storage));
   auto limit = exec::parse_size(f.memory_limit);
   if (!limit.ok()) return Status::Invalid("--memory-limit: " + limit.status().message());
   o.memory_limit = *limit;

@@ -18,7 +18,7 @@ namespace {
 struct VerifyFlags {
   std::string lake;
   int threads = default_thread_count();
-  io::StorageFlags storage;
+  StorageFlags storage;
 };
 
 }  // namespace
@@ -34,7 +34,7 @@ Command add_verify_command(CLI::App& app) {
   Command command;
   command.app = sub;
   command.run = [f]() -> int {
-    auto storage = io::resolve_storage_options(f->storage);
+    auto storage = resolve_storage_flags(f->storage);
     if (!storage.ok()) {
       fmt::print(stderr, "sparkify verify: {}\n", storage.status().message());
       return 2;

@@ -313,8 +313,10 @@ class EtlJob {
     return Status::OK();
   }
 
-  sink::DatasetWriteOptions write_options() {
+  /// How `table` is written: on S3 its files stay pending uploads until it is published.
+  sink::DatasetWriteOptions write_options(const std::string& table) {
     sink::DatasetWriteOptions o;
+    o.pending = committer_->pending(table);
     o.codec = options_.codec;
     o.threads = options_.threads;
     o.max_rows_per_file = options_.max_rows_per_file;
@@ -336,7 +338,7 @@ class EtlJob {
     const std::string& name = table.spec->name;
     SPARKIFY_ASSIGN_OR_RETURN(auto written,
                               sink::write_dataset(*out_fs_, committer_->staging_dir(name), table,
-                                                  write_options()));
+                                                  write_options(name)));
     add_table(name, std::move(written.files), written.rows, written.partitions, written.bytes,
               stage);
     return Status::OK();
@@ -351,7 +353,8 @@ class EtlJob {
     StreamedTable songplays, time;
     Status st = logs.write_songplays_and_time(*out_fs_, committer_->staging_dir(sp_name),
                                               committer_->staging_dir(time_name),
-                                              write_options(), songplays, time);
+                                              write_options(sp_name), write_options(time_name),
+                                              songplays, time);
     if (!st.ok()) {
       staged_.emplace_back(sp_name, std::move(songplays.files));
       staged_.emplace_back(time_name, std::move(time.files));

@@ -153,7 +153,8 @@ void add_written(StreamedTable& table, sink::DatasetWriteResult& written,
 
 Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string& songplays_dir,
                                           const std::string& time_dir,
-                                          const sink::DatasetWriteOptions& options,
+                                          const sink::DatasetWriteOptions& songplays_options,
+                                          const sink::DatasetWriteOptions& time_options,
                                           StreamedTable& songplays, StreamedTable& time) {
   std::vector<BlockRef*> order;
   for (auto& worker : workers_) {
@@ -170,7 +171,7 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
 
   SPARKIFY_RETURN_NOT_OK(fs.make_dirs(songplays_dir));
   SPARKIFY_RETURN_NOT_OK(fs.make_dirs(time_dir));
-  sink::DatasetWriteOptions batch_options = options;
+  sink::DatasetWriteOptions batch_options = songplays_options;
   std::set<std::string> folders;
   int64_t next_id = 1;
   std::vector<transform::EventBlock> batch;
@@ -186,7 +187,7 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
     batch_options.first_file_index = songplays.files.size();
     // A small batch is still encoded on every thread: files are what the writer parallelizes.
     batch_options.max_rows_per_file = std::min(
-        options.max_rows_per_file, std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
+        songplays_options.max_rows_per_file, std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
     SPARKIFY_ASSIGN_OR_RETURN(auto written, sink::write_dataset(fs, songplays_dir, table,
                                                                 batch_options));
     add_written(songplays, written, folders);
@@ -209,11 +210,12 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
   release_free_memory();
 
   folders.clear();
+  batch_options = time_options;
   return times.for_each_sorted(plan_.time_batch_rows, [&](std::span<const int64_t> ts) -> Status {
     model::TableData table = transform::make_time_batch(ts, threads_);
     batch_options.first_file_index = time.files.size();
     batch_options.max_rows_per_file = std::min(
-        options.max_rows_per_file, std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
+        time_options.max_rows_per_file, std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
     SPARKIFY_ASSIGN_OR_RETURN(auto written, sink::write_dataset(fs, time_dir, table,
                                                                 batch_options));
     add_written(time, written, folders);

@@ -50,7 +50,8 @@ class LogStage {
   /// Writes songplays and time into their staging folders, batch by batch.
   Status write_songplays_and_time(io::FileSystem& fs, const std::string& songplays_dir,
                                   const std::string& time_dir,
-                                  const sink::DatasetWriteOptions& options,
+                                  const sink::DatasetWriteOptions& songplays_options,
+                                  const sink::DatasetWriteOptions& time_options,
                                   StreamedTable& songplays, StreamedTable& time);
 
   /// The users table (call after write_songplays_and_time).

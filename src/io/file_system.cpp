@@ -17,6 +17,16 @@ class SyncBatchWriter final : public BatchWriter {
   FileSystem* fs_;
 };
 
+class UnsupportedBatchWriter final : public BatchWriter {
+ public:
+  explicit UnsupportedBatchWriter(Status why) : why_(std::move(why)) {}
+  Status write(std::string, Buffer) override { return why_; }
+  Status finish() override { return Status::OK(); }
+
+ private:
+  Status why_;
+};
+
 }  // namespace
 
 Status FileSystem::read_many(const std::vector<std::string>& paths, size_t padding,
@@ -35,6 +45,24 @@ Status FileSystem::read_into(const std::string& path, size_t padding, Buffer& bu
 
 std::unique_ptr<BatchWriter> FileSystem::batch_writer() {
   return std::make_unique<SyncBatchWriter>(this);
+}
+
+std::unique_ptr<BatchWriter> FileSystem::pending_writer(PendingFiles&) {
+  return std::make_unique<UnsupportedBatchWriter>(
+      Status::NotSupported(kind() + " storage cannot hold files back until commit"));
+}
+
+Status FileSystem::complete_pending(const std::vector<PendingFile>& files) {
+  if (files.empty()) return Status::OK();
+  return Status::NotSupported(kind() + " storage has no pending files");
+}
+
+Status FileSystem::abort_pending(const std::vector<PendingFile>& files) {
+  return complete_pending(files);
+}
+
+Result<std::vector<PendingFile>> FileSystem::list_pending(const std::string&) {
+  return std::vector<PendingFile>();
 }
 
 Status FileSystem::rename_dir(const std::string&, const std::string&) {

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/buffer.h"
@@ -30,6 +32,33 @@ class BatchWriter {
   /// Queues (or performs) a whole-file write; takes ownership of the bytes.
   virtual Status write(std::string path, Buffer data) = 0;
   virtual Status finish() = 0;
+};
+
+/// A file written but not yet visible: on S3, a multipart upload whose parts are all uploaded
+/// but which is not completed (as Hadoop's S3A "magic" committer leaves them until job commit).
+/// Completing it makes the whole file appear at once; aborting it leaves no trace.
+struct PendingFile {
+  std::string path;                ///< absolute, in the owning FileSystem's namespace
+  std::string upload_id;
+  std::vector<std::string> etags;  ///< one per part, in order (empty when found by a listing)
+};
+
+/// The pending files of one table; a pending writer adds to it from many threads.
+class PendingFiles {
+ public:
+  void add(PendingFile file) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    files_.push_back(std::move(file));
+  }
+  /// Everything added so far; the set is empty afterwards.
+  std::vector<PendingFile> take() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return std::exchange(files_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<PendingFile> files_;
 };
 
 /// Held while a run writes a lake; released when destroyed.
@@ -73,6 +102,19 @@ class FileSystem {
   /// A writer for many files; the default one writes synchronously through write().
   virtual std::unique_ptr<BatchWriter> batch_writer();
 
+  /// Whether pending_writer and the *_pending calls work (object stores: yes; local: no).
+  virtual bool supports_pending_writes() const { return false; }
+  /// A writer whose files stay invisible until complete_pending: each written file is added to
+  /// `pending` (which must outlive the writer) once all of its bytes are stored.
+  virtual std::unique_ptr<BatchWriter> pending_writer(PendingFiles& pending);
+  /// Makes pending files visible, many requests in flight; each file appears whole or not at
+  /// all. Stops at the first failure.
+  virtual Status complete_pending(const std::vector<PendingFile>& files);
+  /// Discards pending files (already gone is not an error); returns the first failure.
+  virtual Status abort_pending(const std::vector<PendingFile>& files);
+  /// Every pending file under the folder `root` (any run's), for cleaning up after a kill.
+  virtual Result<std::vector<PendingFile>> list_pending(const std::string& root);
+
   /// Deletes these files (missing ones are not an error).
   virtual Status remove_files(const std::vector<std::string>& paths) = 0;
 
@@ -97,8 +139,8 @@ class FileSystem {
   static std::string join(const std::string& dir, const std::string& rel);
 };
 
-/// Options that only some file systems use (credentials, endpoint); filled from flags, dl.cfg and
-/// the environment by the caller.
+/// Options that only some file systems use (credentials, endpoint); filled from explicit
+/// settings, dl.cfg and the environment by the caller.
 struct FileSystemOptions {
   std::string access_key;
   std::string secret_key;
@@ -107,6 +149,8 @@ struct FileSystemOptions {
   std::string endpoint;  ///< e.g. http://127.0.0.1:9000 (path-style addressing)
   int max_connections = 64;
   bool verify_tls = true;
+  /// Receives diagnostic notes (e.g. a listing that fell back to a slower method); may be empty.
+  std::function<void(const std::string&)> debug;
 };
 
 /// True for s3:// and s3a:// URLs.

@@ -82,25 +82,25 @@ void fill(std::string& target, const std::string& value) {
 
 }  // namespace
 
-Result<FileSystemOptions> resolve_storage_options(const StorageFlags& flags) {
+Result<FileSystemOptions> resolve_storage_options(const StorageSettings& given) {
   FileSystemOptions options;
-  options.access_key = flags.access_key_id;
-  options.secret_key = flags.secret_access_key;
-  options.session_token = flags.session_token;
-  options.region = flags.region;
-  options.endpoint = flags.endpoint;
-  options.verify_tls = !flags.no_verify_tls;
-  options.max_connections = flags.max_connections;
+  options.access_key = given.access_key_id;
+  options.secret_key = given.secret_access_key;
+  options.session_token = given.session_token;
+  options.region = given.region;
+  options.endpoint = given.endpoint;
+  options.verify_tls = given.verify_tls;
+  options.max_connections = given.max_connections;
   if (options.max_connections < 1 || options.max_connections > 1024) {
-    return Status::Invalid("--s3-connections must be between 1 and 1024");
+    return Status::Invalid("the number of S3 connections must be between 1 and 1024");
   }
 
   // Keys pair up by source: a key id from one place and a secret from another is almost always a
-  // mistake, so a source fills the pair only when the flags gave neither.
-  bool flags_have_keys = !options.access_key.empty() || !options.secret_key.empty();
+  // mistake, so a source fills the pair only when the explicit settings gave neither.
+  bool given_has_keys = !options.access_key.empty() || !options.secret_key.empty();
 
-  if (!flags.config_path.empty()) {
-    SPARKIFY_ASSIGN_OR_RETURN(auto cfg, read_aws_section(flags.config_path));
+  if (!given.config_path.empty()) {
+    SPARKIFY_ASSIGN_OR_RETURN(auto cfg, read_aws_section(given.config_path));
     auto get = [&](std::initializer_list<const char*> names) {
       for (const char* name : names) {
         auto it = cfg.find(name);
@@ -108,12 +108,12 @@ Result<FileSystemOptions> resolve_storage_options(const StorageFlags& flags) {
       }
       return std::string();
     };
-    if (!flags_have_keys) {
+    if (!given_has_keys) {
       options.access_key = get({"KEY", "AWS_ACCESS_KEY_ID"});
       options.secret_key = get({"SECRET", "AWS_SECRET_ACCESS_KEY"});
       options.session_token = get({"AWS_SESSION_TOKEN", "SESSION_TOKEN", "TOKEN"});
       if (options.access_key.empty() != options.secret_key.empty()) {
-        return Status::Invalid("the [AWS] section of " + flags.config_path + " has " +
+        return Status::Invalid("the [AWS] section of " + given.config_path + " has " +
                                (options.access_key.empty() ? "a secret but no KEY"
                                                            : "a KEY but no SECRET"));
       }

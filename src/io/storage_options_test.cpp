@@ -42,7 +42,7 @@ TEST_F(StorageOptionsTest, DefaultsWithNothingGiven) {
 }
 
 TEST_F(StorageOptionsTest, UdacityStyleConfigWithQuotesSpacesAndComments) {
-  StorageFlags flags;
+  StorageSettings flags;
   flags.config_path = write_cfg(
       "# credentials for the lake\n[AWS]\nKEY = 'AKIAEXAMPLEKEY'\n  SECRET=\"se#cr;et\"  \n"
       "; a comment\nREGION = us-west-2   # where the bucket lives\n"
@@ -55,7 +55,7 @@ TEST_F(StorageOptionsTest, UdacityStyleConfigWithQuotesSpacesAndComments) {
 }
 
 TEST_F(StorageOptionsTest, LongKeyNamesSessionTokenAndEndpoint) {
-  StorageFlags flags;
+  StorageSettings flags;
   flags.config_path = write_cfg(
       "[aws]\nAWS_ACCESS_KEY_ID=id\nAWS_SECRET_ACCESS_KEY=sk\nAWS_SESSION_TOKEN=tok\n"
       "ENDPOINT=http://127.0.0.1:9000\n");
@@ -72,7 +72,7 @@ TEST_F(StorageOptionsTest, FlagsBeatConfigWhichBeatsEnvironment) {
   setenv("AWS_SECRET_ACCESS_KEY", "env-secret", 1);
   setenv("AWS_REGION", "eu-west-1", 1);
   setenv("AWS_ENDPOINT_URL", "http://env:1", 1);
-  StorageFlags flags;
+  StorageSettings flags;
   flags.config_path = write_cfg("[AWS]\nKEY=cfg-id\nSECRET=cfg-secret\nREGION=ap-south-1\n");
   auto from_cfg = resolve_storage_options(flags);
   ASSERT_TRUE(from_cfg.ok());
@@ -104,7 +104,7 @@ TEST_F(StorageOptionsTest, DefaultRegionVariable) {
 }
 
 TEST_F(StorageOptionsTest, MissingConfigFileIsAClearError) {
-  StorageFlags flags;
+  StorageSettings flags;
   flags.config_path = (dir_ / "nope.cfg").string();
   auto o = resolve_storage_options(flags);
   ASSERT_FALSE(o.ok());
@@ -113,22 +113,22 @@ TEST_F(StorageOptionsTest, MissingConfigFileIsAClearError) {
 }
 
 TEST_F(StorageOptionsTest, HalfAPairIsAnErrorThatDoesNotShowTheSecret) {
-  StorageFlags flags;
+  StorageSettings flags;
   flags.config_path = write_cfg("[AWS]\nSECRET=very-secret-value\n");
   auto o = resolve_storage_options(flags);
   ASSERT_FALSE(o.ok());
   EXPECT_EQ(o.status().message().find("very-secret-value"), std::string::npos);
-  StorageFlags only_id;
+  StorageSettings only_id;
   only_id.access_key_id = "id";
   EXPECT_FALSE(resolve_storage_options(only_id).ok());
-  StorageFlags no_section;
+  StorageSettings no_section;
   no_section.config_path = write_cfg("KEY=x\nSECRET=y\n");
   EXPECT_FALSE(resolve_storage_options(no_section).ok());
 }
 
-TEST_F(StorageOptionsTest, FlagsForTlsAndConnections) {
-  StorageFlags flags;
-  flags.no_verify_tls = true;
+TEST_F(StorageOptionsTest, SettingsForTlsAndConnections) {
+  StorageSettings flags;
+  flags.verify_tls = false;
   flags.max_connections = 128;
   auto o = resolve_storage_options(flags);
   ASSERT_TRUE(o.ok());

@@ -1,7 +1,10 @@
 #include "sink/commit.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <optional>
+#include <set>
 #include <unordered_set>
 
 #include "common/version.h"
@@ -13,6 +16,7 @@ namespace {
 
 constexpr const char* kStaging = "_staging";
 constexpr const char* kSuccess = "_SUCCESS";
+constexpr const char* kControl = "_sparkify";  // no reader of *.parquet looks in here
 
 Status write_text(io::FileSystem& fs, const std::string& path, const std::string& text) {
   return fs.write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
@@ -72,35 +76,119 @@ class LocalCommitter final : public TableCommitter {
   std::string run_dir_;
 };
 
+// Hadoop S3A's "magic" committer, without the magic paths: every data file goes up as a
+// multipart upload left pending, so nothing of a table is visible until publish() completes
+// the uploads (in parallel), writes `_SUCCESS` and deletes the previous files. What readers can
+// see mixed is only that short window. A record under OUT/_sparkify/runs/, written before any
+// upload starts, tells the next run which tables a killed run was writing; it aborts their
+// pending uploads (found with ListMultipartUploads) and deletes completed files no manifest
+// names.
 class ObjectStoreCommitter final : public TableCommitter {
  public:
-  ObjectStoreCommitter(io::FileSystem& fs, std::string root) : fs_(fs), root_(std::move(root)) {}
+  ObjectStoreCommitter(io::FileSystem& fs, std::string root, std::string run_id)
+      : fs_(fs),
+        root_(std::move(root)),
+        runs_dir_(io::FileSystem::join(io::FileSystem::join(root_, kControl), "runs")),
+        record_(io::FileSystem::join(runs_dir_, run_id + ".json")),
+        run_id_(std::move(run_id)) {}
 
   Status recover(const std::vector<std::string>& tables) override {
-    for (const auto& table : tables) SPARKIFY_RETURN_NOT_OK(remove_unlisted(table));
-    return Status::OK();
+    std::vector<std::string> dirty = tables;
+    SPARKIFY_ASSIGN_OR_RETURN(std::vector<std::string> records, dead_runs(dirty));
+    for (const auto& table : dirty) {
+      SPARKIFY_ASSIGN_OR_RETURN(auto pending, fs_.list_pending(staging_dir(table)));
+      SPARKIFY_RETURN_NOT_OK(fs_.abort_pending(pending));
+    }
+    for (const auto& table : dirty) SPARKIFY_RETURN_NOT_OK(remove_unlisted(table));
+    if (!records.empty()) SPARKIFY_RETURN_NOT_OK(fs_.remove_files(records));
+    // Before any upload starts, so a kill at any later moment leaves a trail.
+    return write_text(fs_, record_, run_record(run_id_, tables));
   }
 
   std::string staging_dir(const std::string& table) const override {
     return io::FileSystem::join(root_, table);
   }
 
+  io::PendingFiles* pending(const std::string& table) override {
+    if (!fs_.supports_pending_writes()) return nullptr;
+    auto& state = tables_[table];
+    if (!state) state = std::make_unique<TableState>();
+    return &state->pending;
+  }
+
   Status publish(const std::string& table, const std::vector<std::string>& files) override {
     std::string dir = staging_dir(table);
+    if (auto it = tables_.find(table); it != tables_.end()) {
+      TableState& state = *it->second;
+      for (auto& file : state.pending.take()) state.uncompleted.push_back(std::move(file));
+      SPARKIFY_RETURN_NOT_OK(fs_.complete_pending(state.uncompleted));
+      state.uncompleted.clear();
+    }
     SPARKIFY_RETURN_NOT_OK(
         write_text(fs_, io::FileSystem::join(dir, kSuccess), success_manifest(files)));
+    published_.insert(table);
     return remove_unlisted(table);
   }
 
   Status abort(const std::string& table, const std::vector<std::string>& files) override {
+    // A published table is the lake's now; its files are named by its manifest.
+    if (published_.count(table)) return Status::OK();
+    Status aborted = abort_uncompleted(table);
     std::vector<std::string> paths;
     for (const auto& f : files) paths.push_back(io::FileSystem::join(staging_dir(table), f));
-    return fs_.remove_files(paths);
+    Status removed = fs_.remove_files(paths);  // those a failed publish completed
+    return aborted.ok() ? removed : aborted;
   }
 
-  Status finish() override { return Status::OK(); }
+  Status finish() override {
+    Status status;
+    for (const auto& [table, state] : tables_) {
+      Status aborted = abort_uncompleted(table);
+      if (status.ok()) status = aborted;
+    }
+    SPARKIFY_RETURN_NOT_OK(status);
+    return fs_.remove_files({record_});
+  }
 
  private:
+  struct TableState {
+    io::PendingFiles pending;                  // staged by the writers
+    std::vector<io::PendingFile> uncompleted;  // taken by a publish that failed part-way
+  };
+
+  Status abort_uncompleted(const std::string& table) {
+    auto it = tables_.find(table);
+    if (it == tables_.end()) return Status::OK();
+    TableState& state = *it->second;
+    for (auto& file : state.pending.take()) state.uncompleted.push_back(std::move(file));
+    SPARKIFY_RETURN_NOT_OK(fs_.abort_pending(state.uncompleted));
+    state.uncompleted.clear();
+    return Status::OK();
+  }
+
+  // The records of runs that died, and (added to `tables`) the tables they were writing.
+  Result<std::vector<std::string>> dead_runs(std::vector<std::string>& tables) {
+    auto listed = fs_.list(runs_dir_);
+    if (!listed.ok()) {
+      if (listed.status().code() == ErrorCode::kNotFound) return std::vector<std::string>();
+      return listed.status();
+    }
+    std::vector<std::string> records;
+    for (const auto& info : *listed) {
+      std::string path = io::FileSystem::join(runs_dir_, info.path);
+      SPARKIFY_ASSIGN_OR_RETURN(Buffer text, fs_.read(path));
+      for (auto& table : parse_run_record(text.view()).value_or(std::vector<std::string>())) {
+        // Only plain table names: a damaged record must not point the cleanup elsewhere.
+        bool plain = !table.empty() && table.find_first_of("/.") == std::string::npos;
+        if (plain && std::find(tables.begin(), tables.end(), table) == tables.end()) {
+          tables.push_back(std::move(table));
+        }
+      }
+      records.push_back(std::move(path));
+    }
+    return records;
+  }
+
   // Deletes every object under the table that its current manifest does not name. Without a
   // manifest of ours (no committed table yet, or one Spark wrote) nothing is deleted: those files
   // are either the only copy of a table or debris the next publish removes.
@@ -129,6 +217,11 @@ class ObjectStoreCommitter final : public TableCommitter {
 
   io::FileSystem& fs_;
   std::string root_;
+  std::string runs_dir_;
+  std::string record_;
+  std::string run_id_;
+  std::map<std::string, std::unique_ptr<TableState>> tables_;
+  std::set<std::string> published_;
 };
 
 }  // namespace
@@ -138,8 +231,12 @@ std::unique_ptr<TableCommitter> TableCommitter::Make(io::FileSystem& fs, std::st
   if (fs.supports_rename()) {
     return std::make_unique<LocalCommitter>(fs, std::move(output_root), std::move(run_id));
   }
-  return std::make_unique<ObjectStoreCommitter>(fs, std::move(output_root));
+  return std::make_unique<ObjectStoreCommitter>(fs, std::move(output_root), std::move(run_id));
 }
+
+// The strings of JSON list `list` ("\"files\":[") in a document we wrote.
+static std::optional<std::vector<std::string>> parse_string_list(std::string_view text,
+                                                                 std::string_view list);
 
 std::string success_manifest(const std::vector<std::string>& files) {
   std::string out = "{\"committer\":\"sparkify " SPARKIFY_VERSION "\",\"files\":[";
@@ -150,20 +247,21 @@ std::string success_manifest(const std::vector<std::string>& files) {
   return out + "]}\n";
 }
 
-std::optional<std::vector<std::string>> parse_success_manifest(std::string_view text) {
-  // Reads back what success_manifest writes; anything else (an empty Spark `_SUCCESS`, a damaged
-  // file) is nullopt, so no caller deletes files on the word of a manifest it cannot read.
+static std::optional<std::vector<std::string>> parse_string_list(std::string_view text,
+                                                                 std::string_view list) {
+  // Reads back what we write; anything else (an empty Spark `_SUCCESS`, a damaged file) is
+  // nullopt, so no caller deletes files on the word of a document it cannot read.
   auto hex = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   };
-  size_t pos = text.find("\"files\":[");
+  size_t pos = text.find(list);
   if (text.rfind("{\"committer\":\"sparkify", 0) != 0 || pos == std::string_view::npos) {
     return std::nullopt;
   }
-  pos += 9;
+  pos += list.size();
   std::vector<std::string> files;
   while (pos < text.size() && text[pos] != ']') {
     if (text[pos] == ',') ++pos;
@@ -198,6 +296,24 @@ std::optional<std::vector<std::string>> parse_success_manifest(std::string_view 
   }
   if (pos >= text.size()) return std::nullopt;
   return files;
+}
+
+std::optional<std::vector<std::string>> parse_success_manifest(std::string_view text) {
+  return parse_string_list(text, "\"files\":[");
+}
+
+std::string run_record(const std::string& run_id, const std::vector<std::string>& tables) {
+  std::string out = "{\"committer\":\"sparkify " SPARKIFY_VERSION "\",\"run\":\"" +
+                    json_escape(run_id) + "\",\"tables\":[";
+  for (size_t i = 0; i < tables.size(); ++i) {
+    if (i) out += ",";
+    out += "\"" + json_escape(tables[i]) + "\"";
+  }
+  return out + "]}\n";
+}
+
+std::optional<std::vector<std::string>> parse_run_record(std::string_view text) {
+  return parse_string_list(text, "\"tables\":[");
 }
 
 }  // namespace sparkify::sink

@@ -3,10 +3,12 @@
 // previous table or none, plus debris the next run removes.
 //
 // Local storage stages each table under OUT/_staging/<run>/ and swaps it in with one atomic
-// rename (renameat2 RENAME_EXCHANGE). Object stores have no rename: new files (unique names) go
-// straight under the table prefix, `_SUCCESS` — a manifest listing the table's files, as
-// Hadoop's S3A committers write — is put last, and only then are the previous files deleted.
-// A killed run's stray files are those no manifest names; recover() deletes them.
+// rename (renameat2 RENAME_EXCHANGE). Object stores have no rename: as Hadoop's S3A "magic"
+// committer does, each file is uploaded under its final name as a multipart upload left
+// pending (invisible); publish completes them all in parallel, puts `_SUCCESS` — a manifest
+// listing the table's files — and only then deletes the previous files. A record under
+// OUT/_sparkify/runs/ names the tables a run writes; after a kill, the next run's recover()
+// aborts their pending uploads and deletes completed files no manifest names.
 #pragma once
 
 #include <memory>
@@ -31,6 +33,9 @@ class TableCommitter {
   virtual Status recover(const std::vector<std::string>& tables) = 0;
   /// The folder this run writes `table`'s files into.
   virtual std::string staging_dir(const std::string& table) const = 0;
+  /// Where the writers of `table` must put their files to hold them back until publish (a
+  /// pending writer's set), or nullptr when they write straight into staging_dir.
+  virtual io::PendingFiles* pending(const std::string& table) { return nullptr; }
   /// Publishes the staged table whose files (relative to staging_dir) are `files`.
   virtual Status publish(const std::string& table, const std::vector<std::string>& files) = 0;
   /// Drops this run's staged, unpublished files of `table`.
@@ -43,5 +48,9 @@ class TableCommitter {
 std::string success_manifest(const std::vector<std::string>& files);
 /// The files a manifest of ours names; nullopt for anything else (an empty Spark `_SUCCESS`).
 std::optional<std::vector<std::string>> parse_success_manifest(std::string_view text);
+/// The record of a run in progress on an object store: JSON naming its run id and tables.
+std::string run_record(const std::string& run_id, const std::vector<std::string>& tables);
+/// The tables a run record names; nullopt for anything else.
+std::optional<std::vector<std::string>> parse_run_record(std::string_view text);
 
 }  // namespace sparkify::sink

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "common/uuid.h"
 #include "io/local/local_file_system.h"
@@ -95,6 +96,125 @@ TEST(Commit, ObjectStoreKeepsOldTableUntilManifestThenDeletes) {
   EXPECT_FALSE(fs::exists(root + "/t/a.parquet"));
   EXPECT_TRUE(fs::exists(root + "/t/c.parquet"));
   fs::remove_all(root);
+}
+
+// An object store that can hold files back, as S3 does with multipart uploads left pending.
+class PendingStore final : public io::FileSystem {
+ public:
+  std::string kind() const override { return "object store"; }
+  Result<std::vector<io::FileInfo>> list(const std::string& r) override { return inner.list(r); }
+  Result<bool> exists(const std::string& p) override { return inner.exists(p); }
+  Result<Buffer> read(const std::string& p, size_t pad) override { return inner.read(p, pad); }
+  Status write(const std::string& p, std::span<const uint8_t> d) override {
+    return inner.write(p, d);
+  }
+  Status remove_files(const std::vector<std::string>& p) override {
+    return inner.remove_files(p);
+  }
+  Status remove_all(const std::string& p) override { return inner.remove_all(p); }
+  Status make_dirs(const std::string&) override { return Status::OK(); }
+  bool supports_pending_writes() const override { return true; }
+
+  class Writer final : public io::BatchWriter {
+   public:
+    Writer(PendingStore& store, io::PendingFiles& pending) : store_(store), pending_(pending) {}
+    Status write(std::string path, Buffer data) override {
+      std::string id = "u" + std::to_string(++store_.next_id);
+      store_.uploads[id] = {path, std::string(data.view())};
+      pending_.add({path, id, {"etag"}});
+      return Status::OK();
+    }
+    Status finish() override { return Status::OK(); }
+
+   private:
+    PendingStore& store_;
+    io::PendingFiles& pending_;
+  };
+  std::unique_ptr<io::BatchWriter> pending_writer(io::PendingFiles& pending) override {
+    return std::make_unique<Writer>(*this, pending);
+  }
+  Status complete_pending(const std::vector<io::PendingFile>& files) override {
+    for (const auto& f : files) {
+      auto it = uploads.find(f.upload_id);
+      if (it == uploads.end()) return Status::IoError("NoSuchUpload " + f.upload_id);
+      SPARKIFY_RETURN_NOT_OK(put(inner, it->second.first, it->second.second));
+      uploads.erase(it);
+    }
+    return Status::OK();
+  }
+  Status abort_pending(const std::vector<io::PendingFile>& files) override {
+    for (const auto& f : files) uploads.erase(f.upload_id);
+    return Status::OK();
+  }
+  Result<std::vector<io::PendingFile>> list_pending(const std::string& root) override {
+    std::vector<io::PendingFile> out;
+    for (const auto& [id, upload] : uploads) {
+      if (upload.first.rfind(root + "/", 0) == 0) out.push_back({upload.first, id, {}});
+    }
+    return out;
+  }
+
+  io::LocalFileSystem inner;
+  int next_id = 0;
+  std::map<std::string, std::pair<std::string, std::string>> uploads;  // id -> path, bytes
+};
+
+Status stage(TableCommitter& committer, const std::string& table, const std::string& name,
+             const std::string& text, io::FileSystem& store) {
+  auto writer = store.pending_writer(*committer.pending(table));
+  std::string path = committer.staging_dir(table) + "/" + name;
+  SPARKIFY_RETURN_NOT_OK(writer->write(path, Buffer::CopyOf({reinterpret_cast<const uint8_t*>(
+                                                              text.data()), text.size()})));
+  return writer->finish();
+}
+
+TEST(Commit, ObjectStoreHoldsFilesBackUntilPublishAndCleansUpAfterAKill) {
+  PendingStore store;
+  std::string root = (fs::temp_directory_path() / ("sparkify-commit-" + make_uuid())).string();
+  auto first = TableCommitter::Make(store, root, "run1");
+  ASSERT_TRUE(first->recover({"t"}).ok());
+  EXPECT_TRUE(fs::exists(root + "/_sparkify/runs/run1.json"));
+  ASSERT_TRUE(stage(*first, "t", "a.parquet", "a", store).ok());
+  EXPECT_FALSE(fs::exists(root + "/t/a.parquet"));  // pending: nobody sees it yet
+  ASSERT_TRUE(first->publish("t", {"a.parquet"}).ok());
+  EXPECT_TRUE(fs::exists(root + "/t/a.parquet"));
+  ASSERT_TRUE(first->finish().ok());
+  EXPECT_FALSE(fs::exists(root + "/_sparkify/runs/run1.json"));
+
+  // Killed after staging b (never published, never finished): readers still see only a.
+  {
+    auto killed = TableCommitter::Make(store, root, "run2");
+    ASSERT_TRUE(killed->recover({"t"}).ok());
+    ASSERT_TRUE(stage(*killed, "t", "b.parquet", "b", store).ok());
+  }
+  EXPECT_FALSE(fs::exists(root + "/t/b.parquet"));
+  EXPECT_EQ(store.uploads.size(), 1u);
+
+  // The next run writes another table only; the dead run's record still gets t cleaned.
+  auto third = TableCommitter::Make(store, root, "run3");
+  ASSERT_TRUE(third->recover({"other"}).ok());
+  EXPECT_TRUE(store.uploads.empty());
+  EXPECT_FALSE(fs::exists(root + "/_sparkify/runs/run2.json"));
+  EXPECT_TRUE(fs::exists(root + "/t/a.parquet"));
+
+  // A failed run aborts what it staged; a published table is not touched by a later abort.
+  ASSERT_TRUE(stage(*third, "other", "c.parquet", "c", store).ok());
+  ASSERT_TRUE(third->publish("other", {"c.parquet"}).ok());
+  ASSERT_TRUE(stage(*third, "t", "d.parquet", "d", store).ok());
+  ASSERT_TRUE(third->abort("other", {"c.parquet"}).ok());
+  ASSERT_TRUE(third->abort("t", {"d.parquet"}).ok());
+  ASSERT_TRUE(third->finish().ok());
+  EXPECT_TRUE(fs::exists(root + "/other/c.parquet"));
+  EXPECT_TRUE(store.uploads.empty());
+  EXPECT_TRUE(fs::exists(root + "/t/a.parquet"));
+  fs::remove_all(root);
+}
+
+TEST(Commit, RunRecordRoundTrip) {
+  auto tables = parse_run_record(run_record("r1", {"songs", "artists"}));
+  ASSERT_TRUE(tables.has_value());
+  EXPECT_EQ(*tables, (std::vector<std::string>{"songs", "artists"}));
+  EXPECT_FALSE(parse_run_record("{}").has_value());
 }
 
 }  // namespace

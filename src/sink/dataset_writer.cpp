@@ -311,7 +311,9 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
                               parquet::FileWriter::Make(schema, writer_options, &out));
     SPARKIFY_RETURN_NOT_OK(writer->write_batch(views, task.end - task.begin));
     SPARKIFY_RETURN_NOT_OK(writer->close());
-    if (!writers[worker]) writers[worker] = fs.batch_writer();
+    if (!writers[worker]) {
+      writers[worker] = options.pending ? fs.pending_writer(*options.pending) : fs.batch_writer();
+    }
     sizes[t] = out.bytes().size();
     names[t] = name;
     return writers[worker]->write(io::FileSystem::join(dir, name),

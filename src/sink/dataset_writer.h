@@ -23,6 +23,8 @@ struct DatasetWriteOptions {
   /// Number of the first file (`part-NNNNN`): a table written in several batches gives each
   /// batch the next free numbers, so files never collide and name order is row order.
   size_t first_file_index = 0;
+  /// When set, files are held back (pending) in this set until the commit, not written visibly.
+  io::PendingFiles* pending = nullptr;
 };
 
 struct DatasetWriteResult {

@@ -1,5 +1,7 @@
 #include "sink/hive_partition.h"
 
+#include "common/percent_coding.h"
+
 namespace sparkify::sink {
 
 namespace {
@@ -13,13 +15,6 @@ bool needs_escape(unsigned char c) {
     default:
       return false;
   }
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
 }
 
 }  // namespace
@@ -43,20 +38,7 @@ std::string escape_partition_value(std::string_view value) {
 }
 
 std::string unescape_partition_value(std::string_view escaped) {
-  std::string out;
-  out.reserve(escaped.size());
-  for (size_t i = 0; i < escaped.size(); ++i) {
-    if (escaped[i] == '%' && i + 2 < escaped.size()) {
-      int hi = hex_value(escaped[i + 1]), lo = hex_value(escaped[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(escaped[i]);
-  }
-  return out;
+  return percent_decode(escaped);
 }
 
 std::string partition_folder(std::string_view column, std::optional<std::string_view> value) {

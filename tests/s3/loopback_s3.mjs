@@ -44,6 +44,9 @@ export async function startLoopbackS3({ buckets = ['lake'], dir, workers = 1, ca
     dir: root,
     setFaults: (f) => control('faults', f),
     clearFaults: () => control('faults', { rate: 0 }),
+    /// {s3rver_listings: true} hands ListObjectsV2 to s3rver itself (whose delimiter listings
+    /// of nested keys come back empty), to test clients against a weaker server.
+    setOptions: (o) => control('options', o),
     stats: () => control('stats'),
     resetStats: () => control('reset-stats', {}),
     /// Synchronous stop for process 'exit' handlers.

@@ -2,6 +2,8 @@
 // folder and checks no signatures) behind a proxy that verifies every request's SigV4 signature
 // with an independent signer (@smithy/signature-v4) and can inject faults at a set rate: 500
 // InternalError, 503 SlowDown, dropped connections, truncated bodies and slow responses.
+// Listings and multipart bookkeeping, which s3rver lacks or gets wrong, are answered from its
+// folder as S3 answers them (loopback_s3_store.mjs).
 //
 // Run as its own process (s3rver's continuation tokens need --openssl-legacy-provider):
 //   node --openssl-legacy-provider loopback_s3_server.mjs --dir D --access-key K --secret-key S
@@ -11,6 +13,7 @@
 // when its standard input closes or it gets SIGTERM. Control endpoints (not S3):
 //   POST /__loopback/faults {"rate":0.1,"kinds":["500","503","drop","truncate","slow"],
 //                            "slow_ms":200,"match":"regex on METHOD URL","seed":1}
+//   POST /__loopback/options {"s3rver_listings":true}  (ListObjectsV2 as s3rver answers it)
 //   GET  /__loopback/stats   POST /__loopback/reset-stats
 import cluster from 'node:cluster';
 import fs from 'node:fs';
@@ -22,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
+import { LoopbackStore } from './loopback_s3_store.mjs';
 
 const require = createRequire(import.meta.url);
 const S3rver = require('s3rver');
@@ -170,6 +174,7 @@ async function main() {
   if (args.workers > 1 && cluster.isPrimary) return runPrimary(args);
   // s3rver runs inside this process; the proxy hands it verified requests directly.
   const upstreams = [await startS3rver(args)];
+  const store = new LoopbackStore(args.dir);
   let faults = { rate: 0, kinds: [], slow_ms: 200, match: null };
   let random = rng(1);
   const newStats = () => ({ requests: 0, forwarded: 0, refused: {}, faults: {}, aborts: 0, by_kind: {}, upstream_status: {} });
@@ -199,6 +204,10 @@ async function main() {
         const f = JSON.parse(body.toString() || '{}');
         faults = { rate: f.rate || 0, kinds: f.kinds || ['500', '503', 'drop', 'truncate', 'slow'], slow_ms: f.slow_ms ?? 200, match: f.match ? new RegExp(f.match) : null };
         random = rng(f.seed ?? 1);
+        res.end('{}');
+      } else if (req.url === '/__loopback/options' && req.method === 'POST') {
+        const o = JSON.parse(body.toString() || '{}');
+        store.s3rverListings = Boolean(o.s3rver_listings);
         res.end('{}');
       } else if (req.url === '/__loopback/stats') {
         res.setHeader('content-type', 'application/json');
@@ -236,13 +245,7 @@ async function main() {
     if (fault === 'drop') { req.socket.destroy(); return; }
     if (fault === 'slow') await new Promise((r) => setTimeout(r, faults.slow_ms));
 
-    // s3rver has no AbortMultipartUpload: answer it here (the parts it holds are harmless).
-    if (req.method === 'DELETE' && /[?&]uploadId=/.test(req.url)) {
-      stats.aborts++;
-      res.writeHead(204);
-      res.end();
-      return;
-    }
+    if (req.method === 'DELETE' && /[?&]uploadId=/.test(req.url)) stats.aborts++;
 
     // --cache-gets (benchmarks): GETs (objects and listings, not ranges) are answered from
     // memory after the first, so the server stops being the bottleneck and the clients are what
@@ -332,7 +335,8 @@ async function main() {
           return res;
         };
       }
-      upstreams[0].handler(inner, res);
+      // What s3rver lacks or gets wrong (listings, multipart bookkeeping) the store answers.
+      (store.route(req.method, req.url, body) ?? upstreams[0].handler)(inner, res);
     });
   }
 
@@ -345,6 +349,7 @@ async function main() {
     if (req.method === 'PUT' && /partNumber=/.test(query)) return 'UploadPart';
     if (req.method === 'DELETE' && /uploadId=/.test(query)) return 'AbortMultipartUpload';
     if (req.method === 'GET' && /list-type=2/.test(query)) return 'ListObjectsV2';
+    if (req.method === 'GET' && /(^|&)uploads(=|&|$)/.test(query)) return 'ListMultipartUploads';
     return `${req.method}`;
   }
 

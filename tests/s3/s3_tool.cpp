@@ -9,8 +9,9 @@
 //   get-tree URL DIR          read_many every file under URL into DIR (DIR "-" keeps them in memory)
 //   put FILE URL              write one file (multipart above --multipart-threshold)
 //   put-tree DIR URL          batch-write every file under DIR below URL
-//   put-many URL N SIZE [flat]  batch-write N generated objects of SIZE bytes below URL, in 100
-//                             folders (or all in one folder with "flat")
+//   put-many URL N SIZE [flat] [pending]  batch-write N generated objects of SIZE bytes below
+//                             URL, in 100 folders (or all in one folder with "flat"); "pending":
+//                             as uncompleted multipart uploads, then complete them all
 //   rm URL...                 remove_files
 //   rm-all URL                remove_all
 // Options: --endpoint URL --region R --access-key K --secret-key S --session-token T
@@ -54,7 +55,7 @@ Result<Buffer> read_local(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  io::StorageFlags flags;
+  io::StorageSettings flags;
   io::s3::S3Config config;
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
@@ -73,7 +74,7 @@ int main(int argc, char** argv) {
     else if (a == "--session-token") flags.session_token = value();
     else if (a == "--config") flags.config_path = value();
     else if (a == "--connections") flags.max_connections = std::stoi(value());
-    else if (a == "--no-verify-tls") flags.no_verify_tls = true;
+    else if (a == "--no-verify-tls") flags.verify_tls = false;
     else if (a == "--max-attempts") config.retry.max_attempts = std::stoi(value());
     else if (a == "--budget-ms") config.retry.total_budget = std::chrono::milliseconds(std::stol(value()));
     else if (a == "--multipart-threshold") config.multipart_threshold = std::stoull(value());
@@ -86,6 +87,7 @@ int main(int argc, char** argv) {
   }
   auto options = io::resolve_storage_options(flags);
   if (!options.ok()) return fail(options.status());
+  options->debug = [](const std::string& note) { std::fprintf(stderr, "debug: %s\n", note.c_str()); };
   auto made = io::s3::S3FileSystem::Make(*options, config);
   if (!made.ok()) return fail(made.status());
   io::s3::S3FileSystem& s3 = **made;
@@ -174,10 +176,16 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "put-many") {
-    bool flat = args.size() == 5 && args[4] == "flat";
-    if (!flat) need(3);
+    bool flat = false, pending = false;
+    for (size_t a = 4; a < args.size(); ++a) {
+      if (args[a] == "flat") flat = true;
+      else if (args[a] == "pending") pending = true;
+      else need(3);
+    }
+    if (args.size() < 4) need(3);
     size_t n = std::stoull(args[2]), size = std::stoull(args[3]);
-    auto writer = s3.batch_writer();
+    io::PendingFiles staged;
+    auto writer = pending ? s3.pending_writer(staged) : s3.batch_writer();
     for (size_t i = 0; i < n; ++i) {
       // Content names its own index so a mixed-up or truncated object is detectable.
       std::string text = "{\"object\": " + std::to_string(i) + ", \"pad\": \"";
@@ -195,6 +203,14 @@ int main(int argc, char** argv) {
     }
     Status st = writer->finish();
     if (!st.ok()) return fail(st);
+    if (pending) {
+      double staged_seconds = seconds_since(start);
+      auto completing = std::chrono::steady_clock::now();
+      st = s3.complete_pending(staged.take());
+      if (!st.ok()) return fail(st);
+      std::fprintf(stderr, "staged_seconds=%.3f complete_seconds=%.3f ", staged_seconds,
+                   seconds_since(completing));
+    }
     std::fprintf(stderr, "files=%zu bytes=%zu seconds=%.3f\n", n, n * size, seconds_since(start));
     return 0;
   }

@@ -1,12 +1,11 @@
 #include "io/s3/s3_file_system.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include "common/bounded_queue.h"
 #include "common/parallel.h"
 #include "io/s3/s3_xml.h"
 
@@ -41,84 +40,67 @@ Status run_parallel(size_t n, int threads,
 
 // Uploads queued objects on a pool of threads; write() blocks when the queue holds enough to
 // keep every connection busy, so memory stays bounded however fast the caller produces files.
+// `upload` does the work for one object (a PUT, or a pending multipart upload).
 class S3BatchWriter final : public BatchWriter {
  public:
-  S3BatchWriter(S3FileSystem* fs, int threads)
-      : fs_(fs), threads_(std::max(1, threads)), max_items_(2 * static_cast<size_t>(threads_)) {}
+  using Upload = std::function<Status(const S3Path&, const Buffer&, const std::atomic<bool>*)>;
+
+  S3BatchWriter(int threads, Upload upload)
+      : threads_(std::max(1, threads)),
+        upload_(std::move(upload)),
+        queue_(2 * static_cast<size_t>(threads_), kMaxQueuedBytes) {}
   ~S3BatchWriter() override { (void)finish(); }
 
   Status write(std::string path, Buffer data) override {
     SPARKIFY_ASSIGN_OR_RETURN(S3Path target, parse_s3_url(path));
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (closed_) return Status::Invalid("batch writer used after finish()");
-    not_full_.wait(lock, [&] {
-      return !error_.ok() || queue_.empty() ||
-             (queue_.size() < max_items_ && queued_bytes_ < kMaxQueuedBytes);
-    });
-    if (!error_.ok()) return error_;
-    queued_bytes_ += data.size();
-    queue_.emplace_back(std::move(target), std::move(data));
-    if (workers_.size() < static_cast<size_t>(threads_) && workers_.size() < queue_.size() + busy_) {
-      workers_.emplace_back([this] { run(); });
+    if (finished_) return Status::Invalid("batch writer used after finish()");
+    size_t bytes = data.size();
+    if (!queue_.push({std::move(target), std::move(data)}, bytes)) {
+      Status error = first_error();
+      return error.ok() ? Status(ErrorCode::kCancelled, "upload abandoned") : error;
     }
-    not_empty_.notify_one();
+    // One more thread per queued object until every connection is busy.
+    if (workers_.size() < static_cast<size_t>(threads_)) workers_.emplace_back([this] { run(); });
     return Status::OK();
   }
 
   Status finish() override {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (finished_) return error_;
-      closed_ = true;
+    if (!finished_) {
+      finished_ = true;
+      queue_.close();
+      for (auto& worker : workers_) worker.join();
+      workers_.clear();
     }
-    not_empty_.notify_all();
-    for (auto& worker : workers_) worker.join();
-    workers_.clear();
-    std::lock_guard<std::mutex> lock(mutex_);
-    finished_ = true;
-    return error_;
+    return first_error();
   }
 
  private:
   static constexpr size_t kMaxQueuedBytes = size_t{256} << 20;
 
+  Status first_error() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return error_;
+  }
+
   void run() {
-    while (true) {
-      std::pair<S3Path, Buffer> job;
+    while (auto job = queue_.pop()) {
+      Status status = upload_(job->first, job->second, &cancel_);
+      if (status.ok()) continue;
       {
-        std::unique_lock<std::mutex> lock(mutex_);
-        not_empty_.wait(lock, [&] { return closed_ || !queue_.empty(); });
-        if (queue_.empty()) return;
-        job = std::move(queue_.front());
-        queue_.pop_front();
-        queued_bytes_ -= job.second.size();
-        ++busy_;
-      }
-      not_full_.notify_one();
-      Status status = fs_->put_object(job.first, job.second.bytes(), &cancel_);
-      std::lock_guard<std::mutex> lock(mutex_);
-      --busy_;
-      if (!status.ok()) {
+        std::lock_guard<std::mutex> lock(mutex_);
         if (error_.ok() && status.code() != ErrorCode::kCancelled) error_ = status;
-        cancel_.store(true);
-        // Nothing queued will be written now: drop it and wake a blocked producer.
-        queue_.clear();
-        queued_bytes_ = 0;
-        not_full_.notify_all();
       }
+      // Nothing queued will be written now: drop it, stop the other uploads, wake the producer.
+      cancel_.store(true);
+      queue_.cancel();
     }
   }
 
-  S3FileSystem* fs_;
   int threads_;
-  size_t max_items_;
+  Upload upload_;
+  BoundedQueue<std::pair<S3Path, Buffer>> queue_;
+  bool finished_ = false;  // write() and finish() are called from one thread
   std::mutex mutex_;
-  std::condition_variable not_empty_, not_full_;
-  std::deque<std::pair<S3Path, Buffer>> queue_;
-  size_t queued_bytes_ = 0;
-  size_t busy_ = 0;
-  bool closed_ = false;
-  bool finished_ = false;
   Status error_;
   std::atomic<bool> cancel_{false};
   std::vector<std::thread> workers_;
@@ -126,8 +108,12 @@ class S3BatchWriter final : public BatchWriter {
 
 }  // namespace
 
-S3FileSystem::S3FileSystem(std::unique_ptr<S3Client> client, S3Config config, int max_connections)
-    : client_(std::move(client)), config_(config), max_connections_(max_connections) {}
+S3FileSystem::S3FileSystem(std::unique_ptr<S3Client> client, S3Config config, int max_connections,
+                           std::function<void(const std::string&)> debug)
+    : client_(std::move(client)),
+      config_(config),
+      max_connections_(max_connections),
+      debug_(std::move(debug)) {}
 
 Result<std::shared_ptr<S3FileSystem>> S3FileSystem::Make(const FileSystemOptions& options,
                                                          S3Config config) {
@@ -157,7 +143,7 @@ Result<std::shared_ptr<S3FileSystem>> S3FileSystem::Make(std::shared_ptr<http::H
                                            std::move(credentials), region, config.retry,
                                            std::move(clock));
   return std::shared_ptr<S3FileSystem>(
-      new S3FileSystem(std::move(client), config, options.max_connections));
+      new S3FileSystem(std::move(client), config, options.max_connections, options.debug));
 }
 
 Result<ListPage> S3FileSystem::list_page(const std::string& bucket, const std::string& prefix,
@@ -230,6 +216,8 @@ Result<std::vector<ListedObject>> S3FileSystem::list_tree(const std::string& buc
     }));
     std::vector<std::string> next;
     for (size_t i = 0; i < frontier.size(); ++i) {
+      // Every folder here holds something (the first page, or a common prefix, said so).
+      if (objects[i].empty() && folders[i].empty()) return list_sequentially(bucket, prefix);
       for (auto& object : objects[i]) out.push_back(std::move(object));
       for (auto& sub : folders[i]) next.push_back(std::move(sub));
     }
@@ -243,9 +231,22 @@ Result<std::vector<ListedObject>> S3FileSystem::list_tree(const std::string& buc
     return list_all(frontier[i], "", cancel, objects[i], unused);
   }));
   for (auto& part : objects) {
+    if (part.empty()) return list_sequentially(bucket, prefix);
     for (auto& object : part) out.push_back(std::move(object));
   }
   return out;
+}
+
+Result<std::vector<ListedObject>> S3FileSystem::list_sequentially(const std::string& bucket,
+                                                                  const std::string& prefix) {
+  // Some S3 look-alikes answer a delimiter listing of nested keys with nothing at all (s3rver
+  // 3.7 does). One page after another is slower but needs no delimiter.
+  if (debug_) {
+    debug_("listing " + s3_url(bucket, prefix) +
+           ": a listing by folder found none of the objects the first page showed; listing "
+           "page by page instead");
+  }
+  return list_prefix(bucket, prefix, SIZE_MAX);
 }
 
 Result<std::vector<FileInfo>> S3FileSystem::list(const std::string& root) {
@@ -342,6 +343,28 @@ Status S3FileSystem::write(const std::string& url, std::span<const uint8_t> data
 
 Status S3FileSystem::multipart_upload(const S3Path& path, std::span<const uint8_t> data,
                                       const std::atomic<bool>* cancel) {
+  SPARKIFY_ASSIGN_OR_RETURN(std::string upload_id, start_upload(path, cancel));
+  auto etags = upload_parts(path, upload_id, data, cancel);
+  Status status = etags.ok() ? complete_upload(path, upload_id, *etags, cancel) : etags.status();
+  // The abort's own failure must not hide the one that caused it.
+  if (!status.ok()) (void)abort_upload(path, upload_id);
+  return status;
+}
+
+Result<PendingFile> S3FileSystem::stage_object(const S3Path& path, std::span<const uint8_t> data,
+                                               const std::atomic<bool>* cancel) {
+  if (path.key.empty()) return Status::Invalid(s3_url(path.bucket, "") + " has no object key");
+  SPARKIFY_ASSIGN_OR_RETURN(std::string upload_id, start_upload(path, cancel));
+  auto etags = upload_parts(path, upload_id, data, cancel);
+  if (!etags.ok()) {
+    (void)abort_upload(path, upload_id);
+    return etags.status();
+  }
+  return PendingFile{s3_url(path.bucket, path.key), std::move(upload_id), std::move(*etags)};
+}
+
+Result<std::string> S3FileSystem::start_upload(const S3Path& path,
+                                               const std::atomic<bool>* cancel) {
   S3Request create;
   create.method = "POST";
   create.bucket = path.bucket;
@@ -354,12 +377,19 @@ Status S3FileSystem::multipart_upload(const S3Path& path, std::span<const uint8_
     return Status::Corrupt("S3 did not return an upload id for the multipart upload of " +
                            s3_url(path.bucket, path.key));
   }
+  return upload_id;
+}
 
-  size_t parts = (data.size() + config_.part_size - 1) / config_.part_size;
+Result<std::vector<std::string>> S3FileSystem::upload_parts(const S3Path& path,
+                                                            const std::string& upload_id,
+                                                            std::span<const uint8_t> data,
+                                                            const std::atomic<bool>* cancel) {
+  // An empty object is one empty part: S3 has no upload without parts.
+  size_t parts = std::max<size_t>(1, (data.size() + config_.part_size - 1) / config_.part_size);
   std::vector<std::string> etags(parts);
   int threads = static_cast<int>(std::min<size_t>({parts, size_t{8},
                                                    static_cast<size_t>(max_connections_)}));
-  Status status = run_parallel(parts, threads, [&](size_t i, const std::atomic<bool>* stop) {
+  SPARKIFY_RETURN_NOT_OK(run_parallel(parts, threads, [&](size_t i, const std::atomic<bool>* stop) {
     size_t offset = i * config_.part_size;
     S3Request part;
     part.method = "PUT";
@@ -375,41 +405,56 @@ Status S3FileSystem::multipart_upload(const S3Path& path, std::span<const uint8_
                              s3_url(path.bucket, path.key));
     }
     return Status::OK();
-  });
+  }));
+  return etags;
+}
 
-  if (status.ok()) {
-    std::string body = complete_multipart_body(etags);
-    S3Request complete;
-    complete.method = "POST";
-    complete.bucket = path.bucket;
-    complete.key = path.key;
-    complete.query = {{"uploadId", upload_id}};
-    complete.headers = {{"content-type", "application/xml"}};
-    complete.body = as_bytes(body);
-    auto response = client_->call(complete, cancel);
-    if (!response.ok()) {
-      status = response.status();
-    } else {
-      // CompleteMultipartUpload can fail after answering 200: the error is in the body.
-      S3ErrorDoc doc = parse_error(response->body.view());
-      if (!doc.code.empty()) {
-        status = Status::IoError("S3 could not complete the multipart upload of " +
-                                 s3_url(path.bucket, path.key) + ": " + doc.code + " (" +
-                                 doc.message + ")");
-      }
-    }
+Status S3FileSystem::complete_upload(const S3Path& path, const std::string& upload_id,
+                                     const std::vector<std::string>& etags,
+                                     const std::atomic<bool>* cancel) {
+  std::string body = complete_multipart_body(etags);
+  S3Request complete;
+  complete.method = "POST";
+  complete.bucket = path.bucket;
+  complete.key = path.key;
+  complete.query = {{"uploadId", upload_id}};
+  complete.headers = {{"content-type", "application/xml"}};
+  complete.body = as_bytes(body);
+  SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse response, client_->send(complete, cancel));
+  S3ErrorDoc doc = parse_error(response.body.view());
+  if (response.status == 404 && doc.code == "NoSuchUpload") {
+    // A retry after a completion whose answer was lost finds the upload gone. The object's
+    // name is unique to this run, so if it is there, it is this upload's.
+    S3Request head;
+    head.method = "HEAD";
+    head.bucket = path.bucket;
+    head.key = path.key;
+    SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse found, client_->send(head, cancel));
+    if (found.status >= 200 && found.status < 300) return Status::OK();
   }
-  if (!status.ok()) {
-    // Abandoned parts are billed until aborted; the abort is best effort and its own failure
-    // must not hide the one that caused it.
-    S3Request abort;
-    abort.method = "DELETE";
-    abort.bucket = path.bucket;
-    abort.key = path.key;
-    abort.query = {{"uploadId", upload_id}};
-    (void)client_->send(abort);
+  if (response.status < 200 || response.status >= 300) {
+    return client_->error_status(response, complete);
   }
-  return status;
+  // CompleteMultipartUpload can fail after answering 200: the error is in the body.
+  if (!doc.code.empty()) {
+    return Status::IoError("S3 could not complete the multipart upload of " +
+                           s3_url(path.bucket, path.key) + ": " + doc.code + " (" + doc.message +
+                           ")");
+  }
+  return Status::OK();
+}
+
+Status S3FileSystem::abort_upload(const S3Path& path, const std::string& upload_id) {
+  S3Request abort;
+  abort.method = "DELETE";
+  abort.bucket = path.bucket;
+  abort.key = path.key;
+  abort.query = {{"uploadId", upload_id}};
+  SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse response, client_->send(abort));
+  if ((response.status >= 200 && response.status < 300) || response.status == 404) {
+    return Status::OK();  // 404: completed or aborted already
+  }
+  return client_->error_status(response, abort);
 }
 
 Status S3FileSystem::delete_keys(const std::string& bucket, const std::vector<std::string>& keys) {
@@ -470,7 +515,85 @@ Status S3FileSystem::remove_all(const std::string& url) {
 }
 
 std::unique_ptr<BatchWriter> S3FileSystem::batch_writer() {
-  return std::make_unique<S3BatchWriter>(this, max_connections_);
+  return std::make_unique<S3BatchWriter>(
+      max_connections_, [this](const S3Path& path, const Buffer& data, const auto* cancel) {
+        return put_object(path, data.bytes(), cancel);
+      });
+}
+
+std::unique_ptr<BatchWriter> S3FileSystem::pending_writer(PendingFiles& pending) {
+  return std::make_unique<S3BatchWriter>(
+      max_connections_,
+      [this, &pending](const S3Path& path, const Buffer& data, const auto* cancel) -> Status {
+        SPARKIFY_ASSIGN_OR_RETURN(PendingFile file, stage_object(path, data.bytes(), cancel));
+        pending.add(std::move(file));
+        return Status::OK();
+      });
+}
+
+Status S3FileSystem::complete_pending(const std::vector<PendingFile>& files) {
+  std::vector<S3Path> paths;
+  paths.reserve(files.size());
+  for (const auto& file : files) {
+    SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(file.path));
+    paths.push_back(std::move(path));
+  }
+  int threads = static_cast<int>(std::min<size_t>(files.size(), max_connections_));
+  return run_parallel(files.size(), threads, [&](size_t i, const std::atomic<bool>* cancel) {
+    return complete_upload(paths[i], files[i].upload_id, files[i].etags, cancel);
+  });
+}
+
+Status S3FileSystem::abort_pending(const std::vector<PendingFile>& files) {
+  std::vector<S3Path> paths;
+  paths.reserve(files.size());
+  for (const auto& file : files) {
+    SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(file.path));
+    paths.push_back(std::move(path));
+  }
+  // Every abort is attempted, whatever the others do: each one left over is billed.
+  std::mutex mutex;
+  Status first;
+  int threads = static_cast<int>(std::min<size_t>(files.size(), max_connections_));
+  Status all = parallel_for(files.size(), threads, [&](size_t i, int) {
+    Status status = abort_upload(paths[i], files[i].upload_id);
+    if (!status.ok()) {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (first.ok()) first = status;
+    }
+    return Status::OK();
+  });
+  return first.ok() ? all : first;
+}
+
+Result<std::vector<PendingFile>> S3FileSystem::list_pending(const std::string& root) {
+  SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(root));
+  std::string prefix = path.key;
+  if (!prefix.empty() && prefix.back() != '/') prefix.push_back('/');
+  std::vector<PendingFile> out;
+  std::string key_marker, id_marker;
+  while (true) {
+    S3Request request;
+    request.method = "GET";
+    request.bucket = path.bucket;
+    request.query = {{"uploads", ""}, {"prefix", prefix}};
+    if (!key_marker.empty()) {
+      request.query.emplace_back("key-marker", key_marker);
+      request.query.emplace_back("upload-id-marker", id_marker);
+    }
+    SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse response, client_->call(request));
+    auto page = parse_list_multipart_uploads(response.body.view());
+    if (!page.ok()) {
+      return page.status().with_context("listing pending uploads under " +
+                                        s3_url(path.bucket, prefix));
+    }
+    for (auto& upload : page->uploads) {
+      out.push_back(PendingFile{s3_url(path.bucket, upload.key), std::move(upload.upload_id), {}});
+    }
+    if (!page->truncated) return out;
+    key_marker = std::move(page->next_key_marker);
+    id_marker = std::move(page->next_upload_id_marker);
+  }
 }
 
 }  // namespace sparkify::io::s3

@@ -51,6 +51,11 @@ class S3FileSystem final : public FileSystem {
   Status remove_files(const std::vector<std::string>& paths) override;
   Status remove_all(const std::string& path) override;
   bool supports_rename() const override { return false; }
+  bool supports_pending_writes() const override { return true; }
+  std::unique_ptr<BatchWriter> pending_writer(PendingFiles& pending) override;
+  Status complete_pending(const std::vector<PendingFile>& files) override;
+  Status abort_pending(const std::vector<PendingFile>& files) override;
+  Result<std::vector<PendingFile>> list_pending(const std::string& root) override;
   Status make_dirs(const std::string& path) override { return Status::OK(); }
 
   int max_connections() const { return max_connections_; }
@@ -58,9 +63,13 @@ class S3FileSystem final : public FileSystem {
   /// Uploads one object, choosing PUT or multipart by size; `cancel` abandons retries.
   Status put_object(const S3Path& path, std::span<const uint8_t> data,
                     const std::atomic<bool>* cancel);
+  /// Uploads one object as a multipart upload that is left pending (one part below part_size).
+  Result<PendingFile> stage_object(const S3Path& path, std::span<const uint8_t> data,
+                                   const std::atomic<bool>* cancel);
 
  private:
-  S3FileSystem(std::unique_ptr<S3Client> client, S3Config config, int max_connections);
+  S3FileSystem(std::unique_ptr<S3Client> client, S3Config config, int max_connections,
+               std::function<void(const std::string&)> debug);
 
   Result<ListPage> list_page(const std::string& bucket, const std::string& prefix,
                              const std::string& delimiter, const std::string& token,
@@ -73,13 +82,27 @@ class S3FileSystem final : public FileSystem {
   Result<std::vector<ListedObject>> list_tree(const std::string& bucket,
                                               const std::string& prefix);
   Result<Buffer> get_object(const S3Path& path, size_t padding, const std::atomic<bool>* cancel);
+  /// Plain pagination of `prefix` when a delimiter listing contradicted the first page.
+  Result<std::vector<ListedObject>> list_sequentially(const std::string& bucket,
+                                                      const std::string& prefix);
+  /// Create, upload parts, complete; aborted on any failure.
   Status multipart_upload(const S3Path& path, std::span<const uint8_t> data,
                           const std::atomic<bool>* cancel);
+  Result<std::string> start_upload(const S3Path& path, const std::atomic<bool>* cancel);
+  /// The parts' ETags, in order; parts go up `max_connections` (at most 8) at a time.
+  Result<std::vector<std::string>> upload_parts(const S3Path& path, const std::string& upload_id,
+                                                std::span<const uint8_t> data,
+                                                const std::atomic<bool>* cancel);
+  Status complete_upload(const S3Path& path, const std::string& upload_id,
+                         const std::vector<std::string>& etags, const std::atomic<bool>* cancel);
+  /// Best effort: abandoned parts are billed until aborted.
+  Status abort_upload(const S3Path& path, const std::string& upload_id);
   Status delete_keys(const std::string& bucket, const std::vector<std::string>& keys);
 
   std::unique_ptr<S3Client> client_;
   S3Config config_;
   int max_connections_;
+  std::function<void(const std::string&)> debug_;
 };
 
 }  // namespace sparkify::io::s3

@@ -183,6 +183,40 @@ Result<ListPage> parse_list_objects_v2(std::string_view xml) {
   return page;
 }
 
+Result<UploadPage> parse_list_multipart_uploads(std::string_view xml) {
+  if (xml.find("<ListMultipartUploadsResult") == std::string_view::npos) {
+    return Status::Corrupt("S3 upload listing response is not a ListMultipartUploadsResult document");
+  }
+  UploadPage page;
+  // Upload blocks are scanned raw, as Contents are, so Key and UploadId come from one block.
+  std::string close = "</Upload>";
+  size_t pos = 0;
+  while (true) {
+    size_t start = 0;
+    bool self_closing = false;
+    size_t content = find_open(xml, "Upload", pos, &start, &self_closing);
+    if (content == std::string_view::npos) break;
+    size_t end = xml.find(close, content);
+    if (end == std::string_view::npos) {
+      return Status::Corrupt("S3 upload listing response has an unterminated <Upload> element");
+    }
+    std::string_view block = xml.substr(content, end - content);
+    PendingUpload upload{xml_first(block, "Key"), xml_first(block, "UploadId")};
+    if (upload.key.empty() || upload.upload_id.empty()) {
+      return Status::Corrupt("S3 upload listing response has an entry without a key or upload id");
+    }
+    page.uploads.push_back(std::move(upload));
+    pos = end + close.size();
+  }
+  page.truncated = xml_first(xml, "IsTruncated") == "true";
+  page.next_key_marker = xml_first(xml, "NextKeyMarker");
+  page.next_upload_id_marker = xml_first(xml, "NextUploadIdMarker");
+  if (page.truncated && page.next_key_marker.empty()) {
+    return Status::Corrupt("S3 upload listing response is truncated but has no next key marker");
+  }
+  return page;
+}
+
 S3ErrorDoc parse_error(std::string_view xml) {
   S3ErrorDoc doc;
   if (xml.find("<Error") == std::string_view::npos) return doc;

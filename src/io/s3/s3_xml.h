@@ -1,6 +1,7 @@
-// The few S3 XML documents sparkify reads and writes: ListObjectsV2 results, error documents,
-// DeleteObjects requests and results, and the multipart upload messages. A tiny scanner is
-// enough because S3's responses are flat and machine-written; entities are decoded.
+// The few S3 XML documents sparkify reads and writes: ListObjectsV2 and ListMultipartUploads
+// results, error documents, DeleteObjects requests and results, and the multipart upload
+// messages. A tiny scanner is enough because S3's responses are flat and machine-written;
+// entities are decoded.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +36,21 @@ struct ListPage {
 };
 
 Result<ListPage> parse_list_objects_v2(std::string_view xml);
+
+/// One multipart upload that is neither completed nor aborted.
+struct PendingUpload {
+  std::string key;
+  std::string upload_id;
+};
+
+struct UploadPage {
+  std::vector<PendingUpload> uploads;
+  bool truncated = false;
+  std::string next_key_marker;        ///< markers for the next page when truncated
+  std::string next_upload_id_marker;
+};
+
+Result<UploadPage> parse_list_multipart_uploads(std::string_view xml);
 
 /// An S3 error document's <Code> and <Message> (both empty when the body is not one).
 struct S3ErrorDoc {

@@ -7,6 +7,8 @@
 #include <cctype>
 #include <ctime>
 
+#include "common/percent_coding.h"
+
 namespace sparkify::io::s3 {
 
 namespace {
@@ -17,13 +19,6 @@ std::span<const uint8_t> as_bytes(std::string_view text) {
 
 bool unreserved(unsigned char c) {
   return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 // Header values are signed trimmed, with runs of spaces collapsed to one.
@@ -88,22 +83,7 @@ std::string uri_encode(std::string_view text, bool encode_slash) {
   return out;
 }
 
-std::string uri_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(text[i]);
-  }
-  return out;
-}
+std::string uri_decode(std::string_view text) { return percent_decode(text); }
 
 std::string hex_encode(std::span<const uint8_t> bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
