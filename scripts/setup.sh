@@ -13,7 +13,7 @@ PACKAGES=(
   libsimdjson-dev libsnappy-dev libzstd-dev zlib1g-dev
   libcurl4-openssl-dev libssl-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  awscli python3 procps openssl ccache
+  awscli python3 procps openssl ccache clang-format
   chromium dpkg-dev
   liblz4-dev libbrotli-dev
 )
