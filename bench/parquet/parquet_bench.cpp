@@ -78,11 +78,13 @@ Songplays make_songplays(size_t n) {
     t.songs.push_back(random_id(rng, "SO"));
     t.artists.push_back(random_id(rng, "AR"));
   }
-  for (int i = 0; i < 100; ++i) t.locations.push_back("City " + std::to_string(i) + "-Metro Area, ST-" + std::to_string(i % 50));
+  for (int i = 0; i < 100; ++i)
+    t.locations.push_back("City " + std::to_string(i) + "-Metro Area, ST-" +
+                          std::to_string(i % 50));
   for (int i = 0; i < 50; ++i) {
     std::string ua = "\"Mozilla/5.0 (Windows NT 6." + std::to_string(i % 4) +
-                     "; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/3" + std::to_string(i) +
-                     ".0.1985.143 Safari/537.36\"";
+                     "; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/3" +
+                     std::to_string(i) + ".0.1985.143 Safari/537.36\"";
     t.agents.push_back(ua);
   }
   int64_t ts = 1541030400000000LL;  // 2018-11-01
@@ -103,30 +105,40 @@ Songplays make_songplays(size_t n) {
   }
   for (size_t i = 0; i < n; ++i) {
     t.level.push_back(t.levels[t.level_idx[i]]);
-    t.song_id.push_back(t.song_valid[i] ? std::string_view(t.songs[t.song_idx[i]]) : std::string_view());
-    t.artist_id.push_back(t.song_valid[i] ? std::string_view(t.artists[t.song_idx[i]]) : std::string_view());
+    t.song_id.push_back(t.song_valid[i] ? std::string_view(t.songs[t.song_idx[i]])
+                                        : std::string_view());
+    t.artist_id.push_back(t.song_valid[i] ? std::string_view(t.artists[t.song_idx[i]])
+                                          : std::string_view());
     t.location.push_back(t.locations[t.location_idx[i]]);
     t.user_agent.push_back(t.agents[t.agent_idx[i]]);
-    t.logical_bytes += 4 * 8 + 2 * 4 + t.level[i].size() + t.song_id[i].size() + t.artist_id[i].size() +
-                       t.location[i].size() + t.user_agent[i].size();
+    t.logical_bytes += 4 * 8 + 2 * 4 + t.level[i].size() + t.song_id[i].size() +
+                       t.artist_id[i].size() + t.location[i].size() + t.user_agent[i].size();
   }
   return t;
 }
 
 Schema songplays_schema() {
-  return Schema{{ColumnSchema::Int64("songplay_id", Repetition::kRequired), ColumnSchema::TimestampMicros("start_time"),
-                 ColumnSchema::Int64("user_id"), ColumnSchema::String("level"), ColumnSchema::String("song_id"),
-                 ColumnSchema::String("artist_id"), ColumnSchema::Int64("session_id"), ColumnSchema::String("location"),
-                 ColumnSchema::String("user_agent"), ColumnSchema::Int32("year"), ColumnSchema::Int32("month")}};
+  return Schema{{ColumnSchema::Int64("songplay_id", Repetition::kRequired),
+                 ColumnSchema::TimestampMicros("start_time"), ColumnSchema::Int64("user_id"),
+                 ColumnSchema::String("level"), ColumnSchema::String("song_id"),
+                 ColumnSchema::String("artist_id"), ColumnSchema::Int64("session_id"),
+                 ColumnSchema::String("location"), ColumnSchema::String("user_agent"),
+                 ColumnSchema::Int32("year"), ColumnSchema::Int32("month")}};
 }
 
 /// Views over rows [offset, offset + n); `dict` passes strings as DictionaryStrings.
 std::vector<ColumnView> songplays_views(const Songplays& t, size_t offset, size_t n, bool dict,
                                         std::vector<std::vector<std::string_view>>* dict_storage) {
   std::vector<ColumnView> v(11);
-  auto i64 = [&](const std::vector<int64_t>& c) { return std::span<const int64_t>(c).subspan(offset, n); };
-  auto i32 = [&](const std::vector<int32_t>& c) { return std::span<const int32_t>(c).subspan(offset, n); };
-  auto str = [&](const std::vector<std::string_view>& c) { return std::span<const std::string_view>(c).subspan(offset, n); };
+  auto i64 = [&](const std::vector<int64_t>& c) {
+    return std::span<const int64_t>(c).subspan(offset, n);
+  };
+  auto i32 = [&](const std::vector<int32_t>& c) {
+    return std::span<const int32_t>(c).subspan(offset, n);
+  };
+  auto str = [&](const std::vector<std::string_view>& c) {
+    return std::span<const std::string_view>(c).subspan(offset, n);
+  };
   v[0].values = i64(t.songplay_id);
   v[1].values = i64(t.start_time);
   v[2].values = i64(t.user_id);
@@ -156,7 +168,8 @@ std::vector<ColumnView> songplays_views(const Songplays& t, size_t offset, size_
   return v;
 }
 
-Status write_songplays(const Songplays& t, const std::string& path, Codec codec, bool dict_input, bool dictionary) {
+Status write_songplays(const Songplays& t, const std::string& path, Codec codec, bool dict_input,
+                       bool dictionary) {
   FileOutputStream out(path);
   if (!out.ok()) return Status::IoError("cannot open " + path);
   WriterOptions options;
@@ -205,8 +218,8 @@ int serve(size_t rows, const std::string& dir) {
 /// hands to its FileSystem), so the figure is the writer's own cost.
 int tiny(size_t files) {
   Songplays t = make_songplays(3 * files);
-  Schema songs{{ColumnSchema::String("song_id", Repetition::kRequired), ColumnSchema::String("title"),
-                ColumnSchema::Double("duration")}};
+  Schema songs{{ColumnSchema::String("song_id", Repetition::kRequired),
+                ColumnSchema::String("title"), ColumnSchema::Double("duration")}};
   std::vector<double> durations(3 * files);
   for (size_t i = 0; i < durations.size(); ++i) durations[i] = 100.0 + static_cast<double>(i % 300);
   size_t total_bytes = 0;
@@ -234,9 +247,11 @@ int tiny(size_t files) {
         offset += n;
       }
       double secs = std::chrono::duration<double>(Clock::now() - start).count();
-      std::printf("{\"shape\":\"%s\",\"files\":%zu,\"seconds\":%.6f,\"us_per_file\":%.2f,\"avg_file_bytes\":%zu}\n",
-                  shape == 0 ? "songs (3 columns)" : "songplays (11 columns)", files, secs, secs * 1e6 / files,
-                  total_bytes / files / (round + 1));
+      std::printf(
+          "{\"shape\":\"%s\",\"files\":%zu,\"seconds\":%.6f,\"us_per_file\":%.2f,\"avg_file_"
+          "bytes\":%zu}\n",
+          shape == 0 ? "songs (3 columns)" : "songplays (11 columns)", files, secs,
+          secs * 1e6 / files, total_bytes / files / (round + 1));
     }
     total_bytes = 0;
   }
@@ -275,9 +290,11 @@ int read_file(const std::string& path, int rounds) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (!args.empty() && args[0] == "tiny") return tiny(args.size() > 1 ? std::stoul(args[1]) : 15000);
+  if (!args.empty() && args[0] == "tiny")
+    return tiny(args.size() > 1 ? std::stoul(args[1]) : 15000);
   if (args.size() == 3 && args[0] == "serve") return serve(std::stoul(args[1]), args[2]);
-  if (args.size() >= 2 && args[0] == "read") return read_file(args[1], args.size() > 2 ? std::stoi(args[2]) : 5);
+  if (args.size() >= 2 && args[0] == "read")
+    return read_file(args[1], args.size() > 2 ? std::stoi(args[2]) : 5);
   std::fprintf(stderr, "usage: parquet_bench tiny [FILES] | read FILE [ROUNDS] | serve ROWS DIR\n");
   return 2;
 }

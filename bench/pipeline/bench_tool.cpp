@@ -37,7 +37,8 @@ double since(Clock::time_point t) {
 double cpu_seconds() {
   struct rusage u {};
   getrusage(RUSAGE_SELF, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+         u.ru_stime.tv_usec / 1e6;
 }
 
 [[noreturn]] void usage(const char* why) {
@@ -147,7 +148,8 @@ int floor_command(int argc, char** argv) {
       usage(("unknown option " + a).c_str());
     }
   }
-  if (input.empty() || lake.empty() || scratch.empty()) usage("floor needs --input, --lake, --scratch");
+  if (input.empty() || lake.empty() || scratch.empty())
+    usage("floor needs --input, --lake, --scratch");
 
   // 1. List and read every input file once, on `threads` threads.
   double cpu_before_read = cpu_seconds();
@@ -188,7 +190,8 @@ int floor_command(int argc, char** argv) {
   uint64_t lake_bytes = 0, max_size = 0;
   for (const auto& e : lake_entries) {
     if (e.is_dir) {
-      dirs_by_depth[std::count(e.path.begin(), e.path.end(), '/')].push_back(scratch + "/" + e.path);
+      dirs_by_depth[std::count(e.path.begin(), e.path.end(), '/')].push_back(scratch + "/" +
+                                                                             e.path);
     } else {
       out_files.push_back(&e);
       lake_bytes += e.size;
@@ -231,8 +234,8 @@ int floor_command(int argc, char** argv) {
       "{\"threads\": %d, \"list_s\": %.6f, \"read_s\": %.6f, \"input_files\": %zu, "
       "\"input_bytes\": %llu, \"create_s\": %.6f, \"lake_dirs\": %zu, \"lake_files\": %zu, "
       "\"lake_bytes\": %llu, \"total_s\": %.6f, \"cpu_s\": %.6f}\n",
-      threads, list_s, read_s, files.size(), static_cast<unsigned long long>(input_bytes),
-      create_s, n_dirs, out_files.size(), static_cast<unsigned long long>(lake_bytes),
+      threads, list_s, read_s, files.size(), static_cast<unsigned long long>(input_bytes), create_s,
+      n_dirs, out_files.size(), static_cast<unsigned long long>(lake_bytes),
       list_s + read_s + create_s, read_cpu_s + create_cpu_s);
   return 0;
 }

@@ -225,16 +225,16 @@ int main(int argc, char** argv) {
       "\"walk\": {\"median_s\": %.6f, \"gb_per_s\": %.4f, \"runs_s\": %s, \"median_cpu_s\": %.6f, "
       "\"cpu_gb_per_s\": %.4f, \"documents\": %llu, "
       "\"next_song\": %llu, \"errors\": %llu}, "
-      "\"sparkify\": {\"median_s\": %.6f, \"gb_per_s\": %.4f, \"runs_s\": %s, \"median_cpu_s\": %.6f, "
+      "\"sparkify\": {\"median_s\": %.6f, \"gb_per_s\": %.4f, \"runs_s\": %s, \"median_cpu_s\": "
+      "%.6f, "
       "\"cpu_gb_per_s\": %.4f, \"records\": %llu, "
       "\"accepted\": %llu, \"rejected\": %llu}, \"ratio\": %.4f, \"cpu_ratio\": %.4f}\n",
       files.size(), static_cast<unsigned long long>(bytes), reps,
       sparkify::parse::parse_kernel_name(), w, bytes / w / 1e9, list(walk_s).c_str(), wc,
-      bytes / wc / 1e9,
-      static_cast<unsigned long long>(walk_tally.documents),
+      bytes / wc / 1e9, static_cast<unsigned long long>(walk_tally.documents),
       static_cast<unsigned long long>(walk_tally.next_song),
-      static_cast<unsigned long long>(walk_tally.errors), o, bytes / o / 1e9,
-      list(ours_s).c_str(), oc, bytes / oc / 1e9, static_cast<unsigned long long>(stats.records),
+      static_cast<unsigned long long>(walk_tally.errors), o, bytes / o / 1e9, list(ours_s).c_str(),
+      oc, bytes / oc / 1e9, static_cast<unsigned long long>(stats.records),
       static_cast<unsigned long long>(stats.accepted),
       static_cast<unsigned long long>(stats.rejected), w / o, wc / oc);
   return 0;

@@ -1,7 +1,7 @@
 // `sparkify etl`: flags → EtlOptions, then the job with a progress display, the summary table
 // and the optional JSON report.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <fstream>
 #include <memory>
@@ -31,10 +31,14 @@ struct EtlFlags {
 
 int exit_code_for(const Status& status) {
   switch (status.code()) {
-    case ErrorCode::kOk: return 0;
-    case ErrorCode::kInvalidArgument: return 2;
-    case ErrorCode::kTooManyRejects: return 3;
-    default: return 1;
+    case ErrorCode::kOk:
+      return 0;
+    case ErrorCode::kInvalidArgument:
+      return 2;
+    case ErrorCode::kTooManyRejects:
+      return 3;
+    default:
+      return 1;
   }
 }
 
@@ -58,20 +62,23 @@ Status apply_config_paths(EtlFlags& f) {
 Result<exec::EtlOptions> make_options(EtlFlags& f) {
   SPARKIFY_RETURN_NOT_OK(apply_config_paths(f));
   if (f.output.empty()) {
-    return Status::Invalid("no output: give --output DIR_OR_URL, or OUTPUT_DATA in the [PATHS] "
-                           "section of the --config file");
+    return Status::Invalid(
+        "no output: give --output DIR_OR_URL, or OUTPUT_DATA in the [PATHS] "
+        "section of the --config file");
   }
   exec::EtlOptions o;
   o.output = f.output;
   o.input = f.input;
-  o.songs_input = !f.songs.empty() ? f.songs
+  o.songs_input = !f.songs.empty()   ? f.songs
                   : !f.input.empty() ? io::FileSystem::join(f.input, "song_data")
                                      : std::string();
-  o.logs_input = !f.logs.empty() ? f.logs
+  o.logs_input = !f.logs.empty()    ? f.logs
                  : !f.input.empty() ? io::FileSystem::join(f.input, "log_data")
                                     : std::string();
-  if (f.only == "songs") o.only = exec::Only::kSongs;
-  else if (f.only == "logs") o.only = exec::Only::kLogs;
+  if (f.only == "songs")
+    o.only = exec::Only::kSongs;
+  else if (f.only == "logs")
+    o.only = exec::Only::kLogs;
   if (o.only != exec::Only::kLogs && o.songs_input.empty()) {
     return Status::Invalid("no song input: give --input DIR (holding song_data/) or --songs DIR");
   }
@@ -82,10 +89,14 @@ Result<exec::EtlOptions> make_options(EtlFlags& f) {
   if (o.only == exec::Only::kLogs) o.songs_input.clear();
   if (f.threads < 1) return Status::Invalid("--threads must be at least 1");
   o.threads = f.threads;
-  if (f.compression == "snappy") o.codec = parquet::Codec::kSnappy;
-  else if (f.compression == "zstd") o.codec = parquet::Codec::kZstd;
-  else if (f.compression == "gzip") o.codec = parquet::Codec::kGzip;
-  else if (f.compression == "none") o.codec = parquet::Codec::kUncompressed;
+  if (f.compression == "snappy")
+    o.codec = parquet::Codec::kSnappy;
+  else if (f.compression == "zstd")
+    o.codec = parquet::Codec::kZstd;
+  else if (f.compression == "gzip")
+    o.codec = parquet::Codec::kGzip;
+  else if (f.compression == "none")
+    o.codec = parquet::Codec::kUncompressed;
   o.max_bad_records = f.max_bad_records;
   if (f.max_rows_per_file == 0) return Status::Invalid("--max-rows-per-file must be positive");
   o.max_rows_per_file = f.max_rows_per_file;
@@ -101,8 +112,8 @@ Result<exec::EtlOptions> make_options(EtlFlags& f) {
 
 Command add_etl_command(CLI::App& app) {
   auto f = std::make_shared<EtlFlags>();
-  CLI::App* sub = app.add_subcommand(
-      "etl", "Build the five star-schema tables from song files and event logs");
+  CLI::App* sub =
+      app.add_subcommand("etl", "Build the five star-schema tables from song files and event logs");
   sub->add_option("--input", f->input,
                   "Folder or s3:// URL holding song_data/ and log_data/ (default: INPUT_DATA, "
                   "or SONG_DATA and LOG_DATA, in the [PATHS] or [S3] section of --config)");

@@ -1,6 +1,6 @@
 // `sparkify generate`: flags, then one line saying what was written.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <memory>
 
@@ -56,11 +56,12 @@ Command add_generate_command(CLI::App& app) {
       for (const auto& [kind, n] : r.bad_events) bad += fmt::format(" {}={}", kind, n);
       bad += ")";
     }
-    fmt::print("generated {} song files and {} events in {} log files ({:.1f} MB) in {:.2f} s "
-               "({:.2f} M events/s) into {}{}\n",
-               r.song_files, r.events, r.log_files, mb, r.seconds,
-               r.seconds > 0 ? static_cast<double>(r.events) / r.seconds / 1e6 : 0.0,
-               options->output, bad);
+    fmt::print(
+        "generated {} song files and {} events in {} log files ({:.1f} MB) in {:.2f} s "
+        "({:.2f} M events/s) into {}{}\n",
+        r.song_files, r.events, r.log_files, mb, r.seconds,
+        r.seconds > 0 ? static_cast<double>(r.events) / r.seconds / 1e6 : 0.0, options->output,
+        bad);
     return 0;
   };
   return command;

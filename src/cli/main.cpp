@@ -1,7 +1,7 @@
 // The sparkify program: parses the command line, runs one subcommand, maps its outcome to an
 // exit code. Exit codes: 0 success, 1 the run failed, 2 usage error, 3 too many bad records.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdlib>
 #include <string>
@@ -27,9 +27,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(SPARKIFY_VERSION) + " (JSON parse kernel: " +
                                         sparkify::parse::parse_kernel_name() + ")");
   app.require_subcommand(1);
-  Command commands[] = {add_etl_command(app), add_generate_command(app),
-                        add_verify_command(app), add_report_command(app),
-                        add_parquet_command(app)};
+  Command commands[] = {add_etl_command(app), add_generate_command(app), add_verify_command(app),
+                        add_report_command(app), add_parquet_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,7 +1,7 @@
 // `sparkify verify --lake DIR_OR_URL`: runs the lake checks and prints one line per check.
 // Exit 0 when every check passes, 1 otherwise.
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <memory>
 

@@ -100,7 +100,7 @@ TEST(Uuid, IsVersion4InCanonicalFormAndUnique) {
     std::string u = make_uuid();
     ASSERT_EQ(u.size(), 36u);
     for (int dash : {8, 13, 18, 23}) EXPECT_EQ(u[dash], '-') << u;
-    EXPECT_EQ(u[14], '4') << u;                                   // version
+    EXPECT_EQ(u[14], '4') << u;                                          // version
     EXPECT_NE(std::string("89ab").find(u[19]), std::string::npos) << u;  // variant
     EXPECT_TRUE(std::all_of(u.begin(), u.end(), [](char c) {
       return c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -132,8 +132,8 @@ TEST(Utf8, EncodesEachLengthAtItsBoundaries) {
 }
 
 TEST(Buffer, PaddingIsZeroAfterEveryResize) {
-  Buffer b = Buffer::CopyOf(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>("abcdef"), 6),
-                            4);
+  Buffer b =
+      Buffer::CopyOf(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>("abcdef"), 6), 4);
   EXPECT_EQ(b.view(), "abcdef");
   EXPECT_EQ(b.padding(), 4u);
   for (size_t i = 0; i < 4; ++i) EXPECT_EQ(b.data()[6 + i], 0);

@@ -28,7 +28,8 @@ inline uint64_t hash_load(const uint8_t* p) {
 /// instead of a byte loop. `seed` chains calls.
 inline uint64_t hash_bytes(const void* data, size_t n, uint64_t seed = 0) {
   using detail::hash_load;
-  constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull, k2 = 0x8ebc6af09c88c6e3ull;
+  constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull,
+                     k2 = 0x8ebc6af09c88c6e3ull;
   const auto* p = static_cast<const uint8_t*>(data);
   uint64_t h = k0 ^ n ^ seed;
   uint64_t a = 0, b = 0;

@@ -7,16 +7,26 @@ namespace sparkify {
 
 const char* error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return "ok";
-    case ErrorCode::kInvalidArgument: return "invalid argument";
-    case ErrorCode::kNotFound: return "not found";
-    case ErrorCode::kIoError: return "I/O error";
-    case ErrorCode::kCorrupt: return "corrupt";
-    case ErrorCode::kPermissionDenied: return "permission denied";
-    case ErrorCode::kNotSupported: return "not supported";
-    case ErrorCode::kTooManyRejects: return "too many rejects";
-    case ErrorCode::kCancelled: return "cancelled";
-    case ErrorCode::kInternal: return "internal error";
+    case ErrorCode::kOk:
+      return "ok";
+    case ErrorCode::kInvalidArgument:
+      return "invalid argument";
+    case ErrorCode::kNotFound:
+      return "not found";
+    case ErrorCode::kIoError:
+      return "I/O error";
+    case ErrorCode::kCorrupt:
+      return "corrupt";
+    case ErrorCode::kPermissionDenied:
+      return "permission denied";
+    case ErrorCode::kNotSupported:
+      return "not supported";
+    case ErrorCode::kTooManyRejects:
+      return "too many rejects";
+    case ErrorCode::kCancelled:
+      return "cancelled";
+    case ErrorCode::kInternal:
+      return "internal error";
   }
   return "unknown";
 }

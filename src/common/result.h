@@ -11,15 +11,15 @@ namespace sparkify {
 /// What kind of failure: lets callers choose an exit code or a retry without parsing text.
 enum class ErrorCode {
   kOk = 0,
-  kInvalidArgument,  // the user asked for something that cannot be done
-  kNotFound,         // a path, bucket or key does not exist
-  kIoError,          // the OS or the network failed
-  kCorrupt,          // a file's bytes are not what its format promises
-  kPermissionDenied, // credentials or file permissions
-  kNotSupported,     // the operation is not available on this storage / in this build
-  kTooManyRejects,   // --max-bad-records exceeded
+  kInvalidArgument,   // the user asked for something that cannot be done
+  kNotFound,          // a path, bucket or key does not exist
+  kIoError,           // the OS or the network failed
+  kCorrupt,           // a file's bytes are not what its format promises
+  kPermissionDenied,  // credentials or file permissions
+  kNotSupported,      // the operation is not available on this storage / in this build
+  kTooManyRejects,    // --max-bad-records exceeded
   kCancelled,
-  kInternal,         // a broken invariant inside sparkify
+  kInternal,  // a broken invariant inside sparkify
 };
 
 const char* error_code_name(ErrorCode code);
@@ -97,7 +97,8 @@ class [[nodiscard]] Result {
 
  private:
   void check() const {
-    if (!ok()) [[unlikely]] detail::die_on_missing_value(std::get<Status>(storage_));
+    if (!ok()) [[unlikely]]
+      detail::die_on_missing_value(std::get<Status>(storage_));
   }
 
   std::variant<T, Status> storage_;
@@ -109,10 +110,10 @@ class [[nodiscard]] Result {
 #define SPARKIFY_CONCAT(a, b) SPARKIFY_CONCAT_INNER(a, b)
 
 /// Returns the status from the enclosing function when `expr` (a Status) is not OK.
-#define SPARKIFY_RETURN_NOT_OK(expr)              \
-  do {                                            \
-    ::sparkify::Status _st = (expr);              \
-    if (!_st.ok()) return _st;                    \
+#define SPARKIFY_RETURN_NOT_OK(expr) \
+  do {                               \
+    ::sparkify::Status _st = (expr); \
+    if (!_st.ok()) return _st;       \
   } while (false)
 
 #define SPARKIFY_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

@@ -98,8 +98,8 @@ class EtlJob {
       SPARKIFY_ASSIGN_OR_RETURN(songs, run_song_stage());
     }
     // The song index is the state that must be held at once; the rest of the limit is planned.
-    SPARKIFY_ASSIGN_OR_RETURN(MemoryPlan plan, plan_memory(options_.memory_limit, current_rss(),
-                                                           options_.threads));
+    SPARKIFY_ASSIGN_OR_RETURN(MemoryPlan plan,
+                              plan_memory(options_.memory_limit, current_rss(), options_.threads));
     std::vector<model::RejectRecord> log_rejects;
     std::unique_ptr<LogStage> logs;
     if (options_.only != Only::kSongs) {
@@ -111,11 +111,11 @@ class EtlJob {
     report_.log_rejects = log_rejects.size();
     SPARKIFY_RETURN_NOT_OK(write_rejects(songs, log_rejects));
     uint64_t rejects = report_.song_rejects + report_.log_rejects;
-    if (options_.max_bad_records >= 0 && rejects > static_cast<uint64_t>(options_.max_bad_records)) {
+    if (options_.max_bad_records >= 0 &&
+        rejects > static_cast<uint64_t>(options_.max_bad_records)) {
       return Status(ErrorCode::kTooManyRejects,
                     std::to_string(rejects) + " bad records exceed --max-bad-records " +
-                        std::to_string(options_.max_bad_records) +
-                        "; nothing was published (see " +
+                        std::to_string(options_.max_bad_records) + "; nothing was published (see " +
                         io::FileSystem::join(options_.output, "_rejects") + ")");
     }
 
@@ -165,12 +165,12 @@ class EtlJob {
     for (const auto* input : {&options_.input, &options_.songs_input, &options_.logs_input}) {
       if (input->empty()) continue;
       if (is_inside(options_.output, *input)) {
-        return Status::Invalid("the output " + options_.output + " is inside the input " +
-                               *input + "; choose an output folder outside the input");
+        return Status::Invalid("the output " + options_.output + " is inside the input " + *input +
+                               "; choose an output folder outside the input");
       }
       if (is_inside(*input, options_.output)) {
-        return Status::Invalid("the input " + *input + " is inside the output " +
-                               options_.output + ", which the run replaces");
+        return Status::Invalid("the input " + *input + " is inside the output " + options_.output +
+                               ", which the run replaces");
       }
     }
     return Status::OK();
@@ -213,8 +213,8 @@ class EtlJob {
     std::vector<std::vector<model::RejectRecord>> rejects(in.files.size());
     std::vector<parse::ParseStats> stats(threads);
     std::vector<uint64_t> bytes(threads);
-    SPARKIFY_RETURN_NOT_OK(for_each_input(
-        *in.fs, in.files, threads, [&](size_t i, int w, const Buffer& data) {
+    SPARKIFY_RETURN_NOT_OK(
+        for_each_input(*in.fs, in.files, threads, [&](size_t i, int w, const Buffer& data) {
           uint64_t before = stats[w].records;
           parse(i, w, source_name(root, in.files[i]), data, rejects[i], stats[w]);
           bytes[w] += data.size();
@@ -265,12 +265,12 @@ class EtlJob {
     set_stage(progress_, Stage::kSongs, 2);
     SongStage stage;
     stage.from_lake = true;
-    SPARKIFY_ASSIGN_OR_RETURN(auto songs, sink::read_lake_table(*out_fs_, options_.output,
-                                                                model::songs_spec(),
-                                                                options_.threads));
-    SPARKIFY_ASSIGN_OR_RETURN(auto artists, sink::read_lake_table(*out_fs_, options_.output,
-                                                                  model::artists_spec(),
-                                                                  options_.threads));
+    SPARKIFY_ASSIGN_OR_RETURN(
+        auto songs,
+        sink::read_lake_table(*out_fs_, options_.output, model::songs_spec(), options_.threads));
+    SPARKIFY_ASSIGN_OR_RETURN(
+        auto artists,
+        sink::read_lake_table(*out_fs_, options_.output, model::artists_spec(), options_.threads));
     if (!songs.has_success || !artists.has_success) {
       return Status::NotFound("the lake at " + options_.output +
                               " has no complete songs and artists tables; run --only songs first");
@@ -304,8 +304,8 @@ class EtlJob {
   Status write_rejects(const SongStage& songs, const std::vector<model::RejectRecord>& logs) {
     auto write = [&](const char* name, const std::vector<model::RejectRecord>& rejects) {
       std::string text = sink::rejects_to_jsonl(rejects);
-      std::string path = io::FileSystem::join(io::FileSystem::join(options_.output, "_rejects"),
-                                              name);
+      std::string path =
+          io::FileSystem::join(io::FileSystem::join(options_.output, "_rejects"), name);
       return out_fs_->write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
     };
     if (!songs.from_lake) SPARKIFY_RETURN_NOT_OK(write("songs.jsonl", songs.rejects));
@@ -336,9 +336,9 @@ class EtlJob {
 
   Status write_table(const model::TableData& table, StageReport& stage) {
     const std::string& name = table.spec->name;
-    SPARKIFY_ASSIGN_OR_RETURN(auto written,
-                              sink::write_dataset(*out_fs_, committer_->staging_dir(name), table,
-                                                  write_options(name)));
+    SPARKIFY_ASSIGN_OR_RETURN(
+        auto written,
+        sink::write_dataset(*out_fs_, committer_->staging_dir(name), table, write_options(name)));
     add_table(name, std::move(written.files), written.rows, written.partitions, written.bytes,
               stage);
     return Status::OK();
@@ -351,10 +351,9 @@ class EtlJob {
     const std::string& sp_name = model::songplays_spec().name;
     const std::string& time_name = model::time_spec().name;
     StreamedTable songplays, time;
-    Status st = logs.write_songplays_and_time(*out_fs_, committer_->staging_dir(sp_name),
-                                              committer_->staging_dir(time_name),
-                                              write_options(sp_name), write_options(time_name),
-                                              songplays, time);
+    Status st = logs.write_songplays_and_time(
+        *out_fs_, committer_->staging_dir(sp_name), committer_->staging_dir(time_name),
+        write_options(sp_name), write_options(time_name), songplays, time);
     if (!st.ok()) {
       staged_.emplace_back(sp_name, std::move(songplays.files));
       staged_.emplace_back(time_name, std::move(time.files));

@@ -63,8 +63,8 @@ struct EtlReport {
   uint64_t input_files = 0, input_bytes = 0;
   bool published = false;
   double seconds = 0;
-  uint64_t memory_limit = 0;        ///< bytes
-  uint64_t peak_memory = 0;         ///< the process's peak resident memory, bytes
+  uint64_t memory_limit = 0;  ///< bytes
+  uint64_t peak_memory = 0;   ///< the process's peak resident memory, bytes
   uint64_t spilled_bytes = 0, spill_files = 0;
   uint64_t spilled_event_bytes = 0, spilled_time_bytes = 0;
 };

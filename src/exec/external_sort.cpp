@@ -26,8 +26,8 @@ class RunCursor {
     if (remaining_ == 0) return false;
     size_t n = static_cast<size_t>(std::min<uint64_t>(remaining_, 64 * 1024));
     buffer_.resize(n);
-    SPARKIFY_RETURN_NOT_OK(file_->read(
-        offset_, {reinterpret_cast<uint8_t*>(buffer_.data()), n * sizeof(int64_t)}));
+    SPARKIFY_RETURN_NOT_OK(
+        file_->read(offset_, {reinterpret_cast<uint8_t*>(buffer_.data()), n * sizeof(int64_t)}));
     offset_ += n * sizeof(int64_t);
     remaining_ -= n;
     pos_ = 0;
@@ -67,10 +67,9 @@ Status DistinctSorter::spill_memory() {
   if (!file_) {
     SPARKIFY_ASSIGN_OR_RETURN(file_, spill_.create_file("time"));
   }
-  SPARKIFY_ASSIGN_OR_RETURN(
-      uint64_t offset,
-      file_->append({reinterpret_cast<const uint8_t*>(merged.data()),
-                     merged.size() * sizeof(int64_t)}));
+  SPARKIFY_ASSIGN_OR_RETURN(uint64_t offset,
+                            file_->append({reinterpret_cast<const uint8_t*>(merged.data()),
+                                           merged.size() * sizeof(int64_t)}));
   disk_runs_.push_back({offset, merged.size()});
   return Status::OK();
 }

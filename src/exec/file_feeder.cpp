@@ -61,8 +61,8 @@ class FileQueue {
 
 }  // namespace
 
-Status for_each_input(io::FileSystem& fs, const std::vector<source::InputFile>& files,
-                      int threads, const FileTask& task) {
+Status for_each_input(io::FileSystem& fs, const std::vector<source::InputFile>& files, int threads,
+                      const FileTask& task) {
   if (fs.preferred_read_concurrency() <= 1) {
     std::vector<Buffer> buffers(threads);
     return parallel_for(files.size(), threads, [&](size_t i, int worker) -> Status {
@@ -83,20 +83,20 @@ Status for_each_input(io::FileSystem& fs, const std::vector<source::InputFile>& 
     });
     queue.close();
   });
-  Status work_status = parallel_for(static_cast<size_t>(threads), threads,
-                                    [&](size_t, int worker) -> Status {
-    size_t index;
-    Buffer raw;
-    while (queue.pop(index, raw)) {
-      Status st = source::prepare_input(files[index], raw);
-      if (st.ok()) st = task(index, worker, raw);
-      if (!st.ok()) {
-        queue.cancel();
-        return st;
-      }
-    }
-    return Status::OK();
-  });
+  Status work_status =
+      parallel_for(static_cast<size_t>(threads), threads, [&](size_t, int worker) -> Status {
+        size_t index;
+        Buffer raw;
+        while (queue.pop(index, raw)) {
+          Status st = source::prepare_input(files[index], raw);
+          if (st.ok()) st = task(index, worker, raw);
+          if (!st.ok()) {
+            queue.cancel();
+            return st;
+          }
+        }
+        return Status::OK();
+      });
   if (!work_status.ok()) queue.cancel();
   fetcher.join();
   if (!work_status.ok()) return work_status;

@@ -18,7 +18,7 @@ namespace sparkify::exec {
 /// bytes are valid only during the call (the worker's buffer is reused for its next file).
 using FileTask = std::function<Status(size_t, int, const Buffer&)>;
 
-Status for_each_input(io::FileSystem& fs, const std::vector<source::InputFile>& files,
-                      int threads, const FileTask& task);
+Status for_each_input(io::FileSystem& fs, const std::vector<source::InputFile>& files, int threads,
+                      const FileTask& task);
 
 }  // namespace sparkify::exec

@@ -12,7 +12,7 @@
 namespace sparkify::exec {
 
 struct CheckResult {
-  std::string name;    ///< e.g. "songplays.user_id references users"
+  std::string name;  ///< e.g. "songplays.user_id references users"
   bool passed = true;
   uint64_t checked = 0;  ///< rows (or files) looked at
   uint64_t failures = 0;

@@ -95,10 +95,9 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
     status = parallel_for(files.size(), threads_, [&](size_t i, int w) -> Status {
       std::string source = source_name(files[i]);
       return counted(i, w, [&] {
-        return source::for_each_chunk(fs, files[i], plan_.chunk_bytes,
-                                      [&](const source::Chunk& c) {
-                                        return parse_chunk(i, w, source, c);
-                                      });
+        return source::for_each_chunk(fs, files[i], plan_.chunk_bytes, [&](const source::Chunk& c) {
+          return parse_chunk(i, w, source, c);
+        });
       });
     });
   } else {
@@ -186,10 +185,11 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
     batch_rows = 0;
     batch_options.first_file_index = songplays.files.size();
     // A small batch is still encoded on every thread: files are what the writer parallelizes.
-    batch_options.max_rows_per_file = std::min(
-        songplays_options.max_rows_per_file, std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
-    SPARKIFY_ASSIGN_OR_RETURN(auto written, sink::write_dataset(fs, songplays_dir, table,
-                                                                batch_options));
+    batch_options.max_rows_per_file =
+        std::min(songplays_options.max_rows_per_file,
+                 std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
+    SPARKIFY_ASSIGN_OR_RETURN(auto written,
+                              sink::write_dataset(fs, songplays_dir, table, batch_options));
     add_written(songplays, written, folders);
     return times.add(std::move(ts));
   };
@@ -214,10 +214,11 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
   return times.for_each_sorted(plan_.time_batch_rows, [&](std::span<const int64_t> ts) -> Status {
     model::TableData table = transform::make_time_batch(ts, threads_);
     batch_options.first_file_index = time.files.size();
-    batch_options.max_rows_per_file = std::min(
-        time_options.max_rows_per_file, std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
-    SPARKIFY_ASSIGN_OR_RETURN(auto written, sink::write_dataset(fs, time_dir, table,
-                                                                batch_options));
+    batch_options.max_rows_per_file =
+        std::min(time_options.max_rows_per_file,
+                 std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
+    SPARKIFY_ASSIGN_OR_RETURN(auto written,
+                              sink::write_dataset(fs, time_dir, table, batch_options));
     add_written(time, written, folders);
     table = {};
     release_free_memory();

@@ -64,11 +64,20 @@ Result<uint64_t> parse_size(const std::string& text) {
     const char* name;
     double factor;
   };
-  static constexpr Unit units[] = {
-      {"", 1},          {"b", 1},          {"kb", 1e3},         {"mb", 1e6},
-      {"gb", 1e9},      {"tb", 1e12},      {"k", 1024.0},       {"m", 1048576.0},
-      {"g", 1073741824.0}, {"t", 1099511627776.0}, {"kib", 1024.0}, {"mib", 1048576.0},
-      {"gib", 1073741824.0}, {"tib", 1099511627776.0}};
+  static constexpr Unit units[] = {{"", 1},
+                                   {"b", 1},
+                                   {"kb", 1e3},
+                                   {"mb", 1e6},
+                                   {"gb", 1e9},
+                                   {"tb", 1e12},
+                                   {"k", 1024.0},
+                                   {"m", 1048576.0},
+                                   {"g", 1073741824.0},
+                                   {"t", 1099511627776.0},
+                                   {"kib", 1024.0},
+                                   {"mib", 1048576.0},
+                                   {"gib", 1073741824.0},
+                                   {"tib", 1099511627776.0}};
   for (const auto& u : units) {
     if (unit == u.name) {
       double bytes = number * u.factor;

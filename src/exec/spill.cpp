@@ -66,8 +66,8 @@ Result<uint64_t> SpillFile::append(std::span<const uint8_t> bytes) {
   uint64_t at = size_;
   size_t done = 0;
   while (done < bytes.size()) {
-    ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done,
-                         static_cast<off_t>(size_ + done));
+    ssize_t n =
+        ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(size_ + done));
     if (n < 0) {
       if (errno == EINTR) continue;
       return spill_error("write", path_, errno);
@@ -83,8 +83,8 @@ Result<uint64_t> SpillFile::append(std::span<const uint8_t> bytes) {
 Status SpillFile::read(uint64_t offset, std::span<uint8_t> out) const {
   size_t done = 0;
   while (done < out.size()) {
-    ssize_t n = ::pread(fd_, out.data() + done, out.size() - done,
-                        static_cast<off_t>(offset + done));
+    ssize_t n =
+        ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       return Status::IoError("cannot read back the spill file " + path_ + ": " +

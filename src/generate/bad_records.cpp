@@ -42,44 +42,62 @@ std::string erase_string_member(std::string_view text, std::string_view key) {
 
 std::string_view bad_song_kind_name(BadSongKind kind) {
   switch (kind) {
-    case BadSongKind::kNone: return "none";
-    case BadSongKind::kInvalidJson: return "invalid_json";
-    case BadSongKind::kTruncated: return "truncated";
-    case BadSongKind::kMissingSongId: return "missing_song_id";
-    case BadSongKind::kMissingArtistId: return "missing_artist_id";
-    case BadSongKind::kWrongType: return "wrong_type";
+    case BadSongKind::kNone:
+      return "none";
+    case BadSongKind::kInvalidJson:
+      return "invalid_json";
+    case BadSongKind::kTruncated:
+      return "truncated";
+    case BadSongKind::kMissingSongId:
+      return "missing_song_id";
+    case BadSongKind::kMissingArtistId:
+      return "missing_artist_id";
+    case BadSongKind::kWrongType:
+      return "wrong_type";
   }
   return "unknown";
 }
 
 std::string_view bad_event_kind_name(BadEventKind kind) {
   switch (kind) {
-    case BadEventKind::kNone: return "none";
-    case BadEventKind::kInvalidJson: return "invalid_json";
-    case BadEventKind::kTruncatedLine: return "truncated_line";
-    case BadEventKind::kMissingTs: return "nextsong_missing_ts";
-    case BadEventKind::kNonNumericUserId: return "nextsong_non_numeric_user_id";
-    case BadEventKind::kWrongType: return "wrong_type";
+    case BadEventKind::kNone:
+      return "none";
+    case BadEventKind::kInvalidJson:
+      return "invalid_json";
+    case BadEventKind::kTruncatedLine:
+      return "truncated_line";
+    case BadEventKind::kMissingTs:
+      return "nextsong_missing_ts";
+    case BadEventKind::kNonNumericUserId:
+      return "nextsong_non_numeric_user_id";
+    case BadEventKind::kWrongType:
+      return "wrong_type";
   }
   return "unknown";
 }
 
 std::string corrupt_song_file(std::string_view good, BadSongKind kind, Rng& rng) {
   switch (kind) {
-    case BadSongKind::kNone: return std::string(good);
+    case BadSongKind::kNone:
+      return std::string(good);
     case BadSongKind::kInvalidJson:
       switch (rng.below(3)) {
-        case 0: return replace_first(good, "\"title\": ", "\"title\" ");  // missing colon
-        case 1: return std::string(good.substr(0, good.size() - 1)) + ", }";  // trailing comma
-        default: return replace_first(good, "\"year\"", "'year'");  // single-quoted key
+        case 0:
+          return replace_first(good, "\"title\": ", "\"title\" ");  // missing colon
+        case 1:
+          return std::string(good.substr(0, good.size() - 1)) + ", }";  // trailing comma
+        default:
+          return replace_first(good, "\"year\"", "'year'");  // single-quoted key
       }
     case BadSongKind::kTruncated: {
       // Any prefix lacks the one top-level '}' at the very end, so none of them is valid JSON.
       size_t cut = good.size() / 4 + rng.below(good.size() - good.size() / 4 - 1);
       return std::string(good.substr(0, cut));
     }
-    case BadSongKind::kMissingSongId: return erase_string_member(good, "song_id");
-    case BadSongKind::kMissingArtistId: return erase_string_member(good, "artist_id");
+    case BadSongKind::kMissingSongId:
+      return erase_string_member(good, "song_id");
+    case BadSongKind::kMissingArtistId:
+      return erase_string_member(good, "artist_id");
     case BadSongKind::kWrongType: {
       bool duration = rng.chance(0.5);
       auto [begin, len] = scalar_span(good, duration ? "\"duration\": " : "\"year\": ");
@@ -93,11 +111,14 @@ std::string corrupt_song_file(std::string_view good, BadSongKind kind, Rng& rng)
 
 std::string corrupt_event_line(std::string_view good, BadEventKind kind, Rng& rng) {
   switch (kind) {
-    case BadEventKind::kNone: return std::string(good);
+    case BadEventKind::kNone:
+      return std::string(good);
     case BadEventKind::kInvalidJson:
       switch (rng.below(3)) {
-        case 0: return replace_first(good, ",\"auth\":", ",,\"auth\":");  // double comma
-        case 1: return replace_first(good, "\"page\":", "page:");         // unquoted key
+        case 0:
+          return replace_first(good, ",\"auth\":", ",,\"auth\":");  // double comma
+        case 1:
+          return replace_first(good, "\"page\":", "page:");  // unquoted key
         default: {
           // A missing value. (Not NaN: some lenient readers, DuckDB's among them, accept it.)
           auto [begin, len] = scalar_span(good, "\"status\":");
@@ -122,10 +143,18 @@ std::string corrupt_event_line(std::string_view good, BadEventKind kind, Rng& rn
       std::string id(good.substr(at + 10, good.size() - 2 - (at + 10)));
       std::string replacement;
       switch (rng.below(4)) {
-        case 0: replacement = ""; break;
-        case 1: replacement = "guest"; break;
-        case 2: replacement = "u" + id; break;
-        default: replacement = id + "x"; break;  // a numeric prefix must not be enough
+        case 0:
+          replacement = "";
+          break;
+        case 1:
+          replacement = "guest";
+          break;
+        case 2:
+          replacement = "u" + id;
+          break;
+        default:
+          replacement = id + "x";
+          break;  // a numeric prefix must not be enough
       }
       return std::string(good.substr(0, at + 10)) + replacement + "\"}";
     }
@@ -136,8 +165,9 @@ std::string corrupt_event_line(std::string_view good, BadEventKind kind, Rng& rn
         out.replace(begin, len, "\"s" + out.substr(begin, len) + "\"");
       } else {
         auto [begin, len] = scalar_span(out, "\"length\":");
-        out.replace(begin, len, "\"" + std::to_string(rng.between(1, 9)) + ":" +
-                                    std::to_string(rng.between(10, 59)) + "\"");
+        out.replace(begin, len,
+                    "\"" + std::to_string(rng.between(1, 9)) + ":" +
+                        std::to_string(rng.between(10, 59)) + "\"");
       }
       return out;
     }

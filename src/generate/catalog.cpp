@@ -27,14 +27,13 @@ constexpr double kCoordinatesShare = 0.6;  // of artists with a location
 constexpr double kYearZeroShare = 0.5;
 constexpr double kDuplicateShare = 0.002;
 constexpr double kPaidShare = 0.3;
-constexpr double kUpgradeShare = 0.10;     // of free users, during the period
-constexpr double kDowngradeShare = 0.06;   // of paid users
-constexpr double kMojibakeShare = 0.6;     // of played names with non-ASCII letters
+constexpr double kUpgradeShare = 0.10;    // of free users, during the period
+constexpr double kDowngradeShare = 0.06;  // of paid users
+constexpr double kMojibakeShare = 0.6;    // of played names with non-ASCII letters
 constexpr double kLostApostropheShare = 0.3;
 constexpr int64_t kDurationUnits = 100000;  // durations carry 5 decimals, as the MSD's do
 
-void append_chars(std::string& out, Rng& rng, const char* alphabet, size_t alphabet_size,
-                  int n) {
+void append_chars(std::string& out, Rng& rng, const char* alphabet, size_t alphabet_size, int n) {
   for (int i = 0; i < n; ++i) out.push_back(alphabet[rng.below(alphabet_size)]);
 }
 
@@ -69,8 +68,9 @@ std::string artist_name(Rng& rng) {
     name = std::string(pick(rng, vocab::title_words())) + " " +
            std::string(pick(rng, vocab::band_words()));
   } else if (r < 0.70) {
-    name = person_name(rng) + (rng.chance(0.5) ? " & " : " and ") +
-           (rng.chance(0.5) ? person_name(rng) : "The " + std::string(pick(rng, vocab::band_words())));
+    name =
+        person_name(rng) + (rng.chance(0.5) ? " & " : " and ") +
+        (rng.chance(0.5) ? person_name(rng) : "The " + std::string(pick(rng, vocab::band_words())));
   } else if (r < 0.80) {
     name = std::string(pick(rng, vocab::title_words()));
     if (rng.chance(0.2)) name = std::string(pick(rng, vocab::accented_words()));
@@ -109,12 +109,13 @@ std::string song_title(Rng& rng) {
   bool quoted = !title.empty();
   for (int i = 0; i < words; ++i) {
     if (i) title += ' ';
-    title += i == accented_at ? pick(rng, vocab::accented_words()) : pick(rng, vocab::title_words());
+    title +=
+        i == accented_at ? pick(rng, vocab::accented_words()) : pick(rng, vocab::title_words());
   }
   if (quoted) title += '"';
   if (rng.chance(0.01)) title += "/" + std::string(pick(rng, vocab::title_words()));
   if (rng.chance(0.02)) title += " Can\u2019t Stop";  // typographic apostrophe
-  if (rng.chance(0.002)) title += " \U0001F3B5";    // outside the BMP: a surrogate pair
+  if (rng.chance(0.002)) title += " \U0001F3B5";      // outside the BMP: a surrogate pair
   if (rng.chance(0.12)) title += pick(rng, vocab::title_suffixes());
   return title;
 }
@@ -235,15 +236,15 @@ User make_user(uint64_t index, const CatalogOptions& options) {
   int64_t registration = start_ms - rng.between(1, 45 * 86400) * 1000 + 796;
 
   User u;
-  u.head = ",\"auth\":\"Logged In\",\"firstName\":" + log_string(first) + ",\"gender\":" + (female ? "\"F\"" : "\"M\"") +
-           ",\"itemInSession\":";
+  u.head = ",\"auth\":\"Logged In\",\"firstName\":" + log_string(first) +
+           ",\"gender\":" + (female ? "\"F\"" : "\"M\"") + ",\"itemInSession\":";
   u.last_name = ",\"lastName\":" + log_string(last) + ",\"length\":";
   u.location = ",\"location\":" + log_string(metro) + ",\"method\":";
   u.registration = ",\"registration\":";
   append_int(u.registration, registration);
   u.registration += ".0,\"sessionId\":";  // the simulator writes registration as a double
-  u.tail = ",\"userAgent\":" + log_string(agent) + ",\"userId\":\"" +
-           std::to_string(index + 1) + "\"}";
+  u.tail =
+      ",\"userAgent\":" + log_string(agent) + ",\"userId\":\"" + std::to_string(index + 1) + "\"}";
   u.initial_paid = rng.chance(kPaidShare);
   if (rng.chance(u.initial_paid ? kDowngradeShare : kUpgradeShare)) {
     u.level_change_ms = start_ms + rng.between(3600, options.days * 86400LL - 3600) * 1000;
@@ -338,7 +339,8 @@ Result<Catalog> build_catalog(const CatalogOptions& options) {
     a.variants.push_back(artist_variant_base(rng));
     if (rng.chance(kArtistVariantShare)) {
       int extra = static_cast<int>(rng.between(1, 2));
-      for (int e = 0; e < extra; ++e) a.variants.push_back(artist_variant_other(a.variants[0], rng));
+      for (int e = 0; e < extra; ++e)
+        a.variants.push_back(artist_variant_other(a.variants[0], rng));
     }
     artist_weight[k] = rng.lognormal(0, 1.0);
   }
@@ -377,7 +379,8 @@ Result<Catalog> build_catalog(const CatalogOptions& options) {
       s.title = song_title(rng);
       int64_t units = duration_units(rng);
       s.duration = units_to_seconds(units);
-      s.near_miss_length = units_to_seconds(units + 50000 + static_cast<int64_t>(rng.below(250000)));
+      s.near_miss_length =
+          units_to_seconds(units + 50000 + static_cast<int64_t>(rng.below(250000)));
       s.year = rng.chance(kYearZeroShare)
                    ? 0
                    : 1955 + static_cast<int32_t>(std::floor(56 * std::pow(rng.uniform(), 0.6)));
@@ -465,13 +468,14 @@ Result<Catalog> build_catalog(const CatalogOptions& options) {
   uint64_t n_played = std::clamp<uint64_t>(options.events / 8, 500, 250000);
   c.played.resize(n_played);
   std::vector<double> rank_weight(n_played);
-  SPARKIFY_RETURN_NOT_OK(parallel_for((n_played + kBlock - 1) / kBlock, threads, [&](size_t b, int) {
-    for (uint64_t p = b * kBlock; p < std::min(n_played, (b + 1) * kBlock); ++p) {
-      c.played[p] = make_played(p, seed);
-      rank_weight[p] = std::pow(static_cast<double>(p + 1), -0.8);
-    }
-    return Status::OK();
-  }));
+  SPARKIFY_RETURN_NOT_OK(
+      parallel_for((n_played + kBlock - 1) / kBlock, threads, [&](size_t b, int) {
+        for (uint64_t p = b * kBlock; p < std::min(n_played, (b + 1) * kBlock); ++p) {
+          c.played[p] = make_played(p, seed);
+          rank_weight[p] = std::pow(static_cast<double>(p + 1), -0.8);
+        }
+        return Status::OK();
+      }));
   c.played_pick = AliasTable(rank_weight);
   return c;
 }

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstring>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <string_view>
 
 #include "common/civil_date.h"
@@ -67,7 +67,7 @@ struct Event {
   uint32_t session;  // within the day
   uint16_t item;
   uint8_t page;
-  uint8_t flags;     // bit 0 logged out, bit 1 paid, bits 2-3 PlayKind
+  uint8_t flags;  // bit 0 logged out, bit 1 paid, bits 2-3 PlayKind
 };
 
 inline char* put(char* p, std::string_view s) {
@@ -113,7 +113,8 @@ std::vector<DayPlan> plan_days(uint64_t seed, uint64_t events, int days, int64_t
   }
   std::stable_sort(remainder.begin(), remainder.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (size_t k = 0; assigned < events; ++k, ++assigned) ++plan[remainder[k % remainder.size()].second].events;
+  for (size_t k = 0; assigned < events; ++k, ++assigned)
+    ++plan[remainder[k % remainder.size()].second].events;
 
   uint64_t sessions = 0;
   for (int d = 0; d < days; ++d) {
@@ -123,7 +124,8 @@ std::vector<DayPlan> plan_days(uint64_t seed, uint64_t events, int days, int64_t
     p.first_session = sessions;
     sessions += p.events;  // at most one session per event: ids never collide across days
     std::string date = civil_date(p.start_seconds / 86400);
-    p.path = "log_data/" + date.substr(0, 4) + "/" + date.substr(5, 2) + "/" + date + "-events.json";
+    p.path =
+        "log_data/" + date.substr(0, 4) + "/" + date.substr(5, 2) + "/" + date + "-events.json";
   }
   return plan;
 }
@@ -263,7 +265,8 @@ Status render_day(const Catalog& catalog, const DayPlan& day, const EventOptions
     out.commit(p);
 
     if (options.bad_fraction > 0 && bad_rng.chance(options.bad_fraction)) {
-      auto bad = static_cast<BadEventKind>(1 + bad_rng.below(e.page == kNextSong ? kBadEventKinds : 2));
+      auto bad =
+          static_cast<BadEventKind>(1 + bad_rng.below(e.page == kNextSong ? kBadEventKinds : 2));
       std::string line = corrupt_event_line(out.view().substr(line_start), bad, bad_rng);
       out.truncate(line_start);
       out.commit(put(out.tail(line.size()), line));

@@ -22,7 +22,7 @@ inline constexpr int64_t kLogStartSeconds = 1541030400;
 
 struct DayPlan {
   int index = 0;
-  int64_t start_seconds = 0;   ///< UTC midnight
+  int64_t start_seconds = 0;  ///< UTC midnight
   uint64_t events = 0;
   uint64_t first_session = 0;  ///< session ids of this day start above this
   std::string path;            ///< "log_data/2018/11/2018-11-01-events.json"
@@ -41,9 +41,9 @@ struct EventOptions {
 /// What one day's file holds; bad lines are counted only in `bad`.
 struct DayStats {
   uint64_t lines = 0;
-  uint64_t next_song = 0;        ///< good NextSong lines
-  uint64_t logged_out = 0;       ///< good lines with userId ""
-  uint64_t matched_plays = 0;    ///< good NextSong lines whose (song, artist, length) is a good song
+  uint64_t next_song = 0;      ///< good NextSong lines
+  uint64_t logged_out = 0;     ///< good lines with userId ""
+  uint64_t matched_plays = 0;  ///< good NextSong lines whose (song, artist, length) is a good song
   std::array<uint64_t, kBadEventKinds + 1> bad{};  ///< indexed by BadEventKind
 };
 

@@ -148,15 +148,16 @@ Result<GenerateReport> generate(io::FileSystem& fs, const GenerateOptions& optio
           }
           song_bytes[worker] += text.size();
           std::string path = io::FileSystem::join(options.output, song_file_path(song));
-          SPARKIFY_RETURN_NOT_OK(fs.write(
-              path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()}));
+          SPARKIFY_RETURN_NOT_OK(
+              fs.write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()}));
         }
         return Status::OK();
       }));
   for (uint64_t b : song_bytes) report.song_bytes += b;
 
   // Log files: one task per day.
-  std::vector<DayPlan> days = plan_days(options.seed, options.events, options.days, kLogStartSeconds);
+  std::vector<DayPlan> days =
+      plan_days(options.seed, options.events, options.days, kLogStartSeconds);
   std::vector<DayStats> day_stats(days.size());
   std::vector<uint64_t> day_bytes(days.size());
   EventOptions eo;
@@ -190,7 +191,8 @@ Result<GenerateReport> generate(io::FileSystem& fs, const GenerateOptions& optio
     report.bad_total += n;
   }
   for (int k = 1; k <= kBadEventKinds; ++k) {
-    report.bad_events.emplace_back(bad_event_kind_name(static_cast<BadEventKind>(k)), bad_events[k]);
+    report.bad_events.emplace_back(bad_event_kind_name(static_cast<BadEventKind>(k)),
+                                   bad_events[k]);
     report.bad_total += bad_events[k];
   }
   report.seconds =
@@ -198,9 +200,9 @@ Result<GenerateReport> generate(io::FileSystem& fs, const GenerateOptions& optio
 
   // Written last: its presence says the data set is complete.
   std::string manifest = report_json(report, options);
-  SPARKIFY_RETURN_NOT_OK(fs.write(io::FileSystem::join(options.output, "_generate.json"),
-                                  {reinterpret_cast<const uint8_t*>(manifest.data()),
-                                   manifest.size()}));
+  SPARKIFY_RETURN_NOT_OK(
+      fs.write(io::FileSystem::join(options.output, "_generate.json"),
+               {reinterpret_cast<const uint8_t*>(manifest.data()), manifest.size()}));
   return report;
 }
 

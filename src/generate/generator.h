@@ -17,12 +17,12 @@ struct GenerateOptions {
   std::string output;  ///< folder that receives song_data/, log_data/ and _generate.json
   uint64_t songs = 0;
   uint64_t events = 0;
-  int days = 30;       ///< log files from 2018-11-01 on, one per day
+  int days = 30;  ///< log files from 2018-11-01 on, one per day
   uint64_t seed = 42;
-  double bad_fraction = 0;     ///< share of song files and of event lines made bad
+  double bad_fraction = 0;       ///< share of song files and of event lines made bad
   double match_fraction = 0.05;  ///< share of NextSong plays naming a song of the song data
-  uint64_t users = 0;  ///< 0: about one per 85 events, as in the real sample
-  int threads = 0;     ///< 0: every core
+  uint64_t users = 0;            ///< 0: about one per 85 events, as in the real sample
+  int threads = 0;               ///< 0: every core
   bool overwrite = false;  ///< replace song_data/ and log_data/ if the folder already has them
 };
 
@@ -35,7 +35,7 @@ struct GenerateReport {
   uint64_t events = 0;            ///< log lines, bad ones included
   uint64_t next_song_events = 0;  ///< good NextSong lines: the songplays rows
   uint64_t logged_out_events = 0;
-  uint64_t matched_plays = 0;     ///< songplays rows that must get a song_id
+  uint64_t matched_plays = 0;  ///< songplays rows that must get a song_id
   uint64_t artists = 0;
   uint64_t users = 0;
   uint64_t duplicate_song_files = 0;  ///< good files repeating the song_id of a good file before

@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 class TempDir {
  public:
   TempDir() {
-    std::string tmpl = (fs::exists("/dev/shm") ? "/dev/shm" : "/tmp") + std::string("/sparkify-gen-XXXXXX");
+    std::string tmpl =
+        (fs::exists("/dev/shm") ? "/dev/shm" : "/tmp") + std::string("/sparkify-gen-XXXXXX");
     path_ = mkdtemp(tmpl.data());
   }
   ~TempDir() { fs::remove_all(path_); }
@@ -80,13 +81,13 @@ std::vector<std::string> keys_of(simdjson::dom::object object) {
   return keys;
 }
 
-const std::vector<std::string> kSongKeys = {"num_songs", "artist_id", "artist_latitude",
-                                            "artist_longitude", "artist_location", "artist_name",
-                                            "song_id", "title", "duration", "year"};
+const std::vector<std::string> kSongKeys = {
+    "num_songs",   "artist_id", "artist_latitude", "artist_longitude", "artist_location",
+    "artist_name", "song_id",   "title",           "duration",         "year"};
 const std::vector<std::string> kEventKeys = {
-    "artist", "auth", "firstName", "gender", "itemInSession", "lastName", "length", "level",
-    "location", "method", "page", "registration", "sessionId", "song", "status", "ts",
-    "userAgent", "userId"};
+    "artist",    "auth",  "firstName", "gender", "itemInSession", "lastName",
+    "length",    "level", "location",  "method", "page",          "registration",
+    "sessionId", "song",  "status",    "ts",     "userAgent",     "userId"};
 
 TEST(Generator, SameBytesWhateverTheThreadCount) {
   TempDir a, b;
@@ -227,8 +228,7 @@ TEST(Generator, FilesParseAsJsonWithTheRealKeysAndQuirks) {
       EXPECT_EQ(ts % 1000, 796);
       next_song_ts.insert(ts);
       levels[std::string(user_id)].insert(str(obj["level"]));
-      std::string key = str(obj["song"]) + '\0' +
-                        str(obj["artist"]) + '\0' +
+      std::string key = str(obj["song"]) + '\0' + str(obj["artist"]) + '\0' +
                         std::to_string(double(obj["length"]));
       matched += good_keys.count(key);
     }

@@ -18,7 +18,7 @@ namespace sparkify::io {
 
 /// One file (or object) found by a listing.
 struct FileInfo {
-  std::string path;   ///< relative to the listed root, '/'-separated, no leading '/'
+  std::string path;  ///< relative to the listed root, '/'-separated, no leading '/'
   /// Bytes as the listing reports them: S3 gives every object's size; the local listing stats
   /// nothing (one getdents per folder) and leaves 0 — read the file to learn its size.
   uint64_t size = 0;
@@ -38,7 +38,7 @@ class BatchWriter {
 /// but which is not completed (as Hadoop's S3A "magic" committer leaves them until job commit).
 /// Completing it makes the whole file appear at once; aborting it leaves no trace.
 struct PendingFile {
-  std::string path;                ///< absolute, in the owning FileSystem's namespace
+  std::string path;  ///< absolute, in the owning FileSystem's namespace
   std::string upload_id;
   std::vector<std::string> etags;  ///< one per part, in order (empty when found by a listing)
 };

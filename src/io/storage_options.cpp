@@ -33,7 +33,8 @@ std::string clean_value(const std::string& raw) {
     if (close != std::string::npos) return value.substr(1, close - 1);
   }
   for (size_t i = 1; i < value.size(); ++i) {
-    if ((value[i] == '#' || value[i] == ';') && std::isspace(static_cast<unsigned char>(value[i - 1]))) {
+    if ((value[i] == '#' || value[i] == ';') &&
+        std::isspace(static_cast<unsigned char>(value[i - 1]))) {
       return trim(value.substr(0, i));
     }
   }
@@ -113,9 +114,9 @@ Result<FileSystemOptions> resolve_storage_options(const StorageSettings& given) 
       options.secret_key = get({"SECRET", "AWS_SECRET_ACCESS_KEY"});
       options.session_token = get({"AWS_SESSION_TOKEN", "SESSION_TOKEN", "TOKEN"});
       if (options.access_key.empty() != options.secret_key.empty()) {
-        return Status::Invalid("the [AWS] section of " + given.config_path + " has " +
-                               (options.access_key.empty() ? "a secret but no KEY"
-                                                           : "a KEY but no SECRET"));
+        return Status::Invalid(
+            "the [AWS] section of " + given.config_path + " has " +
+            (options.access_key.empty() ? "a secret but no KEY" : "a KEY but no SECRET"));
       }
     }
     fill(options.region, get({"REGION", "AWS_REGION", "AWS_DEFAULT_REGION"}));

@@ -1,5 +1,5 @@
-// Where S3 credentials and endpoints come from: explicit settings (the command line) first, then the [AWS] section
-// of a dl.cfg file, then the standard AWS_* environment variables (SPEC §6).
+// Where S3 credentials and endpoints come from: explicit settings (the command line) first, then
+// the [AWS] section of a dl.cfg file, then the standard AWS_* environment variables (SPEC §6).
 #pragma once
 
 #include <string>

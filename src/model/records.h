@@ -55,11 +55,11 @@ class EventSink {
 
 /// A record that could not be used, kept with where it came from and why (SPEC §5).
 struct RejectRecord {
-  std::string source;  ///< path relative to the input root
-  uint64_t line = 0;   ///< 1-based line where the record starts
-  uint64_t offset = 0; ///< byte offset of the record in the (decompressed) file
+  std::string source;   ///< path relative to the input root
+  uint64_t line = 0;    ///< 1-based line where the record starts
+  uint64_t offset = 0;  ///< byte offset of the record in the (decompressed) file
   std::string reason;
-  std::string raw;     ///< the record's bytes as found
+  std::string raw;  ///< the record's bytes as found
 };
 
 }  // namespace sparkify::model

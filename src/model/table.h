@@ -22,8 +22,8 @@ struct ColumnSpec {
 
 struct TableSpec {
   std::string name;
-  std::vector<ColumnSpec> columns;          ///< in SPEC order, partition columns included
-  std::vector<std::string> partition_by;    ///< folder levels, outermost first
+  std::vector<ColumnSpec> columns;        ///< in SPEC order, partition columns included
+  std::vector<std::string> partition_by;  ///< folder levels, outermost first
 
   int column_index(std::string_view column) const;
 };
@@ -80,8 +80,10 @@ class ColumnBuilder {
   }
   template <typename U>
   void push_optional(const U& maybe) {
-    if (maybe) push(static_cast<T>(*maybe));
-    else push_null();
+    if (maybe)
+      push(static_cast<T>(*maybe));
+    else
+      push_null();
   }
   Column finish() {
     Column c;

@@ -1,5 +1,5 @@
-#include "common/hash.h"
 #include "parquet/bit_util.h"
+#include "common/hash.h"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,17 @@ namespace sparkify::parquet {
 namespace {
 
 TEST(Varint, RoundTripsBoundaries) {
-  std::vector<uint64_t> values = {0, 1, 127, 128, 255, 16383, 16384, (1ull << 32) - 1, 1ull << 32,
-                                  (1ull << 63), std::numeric_limits<uint64_t>::max()};
+  std::vector<uint64_t> values = {0,
+                                  1,
+                                  127,
+                                  128,
+                                  255,
+                                  16383,
+                                  16384,
+                                  (1ull << 32) - 1,
+                                  1ull << 32,
+                                  (1ull << 63),
+                                  std::numeric_limits<uint64_t>::max()};
   for (uint64_t v : values) {
     ByteBuffer buf;
     append_varint(&buf, v);
@@ -53,8 +62,10 @@ TEST(ZigZag, MapsSmallMagnitudesToSmallCodes) {
   EXPECT_EQ(zigzag_encode(-1), 1u);
   EXPECT_EQ(zigzag_encode(1), 2u);
   EXPECT_EQ(zigzag_encode(-2), 3u);
-  EXPECT_EQ(zigzag_encode(std::numeric_limits<int64_t>::max()), std::numeric_limits<uint64_t>::max() - 1);
-  EXPECT_EQ(zigzag_encode(std::numeric_limits<int64_t>::min()), std::numeric_limits<uint64_t>::max());
+  EXPECT_EQ(zigzag_encode(std::numeric_limits<int64_t>::max()),
+            std::numeric_limits<uint64_t>::max() - 1);
+  EXPECT_EQ(zigzag_encode(std::numeric_limits<int64_t>::min()),
+            std::numeric_limits<uint64_t>::max());
   for (int64_t v : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{123456789}, int64_t{-987654321},
                     std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()}) {
     EXPECT_EQ(zigzag_decode(zigzag_encode(v)), v);
@@ -75,7 +86,8 @@ TEST(HashBytes, DiffersForNearbyStrings) {
   EXPECT_NE(hash_bytes("", 0), hash_bytes("\0", 1));
   EXPECT_NE(hash_bytes("abcdefgh1", 9), hash_bytes("abcdefgh2", 9));
   EXPECT_EQ(hash_bytes("same", 4), hash_bytes("same", 4));
-  EXPECT_NE(hash_bytes(std::string_view("seventeen bytes!!")), hash_bytes(std::string_view("seventeen bytes!?")));
+  EXPECT_NE(hash_bytes(std::string_view("seventeen bytes!!")),
+            hash_bytes(std::string_view("seventeen bytes!?")));
   EXPECT_NE(hash_bytes(std::string_view("x"), 1), hash_bytes(std::string_view("x"), 2));
 }
 

@@ -102,7 +102,9 @@ class ByteArrayWriter final : public ColumnWriter {
     // Every dictionary entry occurs in this chunk (entries are added as values arrive), so the
     // entries and the PLAIN values together give the chunk's bounds.
     bool any = plain_stats_.any() || dict_.size() > 0;
-    std::string_view lo = plain_stats_.any() ? plain_stats_.min() : dict_.size() ? dict_.entry(0) : "";
+    std::string_view lo = plain_stats_.any() ? plain_stats_.min()
+                          : dict_.size()     ? dict_.entry(0)
+                                             : "";
     std::string_view hi = plain_stats_.any() ? plain_stats_.max() : lo;
     for (size_t i = 0; i < dict_.size(); ++i) {
       std::string_view v = dict_.entry(i);
@@ -156,7 +158,8 @@ class ByteArrayWriter final : public ColumnWriter {
     ++page_rows_;
     // Dictionary pages grow by a few bits a row, so checking every 64 rows overshoots by bytes;
     // PLAIN values can be huge, so those pages are checked every row.
-    if ((!dict_mode_ || (page_rows_ & 63) == 0) && page_bytes_estimate() >= page_limit()) return flush_page();
+    if ((!dict_mode_ || (page_rows_ & 63) == 0) && page_bytes_estimate() >= page_limit())
+      return flush_page();
     return Status::OK();
   }
 
@@ -167,12 +170,13 @@ class ByteArrayWriter final : public ColumnWriter {
   std::vector<uint32_t> indices_;  // dictionary mode: the page's indices
   ByteBuffer values_;              // PLAIN mode: the page's values
   StringMinMax plain_stats_;
-  std::vector<int32_t> remap_;     // caller's dictionary index -> ours, for one append
+  std::vector<int32_t> remap_;  // caller's dictionary index -> ours, for one append
 };
 
 }  // namespace
 
-std::unique_ptr<ColumnWriter> make_byte_array_writer(const ColumnSchema& schema, WriteContext* ctx) {
+std::unique_ptr<ColumnWriter> make_byte_array_writer(const ColumnSchema& schema,
+                                                     WriteContext* ctx) {
   return std::make_unique<ByteArrayWriter>(schema, ctx);
 }
 

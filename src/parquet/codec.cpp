@@ -35,7 +35,8 @@ class UncompressedCodec final : public CompressionCodec {
     return Status::OK();
   }
   Status decompress(std::span<const uint8_t> in, size_t size, ByteBuffer* out) const override {
-    if (in.size() != size) return Status::Corrupt("uncompressed page size differs from its stored size");
+    if (in.size() != size)
+      return Status::Corrupt("uncompressed page size differs from its stored size");
     out->clear();
     out->append(in);
     return Status::OK();
@@ -123,7 +124,8 @@ class ZstdCodec final : public CompressionCodec {
         return Status::Corrupt("zstd data is truncated");
       }
     }
-    if (produced != size) return Status::Corrupt("zstd data expands to a size other than the page's");
+    if (produced != size)
+      return Status::Corrupt("zstd data expands to a size other than the page's");
     out->resize(produced);
     return Status::OK();
   }
@@ -168,7 +170,8 @@ class GzipCodec final : public CompressionCodec {
     zs.deflate.avail_in = static_cast<uInt>(in.size());
     zs.deflate.next_out = out->data() + start;
     zs.deflate.avail_out = static_cast<uInt>(out->size() - start);
-    if (deflate(&zs.deflate, Z_FINISH) != Z_STREAM_END) return Status::Internal("zlib: deflate failed");
+    if (deflate(&zs.deflate, Z_FINISH) != Z_STREAM_END)
+      return Status::Internal("zlib: deflate failed");
     out->resize(start + zs.deflate.total_out);
     return Status::OK();
   }
@@ -177,7 +180,8 @@ class GzipCodec final : public CompressionCodec {
     if (!zs.inflate_ready) {
       zs.inflate = z_stream{};
       // windowBits 15 + 32: accept gzip or zlib headers (older writers used either).
-      if (inflateInit2(&zs.inflate, 15 + 32) != Z_OK) return Status::Internal("zlib: cannot initialise inflate");
+      if (inflateInit2(&zs.inflate, 15 + 32) != Z_OK)
+        return Status::Internal("zlib: cannot initialise inflate");
       zs.inflate_ready = true;
     } else {
       inflateReset(&zs.inflate);
@@ -205,33 +209,38 @@ class GzipCodec final : public CompressionCodec {
         return Status::Corrupt("gzip data is truncated");
       }
     }
-    if (produced != size) return Status::Corrupt("gzip data expands to a size other than the page's");
+    if (produced != size)
+      return Status::Corrupt("gzip data expands to a size other than the page's");
     out->resize(produced);
     return Status::OK();
   }
 };
-
 
 // LZ4 blocks expand at most 255:1 (a match length byte of 255 emits 255 bytes), so a page size
 // past that ratio is a lie and is refused before any output is allocated.
 constexpr size_t kLz4MaxRatio = 255;
 
 Status lz4_block_decompress(std::span<const uint8_t> in, size_t size, uint8_t* out) {
-  if (in.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE) || size > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) {
+  if (in.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE) ||
+      size > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) {
     return Status::Corrupt("LZ4 block is too large");
   }
-  int n = LZ4_decompress_safe(reinterpret_cast<const char*>(in.data()), reinterpret_cast<char*>(out),
-                              static_cast<int>(in.size()), static_cast<int>(size));
+  int n =
+      LZ4_decompress_safe(reinterpret_cast<const char*>(in.data()), reinterpret_cast<char*>(out),
+                          static_cast<int>(in.size()), static_cast<int>(size));
   if (n < 0) return Status::Corrupt("LZ4 block is damaged");
-  if (static_cast<size_t>(n) != size) return Status::Corrupt("LZ4 block expands to a size other than the page's");
+  if (static_cast<size_t>(n) != size)
+    return Status::Corrupt("LZ4 block expands to a size other than the page's");
   return Status::OK();
 }
 
 Status lz4_block_compress(std::span<const uint8_t> in, ByteBuffer* out) {
-  if (in.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) return Status::Invalid("page too large for LZ4");
+  if (in.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE))
+    return Status::Invalid("page too large for LZ4");
   size_t start = out->size();
   out->resize(start + static_cast<size_t>(LZ4_compressBound(static_cast<int>(in.size()))));
-  int n = LZ4_compress_default(reinterpret_cast<const char*>(in.data()), reinterpret_cast<char*>(out->data() + start),
+  int n = LZ4_compress_default(reinterpret_cast<const char*>(in.data()),
+                               reinterpret_cast<char*>(out->data() + start),
                                static_cast<int>(in.size()), static_cast<int>(out->size() - start));
   if (n <= 0) return Status::Internal("LZ4 compression failed");
   out->resize(start + static_cast<size_t>(n));
@@ -239,7 +248,8 @@ Status lz4_block_compress(std::span<const uint8_t> in, ByteBuffer* out) {
 }
 
 Status check_lz4_ratio(std::span<const uint8_t> in, size_t size) {
-  if (size / kLz4MaxRatio > in.size()) return Status::Corrupt("LZ4 data claims an impossible ratio");
+  if (size / kLz4MaxRatio > in.size())
+    return Status::Corrupt("LZ4 data claims an impossible ratio");
   return Status::OK();
 }
 
@@ -308,7 +318,8 @@ class BrotliCodec final : public CompressionCodec {
     if (n == 0) n = in.size() + 1024;
     out->resize(start + n);
     if (!BrotliEncoderCompress(level == 0 ? BROTLI_DEFAULT_QUALITY : level, BROTLI_DEFAULT_WINDOW,
-                               BROTLI_DEFAULT_MODE, in.size(), in.data(), &n, out->data() + start)) {
+                               BROTLI_DEFAULT_MODE, in.size(), in.data(), &n,
+                               out->data() + start)) {
       return Status::Internal("brotli compression failed");
     }
     out->resize(start + n);
@@ -325,16 +336,19 @@ class BrotliCodec final : public CompressionCodec {
     for (;;) {
       uint8_t* next_out = out->data() + produced;
       size_t avail_out = out->size() - produced;
-      BrotliDecoderResult r = BrotliDecoderDecompressStream(state.get(), &avail_in, &next_in, &avail_out, &next_out, nullptr);
+      BrotliDecoderResult r = BrotliDecoderDecompressStream(state.get(), &avail_in, &next_in,
+                                                            &avail_out, &next_out, nullptr);
       produced = out->size() - avail_out;
       if (r == BROTLI_DECODER_RESULT_SUCCESS) break;
       if (r == BROTLI_DECODER_RESULT_ERROR) return Status::Corrupt("brotli data is damaged");
-      if (r == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT) return Status::Corrupt("brotli data is truncated");
+      if (r == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT)
+        return Status::Corrupt("brotli data is truncated");
       // NEEDS_MORE_OUTPUT
       if (out->size() > size) return Status::Corrupt("brotli data expands past the page size");
       out->resize(std::min(size + 1, out->size() * 2));
     }
-    if (produced != size) return Status::Corrupt("brotli data expands to a size other than the page's");
+    if (produced != size)
+      return Status::Corrupt("brotli data expands to a size other than the page's");
     out->resize(produced);
     return Status::OK();
   }
@@ -351,52 +365,88 @@ const CompressionCodec& CompressionCodec::Get(Codec codec) {
   static const Lz4RawCodec lz4_raw;
   static const BrotliCodec brotli;
   switch (codec) {
-    case Codec::kSnappy: return snappy;
-    case Codec::kGzip: return gzip;
-    case Codec::kZstd: return zstd;
-    case Codec::kLz4: return lz4;
-    case Codec::kLz4Raw: return lz4_raw;
-    case Codec::kBrotli: return brotli;
-    case Codec::kUncompressed: break;
+    case Codec::kSnappy:
+      return snappy;
+    case Codec::kGzip:
+      return gzip;
+    case Codec::kZstd:
+      return zstd;
+    case Codec::kLz4:
+      return lz4;
+    case Codec::kLz4Raw:
+      return lz4_raw;
+    case Codec::kBrotli:
+      return brotli;
+    case Codec::kUncompressed:
+      break;
   }
   return none;
 }
 
 int32_t codec_to_thrift(Codec codec) {
   switch (codec) {
-    case Codec::kSnappy: return format::kSnappy;
-    case Codec::kGzip: return format::kGzip;
-    case Codec::kZstd: return format::kZstd;
-    case Codec::kLz4: return format::kLz4;
-    case Codec::kLz4Raw: return format::kLz4Raw;
-    case Codec::kBrotli: return format::kBrotli;
-    case Codec::kUncompressed: break;
+    case Codec::kSnappy:
+      return format::kSnappy;
+    case Codec::kGzip:
+      return format::kGzip;
+    case Codec::kZstd:
+      return format::kZstd;
+    case Codec::kLz4:
+      return format::kLz4;
+    case Codec::kLz4Raw:
+      return format::kLz4Raw;
+    case Codec::kBrotli:
+      return format::kBrotli;
+    case Codec::kUncompressed:
+      break;
   }
   return format::kUncompressed;
 }
 
 bool codec_from_thrift(int32_t value, Codec* out) {
   switch (value) {
-    case format::kUncompressed: *out = Codec::kUncompressed; return true;
-    case format::kSnappy: *out = Codec::kSnappy; return true;
-    case format::kGzip: *out = Codec::kGzip; return true;
-    case format::kZstd: *out = Codec::kZstd; return true;
-    case format::kLz4: *out = Codec::kLz4; return true;
-    case format::kLz4Raw: *out = Codec::kLz4Raw; return true;
-    case format::kBrotli: *out = Codec::kBrotli; return true;
-    default: return false;
+    case format::kUncompressed:
+      *out = Codec::kUncompressed;
+      return true;
+    case format::kSnappy:
+      *out = Codec::kSnappy;
+      return true;
+    case format::kGzip:
+      *out = Codec::kGzip;
+      return true;
+    case format::kZstd:
+      *out = Codec::kZstd;
+      return true;
+    case format::kLz4:
+      *out = Codec::kLz4;
+      return true;
+    case format::kLz4Raw:
+      *out = Codec::kLz4Raw;
+      return true;
+    case format::kBrotli:
+      *out = Codec::kBrotli;
+      return true;
+    default:
+      return false;
   }
 }
 
 const char* codec_name(Codec codec) {
   switch (codec) {
-    case Codec::kSnappy: return "SNAPPY";
-    case Codec::kGzip: return "GZIP";
-    case Codec::kZstd: return "ZSTD";
-    case Codec::kLz4: return "LZ4";
-    case Codec::kLz4Raw: return "LZ4_RAW";
-    case Codec::kBrotli: return "BROTLI";
-    case Codec::kUncompressed: break;
+    case Codec::kSnappy:
+      return "SNAPPY";
+    case Codec::kGzip:
+      return "GZIP";
+    case Codec::kZstd:
+      return "ZSTD";
+    case Codec::kLz4:
+      return "LZ4";
+    case Codec::kLz4Raw:
+      return "LZ4_RAW";
+    case Codec::kBrotli:
+      return "BROTLI";
+    case Codec::kUncompressed:
+      break;
   }
   return "UNCOMPRESSED";
 }

@@ -10,8 +10,8 @@
 namespace sparkify::parquet {
 namespace {
 
-const Codec kAll[] = {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd,
-                      Codec::kLz4, Codec::kLz4Raw, Codec::kBrotli};
+const Codec kAll[] = {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip,  Codec::kZstd,
+                      Codec::kLz4,          Codec::kLz4Raw, Codec::kBrotli};
 
 ByteBuffer sample(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -30,7 +30,8 @@ TEST(Codec, RoundTripsAllSizes) {
       ByteBuffer out;
       ASSERT_TRUE(codec.decompress(packed.span(), n, &out).ok()) << codec_name(c) << " " << n;
       ASSERT_EQ(out.size(), n);
-      EXPECT_TRUE(n == 0 || std::memcmp(out.data(), in.data(), n) == 0) << codec_name(c) << " " << n;
+      EXPECT_TRUE(n == 0 || std::memcmp(out.data(), in.data(), n) == 0)
+          << codec_name(c) << " " << n;
     }
   }
 }
@@ -42,9 +43,10 @@ TEST(Codec, CompressAppends) {
   ASSERT_TRUE(CompressionCodec::Get(Codec::kZstd).compress(in.span(), 3, &packed).ok());
   EXPECT_EQ(packed.data()[0], 42);
   ByteBuffer out;
-  ASSERT_TRUE(CompressionCodec::Get(Codec::kZstd)
-                  .decompress(std::span<const uint8_t>(packed.data() + 1, packed.size() - 1), 1000, &out)
-                  .ok());
+  ASSERT_TRUE(
+      CompressionCodec::Get(Codec::kZstd)
+          .decompress(std::span<const uint8_t>(packed.data() + 1, packed.size() - 1), 1000, &out)
+          .ok());
 }
 
 TEST(Codec, WrongSizeOrDamageIsCorrupt) {
@@ -54,10 +56,13 @@ TEST(Codec, WrongSizeOrDamageIsCorrupt) {
     ByteBuffer packed;
     ASSERT_TRUE(codec.compress(in.span(), 0, &packed).ok());
     ByteBuffer out;
-    EXPECT_EQ(codec.decompress(packed.span(), 4999, &out).code(), ErrorCode::kCorrupt) << codec_name(c);
-    EXPECT_EQ(codec.decompress(packed.span(), 5001, &out).code(), ErrorCode::kCorrupt) << codec_name(c);
+    EXPECT_EQ(codec.decompress(packed.span(), 4999, &out).code(), ErrorCode::kCorrupt)
+        << codec_name(c);
+    EXPECT_EQ(codec.decompress(packed.span(), 5001, &out).code(), ErrorCode::kCorrupt)
+        << codec_name(c);
     // A size claim far beyond what the data can hold must fail without trying to allocate it.
-    EXPECT_EQ(codec.decompress(packed.span(), size_t{1} << 40, &out).code(), ErrorCode::kCorrupt) << codec_name(c);
+    EXPECT_EQ(codec.decompress(packed.span(), size_t{1} << 40, &out).code(), ErrorCode::kCorrupt)
+        << codec_name(c);
     if (c == Codec::kUncompressed) continue;
     ByteBuffer cut;
     cut.append(packed.data(), packed.size() / 2);
@@ -85,7 +90,8 @@ TEST(Codec, Lz4ReadsHadoopFramingWithSeveralBlocksAndBareBlocks) {
     ByteBuffer block;
     ASSERT_TRUE(CompressionCodec::Get(Codec::kLz4Raw).compress(part->span(), 0, &block).ok());
     for (uint32_t v : {static_cast<uint32_t>(part->size()), static_cast<uint32_t>(block.size())}) {
-      for (int shift = 24; shift >= 0; shift -= 8) framed.push_back(static_cast<uint8_t>(v >> shift));
+      for (int shift = 24; shift >= 0; shift -= 8)
+        framed.push_back(static_cast<uint8_t>(v >> shift));
     }
     framed.append(block.span());
   }
@@ -94,7 +100,8 @@ TEST(Codec, Lz4ReadsHadoopFramingWithSeveralBlocksAndBareBlocks) {
   ByteBuffer want;
   want.append(a.span());
   want.append(b.span());
-  EXPECT_TRUE(std::equal(out.data(), out.data() + out.size(), want.data(), want.data() + want.size()));
+  EXPECT_TRUE(
+      std::equal(out.data(), out.data() + out.size(), want.data(), want.data() + want.size()));
   // A bare block under the LZ4 codec (older Arrow writers) reads too.
   ByteBuffer bare;
   ASSERT_TRUE(CompressionCodec::Get(Codec::kLz4Raw).compress(a.span(), 0, &bare).ok());

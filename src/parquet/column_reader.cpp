@@ -15,14 +15,28 @@ namespace sparkify::parquet {
 ColumnData make_column_data(const ColumnSchema& schema) {
   ColumnData d;
   switch (schema.physical) {
-    case PhysicalType::kBoolean: d.values.emplace<std::vector<uint8_t>>(); break;
-    case PhysicalType::kInt32: d.values.emplace<std::vector<int32_t>>(); break;
-    case PhysicalType::kInt64: d.values.emplace<std::vector<int64_t>>(); break;
-    case PhysicalType::kDouble: d.values.emplace<std::vector<double>>(); break;
+    case PhysicalType::kBoolean:
+      d.values.emplace<std::vector<uint8_t>>();
+      break;
+    case PhysicalType::kInt32:
+      d.values.emplace<std::vector<int32_t>>();
+      break;
+    case PhysicalType::kInt64:
+      d.values.emplace<std::vector<int64_t>>();
+      break;
+    case PhysicalType::kDouble:
+      d.values.emplace<std::vector<double>>();
+      break;
     case PhysicalType::kByteArray:
-    case PhysicalType::kFixedLenByteArray: d.values.emplace<StringColumn>(); break;
-    case PhysicalType::kFloat: d.values.emplace<std::vector<float>>(); break;
-    case PhysicalType::kInt96: d.values.emplace<std::vector<Int96>>(); break;
+    case PhysicalType::kFixedLenByteArray:
+      d.values.emplace<StringColumn>();
+      break;
+    case PhysicalType::kFloat:
+      d.values.emplace<std::vector<float>>();
+      break;
+    case PhysicalType::kInt96:
+      d.values.emplace<std::vector<Int96>>();
+      break;
   }
   return d;
 }
@@ -35,16 +49,26 @@ Status corrupt(const std::string& what) { return Status::Corrupt(what); }
 
 std::string encoding_name(int32_t e) {
   switch (e) {
-    case format::kPlain: return "PLAIN";
-    case format::kPlainDictionary: return "PLAIN_DICTIONARY";
-    case format::kRle: return "RLE";
-    case format::kBitPacked: return "BIT_PACKED";
-    case format::kDeltaBinaryPacked: return "DELTA_BINARY_PACKED";
-    case format::kDeltaLengthByteArray: return "DELTA_LENGTH_BYTE_ARRAY";
-    case format::kDeltaByteArray: return "DELTA_BYTE_ARRAY";
-    case format::kRleDictionary: return "RLE_DICTIONARY";
-    case format::kByteStreamSplit: return "BYTE_STREAM_SPLIT";
-    default: return "encoding " + std::to_string(e);
+    case format::kPlain:
+      return "PLAIN";
+    case format::kPlainDictionary:
+      return "PLAIN_DICTIONARY";
+    case format::kRle:
+      return "RLE";
+    case format::kBitPacked:
+      return "BIT_PACKED";
+    case format::kDeltaBinaryPacked:
+      return "DELTA_BINARY_PACKED";
+    case format::kDeltaLengthByteArray:
+      return "DELTA_LENGTH_BYTE_ARRAY";
+    case format::kDeltaByteArray:
+      return "DELTA_BYTE_ARRAY";
+    case format::kRleDictionary:
+      return "RLE_DICTIONARY";
+    case format::kByteStreamSplit:
+      return "BYTE_STREAM_SPLIT";
+    default:
+      return "encoding " + std::to_string(e);
   }
 }
 
@@ -96,12 +120,20 @@ class ChunkReader {
       pos += page.size();
       Status st;
       switch (h.type) {
-        case format::kDictionaryPage: st = read_dictionary(h, page); break;
-        case format::kDataPage: st = read_data_v1(h, page); break;
-        case format::kDataPageV2: st = read_data_v2(h, page); break;
-        default: break;  // index pages and future page types carry no values
+        case format::kDictionaryPage:
+          st = read_dictionary(h, page);
+          break;
+        case format::kDataPage:
+          st = read_data_v1(h, page);
+          break;
+        case format::kDataPageV2:
+          st = read_data_v2(h, page);
+          break;
+        default:
+          break;  // index pages and future page types carry no values
       }
-      if (!st.ok()) return st.with_context("page at chunk byte " + std::to_string(page.data() - base));
+      if (!st.ok())
+        return st.with_context("page at chunk byte " + std::to_string(page.data() - base));
     }
     return Status::OK();
   }
@@ -125,19 +157,27 @@ class ChunkReader {
       return Status::NotSupported("dictionary page encoding " + encoding_name(d.encoding));
     }
     if (d.num_values < 0) return corrupt("negative dictionary size");
-    SPARKIFY_ASSIGN_OR_RETURN(Span body, decompress(page, static_cast<size_t>(h.uncompressed_page_size)));
+    SPARKIFY_ASSIGN_OR_RETURN(Span body,
+                              decompress(page, static_cast<size_t>(h.uncompressed_page_size)));
     size_t n = static_cast<size_t>(d.num_values);
     dict_bytes_.clear();
     dict_bytes_.append(body);
     const uint8_t* p = dict_bytes_.data();
     const uint8_t* end = p + dict_bytes_.size();
     switch (src_.schema->physical) {
-      case PhysicalType::kBoolean: return corrupt("dictionary page in a BOOLEAN column");
+      case PhysicalType::kBoolean:
+        return corrupt("dictionary page in a BOOLEAN column");
       case PhysicalType::kInt32:
-      case PhysicalType::kFloat: SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, 4)); break;
+      case PhysicalType::kFloat:
+        SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, 4));
+        break;
       case PhysicalType::kInt64:
-      case PhysicalType::kDouble: SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, 8)); break;
-      case PhysicalType::kInt96: SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, sizeof(Int96))); break;
+      case PhysicalType::kDouble:
+        SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, 8));
+        break;
+      case PhysicalType::kInt96:
+        SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, sizeof(Int96)));
+        break;
       case PhysicalType::kFixedLenByteArray: {
         const size_t width = fixed_width();
         SPARKIFY_RETURN_NOT_OK(check_fixed_dict(n, width));
@@ -149,7 +189,8 @@ class ChunkReader {
         break;
       }
       case PhysicalType::kByteArray:
-        if (n > dict_bytes_.size() / 4) return corrupt("dictionary holds fewer strings than it declares");
+        if (n > dict_bytes_.size() / 4)
+          return corrupt("dictionary holds fewer strings than it declares");
         dict_strings_.clear();
         dict_strings_.reserve(n);
         for (size_t i = 0; i < n; ++i) {
@@ -165,7 +206,8 @@ class ChunkReader {
   size_t fixed_width() const { return static_cast<size_t>(src_.schema->type_length); }
 
   Status check_fixed_dict(size_t n, size_t width) {
-    if (n > dict_bytes_.size() / width) return corrupt("dictionary holds fewer values than it declares");
+    if (n > dict_bytes_.size() / width)
+      return corrupt("dictionary holds fewer values than it declares");
     return Status::OK();
   }
 
@@ -182,12 +224,14 @@ class ChunkReader {
     if (!h.data_page_header) return corrupt("data page without its header");
     const auto& d = *h.data_page_header;
     SPARKIFY_ASSIGN_OR_RETURN(size_t rows, page_rows(d.num_values));
-    SPARKIFY_ASSIGN_OR_RETURN(Span body, decompress(page, static_cast<size_t>(h.uncompressed_page_size)));
+    SPARKIFY_ASSIGN_OR_RETURN(Span body,
+                              decompress(page, static_cast<size_t>(h.uncompressed_page_size)));
     size_t present = rows;
     size_t offset = 0;
     if (src_.schema->optional()) {
       if (d.definition_level_encoding != format::kRle) {
-        return Status::NotSupported("definition levels in " + encoding_name(d.definition_level_encoding));
+        return Status::NotSupported("definition levels in " +
+                                    encoding_name(d.definition_level_encoding));
       }
       if (body.size() < 4) return corrupt("page ends inside its definition-level length");
       uint32_t len = load_le<uint32_t>(body.data());
@@ -205,24 +249,29 @@ class ChunkReader {
     const auto& d = *h.data_page_header_v2;
     SPARKIFY_ASSIGN_OR_RETURN(size_t rows, page_rows(d.num_values));
     if (d.repetition_levels_byte_length < 0 || d.definition_levels_byte_length < 0 ||
-        static_cast<size_t>(d.repetition_levels_byte_length) + d.definition_levels_byte_length > page.size()) {
+        static_cast<size_t>(d.repetition_levels_byte_length) + d.definition_levels_byte_length >
+            page.size()) {
       return corrupt("level lengths exceed the page");
     }
-    size_t levels_len = static_cast<size_t>(d.repetition_levels_byte_length) + d.definition_levels_byte_length;
-    if (static_cast<size_t>(h.uncompressed_page_size) < levels_len) return corrupt("uncompressed size smaller than the levels");
+    size_t levels_len =
+        static_cast<size_t>(d.repetition_levels_byte_length) + d.definition_levels_byte_length;
+    if (static_cast<size_t>(h.uncompressed_page_size) < levels_len)
+      return corrupt("uncompressed size smaller than the levels");
     size_t present = rows;
     if (src_.schema->optional()) {
       Span levels = page.subspan(static_cast<size_t>(d.repetition_levels_byte_length),
                                  static_cast<size_t>(d.definition_levels_byte_length));
       SPARKIFY_ASSIGN_OR_RETURN(present, decode_levels(levels, rows));
-      if (d.num_nulls != static_cast<int32_t>(rows - present)) return corrupt("num_nulls disagrees with the levels");
+      if (d.num_nulls != static_cast<int32_t>(rows - present))
+        return corrupt("num_nulls disagrees with the levels");
     }
     Span values = page.subspan(levels_len);
     // An empty page (no values, nothing stored) may still be flagged compressed: no codec
     // stream exists to decode.
     const size_t values_size = static_cast<size_t>(h.uncompressed_page_size) - levels_len;
     if (d.is_compressed && !(values.empty() && values_size == 0)) {
-      SPARKIFY_ASSIGN_OR_RETURN(values, decompress(values, static_cast<size_t>(h.uncompressed_page_size) - levels_len));
+      SPARKIFY_ASSIGN_OR_RETURN(
+          values, decompress(values, static_cast<size_t>(h.uncompressed_page_size) - levels_len));
     }
     SPARKIFY_RETURN_NOT_OK(decode_values(d.encoding, values, rows, present));
     values_read_ += static_cast<int64_t>(rows);
@@ -232,7 +281,8 @@ class ChunkReader {
   /// Decodes `rows` definition levels (max level 1) into levels_; returns how many are 1.
   Result<size_t> decode_levels(Span data, size_t rows) {
     RleHybridDecoder dec(data.data(), data.size(), 1);
-    SPARKIFY_RETURN_NOT_OK(decode_rle_growing(dec, rows, &levels_).with_context("definition levels"));
+    SPARKIFY_RETURN_NOT_OK(
+        decode_rle_growing(dec, rows, &levels_).with_context("definition levels"));
     size_t present = 0;
     for (uint8_t l : levels_) {
       if (l > 1) return corrupt("definition level above the maximum");
@@ -249,9 +299,11 @@ class ChunkReader {
     int width = data[0];
     if (width > 32) return corrupt("dictionary index bit width above 32");
     RleHybridDecoder dec(data.data() + 1, data.size() - 1, width);
-    SPARKIFY_RETURN_NOT_OK(decode_rle_growing(dec, count, &indices_).with_context("dictionary indices"));
+    SPARKIFY_RETURN_NOT_OK(
+        decode_rle_growing(dec, count, &indices_).with_context("dictionary indices"));
     for (uint32_t i : indices_) {
-      if (i >= dict_size_) return corrupt("dictionary index " + std::to_string(i) + " beyond the dictionary");
+      if (i >= dict_size_)
+        return corrupt("dictionary index " + std::to_string(i) + " beyond the dictionary");
     }
     return Status::OK();
   }
@@ -259,14 +311,28 @@ class ChunkReader {
   Status decode_values(int32_t encoding, Span data, size_t rows, size_t present) {
     Status st;
     switch (src_.schema->physical) {
-      case PhysicalType::kBoolean: st = decode_fixed<uint8_t>(encoding, data, rows, present); break;
-      case PhysicalType::kInt32: st = decode_fixed<int32_t>(encoding, data, rows, present); break;
-      case PhysicalType::kInt64: st = decode_fixed<int64_t>(encoding, data, rows, present); break;
-      case PhysicalType::kDouble: st = decode_fixed<double>(encoding, data, rows, present); break;
+      case PhysicalType::kBoolean:
+        st = decode_fixed<uint8_t>(encoding, data, rows, present);
+        break;
+      case PhysicalType::kInt32:
+        st = decode_fixed<int32_t>(encoding, data, rows, present);
+        break;
+      case PhysicalType::kInt64:
+        st = decode_fixed<int64_t>(encoding, data, rows, present);
+        break;
+      case PhysicalType::kDouble:
+        st = decode_fixed<double>(encoding, data, rows, present);
+        break;
       case PhysicalType::kByteArray:
-      case PhysicalType::kFixedLenByteArray: st = decode_strings(encoding, data, rows, present); break;
-      case PhysicalType::kFloat: st = decode_fixed<float>(encoding, data, rows, present); break;
-      case PhysicalType::kInt96: st = decode_fixed<Int96>(encoding, data, rows, present); break;
+      case PhysicalType::kFixedLenByteArray:
+        st = decode_strings(encoding, data, rows, present);
+        break;
+      case PhysicalType::kFloat:
+        st = decode_fixed<float>(encoding, data, rows, present);
+        break;
+      case PhysicalType::kInt96:
+        st = decode_fixed<Int96>(encoding, data, rows, present);
+        break;
     }
     SPARKIFY_RETURN_NOT_OK(st);
     append_validity(rows, present);
@@ -350,7 +416,8 @@ class ChunkReader {
         if constexpr (kBool || std::is_same_v<T, Int96>) {
           return Status::NotSupported("BYTE_STREAM_SPLIT in a BOOLEAN or INT96 column");
         } else {
-          if (present > data.size() / sizeof(T)) return corrupt("page holds fewer values than it declares");
+          if (present > data.size() / sizeof(T))
+            return corrupt("page holds fewer values than it declares");
           vals = target();
           SPARKIFY_RETURN_NOT_OK(byte_stream_split_decode(p, data.size(), present, sizeof(T),
                                                           reinterpret_cast<uint8_t*>(vals)));
@@ -378,23 +445,28 @@ class ChunkReader {
     switch (encoding) {
       case format::kPlain:
         if (fixed) {
-          if (present > data.size() / width) return corrupt("page holds fewer values than it declares");
+          if (present > data.size() / width)
+            return corrupt("page holds fewer values than it declares");
           views_.resize(present);
-          for (size_t i = 0; i < present; ++i) views_[i] = std::string_view(reinterpret_cast<const char*>(p + i * width), width);
+          for (size_t i = 0; i < present; ++i)
+            views_[i] = std::string_view(reinterpret_cast<const char*>(p + i * width), width);
           break;
         }
         if (present > data.size() / 4) return corrupt("page holds fewer strings than it declares");
         views_.resize(present);
-        for (size_t i = 0; i < present; ++i) SPARKIFY_RETURN_NOT_OK(plain_decode_string(&p, end, &views_[i]));
+        for (size_t i = 0; i < present; ++i)
+          SPARKIFY_RETURN_NOT_OK(plain_decode_string(&p, end, &views_[i]));
         break;
       case format::kByteStreamSplit:
         if (!fixed) return Status::NotSupported("BYTE_STREAM_SPLIT in a BYTE_ARRAY column");
-        if (present > data.size() / width) return corrupt("page holds fewer values than it declares");
+        if (present > data.size() / width)
+          return corrupt("page holds fewer values than it declares");
         delta_storage_.resize(present * width);
-        SPARKIFY_RETURN_NOT_OK(byte_stream_split_decode(p, data.size(), present, width,
-                                                        reinterpret_cast<uint8_t*>(delta_storage_.data())));
+        SPARKIFY_RETURN_NOT_OK(byte_stream_split_decode(
+            p, data.size(), present, width, reinterpret_cast<uint8_t*>(delta_storage_.data())));
         views_.resize(present);
-        for (size_t i = 0; i < present; ++i) views_[i] = std::string_view(delta_storage_).substr(i * width, width);
+        for (size_t i = 0; i < present; ++i)
+          views_[i] = std::string_view(delta_storage_).substr(i * width, width);
         break;
       case format::kPlainDictionary:
       case format::kRleDictionary:
@@ -406,7 +478,8 @@ class ChunkReader {
         SPARKIFY_RETURN_NOT_OK(delta_length_byte_array_decode(p, data.size(), present, &views_));
         break;
       case format::kDeltaByteArray:
-        SPARKIFY_RETURN_NOT_OK(delta_byte_array_decode(p, data.size(), present, &delta_storage_, &views_));
+        SPARKIFY_RETURN_NOT_OK(
+            delta_byte_array_decode(p, data.size(), present, &delta_storage_, &views_));
         break;
       default:
         return Status::NotSupported(encoding_name(encoding) + " strings");

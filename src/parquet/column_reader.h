@@ -15,7 +15,7 @@ struct ColumnChunkSource {
   std::span<const uint8_t> bytes;  ///< from the chunk's first page to its end
   const ColumnSchema* schema = nullptr;
   Codec codec = Codec::kUncompressed;
-  int64_t num_values = 0;          ///< rows in the chunk (flat columns: one value per row)
+  int64_t num_values = 0;  ///< rows in the chunk (flat columns: one value per row)
 };
 
 /// An empty ColumnData with the value vector matching the column's physical type.

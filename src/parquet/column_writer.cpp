@@ -16,14 +16,22 @@ std::string column_error(const ColumnSchema& schema, const std::string& what) {
 
 int32_t physical_to_thrift(PhysicalType t) {
   switch (t) {
-    case PhysicalType::kBoolean: return format::kBoolean;
-    case PhysicalType::kInt32: return format::kInt32;
-    case PhysicalType::kInt64: return format::kInt64;
-    case PhysicalType::kDouble: return format::kDouble;
-    case PhysicalType::kByteArray: return format::kByteArray;
-    case PhysicalType::kFloat: return format::kFloat;
-    case PhysicalType::kInt96: return format::kInt96;
-    case PhysicalType::kFixedLenByteArray: return format::kFixedLenByteArray;
+    case PhysicalType::kBoolean:
+      return format::kBoolean;
+    case PhysicalType::kInt32:
+      return format::kInt32;
+    case PhysicalType::kInt64:
+      return format::kInt64;
+    case PhysicalType::kDouble:
+      return format::kDouble;
+    case PhysicalType::kByteArray:
+      return format::kByteArray;
+    case PhysicalType::kFloat:
+      return format::kFloat;
+    case PhysicalType::kInt96:
+      return format::kInt96;
+    case PhysicalType::kFixedLenByteArray:
+      return format::kFixedLenByteArray;
   }
   return format::kByteArray;
 }
@@ -33,14 +41,16 @@ int32_t physical_to_thrift(PhysicalType t) {
 
 Status ColumnWriter::validate(const ColumnView& view, size_t num_rows) const {
   if (!view.validity.empty() && view.validity.size() != num_rows) {
-    return Status::Invalid(column_error(schema_, "validity has " + std::to_string(view.validity.size()) +
-                                                     " entries for " + std::to_string(num_rows) + " rows"));
+    return Status::Invalid(
+        column_error(schema_, "validity has " + std::to_string(view.validity.size()) +
+                                  " entries for " + std::to_string(num_rows) + " rows"));
   }
   if (!schema_.optional() && !view.validity.empty()) {
     auto it = std::find(view.validity.begin(), view.validity.end(), uint8_t{0});
     if (it != view.validity.end()) {
-      return Status::Invalid(column_error(schema_, "is REQUIRED but row " +
-                                                       std::to_string(it - view.validity.begin()) + " is null"));
+      return Status::Invalid(column_error(
+          schema_,
+          "is REQUIRED but row " + std::to_string(it - view.validity.begin()) + " is null"));
     }
   }
   auto present = [&](size_t i) { return view.validity.empty() || view.validity[i] != 0; };
@@ -56,28 +66,34 @@ Status ColumnWriter::validate(const ColumnView& view, size_t num_rows) const {
   };
   switch (schema_.physical) {
     case PhysicalType::kBoolean:
-      if (auto* v = std::get_if<std::span<const uint8_t>>(&view.values)) return check_size(v->size());
+      if (auto* v = std::get_if<std::span<const uint8_t>>(&view.values))
+        return check_size(v->size());
       return wrong_type();
     case PhysicalType::kInt32:
-      if (auto* v = std::get_if<std::span<const int32_t>>(&view.values)) return check_size(v->size());
+      if (auto* v = std::get_if<std::span<const int32_t>>(&view.values))
+        return check_size(v->size());
       return wrong_type();
     case PhysicalType::kInt64:
-      if (auto* v = std::get_if<std::span<const int64_t>>(&view.values)) return check_size(v->size());
+      if (auto* v = std::get_if<std::span<const int64_t>>(&view.values))
+        return check_size(v->size());
       return wrong_type();
     case PhysicalType::kDouble:
-      if (auto* v = std::get_if<std::span<const double>>(&view.values)) return check_size(v->size());
+      if (auto* v = std::get_if<std::span<const double>>(&view.values))
+        return check_size(v->size());
       return wrong_type();
     case PhysicalType::kByteArray:
       // String lengths (at most 2 GiB each) are checked as values are added: scanning them
       // here would touch every string twice.
-      if (auto* v = std::get_if<std::span<const std::string_view>>(&view.values)) return check_size(v->size());
+      if (auto* v = std::get_if<std::span<const std::string_view>>(&view.values))
+        return check_size(v->size());
       if (auto* d = std::get_if<DictionaryStrings>(&view.values)) {
         SPARKIFY_RETURN_NOT_OK(check_size(d->indices.size()));
         for (size_t i = 0; i < num_rows; ++i) {
           if (!present(i)) continue;
           int32_t k = d->indices[i];
           if (k < 0 || static_cast<size_t>(k) >= d->dictionary.size()) {
-            return Status::Invalid(column_error(schema_, "row " + std::to_string(i) + " has dictionary index " +
+            return Status::Invalid(column_error(schema_, "row " + std::to_string(i) +
+                                                             " has dictionary index " +
                                                              std::to_string(k) + " out of range"));
           }
         }
@@ -119,14 +135,16 @@ void ColumnWriter::begin_page_body() {
 }
 
 Status ColumnWriter::emit_page(int32_t encoding) {
-  SPARKIFY_RETURN_NOT_OK(pages_.write_data_page(static_cast<int32_t>(page_rows_), encoding, schema_.optional()));
+  SPARKIFY_RETURN_NOT_OK(
+      pages_.write_data_page(static_cast<int32_t>(page_rows_), encoding, schema_.optional()));
   levels_.clear();
   page_rows_ = 0;
   return Status::OK();
 }
 
 size_t ColumnWriter::buffered_bytes() const {
-  return static_cast<size_t>(pages_.uncompressed_size()) + page_bytes_estimate() + dictionary_bytes();
+  return static_cast<size_t>(pages_.uncompressed_size()) + page_bytes_estimate() +
+         dictionary_bytes();
 }
 
 Status ColumnWriter::finish_chunk(format::ChunkMetaView* meta) {

@@ -43,7 +43,8 @@ class ColumnWriter {
   void reset_chunk();
 
  protected:
-  ColumnWriter(const ColumnSchema& schema, WriteContext* ctx) : schema_(schema), ctx_(ctx), pages_(ctx) {}
+  ColumnWriter(const ColumnSchema& schema, WriteContext* ctx)
+      : schema_(schema), ctx_(ctx), pages_(ctx) {}
 
   /// Records definition levels for rows [offset, offset + count); returns how many are present.
   size_t append_levels(std::span<const uint8_t> validity, size_t offset, size_t count);
@@ -83,7 +84,8 @@ inline constexpr size_t kMaxStringBytes = std::numeric_limits<int32_t>::max() - 
 std::string column_error(const ColumnSchema& schema, const std::string& what);
 
 // The typed writers, one file each (ColumnWriter::Make picks).
-std::unique_ptr<ColumnWriter> make_fixed_width_writer(const ColumnSchema& schema, WriteContext* ctx);
+std::unique_ptr<ColumnWriter> make_fixed_width_writer(const ColumnSchema& schema,
+                                                      WriteContext* ctx);
 std::unique_ptr<ColumnWriter> make_byte_array_writer(const ColumnSchema& schema, WriteContext* ctx);
 
 }  // namespace sparkify::parquet

@@ -39,30 +39,48 @@ struct TestColumn {
     n = std::min(n, rows - offset);
     if (!validity.empty()) v.validity = std::span<const uint8_t>(validity).subspan(offset, n);
     switch (schema.physical) {
-      case PhysicalType::kBoolean: v.values = std::span<const uint8_t>(bools).subspan(offset, n); break;
-      case PhysicalType::kInt32: v.values = std::span<const int32_t>(i32).subspan(offset, n); break;
-      case PhysicalType::kInt64: v.values = std::span<const int64_t>(i64).subspan(offset, n); break;
-      case PhysicalType::kDouble: v.values = std::span<const double>(f64).subspan(offset, n); break;
-      case PhysicalType::kByteArray: v.values = std::span<const std::string_view>(views).subspan(offset, n); break;
-      default: break;  // read-only types: never written
+      case PhysicalType::kBoolean:
+        v.values = std::span<const uint8_t>(bools).subspan(offset, n);
+        break;
+      case PhysicalType::kInt32:
+        v.values = std::span<const int32_t>(i32).subspan(offset, n);
+        break;
+      case PhysicalType::kInt64:
+        v.values = std::span<const int64_t>(i64).subspan(offset, n);
+        break;
+      case PhysicalType::kDouble:
+        v.values = std::span<const double>(f64).subspan(offset, n);
+        break;
+      case PhysicalType::kByteArray:
+        v.values = std::span<const std::string_view>(views).subspan(offset, n);
+        break;
+      default:
+        break;  // read-only types: never written
     }
     return v;
   }
   size_t num_rows() const {
     switch (schema.physical) {
-      case PhysicalType::kBoolean: return bools.size();
-      case PhysicalType::kInt32: return i32.size();
-      case PhysicalType::kInt64: return i64.size();
-      case PhysicalType::kDouble: return f64.size();
-      case PhysicalType::kByteArray: return views.size();
-      default: break;
+      case PhysicalType::kBoolean:
+        return bools.size();
+      case PhysicalType::kInt32:
+        return i32.size();
+      case PhysicalType::kInt64:
+        return i64.size();
+      case PhysicalType::kDouble:
+        return f64.size();
+      case PhysicalType::kByteArray:
+        return views.size();
+      default:
+        break;
     }
     return 0;
   }
   bool present(size_t i) const { return validity.empty() || validity[i]; }
 };
 
-TestColumn make_column(ColumnSchema schema, size_t n, uint32_t seed, double null_rate, int distinct = 0) {
+TestColumn make_column(ColumnSchema schema, size_t n, uint32_t seed, double null_rate,
+                       int distinct = 0) {
   std::mt19937_64 rng(seed);
   TestColumn c;
   c.schema = std::move(schema);
@@ -74,14 +92,24 @@ TestColumn make_column(ColumnSchema schema, size_t n, uint32_t seed, double null
     uint64_t r = rng();
     if (distinct > 0) r %= static_cast<uint64_t>(distinct);
     switch (c.schema.physical) {
-      case PhysicalType::kBoolean: c.bools.push_back(r & 1); break;
-      case PhysicalType::kInt32: c.i32.push_back(static_cast<int32_t>(r)); break;
-      case PhysicalType::kInt64: c.i64.push_back(static_cast<int64_t>(r)); break;
-      case PhysicalType::kDouble: c.f64.push_back(static_cast<double>(static_cast<int64_t>(r)) / 3.0); break;
-      case PhysicalType::kByteArray:
-        c.strings.push_back(r % 11 == 0 ? std::string() : "v" + std::to_string(r) + std::string(r % 5, 'x'));
+      case PhysicalType::kBoolean:
+        c.bools.push_back(r & 1);
         break;
-      default: break;
+      case PhysicalType::kInt32:
+        c.i32.push_back(static_cast<int32_t>(r));
+        break;
+      case PhysicalType::kInt64:
+        c.i64.push_back(static_cast<int64_t>(r));
+        break;
+      case PhysicalType::kDouble:
+        c.f64.push_back(static_cast<double>(static_cast<int64_t>(r)) / 3.0);
+        break;
+      case PhysicalType::kByteArray:
+        c.strings.push_back(r % 11 == 0 ? std::string()
+                                        : "v" + std::to_string(r) + std::string(r % 5, 'x'));
+        break;
+      default:
+        break;
     }
   }
   if (c.schema.physical == PhysicalType::kByteArray) {
@@ -133,10 +161,18 @@ void expect_equal(const TestColumn& expected, const ColumnData& got) {
     }
   };
   switch (expected.schema.physical) {
-    case PhysicalType::kBoolean: check(expected.bools, std::get<std::vector<uint8_t>>(got.values)); break;
-    case PhysicalType::kInt32: check(expected.i32, std::get<std::vector<int32_t>>(got.values)); break;
-    case PhysicalType::kInt64: check(expected.i64, std::get<std::vector<int64_t>>(got.values)); break;
-    case PhysicalType::kDouble: check(expected.f64, std::get<std::vector<double>>(got.values)); break;
+    case PhysicalType::kBoolean:
+      check(expected.bools, std::get<std::vector<uint8_t>>(got.values));
+      break;
+    case PhysicalType::kInt32:
+      check(expected.i32, std::get<std::vector<int32_t>>(got.values));
+      break;
+    case PhysicalType::kInt64:
+      check(expected.i64, std::get<std::vector<int64_t>>(got.values));
+      break;
+    case PhysicalType::kDouble:
+      check(expected.f64, std::get<std::vector<double>>(got.values));
+      break;
     case PhysicalType::kByteArray: {
       const auto& s = std::get<StringColumn>(got.values);
       ASSERT_EQ(s.size(), n);
@@ -147,7 +183,8 @@ void expect_equal(const TestColumn& expected, const ColumnData& got) {
       }
       break;
     }
-    default: FAIL() << "read-only type in a writer test";
+    default:
+      FAIL() << "read-only type in a writer test";
   }
 }
 
@@ -192,7 +229,8 @@ TEST(RoundTrip, EveryTypeRepetitionAndCodec) {
   for (Codec codec : {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd}) {
     for (Repetition rep : {Repetition::kRequired, Repetition::kOptional}) {
       for (size_t n : {size_t{1}, size_t{3}, size_t{1000}}) {
-        SCOPED_TRACE(std::string(codec_name(codec)) + (rep == Repetition::kRequired ? " required " : " optional ") +
+        SCOPED_TRACE(std::string(codec_name(codec)) +
+                     (rep == Repetition::kRequired ? " required " : " optional ") +
                      std::to_string(n));
         auto cols = every_type(n, static_cast<uint32_t>(n), rep, 0.3);
         WriterOptions options;
@@ -251,7 +289,8 @@ TEST(RoundTrip, ManyRowGroupsAndPages) {
     ASSERT_TRUE(reader.ok());
     auto part = (*reader)->read_column(1, 4);
     ASSERT_TRUE(part.ok());
-    EXPECT_EQ(std::get<StringColumn>(part->values).size(), static_cast<size_t>(md.row_groups[1].num_rows));
+    EXPECT_EQ(std::get<StringColumn>(part->values).size(),
+              static_cast<size_t>(md.row_groups[1].num_rows));
   }
 }
 
@@ -270,8 +309,8 @@ TEST(RoundTrip, ExtremeValues) {
   TestColumn i64{ColumnSchema::Int64("i64", Repetition::kRequired)};
   i64.i64 = {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), 0, -1};
   TestColumn f64{ColumnSchema::Double("f64", Repetition::kRequired)};
-  f64.f64 = {-0.0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
-             std::numeric_limits<double>::quiet_NaN()};
+  f64.f64 = {-0.0, std::numeric_limits<double>::infinity(),
+             -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()};
   TestColumn s{ColumnSchema::String("s", Repetition::kRequired)};
   std::string huge;
   for (int i = 0; i < 25000; ++i) huge += "𝄞";  // 100 KB, and the largest value (0xF0 first)
@@ -282,8 +321,10 @@ TEST(RoundTrip, ExtremeValues) {
   expect_round_trip(cols, bytes);
   auto md = footer_of(bytes);
   const auto& st_i32 = *md.row_groups[0].columns[0].meta_data->statistics;
-  EXPECT_EQ(load_le<int32_t>(reinterpret_cast<const uint8_t*>(st_i32.min_value->data())), std::numeric_limits<int32_t>::min());
-  EXPECT_EQ(load_le<int32_t>(reinterpret_cast<const uint8_t*>(st_i32.max_value->data())), std::numeric_limits<int32_t>::max());
+  EXPECT_EQ(load_le<int32_t>(reinterpret_cast<const uint8_t*>(st_i32.min_value->data())),
+            std::numeric_limits<int32_t>::min());
+  EXPECT_EQ(load_le<int32_t>(reinterpret_cast<const uint8_t*>(st_i32.max_value->data())),
+            std::numeric_limits<int32_t>::max());
   EXPECT_EQ(st_i32.min, st_i32.min_value);  // legacy fields agree for signed types
   // Doubles: a NaN in the chunk means no bounds (see statistics.h).
   const auto& st_f = *md.row_groups[0].columns[2].meta_data->statistics;
@@ -304,20 +345,25 @@ TEST(Statistics, SignedZerosAndNaN) {
   TestColumn some_nan{ColumnSchema::Double("m", Repetition::kRequired)};
   some_nan.f64 = {1.0, std::nan(""), 2.0};
   TestColumn inf{ColumnSchema::Double("i", Repetition::kRequired)};
-  inf.f64 = {1.0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+  inf.f64 = {1.0, std::numeric_limits<double>::infinity(),
+             -std::numeric_limits<double>::infinity()};
   auto md = footer_of(write_file({zeros, nans, some_nan, inf}, WriterOptions{}));
   const auto& z = *md.row_groups[0].columns[0].meta_data->statistics;
   EXPECT_TRUE(std::signbit(load_le<double>(reinterpret_cast<const uint8_t*>(z.min_value->data()))));
-  EXPECT_FALSE(std::signbit(load_le<double>(reinterpret_cast<const uint8_t*>(z.max_value->data()))));
+  EXPECT_FALSE(
+      std::signbit(load_le<double>(reinterpret_cast<const uint8_t*>(z.max_value->data()))));
   const auto& n = *md.row_groups[0].columns[1].meta_data->statistics;
   EXPECT_FALSE(n.min_value.has_value());  // all NaN: no bounds
   EXPECT_EQ(n.null_count, 0);
   const auto& m = *md.row_groups[0].columns[2].meta_data->statistics;
   EXPECT_FALSE(m.min_value.has_value());  // some NaN: no bounds either
   EXPECT_FALSE(m.max.has_value());
-  const auto& i = *md.row_groups[0].columns[3].meta_data->statistics;  // infinities are ordinary bounds
-  EXPECT_EQ(load_le<double>(reinterpret_cast<const uint8_t*>(i.min_value->data())), -std::numeric_limits<double>::infinity());
-  EXPECT_EQ(load_le<double>(reinterpret_cast<const uint8_t*>(i.max_value->data())), std::numeric_limits<double>::infinity());
+  const auto& i =
+      *md.row_groups[0].columns[3].meta_data->statistics;  // infinities are ordinary bounds
+  EXPECT_EQ(load_le<double>(reinterpret_cast<const uint8_t*>(i.min_value->data())),
+            -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(load_le<double>(reinterpret_cast<const uint8_t*>(i.max_value->data())),
+            std::numeric_limits<double>::infinity());
 }
 
 TEST(Statistics, StringsCompareAsUnsignedBytes) {
@@ -356,7 +402,8 @@ TEST(Metadata, EncodingsSchemaAndFooterFields) {
   EXPECT_EQ(md.schema[8].converted_type, format::kTimestampMillis);
   const auto& rg = md.row_groups[0];
   const auto& str = *rg.columns[4].meta_data;  // dictionary-encoded strings
-  EXPECT_EQ(str.encodings, (std::vector<int32_t>{format::kPlain, format::kRle, format::kRleDictionary}));
+  EXPECT_EQ(str.encodings,
+            (std::vector<int32_t>{format::kPlain, format::kRle, format::kRleDictionary}));
   ASSERT_TRUE(str.dictionary_page_offset.has_value());
   EXPECT_EQ(*str.dictionary_page_offset, rg.columns[4].file_offset);
   EXPECT_GT(str.data_page_offset, *str.dictionary_page_offset);
@@ -385,7 +432,8 @@ TEST(Dictionary, FallsBackToPlainPastTheLimit) {
   expect_round_trip({col}, bytes);
   auto md = footer_of(bytes);
   const auto& m = *md.row_groups[0].columns[0].meta_data;
-  EXPECT_EQ(m.encodings, (std::vector<int32_t>{format::kPlain, format::kRle, format::kRleDictionary}));
+  EXPECT_EQ(m.encodings,
+            (std::vector<int32_t>{format::kPlain, format::kRle, format::kRleDictionary}));
   ASSERT_TRUE(m.dictionary_page_offset.has_value());
   EXPECT_FALSE(m.statistics->distinct_count.has_value());  // unknown once values went PLAIN
   // The dictionary page holds at most the limit.
@@ -468,7 +516,8 @@ TEST(Writer, RejectsBadInput) {
   bad[1].values = std::span<const int64_t>(ids);  // wrong type
   EXPECT_EQ((*w)->write_batch(bad, 2).code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ((*w)->write_batch(good, 3).code(), ErrorCode::kInvalidArgument);  // wrong length
-  EXPECT_EQ((*w)->write_batch({good, 1}, 2).code(), ErrorCode::kInvalidArgument);  // too few columns
+  EXPECT_EQ((*w)->write_batch({good, 1}, 2).code(),
+            ErrorCode::kInvalidArgument);  // too few columns
   std::vector<int32_t> idx = {0, 9};
   bad[1].values = DictionaryStrings{strs, idx};
   EXPECT_EQ((*w)->write_batch(bad, 2).code(), ErrorCode::kInvalidArgument);  // index out of range
@@ -481,7 +530,9 @@ TEST(Writer, RejectsBadInput) {
   EXPECT_FALSE((*w)->close().ok());
 
   EXPECT_FALSE(FileWriter::Make(Schema{}, WriterOptions{}, &out).ok());
-  EXPECT_FALSE(FileWriter::Make(Schema{{ColumnSchema::Int32("a"), ColumnSchema::Int32("a")}}, WriterOptions{}, &out).ok());
+  EXPECT_FALSE(FileWriter::Make(Schema{{ColumnSchema::Int32("a"), ColumnSchema::Int32("a")}},
+                                WriterOptions{}, &out)
+                   .ok());
   EXPECT_FALSE(FileWriter::Make(Schema{{ColumnSchema::Int32("")}}, WriterOptions{}, &out).ok());
   ColumnSchema wrong{"x", PhysicalType::kInt32, LogicalType::kString, Repetition::kOptional};
   EXPECT_FALSE(FileWriter::Make(Schema{{wrong}}, WriterOptions{}, &out).ok());
@@ -511,7 +562,8 @@ TEST(NumericDictionary, LowCardinalityNumbersUseADictionary) {
   TestColumn i64{ColumnSchema::Int64("user_id", Repetition::kRequired)};
   TestColumn ts{ColumnSchema::TimestampMicros("ts", Repetition::kRequired)};
   TestColumn f64{ColumnSchema::Double("d", Repetition::kRequired)};
-  const double doubles[] = {0.0, -0.0, std::numeric_limits<double>::quiet_NaN(), 1.5, -std::numeric_limits<double>::infinity()};
+  const double doubles[] = {0.0, -0.0, std::numeric_limits<double>::quiet_NaN(), 1.5,
+                            -std::numeric_limits<double>::infinity()};
   for (size_t i = 0; i < n; ++i) {
     i32.i32.push_back(2018 + static_cast<int32_t>(i % 3));
     i32.validity.push_back(i % 7 != 0);
@@ -527,7 +579,8 @@ TEST(NumericDictionary, LowCardinalityNumbersUseADictionary) {
     const auto& m = *md.row_groups[0].columns[c].meta_data;
     EXPECT_TRUE(m.dictionary_page_offset.has_value()) << c;
     EXPECT_EQ(m.encodings.back(), format::kRleDictionary) << c;
-    EXPECT_EQ(std::count(m.encodings.begin(), m.encodings.end(), format::kPlain), 1) << c;  // the dictionary page
+    EXPECT_EQ(std::count(m.encodings.begin(), m.encodings.end(), format::kPlain), 1)
+        << c;  // the dictionary page
   }
   // Statistics still come from the values: year 2018..2020, 5000/7 + 1 nulls.
   const auto& st = *md.row_groups[0].columns[0].meta_data->statistics;
@@ -577,7 +630,8 @@ TEST(NumericDictionary, FallsBackWhenTheDictionaryFillsUp) {
   expect_round_trip({v}, bytes);
   auto md = footer_of(bytes);
   const auto& m = *md.row_groups[0].columns[0].meta_data;
-  EXPECT_EQ(m.encodings, (std::vector<int32_t>{format::kPlain, format::kRle, format::kRleDictionary}));
+  EXPECT_EQ(m.encodings,
+            (std::vector<int32_t>{format::kPlain, format::kRle, format::kRleDictionary}));
   ASSERT_TRUE(m.dictionary_page_offset.has_value());
   format::PageHeader h;
   size_t off = static_cast<size_t>(*m.dictionary_page_offset);
@@ -594,7 +648,8 @@ TEST(NumericDictionary, TinyChunksAndBooleansStayPlain) {
   }
   TestColumn b{ColumnSchema::Boolean("b", Repetition::kRequired)};
   b.bools.assign(10000, 1);
-  EXPECT_EQ(encodings_of(write_file({b}, WriterOptions{}), 0), std::vector<int32_t>{format::kPlain});
+  EXPECT_EQ(encodings_of(write_file({b}, WriterOptions{}), 0),
+            std::vector<int32_t>{format::kPlain});
 }
 
 }  // namespace

@@ -28,8 +28,8 @@ uint64_t unpack(const uint8_t* data, size_t size, uint64_t bit, int width) {
 }  // namespace
 
 template <typename T>
-Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_t n, std::vector<T>* values,
-                                  bool consume_all) {
+Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_t n,
+                                  std::vector<T>* values, bool consume_all) {
   // Arithmetic in 64 bits, truncated on output: sums wrap the same way modulo 2^32, and some
   // writers (DuckDB) compute INT32 deltas in 64 bits, giving miniblocks up to 33 bits wide.
   using U = uint64_t;
@@ -50,8 +50,10 @@ Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_
   values->clear();
   // Room for the next miniblock's values, grown only once the stream has shown it has them.
   auto room = [&](uint64_t more) {
-    size_t need = std::min<size_t>(n, values->size() + static_cast<size_t>(std::min<uint64_t>(more, n)));
-    if (need > values->capacity()) values->reserve(std::max(need, std::min(n, 2 * values->capacity())));
+    size_t need =
+        std::min<size_t>(n, values->size() + static_cast<size_t>(std::min<uint64_t>(more, n)));
+    if (need > values->capacity())
+      values->reserve(std::max(need, std::min(n, 2 * values->capacity())));
   };
   auto emit = [&](U v) {
     if (values->size() < n) values->push_back(static_cast<T>(v));
@@ -91,8 +93,10 @@ Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_
   return Status::OK();
 }
 
-template Status delta_binary_packed_decode<int32_t>(const uint8_t**, const uint8_t*, size_t, std::vector<int32_t>*, bool);
-template Status delta_binary_packed_decode<int64_t>(const uint8_t**, const uint8_t*, size_t, std::vector<int64_t>*, bool);
+template Status delta_binary_packed_decode<int32_t>(const uint8_t**, const uint8_t*, size_t,
+                                                    std::vector<int32_t>*, bool);
+template Status delta_binary_packed_decode<int64_t>(const uint8_t**, const uint8_t*, size_t,
+                                                    std::vector<int64_t>*, bool);
 
 namespace {
 
@@ -105,7 +109,8 @@ Status peek_count(const uint8_t* p, const uint8_t* end, uint64_t* total) {
   return Status::OK();
 }
 
-Status read_lengths(const uint8_t** p, const uint8_t* end, size_t n, std::vector<int32_t>* lengths) {
+Status read_lengths(const uint8_t** p, const uint8_t* end, size_t n,
+                    std::vector<int32_t>* lengths) {
   uint64_t total = 0;
   SPARKIFY_RETURN_NOT_OK(peek_count(*p, end, &total));
   if (total < n) return corrupt("stream holds fewer values than the page");
@@ -139,7 +144,8 @@ Status delta_byte_array_decode(const uint8_t* data, size_t size, size_t n, std::
   std::vector<int32_t> prefixes;
   SPARKIFY_RETURN_NOT_OK(read_lengths(&p, end, n, &prefixes));
   std::vector<std::string_view> suffixes;
-  SPARKIFY_RETURN_NOT_OK(delta_length_byte_array_decode(p, static_cast<size_t>(end - p), n, &suffixes));
+  SPARKIFY_RETURN_NOT_OK(
+      delta_length_byte_array_decode(p, static_cast<size_t>(end - p), n, &suffixes));
   // Build into offsets first: storage grows, so views are taken once it is complete.
   std::vector<std::pair<size_t, size_t>> spans;
   spans.reserve(n);
@@ -164,8 +170,10 @@ Status delta_byte_array_decode(const uint8_t* data, size_t size, size_t n, std::
   return Status::OK();
 }
 
-Status byte_stream_split_decode(const uint8_t* data, size_t size, size_t n, size_t width, uint8_t* out) {
-  if (width == 0 || n > size / width) return Status::Corrupt("BYTE_STREAM_SPLIT: page holds fewer values than it declares");
+Status byte_stream_split_decode(const uint8_t* data, size_t size, size_t n, size_t width,
+                                uint8_t* out) {
+  if (width == 0 || n > size / width)
+    return Status::Corrupt("BYTE_STREAM_SPLIT: page holds fewer values than it declares");
   // The streams span the whole section: its size, not n, fixes where each stream starts.
   size_t stride = size / width;
   if (stride < n) return Status::Corrupt("BYTE_STREAM_SPLIT: streams are too short");

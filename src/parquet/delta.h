@@ -18,8 +18,8 @@ namespace sparkify::parquet {
 /// never sizes an allocation. With `consume_all`, also walks the rest of the stream so *pos ends
 /// after it (needed when more data follows, as in DELTA_LENGTH_BYTE_ARRAY).
 template <typename T>
-Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_t n, std::vector<T>* out,
-                                  bool consume_all = false);
+Status delta_binary_packed_decode(const uint8_t** pos, const uint8_t* end, size_t n,
+                                  std::vector<T>* out, bool consume_all = false);
 
 /// Decodes `n` strings of a DELTA_LENGTH_BYTE_ARRAY stream; views point into the input.
 Status delta_length_byte_array_decode(const uint8_t* data, size_t size, size_t n,
@@ -31,6 +31,7 @@ Status delta_byte_array_decode(const uint8_t* data, size_t size, size_t n, std::
                                std::vector<std::string_view>* out);
 
 /// Decodes `n` values of `width` bytes stored as `width` byte streams.
-Status byte_stream_split_decode(const uint8_t* data, size_t size, size_t n, size_t width, uint8_t* out);
+Status byte_stream_split_decode(const uint8_t* data, size_t size, size_t n, size_t width,
+                                uint8_t* out);
 
 }  // namespace sparkify::parquet

@@ -19,7 +19,8 @@ TEST(StringDictionary, InternsAndKeepsInsertionOrder) {
   EXPECT_EQ(d.entry(1), "paid");
   EXPECT_EQ(d.entry(2), "");
   // PLAIN page body: 4-byte little-endian length, then the bytes.
-  std::vector<uint8_t> expect = {4, 0, 0, 0, 'f', 'r', 'e', 'e', 4, 0, 0, 0, 'p', 'a', 'i', 'd', 0, 0, 0, 0};
+  std::vector<uint8_t> expect = {4, 0, 0,   0,   'f', 'r', 'e', 'e', 4, 0,
+                                 0, 0, 'p', 'a', 'i', 'd', 0,   0,   0, 0};
   EXPECT_EQ(std::vector<uint8_t>(d.plain().begin(), d.plain().end()), expect);
 }
 
@@ -27,8 +28,10 @@ TEST(StringDictionary, ManyEntriesSurviveGrowth) {
   StringDictionary d;
   std::vector<std::string> keys;
   for (int i = 0; i < 50000; ++i) keys.push_back("key-" + std::to_string(i * 7919));
-  for (size_t i = 0; i < keys.size(); ++i) ASSERT_EQ(d.get_or_insert(keys[i], SIZE_MAX), static_cast<int32_t>(i));
-  for (size_t i = 0; i < keys.size(); ++i) ASSERT_EQ(d.get_or_insert(keys[i], SIZE_MAX), static_cast<int32_t>(i));
+  for (size_t i = 0; i < keys.size(); ++i)
+    ASSERT_EQ(d.get_or_insert(keys[i], SIZE_MAX), static_cast<int32_t>(i));
+  for (size_t i = 0; i < keys.size(); ++i)
+    ASSERT_EQ(d.get_or_insert(keys[i], SIZE_MAX), static_cast<int32_t>(i));
   for (size_t i = 0; i < keys.size(); ++i) ASSERT_EQ(d.entry(i), keys[i]);
   // Strings that differ only past the 8-byte blocks, and embedded NULs.
   EXPECT_NE(d.get_or_insert(std::string("abcdefgh\0x", 10), SIZE_MAX),

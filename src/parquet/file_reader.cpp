@@ -27,8 +27,10 @@ Result<ColumnSchema> map_column(const format::SchemaElement& e) {
   ColumnSchema c;
   c.name = e.name;
   int32_t rep = e.repetition_type.value_or(format::kRequired);
-  if (rep == format::kRepeated) return Status::NotSupported(where + "repeated columns are not supported");
-  if (rep != format::kRequired && rep != format::kOptional) return Status::Corrupt(where + "unknown repetition");
+  if (rep == format::kRepeated)
+    return Status::NotSupported(where + "repeated columns are not supported");
+  if (rep != format::kRequired && rep != format::kOptional)
+    return Status::Corrupt(where + "unknown repetition");
   c.repetition = rep == format::kOptional ? Repetition::kOptional : Repetition::kRequired;
 
   using LT = format::LogicalType;
@@ -36,7 +38,8 @@ Result<ColumnSchema> map_column(const format::SchemaElement& e) {
   const int32_t ct = e.converted_type.value_or(-1);
   const int32_t type = *e.type;
   auto unsupported = [&](const char* name) {
-    return Status::NotSupported(where + name + " with this logical/converted type is not supported");
+    return Status::NotSupported(where + name +
+                                " with this logical/converted type is not supported");
   };
   auto integer = [&](int bits, bool is_signed) {
     c.logical = LogicalType::kInteger;
@@ -45,7 +48,8 @@ Result<ColumnSchema> map_column(const format::SchemaElement& e) {
   };
   auto decimal = [&](int32_t precision, int32_t scale) -> Status {
     if (precision <= 0 || scale < 0 || scale > precision) {
-      return Status::Corrupt(where + "DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) + ") is not a valid decimal");
+      return Status::Corrupt(where + "DECIMAL(" + std::to_string(precision) + "," +
+                             std::to_string(scale) + ") is not a valid decimal");
     }
     c.logical = LogicalType::kDecimal;
     c.precision = precision;
@@ -55,25 +59,47 @@ Result<ColumnSchema> map_column(const format::SchemaElement& e) {
   auto time_unit = [&](LogicalType millis, LogicalType micros, LogicalType nanos) -> Status {
     c.utc = lt.timestamp_utc;
     switch (lt.timestamp_unit) {
-      case 1: c.logical = millis; return Status::OK();
-      case 2: c.logical = micros; return Status::OK();
-      case 3: c.logical = nanos; return Status::OK();
-      default: return Status::Corrupt(where + "time unit missing");
+      case 1:
+        c.logical = millis;
+        return Status::OK();
+      case 2:
+        c.logical = micros;
+        return Status::OK();
+      case 3:
+        c.logical = nanos;
+        return Status::OK();
+      default:
+        return Status::Corrupt(where + "time unit missing");
     }
   };
 
   switch (type) {
-    case format::kBoolean: c.physical = PhysicalType::kBoolean; break;
-    case format::kInt32: c.physical = PhysicalType::kInt32; break;
-    case format::kInt64: c.physical = PhysicalType::kInt64; break;
-    case format::kInt96: c.physical = PhysicalType::kInt96; break;
-    case format::kFloat: c.physical = PhysicalType::kFloat; break;
-    case format::kDouble: c.physical = PhysicalType::kDouble; break;
-    case format::kByteArray: c.physical = PhysicalType::kByteArray; break;
+    case format::kBoolean:
+      c.physical = PhysicalType::kBoolean;
+      break;
+    case format::kInt32:
+      c.physical = PhysicalType::kInt32;
+      break;
+    case format::kInt64:
+      c.physical = PhysicalType::kInt64;
+      break;
+    case format::kInt96:
+      c.physical = PhysicalType::kInt96;
+      break;
+    case format::kFloat:
+      c.physical = PhysicalType::kFloat;
+      break;
+    case format::kDouble:
+      c.physical = PhysicalType::kDouble;
+      break;
+    case format::kByteArray:
+      c.physical = PhysicalType::kByteArray;
+      break;
     case format::kFixedLenByteArray:
       c.physical = PhysicalType::kFixedLenByteArray;
       if (e.type_length <= 0 || e.type_length > kMaxTypeLength) {
-        return Status::Corrupt(where + "FIXED_LEN_BYTE_ARRAY of length " + std::to_string(e.type_length));
+        return Status::Corrupt(where + "FIXED_LEN_BYTE_ARRAY of length " +
+                               std::to_string(e.type_length));
       }
       c.type_length = e.type_length;
       break;
@@ -83,11 +109,16 @@ Result<ColumnSchema> map_column(const format::SchemaElement& e) {
 
   if (lt.kind != LT::kNone) {
     switch (lt.kind) {
-      case LT::kString: case LT::kJson: case LT::kEnum: case LT::kBson:
-        if (type != format::kByteArray) return unsupported("a text type on a non-BYTE_ARRAY column");
+      case LT::kString:
+      case LT::kJson:
+      case LT::kEnum:
+      case LT::kBson:
+        if (type != format::kByteArray)
+          return unsupported("a text type on a non-BYTE_ARRAY column");
         c.logical = lt.kind == LT::kString ? LogicalType::kString
                     : lt.kind == LT::kJson ? LogicalType::kJson
-                    : lt.kind == LT::kEnum ? LogicalType::kEnum : LogicalType::kBson;
+                    : lt.kind == LT::kEnum ? LogicalType::kEnum
+                                           : LogicalType::kBson;
         return c;
       case LT::kInteger: {
         const int bits = lt.int_bit_width;
@@ -103,14 +134,19 @@ Result<ColumnSchema> map_column(const format::SchemaElement& e) {
         return c;
       case LT::kTime:
         c.utc = lt.timestamp_utc;
-        if (type == format::kInt32 && lt.timestamp_unit == 1) c.logical = LogicalType::kTimeMillis;
-        else if (type == format::kInt64 && lt.timestamp_unit == 2) c.logical = LogicalType::kTimeMicros;
-        else if (type == format::kInt64 && lt.timestamp_unit == 3) c.logical = LogicalType::kTimeNanos;
-        else return unsupported("TIME");
+        if (type == format::kInt32 && lt.timestamp_unit == 1)
+          c.logical = LogicalType::kTimeMillis;
+        else if (type == format::kInt64 && lt.timestamp_unit == 2)
+          c.logical = LogicalType::kTimeMicros;
+        else if (type == format::kInt64 && lt.timestamp_unit == 3)
+          c.logical = LogicalType::kTimeNanos;
+        else
+          return unsupported("TIME");
         return c;
       case LT::kTimestamp:
         if (type != format::kInt64) return unsupported("TIMESTAMP");
-        SPARKIFY_RETURN_NOT_OK(time_unit(LogicalType::kTimestampMillis, LogicalType::kTimestampMicros,
+        SPARKIFY_RETURN_NOT_OK(time_unit(LogicalType::kTimestampMillis,
+                                         LogicalType::kTimestampMicros,
                                          LogicalType::kTimestampNanos));
         return c;
       case LT::kDecimal:
@@ -128,7 +164,9 @@ Result<ColumnSchema> map_column(const format::SchemaElement& e) {
         if (type != format::kFixedLenByteArray || c.type_length != 2) return unsupported("FLOAT16");
         c.logical = LogicalType::kFloat16;
         return c;
-      case LT::kMap: case LT::kList: case LT::kVariant:
+      case LT::kMap:
+      case LT::kList:
+      case LT::kVariant:
         return Status::NotSupported(where + "nested columns are not supported");
       default:
         // Geometry, geography and annotations newer than this reader: the bytes themselves,
@@ -137,20 +175,32 @@ Result<ColumnSchema> map_column(const format::SchemaElement& e) {
     }
   }
   switch (ct) {
-    case -1: return c;
-    case format::kUtf8: case format::kJson: case format::kEnum: case format::kBson:
-      if (type != format::kByteArray) return unsupported("a text type on a non-BYTE_ARRAY column");
-      c.logical = ct == format::kUtf8 ? LogicalType::kString
-                  : ct == format::kJson ? LogicalType::kJson
-                  : ct == format::kEnum ? LogicalType::kEnum : LogicalType::kBson;
+    case -1:
       return c;
-    case format::kInt8: case format::kInt16: case format::kInt_32:
-    case format::kUint8: case format::kUint16: case format::kUint32:
+    case format::kUtf8:
+    case format::kJson:
+    case format::kEnum:
+    case format::kBson:
+      if (type != format::kByteArray) return unsupported("a text type on a non-BYTE_ARRAY column");
+      c.logical = ct == format::kUtf8   ? LogicalType::kString
+                  : ct == format::kJson ? LogicalType::kJson
+                  : ct == format::kEnum ? LogicalType::kEnum
+                                        : LogicalType::kBson;
+      return c;
+    case format::kInt8:
+    case format::kInt16:
+    case format::kInt_32:
+    case format::kUint8:
+    case format::kUint16:
+    case format::kUint32:
       if (type != format::kInt32) return unsupported("INT32");
-      integer(ct == format::kInt8 || ct == format::kUint8 ? 8 : ct == format::kInt16 || ct == format::kUint16 ? 16 : 32,
+      integer(ct == format::kInt8 || ct == format::kUint8     ? 8
+              : ct == format::kInt16 || ct == format::kUint16 ? 16
+                                                              : 32,
               ct == format::kInt8 || ct == format::kInt16 || ct == format::kInt_32);
       return c;
-    case format::kInt_64: case format::kUint64:
+    case format::kInt_64:
+    case format::kUint64:
       if (type != format::kInt64) return unsupported("INT64");
       integer(64, ct == format::kInt_64);
       return c;
@@ -166,9 +216,11 @@ Result<ColumnSchema> map_column(const format::SchemaElement& e) {
       if (type != format::kInt64) return unsupported("TIME_MICROS");
       c.logical = LogicalType::kTimeMicros;
       return c;
-    case format::kTimestampMillis: case format::kTimestampMicros:
+    case format::kTimestampMillis:
+    case format::kTimestampMicros:
       if (type != format::kInt64) return unsupported("TIMESTAMP");
-      c.logical = ct == format::kTimestampMillis ? LogicalType::kTimestampMillis : LogicalType::kTimestampMicros;
+      c.logical = ct == format::kTimestampMillis ? LogicalType::kTimestampMillis
+                                                 : LogicalType::kTimestampMicros;
       return c;
     case format::kDecimal:
       if (type != format::kInt32 && type != format::kInt64 && type != format::kByteArray &&
@@ -181,20 +233,25 @@ Result<ColumnSchema> map_column(const format::SchemaElement& e) {
       if (type != format::kFixedLenByteArray || c.type_length != 12) return unsupported("INTERVAL");
       c.logical = LogicalType::kInterval;
       return c;
-    case format::kMap: case format::kMapKeyValue: case format::kList:
+    case format::kMap:
+    case format::kMapKeyValue:
+    case format::kList:
       return Status::NotSupported(where + "nested columns are not supported");
     default:
-      return Status::NotSupported(where + "converted type " + std::to_string(ct) + " is not supported");
+      return Status::NotSupported(where + "converted type " + std::to_string(ct) +
+                                  " is not supported");
   }
 }
 
 class FileReaderImpl final : public FileReader {
  public:
-  FileReaderImpl(std::span<const uint8_t> bytes, std::string name) : bytes_(bytes), name_(std::move(name)) {}
+  FileReaderImpl(std::span<const uint8_t> bytes, std::string name)
+      : bytes_(bytes), name_(std::move(name)) {}
 
   Status open() {
     const size_t size = bytes_.size();
-    if (size < 2 * kMagicSize + 4) return corrupt("is " + std::to_string(size) + " bytes, too short for Parquet");
+    if (size < 2 * kMagicSize + 4)
+      return corrupt("is " + std::to_string(size) + " bytes, too short for Parquet");
     if (std::memcmp(bytes_.data(), "PAR1", 4) != 0) return corrupt("does not start with PAR1");
     if (std::memcmp(bytes_.data() + size - 4, "PAR1", 4) != 0) {
       if (std::memcmp(bytes_.data() + size - 4, "PARE", 4) == 0) {
@@ -204,7 +261,8 @@ class FileReaderImpl final : public FileReader {
     }
     uint32_t footer_len = load_le<uint32_t>(bytes_.data() + size - 8);
     if (footer_len > size - 2 * kMagicSize - 4) {
-      return corrupt("footer length " + std::to_string(footer_len) + " exceeds the file size " + std::to_string(size));
+      return corrupt("footer length " + std::to_string(footer_len) + " exceeds the file size " +
+                     std::to_string(size));
     }
     footer_start_ = size - 8 - footer_len;
     Status st = format::parse_file_metadata(bytes_.data() + footer_start_, footer_len, &md_);
@@ -215,7 +273,9 @@ class FileReaderImpl final : public FileReader {
   const Schema& schema() const override { return schema_; }
   int64_t num_rows() const override { return md_.num_rows; }
   int num_row_groups() const override { return static_cast<int>(md_.row_groups.size()); }
-  const std::vector<std::pair<std::string, std::string>>& key_value_metadata() const override { return kv_; }
+  const std::vector<std::pair<std::string, std::string>>& key_value_metadata() const override {
+    return kv_;
+  }
   const format::FileMetaData& metadata() const override { return md_; }
 
   Result<ColumnData> read_column(int row_group, int column) override {
@@ -231,7 +291,8 @@ class FileReaderImpl final : public FileReader {
   Result<ColumnData> read_column(int column) override {
     SPARKIFY_RETURN_NOT_OK(check_column(column));
     ColumnData out = make_column_data(schema_.columns[column]);
-    for (int rg = 0; rg < num_row_groups(); ++rg) SPARKIFY_RETURN_NOT_OK(read_into(rg, column, &out));
+    for (int rg = 0; rg < num_row_groups(); ++rg)
+      SPARKIFY_RETURN_NOT_OK(read_into(rg, column, &out));
     return out;
   }
 
@@ -260,7 +321,8 @@ class FileReaderImpl final : public FileReader {
     if (md_.schema.empty()) return corrupt("empty schema");
     const auto& root = md_.schema[0];
     if (root.num_children <= 0 || static_cast<size_t>(root.num_children) != md_.schema.size() - 1) {
-      return Status::NotSupported(name_ + ": only flat schemas (a root and its leaf columns) are supported");
+      return Status::NotSupported(
+          name_ + ": only flat schemas (a root and its leaf columns) are supported");
     }
     for (size_t i = 1; i < md_.schema.size(); ++i) {
       auto c = map_column(md_.schema[i]);
@@ -273,21 +335,25 @@ class FileReaderImpl final : public FileReader {
       const auto& rg = md_.row_groups[g];
       const std::string where = "row group " + std::to_string(g) + ": ";
       if (rg.num_rows < 0 || rg.num_rows > md_.num_rows - rows) {
-        return corrupt(where + "row counts do not add up to the file's " + std::to_string(md_.num_rows));
+        return corrupt(where + "row counts do not add up to the file's " +
+                       std::to_string(md_.num_rows));
       }
       rows += rg.num_rows;
       if (rg.columns.size() != schema_.columns.size()) {
-        return corrupt(where + "has " + std::to_string(rg.columns.size()) + " columns, the schema " +
-                       std::to_string(schema_.columns.size()));
+        return corrupt(where + "has " + std::to_string(rg.columns.size()) +
+                       " columns, the schema " + std::to_string(schema_.columns.size()));
       }
       for (size_t c = 0; c < rg.columns.size(); ++c) {
         const auto& chunk = rg.columns[c];
-        if (!chunk.meta_data) return corrupt(where + "column " + std::to_string(c) + " has no metadata");
+        if (!chunk.meta_data)
+          return corrupt(where + "column " + std::to_string(c) + " has no metadata");
         const auto& m = *chunk.meta_data;
-        if (m.type != *md_.schema[c + 1].type) return corrupt(where + "column " + std::to_string(c) + " type differs from the schema");
+        if (m.type != *md_.schema[c + 1].type)
+          return corrupt(where + "column " + std::to_string(c) + " type differs from the schema");
         if (m.num_values != rg.num_rows) {
-          return corrupt(where + "column " + std::to_string(c) + " holds " + std::to_string(m.num_values) +
-                         " values for " + std::to_string(rg.num_rows) + " rows");
+          return corrupt(where + "column " + std::to_string(c) + " holds " +
+                         std::to_string(m.num_values) + " values for " +
+                         std::to_string(rg.num_rows) + " rows");
         }
       }
     }
@@ -297,7 +363,9 @@ class FileReaderImpl final : public FileReader {
       }
     }
     std::sort(chunk_starts_.begin(), chunk_starts_.end());
-    if (rows != md_.num_rows) return corrupt("row groups hold " + std::to_string(rows) + " rows, the footer says " + std::to_string(md_.num_rows));
+    if (rows != md_.num_rows)
+      return corrupt("row groups hold " + std::to_string(rows) + " rows, the footer says " +
+                     std::to_string(md_.num_rows));
     for (const auto& kv : md_.key_value_metadata) kv_.emplace_back(kv.key, kv.value.value_or(""));
     return Status::OK();
   }
@@ -306,19 +374,23 @@ class FileReaderImpl final : public FileReader {
     const auto& rg = md_.row_groups[row_group];
     const auto& m = *rg.columns[column].meta_data;
     const ColumnSchema& schema = schema_.columns[column];
-    const std::string where = name_ + ": row group " + std::to_string(row_group) + ", column '" + schema.name + "'";
+    const std::string where =
+        name_ + ": row group " + std::to_string(row_group) + ", column '" + schema.name + "'";
     ColumnChunkSource src;
     src.schema = &schema;
     src.num_values = m.num_values;
     if (!codec_from_thrift(m.codec, &src.codec)) {
-      return Status::NotSupported(where + ": compression codec " + std::to_string(m.codec) + " is not supported");
+      return Status::NotSupported(where + ": compression codec " + std::to_string(m.codec) +
+                                  " is not supported");
     }
     if (m.num_values == 0) return Status::OK();  // empty chunks may point anywhere, even at 0
     const int64_t start = chunk_start(m);
     const auto data_end = static_cast<int64_t>(footer_start_);
-    if (start < static_cast<int64_t>(kMagicSize) || start >= data_end || m.total_compressed_size < 0) {
+    if (start < static_cast<int64_t>(kMagicSize) || start >= data_end ||
+        m.total_compressed_size < 0) {
       return Status::Corrupt(where + ": chunk at " + std::to_string(start) + " of " +
-                             std::to_string(m.total_compressed_size) + " bytes lies outside the data area");
+                             std::to_string(m.total_compressed_size) +
+                             " bytes lies outside the data area");
     }
     // The chunk's pages are read until its values are complete, up to where the next chunk
     // starts: old parquet-mr versions left the dictionary page out of total_compressed_size, so
@@ -342,7 +414,8 @@ class FileReaderImpl final : public FileReader {
 
 }  // namespace
 
-Result<std::unique_ptr<FileReader>> FileReader::Open(std::span<const uint8_t> bytes, std::string name) {
+Result<std::unique_ptr<FileReader>> FileReader::Open(std::span<const uint8_t> bytes,
+                                                     std::string name) {
   auto reader = std::make_unique<FileReaderImpl>(bytes, std::move(name));
   SPARKIFY_RETURN_NOT_OK(reader->open());
   return std::unique_ptr<FileReader>(std::move(reader));

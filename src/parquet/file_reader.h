@@ -36,7 +36,9 @@ struct StringColumn {
 /// a signed remainder, negative before the Julian epoch.
 struct Int96 {
   uint32_t words[3];
-  int64_t nanos_of_day() const { return static_cast<int64_t>((uint64_t{words[1]} << 32) | words[0]); }
+  int64_t nanos_of_day() const {
+    return static_cast<int64_t>((uint64_t{words[1]} << 32) | words[0]);
+  }
   int64_t julian_day() const { return static_cast<int32_t>(words[2]); }
 };
 
@@ -55,8 +57,7 @@ class FileReader {
   /// Parses the footer of a whole file held in memory (`bytes` must outlive the reader).
   /// `name` is used in error messages. A file with an unsupported type or a nested schema is
   /// NotSupported; a damaged one is Corrupt.
-  static Result<std::unique_ptr<FileReader>> Open(std::span<const uint8_t> bytes,
-                                                  std::string name);
+  static Result<std::unique_ptr<FileReader>> Open(std::span<const uint8_t> bytes, std::string name);
   virtual ~FileReader() = default;
 
   virtual const Schema& schema() const = 0;

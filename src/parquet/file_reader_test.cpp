@@ -100,7 +100,8 @@ TEST(FileReader, RandomByteDamageNeverCrashes) {
     for (int i = 0; i < 3000; ++i) {
       auto bad = bytes;
       int flips = 1 + static_cast<int>(rng() % 4);
-      for (int k = 0; k < flips; ++k) bad[rng() % bad.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+      for (int k = 0; k < flips; ++k)
+        bad[rng() % bad.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
       (void)read_all(bad, "fuzz");
     }
   }
@@ -120,7 +121,8 @@ std::vector<uint8_t> delta_encode(const std::vector<T>& v) {
   for (size_t start = 1; start < v.size(); start += 128) {
     size_t n = std::min<size_t>(128, v.size() - start);
     std::vector<U> deltas(n);
-    for (size_t i = 0; i < n; ++i) deltas[i] = static_cast<U>(static_cast<U>(v[start + i]) - static_cast<U>(v[start + i - 1]));
+    for (size_t i = 0; i < n; ++i)
+      deltas[i] = static_cast<U>(static_cast<U>(v[start + i]) - static_cast<U>(v[start + i - 1]));
     // min delta in T's signed order
     T min_delta = static_cast<T>(deltas[0]);
     for (U d : deltas) min_delta = std::min(min_delta, static_cast<T>(d));
@@ -172,13 +174,15 @@ TEST(Delta, RoundTripsWithWrapAround) {
     auto e64 = delta_encode(v64);
     std::vector<int64_t> out64;
     const uint8_t* p = e64.data();
-    ASSERT_TRUE(delta_binary_packed_decode<int64_t>(&p, e64.data() + e64.size(), n, &out64, true).ok());
+    ASSERT_TRUE(
+        delta_binary_packed_decode<int64_t>(&p, e64.data() + e64.size(), n, &out64, true).ok());
     EXPECT_EQ(out64, v64);
     EXPECT_EQ(p, e64.data() + e64.size());
     auto e32 = delta_encode(v32);
     std::vector<int32_t> out32;
     p = e32.data();
-    ASSERT_TRUE(delta_binary_packed_decode<int32_t>(&p, e32.data() + e32.size(), n, &out32, true).ok());
+    ASSERT_TRUE(
+        delta_binary_packed_decode<int32_t>(&p, e32.data() + e32.size(), n, &out32, true).ok());
     EXPECT_EQ(out32, v32);
     for (size_t cut = 0; cut + 1 < e64.size() && n > 1; cut += 7) {
       p = e64.data();
@@ -195,15 +199,18 @@ TEST(Delta, ZeroWidthMiniblocksExpandWithoutAPresizedBuffer) {
   EXPECT_LT(enc.size(), 50000u);
   std::vector<int64_t> out;
   const uint8_t* p = enc.data();
-  ASSERT_TRUE(delta_binary_packed_decode<int64_t>(&p, enc.data() + enc.size(), same.size(), &out).ok());
+  ASSERT_TRUE(
+      delta_binary_packed_decode<int64_t>(&p, enc.data() + enc.size(), same.size(), &out).ok());
   EXPECT_EQ(out, same);
   p = enc.data();
-  EXPECT_FALSE(delta_binary_packed_decode<int64_t>(&p, enc.data() + enc.size(), same.size() + 1, &out).ok());
+  EXPECT_FALSE(
+      delta_binary_packed_decode<int64_t>(&p, enc.data() + enc.size(), same.size() + 1, &out).ok());
   // Equal-length strings: zero-width length deltas.
   std::vector<int32_t> lengths(5000, 0);
   auto empty = delta_encode(lengths);
   std::vector<std::string_view> views;
-  ASSERT_TRUE(delta_length_byte_array_decode(empty.data(), empty.size(), lengths.size(), &views).ok());
+  ASSERT_TRUE(
+      delta_length_byte_array_decode(empty.data(), empty.size(), lengths.size(), &views).ok());
   EXPECT_EQ(views.size(), lengths.size());
 }
 
@@ -221,7 +228,8 @@ TEST(Delta, LengthAndPrefixEncodedStrings) {
   ASSERT_TRUE(delta_length_byte_array_decode(enc.data(), enc.size(), strings.size(), &out).ok());
   ASSERT_EQ(out.size(), strings.size());
   for (size_t i = 0; i < strings.size(); ++i) EXPECT_EQ(out[i], strings[i]);
-  EXPECT_FALSE(delta_length_byte_array_decode(enc.data(), enc.size() - 1, strings.size(), &out).ok());
+  EXPECT_FALSE(
+      delta_length_byte_array_decode(enc.data(), enc.size() - 1, strings.size(), &out).ok());
 
   // DELTA_BYTE_ARRAY: prefixes shared with the previous value, then the suffixes.
   std::vector<int32_t> prefixes = {0, 5, 4, 0, 0};
@@ -245,17 +253,23 @@ TEST(ByteStreamSplit, Decodes) {
   std::vector<double> v = {1.5, -2.25, 1e300};
   std::vector<uint8_t> enc(v.size() * 8);
   for (size_t i = 0; i < v.size(); ++i) {
-    for (size_t k = 0; k < 8; ++k) enc[k * v.size() + i] = reinterpret_cast<const uint8_t*>(&v[i])[k];
+    for (size_t k = 0; k < 8; ++k)
+      enc[k * v.size() + i] = reinterpret_cast<const uint8_t*>(&v[i])[k];
   }
   std::vector<double> out(v.size());
-  ASSERT_TRUE(byte_stream_split_decode(enc.data(), enc.size(), v.size(), 8, reinterpret_cast<uint8_t*>(out.data())).ok());
+  ASSERT_TRUE(byte_stream_split_decode(enc.data(), enc.size(), v.size(), 8,
+                                       reinterpret_cast<uint8_t*>(out.data()))
+                  .ok());
   EXPECT_EQ(out, v);
-  EXPECT_FALSE(byte_stream_split_decode(enc.data(), enc.size() - 1, v.size(), 8, reinterpret_cast<uint8_t*>(out.data())).ok());
+  EXPECT_FALSE(byte_stream_split_decode(enc.data(), enc.size() - 1, v.size(), 8,
+                                        reinterpret_cast<uint8_t*>(out.data()))
+                   .ok());
 }
 
 /// Builds a one-column file around hand-made pages.
-std::vector<uint8_t> file_with_pages(const format::SchemaElement& column, const std::vector<ByteBuffer>& pages,
-                                     int64_t rows, int32_t codec, std::optional<int64_t> dict_offset = {}) {
+std::vector<uint8_t> file_with_pages(const format::SchemaElement& column,
+                                     const std::vector<ByteBuffer>& pages, int64_t rows,
+                                     int32_t codec, std::optional<int64_t> dict_offset = {}) {
   ByteBuffer f;
   f.append("PAR1", 4);
   int64_t start = 4;
@@ -365,7 +379,8 @@ TEST(FileReader, PlainDictionaryIntsAndLegacyZeroDictionaryOffset) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   auto data = (*r)->read_column(0);
   ASSERT_TRUE(data.ok()) << data.status().message();
-  EXPECT_EQ(std::get<std::vector<int32_t>>(data->values), (std::vector<int32_t>{2019, 2018, 2018, 2019, 2019}));
+  EXPECT_EQ(std::get<std::vector<int32_t>>(data->values),
+            (std::vector<int32_t>{2019, 2018, 2018, 2019, 2019}));
 }
 
 TEST(FileReader, UnsupportedThingsAreNotSupported) {
@@ -470,7 +485,8 @@ TEST(FileReader, ReadsFloatInt96AndFixedLengthDecimals) {
 
 TEST(FileReader, FixedLengthPageShorterThanItsValuesIsCorrupt) {
   ByteBuffer body;
-  for (int i = 0; i < 5; ++i) body.push_back(static_cast<uint8_t>(i));  // 5 bytes, 2 values of 4 declared
+  for (int i = 0; i < 5; ++i)
+    body.push_back(static_cast<uint8_t>(i));  // 5 bytes, 2 values of 4 declared
   format::SchemaElement col;
   col.name = "b";
   col.type = format::kFixedLenByteArray;

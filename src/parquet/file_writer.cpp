@@ -31,23 +31,36 @@ Status validate_schema(const Schema& schema) {
   std::unordered_set<std::string_view> names;
   for (const auto& c : schema.columns) {
     if (c.name.empty()) return Status::Invalid("a Parquet column needs a name");
-    if (!names.insert(c.name).second) return Status::Invalid("duplicate column name '" + c.name + "'");
+    if (!names.insert(c.name).second)
+      return Status::Invalid("duplicate column name '" + c.name + "'");
     bool ok = false;
     switch (c.logical) {
-      case LogicalType::kNone: ok = true; break;
-      case LogicalType::kString: ok = c.physical == PhysicalType::kByteArray; break;
+      case LogicalType::kNone:
+        ok = true;
+        break;
+      case LogicalType::kString:
+        ok = c.physical == PhysicalType::kByteArray;
+        break;
       case LogicalType::kTimestampMillis:
-      case LogicalType::kTimestampMicros: ok = c.physical == PhysicalType::kInt64; break;
-      default: break;  // the other logical types are read, never written
+      case LogicalType::kTimestampMicros:
+        ok = c.physical == PhysicalType::kInt64;
+        break;
+      default:
+        break;  // the other logical types are read, never written
     }
     switch (c.physical) {
       case PhysicalType::kFloat:
       case PhysicalType::kInt96:
       case PhysicalType::kFixedLenByteArray:
-        return Status::NotSupported("column '" + c.name + "': the writer makes BOOLEAN, INT32, INT64, DOUBLE and BYTE_ARRAY columns");
-      default: break;
+        return Status::NotSupported(
+            "column '" + c.name +
+            "': the writer makes BOOLEAN, INT32, INT64, DOUBLE and BYTE_ARRAY columns");
+      default:
+        break;
     }
-    if (!ok) return Status::Invalid("column '" + c.name + "': logical type does not fit its physical type");
+    if (!ok)
+      return Status::Invalid("column '" + c.name +
+                             "': logical type does not fit its physical type");
   }
   return Status::OK();
 }
@@ -58,7 +71,8 @@ format::SchemaElement schema_element(const ColumnSchema& c) {
   e.repetition_type = c.optional() ? format::kOptional : format::kRequired;
   e.name = c.name;
   switch (c.logical) {
-    case LogicalType::kNone: break;
+    case LogicalType::kNone:
+      break;
     case LogicalType::kString:
       e.converted_type = format::kUtf8;
       e.logical_type.kind = format::LogicalType::kString;
@@ -72,7 +86,8 @@ format::SchemaElement schema_element(const ColumnSchema& c) {
       e.logical_type.timestamp_unit = millis ? 1 : 2;
       break;
     }
-    default: break;  // rejected by validate_schema
+    default:
+      break;  // rejected by validate_schema
   }
   return e;
 }
@@ -92,8 +107,8 @@ class FileWriterImpl final : public FileWriter {
   Status write_batch(std::span<const ColumnView> columns, size_t num_rows) override {
     SPARKIFY_RETURN_NOT_OK(check_usable());
     if (columns.size() != columns_.size()) {
-      return Status::Invalid("write_batch got " + std::to_string(columns.size()) + " columns for a schema of " +
-                             std::to_string(columns_.size()));
+      return Status::Invalid("write_batch got " + std::to_string(columns.size()) +
+                             " columns for a schema of " + std::to_string(columns_.size()));
     }
     for (size_t c = 0; c < columns_.size(); ++c) {
       SPARKIFY_RETURN_NOT_OK(columns_[c]->validate(columns[c], num_rows));
@@ -132,8 +147,9 @@ class FileWriterImpl final : public FileWriter {
     for (const auto& c : schema_.columns) md.schema.push_back(schema_element(c));
     md.num_rows = num_rows_;
     for (auto& [k, v] : ctx_.options.key_value_metadata) md.key_value_metadata.push_back({k, v});
-    md.created_by = ctx_.options.created_by.empty() ? std::string("sparkify version " SPARKIFY_VERSION)
-                                                    : ctx_.options.created_by;
+    md.created_by = ctx_.options.created_by.empty()
+                        ? std::string("sparkify version " SPARKIFY_VERSION)
+                        : ctx_.options.created_by;
     md.column_orders.assign(schema_.columns.size(), 1);  // TYPE_ORDER
     ByteBuffer footer;
     footer.reserve(row_groups_.size() + 64 * schema_.columns.size() + 256);
@@ -202,15 +218,17 @@ class FileWriterImpl final : public FileWriter {
       meta.num_values = row_group_rows_;
       meta.data_page_offset += start;
       if (meta.dictionary_page_offset >= 0) meta.dictionary_page_offset += start;
-      SPARKIFY_RETURN_NOT_OK(emit(col.pages().dictionary_page().data(), col.pages().dictionary_page().size()));
-      SPARKIFY_RETURN_NOT_OK(emit(col.pages().data_pages().data(), col.pages().data_pages().size()));
+      SPARKIFY_RETURN_NOT_OK(
+          emit(col.pages().dictionary_page().data(), col.pages().dictionary_page().size()));
+      SPARKIFY_RETURN_NOT_OK(
+          emit(col.pages().data_pages().data(), col.pages().data_pages().size()));
       uncompressed += meta.total_uncompressed_size;
       compressed += meta.total_compressed_size;
     }
     // Serialized now, while the chunk views are valid: the footer is only ever bytes.
     auto ordinal = static_cast<int16_t>(std::min<size_t>(row_group_count_, INT16_MAX));
-    format::serialize_row_group(chunk_meta_, row_group_rows_, uncompressed, rg_offset, compressed, ordinal,
-                                &row_groups_);
+    format::serialize_row_group(chunk_meta_, row_group_rows_, uncompressed, rg_offset, compressed,
+                                ordinal, &row_groups_);
     ++row_group_count_;
     for (auto& col : columns_) col->reset_chunk();
     row_group_rows_ = 0;

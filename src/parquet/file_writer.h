@@ -34,9 +34,9 @@ class BufferOutputStream final : public OutputStream {
 
 struct WriterOptions {
   Codec codec = Codec::kSnappy;
-  int compression_level = 0;  ///< 0 = the codec's default
-  size_t row_group_bytes = 128u << 20;  ///< target uncompressed bytes per row group
-  size_t page_bytes = 1u << 20;         ///< target uncompressed bytes per data page
+  int compression_level = 0;                ///< 0 = the codec's default
+  size_t row_group_bytes = 128u << 20;      ///< target uncompressed bytes per row group
+  size_t page_bytes = 1u << 20;             ///< target uncompressed bytes per data page
   size_t dictionary_page_limit = 1u << 20;  ///< past this a column falls back to PLAIN
   bool dictionary = true;                   ///< dictionary-encode strings
   /// Also try dictionaries for INT32/INT64/DOUBLE/TIMESTAMP columns, kept for a column chunk

@@ -84,8 +84,8 @@ class FixedWidthWriter final : public ColumnWriter {
       plain_encode_booleans(values_.data(), values_count_, &body);
     } else if (!schema_.optional()) {
       // No levels: the value buffer is the whole page body, so compress it where it is.
-      SPARKIFY_RETURN_NOT_OK(pages_.write_data_page(static_cast<int32_t>(page_rows_), format::kPlain, false,
-                                                    values_.span()));
+      SPARKIFY_RETURN_NOT_OK(pages_.write_data_page(static_cast<int32_t>(page_rows_),
+                                                    format::kPlain, false, values_.span()));
       values_.clear();
       values_count_ = 0;
       page_rows_ = 0;
@@ -178,13 +178,19 @@ class FixedWidthWriter final : public ColumnWriter {
 
 }  // namespace
 
-std::unique_ptr<ColumnWriter> make_fixed_width_writer(const ColumnSchema& schema, WriteContext* ctx) {
+std::unique_ptr<ColumnWriter> make_fixed_width_writer(const ColumnSchema& schema,
+                                                      WriteContext* ctx) {
   switch (schema.physical) {
-    case PhysicalType::kBoolean: return std::make_unique<FixedWidthWriter<uint8_t>>(schema, ctx);
-    case PhysicalType::kInt32: return std::make_unique<FixedWidthWriter<int32_t>>(schema, ctx);
-    case PhysicalType::kInt64: return std::make_unique<FixedWidthWriter<int64_t>>(schema, ctx);
-    case PhysicalType::kDouble: return std::make_unique<FixedWidthWriter<double>>(schema, ctx);
-    default: break;  // validate_schema admits no other type
+    case PhysicalType::kBoolean:
+      return std::make_unique<FixedWidthWriter<uint8_t>>(schema, ctx);
+    case PhysicalType::kInt32:
+      return std::make_unique<FixedWidthWriter<int32_t>>(schema, ctx);
+    case PhysicalType::kInt64:
+      return std::make_unique<FixedWidthWriter<int64_t>>(schema, ctx);
+    case PhysicalType::kDouble:
+      return std::make_unique<FixedWidthWriter<double>>(schema, ctx);
+    default:
+      break;  // validate_schema admits no other type
   }
   return nullptr;
 }

@@ -17,22 +17,59 @@ namespace sparkify::parquet::format {
 
 // Enum values from parquet.thrift.
 enum Type : int32_t {
-  kBoolean = 0, kInt32 = 1, kInt64 = 2, kInt96 = 3, kFloat = 4, kDouble = 5, kByteArray = 6,
+  kBoolean = 0,
+  kInt32 = 1,
+  kInt64 = 2,
+  kInt96 = 3,
+  kFloat = 4,
+  kDouble = 5,
+  kByteArray = 6,
   kFixedLenByteArray = 7,
 };
 enum ConvertedType : int32_t {
-  kUtf8 = 0, kMap = 1, kMapKeyValue = 2, kList = 3, kEnum = 4, kDecimal = 5, kDate = 6,
-  kTimeMillis = 7, kTimeMicros = 8, kTimestampMillis = 9, kTimestampMicros = 10, kUint8 = 11,
-  kUint16 = 12, kUint32 = 13, kUint64 = 14, kInt8 = 15, kInt16 = 16, kInt_32 = 17, kInt_64 = 18,
-  kJson = 19, kBson = 20, kInterval = 21,
+  kUtf8 = 0,
+  kMap = 1,
+  kMapKeyValue = 2,
+  kList = 3,
+  kEnum = 4,
+  kDecimal = 5,
+  kDate = 6,
+  kTimeMillis = 7,
+  kTimeMicros = 8,
+  kTimestampMillis = 9,
+  kTimestampMicros = 10,
+  kUint8 = 11,
+  kUint16 = 12,
+  kUint32 = 13,
+  kUint64 = 14,
+  kInt8 = 15,
+  kInt16 = 16,
+  kInt_32 = 17,
+  kInt_64 = 18,
+  kJson = 19,
+  kBson = 20,
+  kInterval = 21,
 };
 enum Repetition : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
 enum Encoding : int32_t {
-  kPlain = 0, kPlainDictionary = 2, kRle = 3, kBitPacked = 4, kDeltaBinaryPacked = 5,
-  kDeltaLengthByteArray = 6, kDeltaByteArray = 7, kRleDictionary = 8, kByteStreamSplit = 9,
+  kPlain = 0,
+  kPlainDictionary = 2,
+  kRle = 3,
+  kBitPacked = 4,
+  kDeltaBinaryPacked = 5,
+  kDeltaLengthByteArray = 6,
+  kDeltaByteArray = 7,
+  kRleDictionary = 8,
+  kByteStreamSplit = 9,
 };
 enum CompressionCodec : int32_t {
-  kUncompressed = 0, kSnappy = 1, kGzip = 2, kLzo = 3, kBrotli = 4, kLz4 = 5, kZstd = 6,
+  kUncompressed = 0,
+  kSnappy = 1,
+  kGzip = 2,
+  kLzo = 3,
+  kBrotli = 4,
+  kLz4 = 5,
+  kZstd = 6,
   kLz4Raw = 7,
 };
 enum PageType : int32_t { kDataPage = 0, kIndexPage = 1, kDictionaryPage = 2, kDataPageV2 = 3 };
@@ -40,11 +77,26 @@ enum PageType : int32_t { kDataPage = 0, kIndexPage = 1, kDictionaryPage = 2, kD
 /// LogicalType is a Thrift union; we keep which member is set and the parameters we use.
 struct LogicalType {
   enum Kind : int16_t {
-    kNone = 0, kString = 1, kMap = 2, kList = 3, kEnum = 4, kDecimal = 5, kDate = 6, kTime = 7,
-    kTimestamp = 8, kInteger = 10, kUnknown = 11, kJson = 12, kBson = 13, kUuid = 14,
-    kFloat16 = 15, kVariant = 16, kGeometry = 17, kGeography = 18,
+    kNone = 0,
+    kString = 1,
+    kMap = 2,
+    kList = 3,
+    kEnum = 4,
+    kDecimal = 5,
+    kDate = 6,
+    kTime = 7,
+    kTimestamp = 8,
+    kInteger = 10,
+    kUnknown = 11,
+    kJson = 12,
+    kBson = 13,
+    kUuid = 14,
+    kFloat16 = 15,
+    kVariant = 16,
+    kGeometry = 17,
+    kGeography = 18,
   };
-  int16_t kind = kNone;  ///< the union's field id (other ids are kept as-is, unsupported)
+  int16_t kind = kNone;        ///< the union's field id (other ids are kept as-is, unsupported)
   bool timestamp_utc = false;  ///< TIME and TIMESTAMP: isAdjustedToUTC
   int16_t timestamp_unit = 0;  ///< TIME and TIMESTAMP: 1 MILLIS, 2 MICROS, 3 NANOS
   int32_t decimal_scale = 0;
@@ -164,19 +216,20 @@ struct ChunkMetaView {
   int64_t dictionary_page_offset = -1;  ///< -1 = no dictionary page
   int64_t null_count = 0;
   bool has_bounds = false;
-  bool legacy_bounds = false;  ///< also write the deprecated signed-order min/max
-  std::string_view min, max;   ///< PLAIN-encoded bounds
+  bool legacy_bounds = false;   ///< also write the deprecated signed-order min/max
+  std::string_view min, max;    ///< PLAIN-encoded bounds
   int64_t distinct_count = -1;  ///< -1 = unknown
 };
 
 /// Appends one RowGroup struct (as a list element: fields then stop).
-void serialize_row_group(std::span<const ChunkMetaView> chunks, int64_t num_rows, int64_t total_byte_size,
-                         int64_t file_offset, int64_t total_compressed_size, int16_t ordinal, ByteBuffer* out);
+void serialize_row_group(std::span<const ChunkMetaView> chunks, int64_t num_rows,
+                         int64_t total_byte_size, int64_t file_offset,
+                         int64_t total_compressed_size, int16_t ordinal, ByteBuffer* out);
 
 /// Appends a FileMetaData whose row groups are given already serialized (`row_groups` holds
 /// `row_group_count` RowGroup structs back to back); md.row_groups is ignored.
-void serialize(const FileMetaData& md, std::span<const uint8_t> row_groups, uint32_t row_group_count,
-               ByteBuffer* out);
+void serialize(const FileMetaData& md, std::span<const uint8_t> row_groups,
+               uint32_t row_group_count, ByteBuffer* out);
 
 /// Appends the compact encoding of the structure to `out`.
 void serialize(const FileMetaData& md, ByteBuffer* out);

@@ -68,7 +68,8 @@ Status read_list(CompactReader& r, CType t, CType elem, uint32_t* n) {
   if (t != thrift::kList) return corrupt("expected a list field");
   CType actual;
   SPARKIFY_RETURN_NOT_OK(r.read_list_header(&actual, n));
-  if (actual != elem && !(elem == thrift::kI32 && (actual == thrift::kI16 || actual == thrift::kI8))) {
+  if (actual != elem &&
+      !(elem == thrift::kI32 && (actual == thrift::kI16 || actual == thrift::kI8))) {
     return corrupt("list of the wrong element type");
   }
   return Status::OK();
@@ -77,13 +78,20 @@ Status read_list(CompactReader& r, CType t, CType elem, uint32_t* n) {
 Status parse_statistics(CompactReader& r, Statistics* s) {
   return for_each_field(r, [&](const FieldHeader& h) -> Status {
     switch (h.id) {
-      case 1: return read_binary_string(r, h.type, &s->max.emplace());
-      case 2: return read_binary_string(r, h.type, &s->min.emplace());
-      case 3: return r.read_integer(h.type, &s->null_count.emplace());
-      case 4: return r.read_integer(h.type, &s->distinct_count.emplace());
-      case 5: return read_binary_string(r, h.type, &s->max_value.emplace());
-      case 6: return read_binary_string(r, h.type, &s->min_value.emplace());
-      default: return r.skip(h.type);
+      case 1:
+        return read_binary_string(r, h.type, &s->max.emplace());
+      case 2:
+        return read_binary_string(r, h.type, &s->min.emplace());
+      case 3:
+        return r.read_integer(h.type, &s->null_count.emplace());
+      case 4:
+        return r.read_integer(h.type, &s->distinct_count.emplace());
+      case 5:
+        return read_binary_string(r, h.type, &s->max_value.emplace());
+      case 6:
+        return read_binary_string(r, h.type, &s->min_value.emplace());
+      default:
+        return r.skip(h.type);
     }
   });
 }
@@ -134,22 +142,29 @@ Status parse_schema_element(CompactReader& r, SchemaElement* e) {
   bool has_name = false;
   SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& h) -> Status {
     switch (h.id) {
-      case 1: return r.read_i32(h.type, &e->type.emplace());
-      case 2: return r.read_i32(h.type, &e->type_length);
-      case 3: return r.read_i32(h.type, &e->repetition_type.emplace());
+      case 1:
+        return r.read_i32(h.type, &e->type.emplace());
+      case 2:
+        return r.read_i32(h.type, &e->type_length);
+      case 3:
+        return r.read_i32(h.type, &e->repetition_type.emplace());
       case 4:
         has_name = true;
         return read_binary_string(r, h.type, &e->name);
       case 5:
         SPARKIFY_RETURN_NOT_OK(r.read_i32(h.type, &e->num_children));
         return e->num_children >= 0 ? Status::OK() : corrupt("negative num_children");
-      case 6: return r.read_i32(h.type, &e->converted_type.emplace());
-      case 7: return r.read_i32(h.type, &e->scale);
-      case 8: return r.read_i32(h.type, &e->precision);
+      case 6:
+        return r.read_i32(h.type, &e->converted_type.emplace());
+      case 7:
+        return r.read_i32(h.type, &e->scale);
+      case 8:
+        return r.read_i32(h.type, &e->precision);
       case 10:
         SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
         return parse_logical_type(r, &e->logical_type);
-      default: return r.skip(h.type);
+      default:
+        return r.skip(h.type);
     }
   }));
   return has_name ? Status::OK() : corrupt("schema element without a name");
@@ -160,7 +175,8 @@ Status parse_column_meta(CompactReader& r, ColumnMetaData* m) {
   SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& h) -> Status {
     required.saw(h.id);
     switch (h.id) {
-      case 1: return r.read_i32(h.type, &m->type);
+      case 1:
+        return r.read_i32(h.type, &m->type);
       case 2: {
         uint32_t n;
         SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kI32, &n));
@@ -173,20 +189,28 @@ Status parse_column_meta(CompactReader& r, ColumnMetaData* m) {
         uint32_t n;
         SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kBinary, &n));
         for (uint32_t i = 0; i < n; ++i) {
-          SPARKIFY_RETURN_NOT_OK(read_binary_string(r, thrift::kBinary, &m->path_in_schema.emplace_back()));
+          SPARKIFY_RETURN_NOT_OK(
+              read_binary_string(r, thrift::kBinary, &m->path_in_schema.emplace_back()));
         }
         return Status::OK();
       }
-      case 4: return r.read_i32(h.type, &m->codec);
-      case 5: return r.read_integer(h.type, &m->num_values);
-      case 6: return r.read_integer(h.type, &m->total_uncompressed_size);
-      case 7: return r.read_integer(h.type, &m->total_compressed_size);
-      case 9: return r.read_integer(h.type, &m->data_page_offset);
-      case 11: return r.read_integer(h.type, &m->dictionary_page_offset.emplace());
+      case 4:
+        return r.read_i32(h.type, &m->codec);
+      case 5:
+        return r.read_integer(h.type, &m->num_values);
+      case 6:
+        return r.read_integer(h.type, &m->total_uncompressed_size);
+      case 7:
+        return r.read_integer(h.type, &m->total_compressed_size);
+      case 9:
+        return r.read_integer(h.type, &m->data_page_offset);
+      case 11:
+        return r.read_integer(h.type, &m->dictionary_page_offset.emplace());
       case 12:
         SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
         return parse_statistics(r, &m->statistics.emplace());
-      default: return r.skip(h.type);
+      default:
+        return r.skip(h.type);
     }
   }));
   if (!required.all_seen()) return corrupt("column metadata lacks a required field");
@@ -196,12 +220,15 @@ Status parse_column_meta(CompactReader& r, ColumnMetaData* m) {
 Status parse_column_chunk(CompactReader& r, ColumnChunk* c) {
   return for_each_field(r, [&](const FieldHeader& h) -> Status {
     switch (h.id) {
-      case 1: return Status::NotSupported("column chunks stored in another file (file_path)");
-      case 2: return r.read_integer(h.type, &c->file_offset);
+      case 1:
+        return Status::NotSupported("column chunks stored in another file (file_path)");
+      case 2:
+        return r.read_integer(h.type, &c->file_offset);
       case 3:
         SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
         return parse_column_meta(r, &c->meta_data.emplace());
-      default: return r.skip(h.type);
+      default:
+        return r.skip(h.type);
     }
   });
 }
@@ -219,14 +246,19 @@ Status parse_row_group(CompactReader& r, RowGroup* rg) {
         }
         return Status::OK();
       }
-      case 2: return r.read_integer(h.type, &rg->total_byte_size);
+      case 2:
+        return r.read_integer(h.type, &rg->total_byte_size);
       case 3:
         has_rows = true;
         return r.read_integer(h.type, &rg->num_rows);
-      case 5: return r.read_integer(h.type, &rg->file_offset.emplace());
-      case 6: return r.read_integer(h.type, &rg->total_compressed_size.emplace());
-      case 7: return r.read_i16(h.type, &rg->ordinal.emplace());
-      default: return r.skip(h.type);
+      case 5:
+        return r.read_integer(h.type, &rg->file_offset.emplace());
+      case 6:
+        return r.read_integer(h.type, &rg->total_compressed_size.emplace());
+      case 7:
+        return r.read_i16(h.type, &rg->ordinal.emplace());
+      default:
+        return r.skip(h.type);
     }
   }));
   if (!has_columns || !has_rows) return corrupt("row group lacks columns or num_rows");
@@ -237,7 +269,8 @@ Status parse_file_metadata_struct(CompactReader& r, FileMetaData* md) {
   bool has_schema = false, has_rows = false, has_row_groups = false;
   SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& h) -> Status {
     switch (h.id) {
-      case 1: return r.read_i32(h.type, &md->version);
+      case 1:
+        return r.read_i32(h.type, &md->version);
       case 2: {
         has_schema = true;
         uint32_t n;
@@ -277,7 +310,8 @@ Status parse_file_metadata_struct(CompactReader& r, FileMetaData* md) {
         }
         return Status::OK();
       }
-      case 6: return read_binary_string(r, h.type, &md->created_by.emplace());
+      case 6:
+        return read_binary_string(r, h.type, &md->created_by.emplace());
       case 7: {
         uint32_t n;
         SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kStruct, &n));
@@ -290,7 +324,8 @@ Status parse_file_metadata_struct(CompactReader& r, FileMetaData* md) {
         }
         return Status::OK();
       }
-      default: return r.skip(h.type);
+      default:
+        return r.skip(h.type);
     }
   }));
   if (!has_schema || !has_rows || !has_row_groups) {
@@ -316,9 +351,12 @@ Result<size_t> parse_page_header(const uint8_t* data, size_t size, PageHeader* o
   Status st = for_each_field(r, [&](const FieldHeader& h) -> Status {
     required.saw(h.id);
     switch (h.id) {
-      case 1: return r.read_i32(h.type, &out->type);
-      case 2: return r.read_i32(h.type, &out->uncompressed_page_size);
-      case 3: return r.read_i32(h.type, &out->compressed_page_size);
+      case 1:
+        return r.read_i32(h.type, &out->type);
+      case 2:
+        return r.read_i32(h.type, &out->uncompressed_page_size);
+      case 3:
+        return r.read_i32(h.type, &out->compressed_page_size);
       case 5: {
         SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
         auto& d = out->data_page_header.emplace();
@@ -326,11 +364,16 @@ Result<size_t> parse_page_header(const uint8_t* data, size_t size, PageHeader* o
         SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& f) -> Status {
           got.saw(f.id);
           switch (f.id) {
-            case 1: return r.read_i32(f.type, &d.num_values);
-            case 2: return r.read_i32(f.type, &d.encoding);
-            case 3: return r.read_i32(f.type, &d.definition_level_encoding);
-            case 4: return r.read_i32(f.type, &d.repetition_level_encoding);
-            default: return r.skip(f.type);
+            case 1:
+              return r.read_i32(f.type, &d.num_values);
+            case 2:
+              return r.read_i32(f.type, &d.encoding);
+            case 3:
+              return r.read_i32(f.type, &d.definition_level_encoding);
+            case 4:
+              return r.read_i32(f.type, &d.repetition_level_encoding);
+            default:
+              return r.skip(f.type);
           }
         }));
         return got.all_seen() ? Status::OK() : corrupt("data page header lacks a required field");
@@ -342,12 +385,16 @@ Result<size_t> parse_page_header(const uint8_t* data, size_t size, PageHeader* o
         SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& f) -> Status {
           got.saw(f.id);
           switch (f.id) {
-            case 1: return r.read_i32(f.type, &d.num_values);
-            case 2: return r.read_i32(f.type, &d.encoding);
-            default: return r.skip(f.type);
+            case 1:
+              return r.read_i32(f.type, &d.num_values);
+            case 2:
+              return r.read_i32(f.type, &d.encoding);
+            default:
+              return r.skip(f.type);
           }
         }));
-        return got.all_seen() ? Status::OK() : corrupt("dictionary page header lacks a required field");
+        return got.all_seen() ? Status::OK()
+                              : corrupt("dictionary page header lacks a required field");
       }
       case 8: {
         SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
@@ -356,19 +403,29 @@ Result<size_t> parse_page_header(const uint8_t* data, size_t size, PageHeader* o
         SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& f) -> Status {
           got.saw(f.id);
           switch (f.id) {
-            case 1: return r.read_i32(f.type, &d.num_values);
-            case 2: return r.read_i32(f.type, &d.num_nulls);
-            case 3: return r.read_i32(f.type, &d.num_rows);
-            case 4: return r.read_i32(f.type, &d.encoding);
-            case 5: return r.read_i32(f.type, &d.definition_levels_byte_length);
-            case 6: return r.read_i32(f.type, &d.repetition_levels_byte_length);
-            case 7: return read_bool(f.type, &d.is_compressed);
-            default: return r.skip(f.type);
+            case 1:
+              return r.read_i32(f.type, &d.num_values);
+            case 2:
+              return r.read_i32(f.type, &d.num_nulls);
+            case 3:
+              return r.read_i32(f.type, &d.num_rows);
+            case 4:
+              return r.read_i32(f.type, &d.encoding);
+            case 5:
+              return r.read_i32(f.type, &d.definition_levels_byte_length);
+            case 6:
+              return r.read_i32(f.type, &d.repetition_levels_byte_length);
+            case 7:
+              return read_bool(f.type, &d.is_compressed);
+            default:
+              return r.skip(f.type);
           }
         }));
-        return got.all_seen() ? Status::OK() : corrupt("data page v2 header lacks a required field");
+        return got.all_seen() ? Status::OK()
+                              : corrupt("data page v2 header lacks a required field");
       }
-      default: return r.skip(h.type);
+      default:
+        return r.skip(h.type);
     }
   });
   SPARKIFY_RETURN_NOT_OK(st);

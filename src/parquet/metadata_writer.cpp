@@ -85,8 +85,9 @@ void write_chunk(CompactWriter& w, const ChunkMetaView& c) {
 
 }  // namespace
 
-void serialize_row_group(std::span<const ChunkMetaView> chunks, int64_t num_rows, int64_t total_byte_size,
-                         int64_t file_offset, int64_t total_compressed_size, int16_t ordinal, ByteBuffer* out) {
+void serialize_row_group(std::span<const ChunkMetaView> chunks, int64_t num_rows,
+                         int64_t total_byte_size, int64_t file_offset,
+                         int64_t total_compressed_size, int16_t ordinal, ByteBuffer* out) {
   CompactWriter w(out);
   w.begin_struct();
   w.field_list(1, thrift::kStruct, static_cast<uint32_t>(chunks.size()));
@@ -99,8 +100,8 @@ void serialize_row_group(std::span<const ChunkMetaView> chunks, int64_t num_rows
   w.end_struct();
 }
 
-void serialize(const FileMetaData& md, std::span<const uint8_t> row_groups, uint32_t row_group_count,
-               ByteBuffer* out) {
+void serialize(const FileMetaData& md, std::span<const uint8_t> row_groups,
+               uint32_t row_group_count, ByteBuffer* out) {
   CompactWriter w(out);
   w.begin_struct();
   w.field_i32(1, md.version);
@@ -144,7 +145,8 @@ void serialize(const FileMetaData& md, ByteBuffer* out) {
         const auto& m = *c.meta_data;
         v.type = m.type;
         for (int32_t e : m.encodings) v.encodings |= 1u << e;
-        v.path = m.path_in_schema.empty() ? std::string_view() : std::string_view(m.path_in_schema[0]);
+        v.path =
+            m.path_in_schema.empty() ? std::string_view() : std::string_view(m.path_in_schema[0]);
         v.codec = m.codec;
         v.num_values = m.num_values;
         v.total_uncompressed_size = m.total_uncompressed_size;

@@ -13,9 +13,10 @@ Status PageWriter::write_page(format::PageHeader& header, std::span<const uint8_
   std::span<const uint8_t> stored = body;
   if (ctx_->options.codec != Codec::kUncompressed) {
     ctx_->compressed.clear();
-    SPARKIFY_RETURN_NOT_OK(ctx_->codec->compress(body, ctx_->options.compression_level,
-                                                 &ctx_->compressed));
-    if (ctx_->compressed.size() > kMaxPage) return Status::Invalid("a compressed page would exceed 2 GiB");
+    SPARKIFY_RETURN_NOT_OK(
+        ctx_->codec->compress(body, ctx_->options.compression_level, &ctx_->compressed));
+    if (ctx_->compressed.size() > kMaxPage)
+      return Status::Invalid("a compressed page would exceed 2 GiB");
     stored = ctx_->compressed.span();
   }
   header.uncompressed_page_size = static_cast<int32_t>(body.size());

@@ -30,7 +30,8 @@ class PageWriter {
     return write_data_page(num_values, encoding, has_levels, ctx_->body.span());
   }
   /// The same with the body in another buffer (saves a copy when values need no levels).
-  Status write_data_page(int32_t num_values, int32_t encoding, bool has_levels, std::span<const uint8_t> body);
+  Status write_data_page(int32_t num_values, int32_t encoding, bool has_levels,
+                         std::span<const uint8_t> body);
   /// Writes `body` (PLAIN-encoded entries) as the chunk's dictionary page.
   Status write_dictionary_page(std::span<const uint8_t> body, int32_t num_entries);
 

@@ -33,7 +33,8 @@ void plain_encode_booleans(const uint8_t* bits, size_t n, ByteBuffer* out);
 template <typename T>
 inline Status plain_decode(const uint8_t** pos, const uint8_t* end, size_t n, T* out) {
   size_t left = static_cast<size_t>(end - *pos);
-  if (n > left / sizeof(T)) return Status::Corrupt("PLAIN: page holds fewer values than it declares");
+  if (n > left / sizeof(T))
+    return Status::Corrupt("PLAIN: page holds fewer values than it declares");
   if (n) std::memcpy(out, *pos, n * sizeof(T));
   *pos += n * sizeof(T);
   return Status::OK();

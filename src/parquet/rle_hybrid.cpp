@@ -76,7 +76,8 @@ void rle_hybrid_encode(const uint32_t* values, size_t n, int bit_width, ByteBuff
 Status RleHybridDecoder::next_run() {
   if (bit_width_ < 0 || bit_width_ > 32) return Status::Corrupt("RLE: bit width out of range");
   uint64_t header;
-  if (!read_varint(&pos_, end_, &header)) return Status::Corrupt("RLE: data ends inside a run header");
+  if (!read_varint(&pos_, end_, &header))
+    return Status::Corrupt("RLE: data ends inside a run header");
   size_t left = static_cast<size_t>(end_ - pos_);
   if ((header & 1) == 0) {
     rle_ = true;

@@ -39,11 +39,11 @@ class RleHybridDecoder {
   const uint8_t* end_;
   int bit_width_;
   bool rle_ = false;
-  uint64_t remaining_ = 0;      // values left in the current run
+  uint64_t remaining_ = 0;  // values left in the current run
   uint32_t rle_value_ = 0;
   const uint8_t* packed_ = nullptr;  // bit-packed run: its bytes and how many are usable
   size_t packed_bytes_ = 0;
-  uint64_t packed_index_ = 0;   // next value's index within the packed run
+  uint64_t packed_index_ = 0;  // next value's index within the packed run
 };
 
 }  // namespace sparkify::parquet

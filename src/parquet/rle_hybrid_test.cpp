@@ -14,10 +14,14 @@ std::vector<uint32_t> make_shape(const std::string& shape, size_t n, int width, 
   std::uniform_int_distribution<uint64_t> any(0, max);
   std::vector<uint32_t> v(n);
   for (size_t i = 0; i < n; ++i) {
-    if (shape == "all_equal") v[i] = static_cast<uint32_t>(max);
-    else if (shape == "alternating") v[i] = (i % 2) ? static_cast<uint32_t>(max) : 0;
-    else if (shape == "random") v[i] = static_cast<uint32_t>(any(rng));
-    else if (shape == "runs") v[i] = static_cast<uint32_t>((i / 13) % 2 ? max : max / 2);
+    if (shape == "all_equal")
+      v[i] = static_cast<uint32_t>(max);
+    else if (shape == "alternating")
+      v[i] = (i % 2) ? static_cast<uint32_t>(max) : 0;
+    else if (shape == "random")
+      v[i] = static_cast<uint32_t>(any(rng));
+    else if (shape == "runs")
+      v[i] = static_cast<uint32_t>((i / 13) % 2 ? max : max / 2);
     else /* mixed: literals, then a long run, then literals */
       v[i] = (i > n / 3 && i < 2 * n / 3) ? 1 : static_cast<uint32_t>(any(rng));
   }

@@ -101,7 +101,8 @@ class StringMinMax {
 
   /// Sets the chunk's bounds (views) unless they are too long to be worth storing. Never the
   /// deprecated min/max: those used signed byte order for strings.
-  static void write_bounds(bool any, std::string_view lo, std::string_view hi, format::ChunkMetaView* meta) {
+  static void write_bounds(bool any, std::string_view lo, std::string_view hi,
+                           format::ChunkMetaView* meta) {
     if (!any || lo.size() > kMaxStatSize || hi.size() > kMaxStatSize) return;
     meta->has_bounds = true;
     meta->min = lo;

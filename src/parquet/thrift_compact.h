@@ -161,7 +161,6 @@ class CompactReader {
   /// Skips a value of `type` (nested structs, lists and maps included, to a bounded depth).
   Status skip(CType type, int depth = 0);
 
-
  private:
   Status varint(uint64_t* out);
   Status error(const char* what) const;

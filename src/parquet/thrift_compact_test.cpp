@@ -133,9 +133,9 @@ TEST(ThriftCompact, LongFieldIdFormAndSkippingUnknownFields) {
   CompactWriter w(&buf);
   w.begin_struct();
   w.field_i32(1, 7);
-  w.field_i64(40, -5);          // delta > 15: long form
-  w.field_binary(20, "back");   // negative delta: long form
-  w.field_struct(21);           // an unknown nested struct with a list and a map inside
+  w.field_i64(40, -5);         // delta > 15: long form
+  w.field_binary(20, "back");  // negative delta: long form
+  w.field_struct(21);          // an unknown nested struct with a list and a map inside
   w.field_list(1, thrift::kBinary, 2);
   w.elem_binary("x");
   w.elem_binary("y");

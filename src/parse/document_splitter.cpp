@@ -52,8 +52,8 @@ bool DocumentSplitter::next(Document& out) {
   } else {
     // A stray token (a scalar or garbage): it runs to the next whitespace or opening bracket, and
     // is rejected by the parser as "expected a JSON object".
-    while (i < text_.size() && !is_space(text_[i]) && (i == pos_ || (text_[i] != '{' &&
-                                                                     text_[i] != '['))) {
+    while (i < text_.size() && !is_space(text_[i]) &&
+           (i == pos_ || (text_[i] != '{' && text_[i] != '['))) {
       ++i;
     }
   }

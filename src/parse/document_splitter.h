@@ -10,9 +10,9 @@
 namespace sparkify::parse {
 
 struct Document {
-  size_t begin = 0;   ///< byte offset of the first character
+  size_t begin = 0;  ///< byte offset of the first character
   size_t size = 0;
-  uint64_t line = 1;  ///< 1-based line of the first character
+  uint64_t line = 1;     ///< 1-based line of the first character
   bool complete = true;  ///< false when the file ends inside the value
 };
 

@@ -40,16 +40,16 @@ const KernelEntry kKernels[] = {
     SPARKIFY_KERNEL_ENTRY(kernel_icelake)
 #endif
 #if SPARKIFY_PARSE_KERNEL_HASWELL
-    SPARKIFY_KERNEL_ENTRY(kernel_haswell)
+        SPARKIFY_KERNEL_ENTRY(kernel_haswell)
 #endif
 #if SPARKIFY_PARSE_KERNEL_WESTMERE
-    SPARKIFY_KERNEL_ENTRY(kernel_westmere)
+            SPARKIFY_KERNEL_ENTRY(kernel_westmere)
 #endif
 #if SPARKIFY_PARSE_KERNEL_FALLBACK
-    SPARKIFY_KERNEL_ENTRY(kernel_fallback)
+                SPARKIFY_KERNEL_ENTRY(kernel_fallback)
 #endif
 #if SPARKIFY_PARSE_KERNEL_BUILTIN
-    SPARKIFY_KERNEL_ENTRY(kernel_builtin)
+                    SPARKIFY_KERNEL_ENTRY(kernel_builtin)
 #endif
 };
 
@@ -124,8 +124,8 @@ SongParser::~SongParser() = default;
 SongParser::SongParser(SongParser&&) noexcept = default;
 SongParser& SongParser::operator=(SongParser&&) noexcept = default;
 
-void SongParser::parse_file(std::string_view source, const Buffer& data,
-                            model::StringArena& arena, std::vector<model::SongRecord>& out,
+void SongParser::parse_file(std::string_view source, const Buffer& data, model::StringArena& arena,
+                            std::vector<model::SongRecord>& out,
                             std::vector<model::RejectRecord>& rejects, ParseStats& stats) {
   impl_->kernel->parse_file(source, data, arena, out, rejects, stats);
 }

@@ -40,11 +40,21 @@ std::string mutate(std::string s, std::mt19937_64& rng) {
   for (int e = 0; e < edits && !s.empty(); ++e) {
     size_t at = rng() % s.size();
     switch (rng() % 5) {
-      case 0: s[at] = static_cast<char>(s[at] ^ (1u << (rng() % 8))); break;
-      case 1: s.insert(at, 1, kSpecial[rng() % (sizeof kSpecial - 1)]); break;
-      case 2: s.erase(at, 1 + rng() % 8); break;
-      case 3: s.resize(at); break;
-      case 4: s.insert(at, s.substr(rng() % s.size(), rng() % 16)); break;
+      case 0:
+        s[at] = static_cast<char>(s[at] ^ (1u << (rng() % 8)));
+        break;
+      case 1:
+        s.insert(at, 1, kSpecial[rng() % (sizeof kSpecial - 1)]);
+        break;
+      case 2:
+        s.erase(at, 1 + rng() % 8);
+        break;
+      case 3:
+        s.resize(at);
+        break;
+      case 4:
+        s.insert(at, s.substr(rng() % s.size(), rng() % 16));
+        break;
     }
   }
   return s;

@@ -62,9 +62,7 @@ bool field_key(od::field& field, std::string_view& key) {
 }
 
 // True when nothing but whitespace follows the document's value.
-bool at_end(od::document& doc) {
-  return doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
-}
+bool at_end(od::document& doc) { return doc.current_location().error() == simdjson::OUT_OF_BOUNDS; }
 
 std::string object_error(simdjson::error_code error) {
   if (error == simdjson::INCORRECT_TYPE) return "expected a JSON object";
@@ -106,16 +104,26 @@ class SongParserKernel final : public SongKernel {
       std::string_view key;
       if (auto error = field.unescaped_key().get(key)) return reader.fail_json(error);
       od::value& value = field.value();
-      if (key == "song_id") reader.read_string(value, key, song_id);
-      else if (key == "artist_id") reader.read_string(value, key, artist_id);
-      else if (key == "title") reader.read_string(value, key, record.title);
-      else if (key == "artist_name") reader.read_string(value, key, record.artist_name);
-      else if (key == "artist_location") reader.read_string(value, key, record.artist_location);
-      else if (key == "year") reader.read_int32(value, key, record.year);
-      else if (key == "duration") reader.read_double(value, key, record.duration);
-      else if (key == "artist_latitude") reader.read_double(value, key, record.latitude);
-      else if (key == "artist_longitude") reader.read_double(value, key, record.longitude);
-      else reader.validate(value);
+      if (key == "song_id")
+        reader.read_string(value, key, song_id);
+      else if (key == "artist_id")
+        reader.read_string(value, key, artist_id);
+      else if (key == "title")
+        reader.read_string(value, key, record.title);
+      else if (key == "artist_name")
+        reader.read_string(value, key, record.artist_name);
+      else if (key == "artist_location")
+        reader.read_string(value, key, record.artist_location);
+      else if (key == "year")
+        reader.read_int32(value, key, record.year);
+      else if (key == "duration")
+        reader.read_double(value, key, record.duration);
+      else if (key == "artist_latitude")
+        reader.read_double(value, key, record.latitude);
+      else if (key == "artist_longitude")
+        reader.read_double(value, key, record.longitude);
+      else
+        reader.validate(value);
       if (reader.failed()) return;
     }
     if (!at_end(doc)) return reader.fail("invalid JSON: content after the object");
@@ -127,8 +135,8 @@ class SongParserKernel final : public SongKernel {
 };
 
 void SongParserKernel::parse_file(std::string_view source, const Buffer& data,
-                            model::StringArena& arena, std::vector<model::SongRecord>& out,
-                            std::vector<model::RejectRecord>& rejects, ParseStats& stats) {
+                                  model::StringArena& arena, std::vector<model::SongRecord>& out,
+                                  std::vector<model::RejectRecord>& rejects, ParseStats& stats) {
   DocumentSplitter splitter(data.view());
   Document document;
   while (splitter.next(document)) {
@@ -144,8 +152,7 @@ void SongParserKernel::parse_file(std::string_view source, const Buffer& data,
     parse_document(data, document.begin, document.size, record);
     if (reader.failed()) {
       ++stats.rejected;
-      rejects.push_back(
-          make_reject(source, document.line, document.begin, reader.reason(), raw));
+      rejects.push_back(make_reject(source, document.line, document.begin, reader.reason(), raw));
       continue;
     }
     // The parser's string buffer is reused by the next document: keep copies.
@@ -165,18 +172,32 @@ void SongParserKernel::parse_file(std::string_view source, const Buffer& data,
 namespace {
 
 enum class EventKey : uint8_t {
-  kUnknown, kArtist, kFirstName, kGender, kLastName, kLength, kLevel, kLocation, kPage,
-  kSessionId, kSong, kTs, kUserAgent, kUserId,
+  kUnknown,
+  kArtist,
+  kFirstName,
+  kGender,
+  kLastName,
+  kLength,
+  kLevel,
+  kLocation,
+  kPage,
+  kSessionId,
+  kSong,
+  kTs,
+  kUserAgent,
+  kUserId,
 };
 
 EventKey classify_event_key(std::string_view key) {
   switch (key.size()) {
-    case 2: return key == "ts" ? EventKey::kTs : EventKey::kUnknown;
+    case 2:
+      return key == "ts" ? EventKey::kTs : EventKey::kUnknown;
     case 4:
       if (key == "page") return EventKey::kPage;
       if (key == "song") return EventKey::kSong;
       return EventKey::kUnknown;
-    case 5: return key == "level" ? EventKey::kLevel : EventKey::kUnknown;
+    case 5:
+      return key == "level" ? EventKey::kLevel : EventKey::kUnknown;
     case 6:
       if (key == "artist") return EventKey::kArtist;
       if (key == "gender") return EventKey::kGender;
@@ -192,7 +213,8 @@ EventKey classify_event_key(std::string_view key) {
       if (key == "sessionId") return EventKey::kSessionId;
       if (key == "userAgent") return EventKey::kUserAgent;
       return EventKey::kUnknown;
-    default: return EventKey::kUnknown;
+    default:
+      return EventKey::kUnknown;
   }
 }
 
@@ -207,12 +229,13 @@ bool raw_key_is(const char* raw, const char (&name)[N]) {
 }
 
 bool match_raw_event_key(const char* raw, EventKey& kind, std::string_view& key) {
-#define SPARKIFY_KEY(name, k)         \
-  if (raw_key_is(raw, name)) {        \
-    kind = EventKey::k;               \
-    key = {raw, sizeof(name) - 1};    \
-    return true;                      \
+#define SPARKIFY_KEY(name, k)      \
+  if (raw_key_is(raw, name)) {     \
+    kind = EventKey::k;            \
+    key = {raw, sizeof(name) - 1}; \
+    return true;                   \
   }
+  // clang-format off
   switch (raw[0]) {
     case 'a': SPARKIFY_KEY("artist", kArtist) SPARKIFY_KEY("auth", kUnknown) break;
     case 'f': SPARKIFY_KEY("firstName", kFirstName) break;
@@ -231,6 +254,7 @@ bool match_raw_event_key(const char* raw, EventKey& kind, std::string_view& key)
     case 'u': SPARKIFY_KEY("userAgent", kUserAgent) SPARKIFY_KEY("userId", kUserId) break;
     default: break;
   }
+    // clang-format on
 #undef SPARKIFY_KEY
   return false;
 }
@@ -276,18 +300,42 @@ class EventParserKernel final : public EventKernel {
       }
       od::value& value = field.value();
       switch (kind) {
-        case EventKey::kArtist: reader.read_string(value, key, event.artist); break;
-        case EventKey::kSong: reader.read_string(value, key, event.song); break;
-        case EventKey::kFirstName: reader.read_string(value, key, event.first_name); break;
-        case EventKey::kLastName: reader.read_string(value, key, event.last_name); break;
-        case EventKey::kGender: reader.read_string(value, key, event.gender); break;
-        case EventKey::kLevel: reader.read_string(value, key, event.level); break;
-        case EventKey::kLocation: reader.read_string(value, key, event.location); break;
-        case EventKey::kUserAgent: reader.read_string(value, key, event.user_agent); break;
-        case EventKey::kPage: reader.read_string(value, key, page); break;
-        case EventKey::kLength: reader.read_double(value, key, event.length); break;
-        case EventKey::kTs: reader.read_int64(value, key, ts); break;
-        case EventKey::kSessionId: reader.read_int64(value, key, session_id); break;
+        case EventKey::kArtist:
+          reader.read_string(value, key, event.artist);
+          break;
+        case EventKey::kSong:
+          reader.read_string(value, key, event.song);
+          break;
+        case EventKey::kFirstName:
+          reader.read_string(value, key, event.first_name);
+          break;
+        case EventKey::kLastName:
+          reader.read_string(value, key, event.last_name);
+          break;
+        case EventKey::kGender:
+          reader.read_string(value, key, event.gender);
+          break;
+        case EventKey::kLevel:
+          reader.read_string(value, key, event.level);
+          break;
+        case EventKey::kLocation:
+          reader.read_string(value, key, event.location);
+          break;
+        case EventKey::kUserAgent:
+          reader.read_string(value, key, event.user_agent);
+          break;
+        case EventKey::kPage:
+          reader.read_string(value, key, page);
+          break;
+        case EventKey::kLength:
+          reader.read_double(value, key, event.length);
+          break;
+        case EventKey::kTs:
+          reader.read_int64(value, key, ts);
+          break;
+        case EventKey::kSessionId:
+          reader.read_int64(value, key, session_id);
+          break;
         case EventKey::kUserId: {
           // "" is how logged-out events say "no user"; only NextSong events must have one.
           od::json_type type;
@@ -308,7 +356,9 @@ class EventParserKernel final : public EventKernel {
           reader.read_int64(value, key, user_id);
           break;
         }
-        case EventKey::kUnknown: reader.validate(value); break;
+        case EventKey::kUnknown:
+          reader.validate(value);
+          break;
       }
       if (reader.failed()) return false;
     }
@@ -347,8 +397,9 @@ class EventParserKernel final : public EventKernel {
   }
 };
 
-void EventParserKernel::parse_file(std::string_view source, const Buffer& data, model::EventSink& sink,
-                             std::vector<model::RejectRecord>& rejects, ParseStats& stats) {
+void EventParserKernel::parse_file(std::string_view source, const Buffer& data,
+                                   model::EventSink& sink,
+                                   std::vector<model::RejectRecord>& rejects, ParseStats& stats) {
   std::string_view text = data.view();
   size_t pos = 0;
   uint64_t line = 0;

@@ -59,14 +59,14 @@ TEST(SongParser, NumericStringsEscapesAndSeveralDocuments) {
 
 TEST(SongParser, RejectsWithReasons) {
   auto r = parse_songs(
-      "{\"artist_id\":\"A\"}\n"                                  // missing song_id
-      "{\"song_id\":\"S\",\"artist_id\":\"\"}\n"                 // empty artist_id
-      "{\"song_id\":\"S\",\"artist_id\":\"A\",\"year\":\"x\"}\n" // wrong type
-      "{\"song_id\":\"S\",\"artist_id\":\"A\",\"year\":1.5}\n"   // not an integer
-      "{\"song_id\":\"S\",\"artist_id\":\"A\",\"f\":tru}\n"      // bad JSON in an ignored key
-      "[1,2]\n"                                                  // not an object
-      "{\"song_id\":\"S\",\"artist_id\":\"A\",\"title\":5}\n"    // wrong type
-      "{\"song_id\":\"S\"");                                     // truncated
+      "{\"artist_id\":\"A\"}\n"                                   // missing song_id
+      "{\"song_id\":\"S\",\"artist_id\":\"\"}\n"                  // empty artist_id
+      "{\"song_id\":\"S\",\"artist_id\":\"A\",\"year\":\"x\"}\n"  // wrong type
+      "{\"song_id\":\"S\",\"artist_id\":\"A\",\"year\":1.5}\n"    // not an integer
+      "{\"song_id\":\"S\",\"artist_id\":\"A\",\"f\":tru}\n"       // bad JSON in an ignored key
+      "[1,2]\n"                                                   // not an object
+      "{\"song_id\":\"S\",\"artist_id\":\"A\",\"title\":5}\n"     // wrong type
+      "{\"song_id\":\"S\"");                                      // truncated
   EXPECT_TRUE(r.songs.empty());
   ASSERT_EQ(r.rejects.size(), 8u);
   EXPECT_EQ(r.rejects[0].reason, "missing song_id");
@@ -90,8 +90,8 @@ struct CollectingSink : model::EventSink {
   };
   std::vector<Row> rows;
   void on_event(const model::EventRecord& e) override {
-    rows.push_back({e.ts, e.user_id, std::string(e.level.value), std::string(e.user_agent.value),
-                    e.line});
+    rows.push_back(
+        {e.ts, e.user_id, std::string(e.level.value), std::string(e.user_agent.value), e.line});
   }
 };
 
@@ -139,10 +139,10 @@ TEST(EventParser, EscapedFieldNamesAreStillRecognized) {
 
 TEST(EventParser, RejectsBadLines) {
   std::string text =
-      "{\"page\":\"NextSong\",\"userId\":\"5\"}\n"                // missing ts
-      "{\"page\":\"NextSong\",\"ts\":1,\"userId\":\"\"}\n"       // logged-out NextSong
-      "{\"page\":\"NextSong\",\"ts\":1,\"userId\":\"abc\"}\n"    // non-numeric userId
-      "{\"page\":\"NextSong\",\"ts\":1,\"userId\":1} x\n"        // trailing content
+      "{\"page\":\"NextSong\",\"userId\":\"5\"}\n"             // missing ts
+      "{\"page\":\"NextSong\",\"ts\":1,\"userId\":\"\"}\n"     // logged-out NextSong
+      "{\"page\":\"NextSong\",\"ts\":1,\"userId\":\"abc\"}\n"  // non-numeric userId
+      "{\"page\":\"NextSong\",\"ts\":1,\"userId\":1} x\n"      // trailing content
       "{\"page\":\"NextSong\",\"ts\":1,\"userId\":1,\"length\":\"long\"}\n"
       "not json\n"
       "{\"page\":\"NextSong\",\"ts\":1,\"userId\":1,\"auth\":{\"a\":[1,2,}}\n"

@@ -43,10 +43,18 @@ std::string mutate(std::string s, std::mt19937_64& rng) {
   for (int e = 0; e < edits && !s.empty(); ++e) {
     size_t at = rng() % s.size();
     switch (rng() % 4) {
-      case 0: s[at] = static_cast<char>(s[at] ^ (1u << (rng() % 8))); break;
-      case 1: s.insert(at, 1, kSpecial[rng() % (sizeof kSpecial - 1)]); break;
-      case 2: s.erase(at, 1 + rng() % 6); break;
-      case 3: s.insert(at, s.substr(rng() % s.size(), rng() % 12)); break;
+      case 0:
+        s[at] = static_cast<char>(s[at] ^ (1u << (rng() % 8)));
+        break;
+      case 1:
+        s.insert(at, 1, kSpecial[rng() % (sizeof kSpecial - 1)]);
+        break;
+      case 2:
+        s.erase(at, 1 + rng() % 6);
+        break;
+      case 3:
+        s.insert(at, s.substr(rng() % s.size(), rng() % 12));
+        break;
     }
   }
   return s;
@@ -67,10 +75,10 @@ std::string show(const std::optional<T>& v) {
 struct TextSink : model::EventSink {
   std::string text;
   void on_event(const model::EventRecord& e) override {
-    text += std::to_string(e.line) + " " + std::to_string(e.ts) + " " +
-            std::to_string(e.user_id) + " " + show(e.session_id) + " " + show(e.length) + " " +
-            show(e.artist) + show(e.song) + show(e.first_name) + show(e.last_name) +
-            show(e.gender) + show(e.level) + show(e.location) + show(e.user_agent) + "\n";
+    text += std::to_string(e.line) + " " + std::to_string(e.ts) + " " + std::to_string(e.user_id) +
+            " " + show(e.session_id) + " " + show(e.length) + " " + show(e.artist) + show(e.song) +
+            show(e.first_name) + show(e.last_name) + show(e.gender) + show(e.level) +
+            show(e.location) + show(e.user_agent) + "\n";
   }
 };
 

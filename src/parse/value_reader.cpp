@@ -10,12 +10,18 @@ namespace {
 
 const char* type_name(od::json_type type) {
   switch (type) {
-    case od::json_type::array: return "an array";
-    case od::json_type::object: return "an object";
-    case od::json_type::number: return "a number";
-    case od::json_type::string: return "a string";
-    case od::json_type::boolean: return "a boolean";
-    case od::json_type::null: return "null";
+    case od::json_type::array:
+      return "an array";
+    case od::json_type::object:
+      return "an object";
+    case od::json_type::number:
+      return "a number";
+    case od::json_type::string:
+      return "a string";
+    case od::json_type::boolean:
+      return "a boolean";
+    case od::json_type::null:
+      return "null";
   }
   return "unknown";
 }
@@ -127,7 +133,8 @@ void ValueReader::read_int64(od::value& value, std::string_view key, std::option
       if (read_numeric_string(value, key, "an integer", parse_integer_text, i)) out = i;
       return;
     }
-    default: return fail_type(key, "an integer", type);
+    default:
+      return fail_type(key, "an integer", type);
   }
 }
 
@@ -164,7 +171,8 @@ void ValueReader::read_double(od::value& value, std::string_view key, std::optio
       if (read_numeric_string(value, key, "a number", parse_double_text, d)) out = d;
       return;
     }
-    default: return fail_type(key, "a number", type);
+    default:
+      return fail_type(key, "a number", type);
   }
 }
 

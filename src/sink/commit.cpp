@@ -7,8 +7,8 @@
 #include <set>
 #include <unordered_set>
 
-#include "common/version.h"
 #include "common/json.h"
+#include "common/version.h"
 
 namespace sparkify::sink {
 
@@ -25,8 +25,9 @@ Status write_text(io::FileSystem& fs, const std::string& path, const std::string
 class LocalCommitter final : public TableCommitter {
  public:
   LocalCommitter(io::FileSystem& fs, std::string root, std::string run_id)
-      : fs_(fs), root_(std::move(root)), run_dir_(io::FileSystem::join(
-                                             io::FileSystem::join(root_, kStaging), run_id)) {}
+      : fs_(fs),
+        root_(std::move(root)),
+        run_dir_(io::FileSystem::join(io::FileSystem::join(root_, kStaging), run_id)) {}
 
   Status recover(const std::vector<std::string>&) override {
     // Every staging area is a dead run's: the caller holds the lake's lock, so no other run is
@@ -41,8 +42,8 @@ class LocalCommitter final : public TableCommitter {
   Status publish(const std::string& table, const std::vector<std::string>& files) override {
     std::string staged = staging_dir(table);
     SPARKIFY_RETURN_NOT_OK(fs_.make_dirs(staged));
-    SPARKIFY_RETURN_NOT_OK(write_text(fs_, io::FileSystem::join(staged, kSuccess),
-                                      success_manifest(files)));
+    SPARKIFY_RETURN_NOT_OK(
+        write_text(fs_, io::FileSystem::join(staged, kSuccess), success_manifest(files)));
     std::string live = io::FileSystem::join(root_, table);
     SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs_.exists(live));
     if (!exists) return fs_.rename_dir(staged, live);

@@ -69,9 +69,7 @@ class NoRenameFileSystem final : public io::FileSystem {
   Status write(const std::string& p, std::span<const uint8_t> d) override {
     return inner.write(p, d);
   }
-  Status remove_files(const std::vector<std::string>& p) override {
-    return inner.remove_files(p);
-  }
+  Status remove_files(const std::vector<std::string>& p) override { return inner.remove_files(p); }
   Status remove_all(const std::string& p) override { return inner.remove_all(p); }
   Status make_dirs(const std::string&) override { return Status::OK(); }
   io::LocalFileSystem inner;
@@ -108,9 +106,7 @@ class PendingStore final : public io::FileSystem {
   Status write(const std::string& p, std::span<const uint8_t> d) override {
     return inner.write(p, d);
   }
-  Status remove_files(const std::vector<std::string>& p) override {
-    return inner.remove_files(p);
-  }
+  Status remove_files(const std::vector<std::string>& p) override { return inner.remove_files(p); }
   Status remove_all(const std::string& p) override { return inner.remove_all(p); }
   Status make_dirs(const std::string&) override { return Status::OK(); }
   bool supports_pending_writes() const override { return true; }
@@ -163,8 +159,8 @@ Status stage(TableCommitter& committer, const std::string& table, const std::str
              const std::string& text, io::FileSystem& store) {
   auto writer = store.pending_writer(*committer.pending(table));
   std::string path = committer.staging_dir(table) + "/" + name;
-  SPARKIFY_RETURN_NOT_OK(writer->write(path, Buffer::CopyOf({reinterpret_cast<const uint8_t*>(
-                                                              text.data()), text.size()})));
+  SPARKIFY_RETURN_NOT_OK(writer->write(
+      path, Buffer::CopyOf({reinterpret_cast<const uint8_t*>(text.data()), text.size()})));
   return writer->finish();
 }
 

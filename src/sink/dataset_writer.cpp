@@ -33,11 +33,16 @@ struct FileTask {
 
 std::string spark_type(model::ColumnType type) {
   switch (type) {
-    case model::ColumnType::kInt32: return "integer";
-    case model::ColumnType::kInt64: return "long";
-    case model::ColumnType::kDouble: return "double";
-    case model::ColumnType::kString: return "string";
-    case model::ColumnType::kTimestampMicros: return "timestamp";
+    case model::ColumnType::kInt32:
+      return "integer";
+    case model::ColumnType::kInt64:
+      return "long";
+    case model::ColumnType::kDouble:
+      return "double";
+    case model::ColumnType::kString:
+      return "string";
+    case model::ColumnType::kTimestampMicros:
+      return "timestamp";
   }
   return "string";
 }
@@ -53,8 +58,8 @@ std::string spark_row_metadata(const model::TableSpec& spec) {
     }
     if (!first) json += ",";
     first = false;
-    json += R"({"name":")" + c.name + R"(","type":")" + spark_type(c.type) +
-            R"(","nullable":)" + (c.required ? "false" : "true") + R"(,"metadata":{}})";
+    json += R"({"name":")" + c.name + R"(","type":")" + spark_type(c.type) + R"(","nullable":)" +
+            (c.required ? "false" : "true") + R"(,"metadata":{}})";
   }
   return json + "]}";
 }
@@ -81,8 +86,7 @@ void append_key(std::string& key, const model::Column& column, size_t row) {
       column.values);
 }
 
-std::string folder_value(const model::ColumnSpec& spec, const model::Column& column,
-                         size_t row) {
+std::string folder_value(const model::ColumnSpec& spec, const model::Column& column, size_t row) {
   if (column.is_null(row)) return partition_folder(spec.name, std::nullopt);
   return std::visit(
       [&](const auto& values) -> std::string {
@@ -141,8 +145,8 @@ std::vector<Partition> group_rows(const model::TableData& table,
 // Per-thread scratch for gathering a file's rows out of the table's columns.
 struct Scratch {
   std::vector<std::vector<uint8_t>> valid;
-  std::vector<std::variant<std::vector<int32_t>, std::vector<int64_t>, std::vector<double>,
-                           Strings>>
+  std::vector<
+      std::variant<std::vector<int32_t>, std::vector<int64_t>, std::vector<double>, Strings>>
       values;
 };
 
@@ -230,13 +234,19 @@ parquet::Schema parquet_schema_for(const model::TableSpec& spec) {
 
 std::string codec_file_tag(parquet::Codec codec) {
   switch (codec) {
-    case parquet::Codec::kSnappy: return ".snappy";
-    case parquet::Codec::kZstd: return ".zstd";
-    case parquet::Codec::kGzip: return ".gz";
+    case parquet::Codec::kSnappy:
+      return ".snappy";
+    case parquet::Codec::kZstd:
+      return ".zstd";
+    case parquet::Codec::kGzip:
+      return ".gz";
     case parquet::Codec::kLz4:
-    case parquet::Codec::kLz4Raw: return ".lz4";
-    case parquet::Codec::kBrotli: return ".brotli";
-    case parquet::Codec::kUncompressed: return "";
+    case parquet::Codec::kLz4Raw:
+      return ".lz4";
+    case parquet::Codec::kBrotli:
+      return ".brotli";
+    case parquet::Codec::kUncompressed:
+      return "";
   }
   return "";
 }
@@ -295,8 +305,7 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
   Status status = parallel_for(tasks.size(), threads, [&](size_t t, int worker) -> Status {
     const FileTask& task = tasks[t];
     char prefix[32];
-    std::snprintf(prefix, sizeof prefix, "part-%05zu-",
-                  options.first_file_index + task.index);
+    std::snprintf(prefix, sizeof prefix, "part-%05zu-", options.first_file_index + task.index);
     std::string name = std::string(prefix) + options.job_uuid + suffix;
     if (!task.partition->folder.empty()) name = task.partition->folder + "/" + name;
 
@@ -307,8 +316,7 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
                               task.end, i, scratch[worker]));
     }
     BufferSink out;
-    SPARKIFY_ASSIGN_OR_RETURN(auto writer,
-                              parquet::FileWriter::Make(schema, writer_options, &out));
+    SPARKIFY_ASSIGN_OR_RETURN(auto writer, parquet::FileWriter::Make(schema, writer_options, &out));
     SPARKIFY_RETURN_NOT_OK(writer->write_batch(views, task.end - task.begin));
     SPARKIFY_RETURN_NOT_OK(writer->close());
     if (!writers[worker]) {
@@ -316,8 +324,7 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
     }
     sizes[t] = out.bytes().size();
     names[t] = name;
-    return writers[worker]->write(io::FileSystem::join(dir, name),
-                                  Buffer::CopyOf(out.bytes()));
+    return writers[worker]->write(io::FileSystem::join(dir, name), Buffer::CopyOf(out.bytes()));
   });
   for (auto& w : writers) {
     if (!w) continue;

@@ -9,8 +9,20 @@ namespace {
 bool needs_escape(unsigned char c) {
   if (c < 0x20 || c == 0x7F) return true;
   switch (c) {
-    case '"': case '#': case '%': case '\'': case '*': case '/': case ':': case '=':
-    case '?': case '\\': case '{': case '[': case ']': case '^':
+    case '"':
+    case '#':
+    case '%':
+    case '\'':
+    case '*':
+    case '/':
+    case ':':
+    case '=':
+    case '?':
+    case '\\':
+    case '{':
+    case '[':
+    case ']':
+    case '^':
       return true;
     default:
       return false;
@@ -37,9 +49,7 @@ std::string escape_partition_value(std::string_view value) {
   return out;
 }
 
-std::string unescape_partition_value(std::string_view escaped) {
-  return percent_decode(escaped);
-}
+std::string unescape_partition_value(std::string_view escaped) { return percent_decode(escaped); }
 
 std::string partition_folder(std::string_view column, std::optional<std::string_view> value) {
   std::string out(column);

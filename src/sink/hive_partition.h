@@ -21,7 +21,7 @@ std::string unescape_partition_value(std::string_view escaped);
 std::string partition_folder(std::string_view column, std::optional<std::string_view> value);
 
 /// Splits `name=value` into its parts; false when the folder is not of that form.
-bool parse_partition_folder(std::string_view folder, std::string_view& name,
-                            std::string& value, bool& is_null);
+bool parse_partition_folder(std::string_view folder, std::string_view& name, std::string& value,
+                            bool& is_null);
 
 }  // namespace sparkify::sink

@@ -40,12 +40,15 @@ bool readable_as(const parquet::ColumnSchema& got, const model::ColumnSpec& want
   using model::ColumnType;
   using parquet::LogicalType;
   using parquet::PhysicalType;
-  const bool plain_integer = got.logical == LogicalType::kNone ||
-                             (got.logical == LogicalType::kInteger && got.int_signed);
-  const bool integer = (got.physical == PhysicalType::kInt32 || got.physical == PhysicalType::kInt64) && plain_integer;
+  const bool plain_integer =
+      got.logical == LogicalType::kNone || (got.logical == LogicalType::kInteger && got.int_signed);
+  const bool integer =
+      (got.physical == PhysicalType::kInt32 || got.physical == PhysicalType::kInt64) &&
+      plain_integer;
   switch (want.type) {
     case ColumnType::kInt32:
-    case ColumnType::kInt64: return integer;
+    case ColumnType::kInt64:
+      return integer;
     case ColumnType::kDouble:
       return got.physical == PhysicalType::kDouble || got.physical == PhysicalType::kFloat;
     case ColumnType::kString:
@@ -53,27 +56,30 @@ bool readable_as(const parquet::ColumnSchema& got, const model::ColumnSpec& want
              (got.logical == LogicalType::kNone || got.logical == LogicalType::kString);
     case ColumnType::kTimestampMicros:
       return got.physical == PhysicalType::kInt96 ||
-             (got.physical == PhysicalType::kInt64 && (got.logical == LogicalType::kTimestampMillis ||
-                                                        got.logical == LogicalType::kTimestampMicros ||
-                                                        got.logical == LogicalType::kTimestampNanos));
+             (got.physical == PhysicalType::kInt64 &&
+              (got.logical == LogicalType::kTimestampMillis ||
+               got.logical == LogicalType::kTimestampMicros ||
+               got.logical == LogicalType::kTimestampNanos));
   }
   return false;
 }
 
 /// Converts a column read with readable_as() to the vector type of the table column, in place.
-Status convert_column(const std::string& file, const parquet::ColumnSchema& got, const model::ColumnSpec& want,
-                      parquet::ColumnData& data) {
+Status convert_column(const std::string& file, const parquet::ColumnSchema& got,
+                      const model::ColumnSpec& want, parquet::ColumnData& data) {
   using model::ColumnType;
   auto fail = [&](const char* what) {
     return Status::Corrupt(file + ": column " + want.name + " holds " + what);
   };
   switch (want.type) {
-    case ColumnType::kString: return Status::OK();
+    case ColumnType::kString:
+      return Status::OK();
     case ColumnType::kInt32:
       if (auto* wide = std::get_if<std::vector<int64_t>>(&data.values)) {
         std::vector<int32_t> narrow(wide->size());
         for (size_t i = 0; i < wide->size(); ++i) {
-          if ((*wide)[i] < INT32_MIN || (*wide)[i] > INT32_MAX) return fail("a value outside 32-bit integers");
+          if ((*wide)[i] < INT32_MIN || (*wide)[i] > INT32_MAX)
+            return fail("a value outside 32-bit integers");
           narrow[i] = static_cast<int32_t>((*wide)[i]);
         }
         data.values = std::move(narrow);
@@ -101,7 +107,8 @@ Status convert_column(const std::string& file, const parquet::ColumnSchema& got,
       if (auto* v = std::get_if<std::vector<int64_t>>(&data.values)) {
         if (got.logical == parquet::LogicalType::kTimestampMillis) {
           for (int64_t& x : *v) {
-            if (__builtin_mul_overflow(x, int64_t{1000}, &x)) return fail("a timestamp outside 64-bit microseconds");
+            if (__builtin_mul_overflow(x, int64_t{1000}, &x))
+              return fail("a timestamp outside 64-bit microseconds");
           }
         } else if (got.logical == parquet::LogicalType::kTimestampNanos) {
           for (int64_t& x : *v) x = x / 1000 - (x % 1000 < 0);  // floor, as Spark and DuckDB do
@@ -142,9 +149,8 @@ Status fill_partition_column(const std::string& file, const model::ColumnSpec& s
   return Status::OK();
 }
 
-Result<FilePart> read_file(io::FileSystem& fs, const std::string& table_dir,
-                           const std::string& rel, const model::TableSpec& spec,
-                           const parquet::Schema& file_schema) {
+Result<FilePart> read_file(io::FileSystem& fs, const std::string& table_dir, const std::string& rel,
+                           const model::TableSpec& spec, const parquet::Schema& file_schema) {
   std::string path = io::FileSystem::join(table_dir, rel);
   SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(path));
   SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), path));
@@ -163,7 +169,8 @@ Result<FilePart> read_file(io::FileSystem& fs, const std::string& table_dir,
       return Status::Corrupt(path + ": column " + name + " is missing or has another type");
     }
     SPARKIFY_ASSIGN_OR_RETURN(part.data[col], reader->read_column(at));
-    SPARKIFY_RETURN_NOT_OK(convert_column(path, schema.columns[at], spec.columns[col], part.data[col]));
+    SPARKIFY_RETURN_NOT_OK(
+        convert_column(path, schema.columns[at], spec.columns[col], part.data[col]));
   }
   // Partition values come from the folders: songs/year=1969/artist_id=AR…/part-….parquet
   std::string_view remaining(rel);
@@ -251,8 +258,10 @@ Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
     if (any_null) valid.reserve(table.num_rows);
     auto append_valid = [&](const parquet::ColumnData& d, size_t rows) {
       if (!any_null) return;
-      if (d.validity.empty()) valid.insert(valid.end(), rows, 1);
-      else valid.insert(valid.end(), d.validity.begin(), d.validity.end());
+      if (d.validity.empty())
+        valid.insert(valid.end(), rows, 1);
+      else
+        valid.insert(valid.end(), d.validity.begin(), d.validity.end());
     };
     switch (spec.columns[c].type) {
       case model::ColumnType::kString: {

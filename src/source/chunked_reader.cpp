@@ -163,8 +163,7 @@ Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_by
     if (pending.empty()) break;
     size_t end = pending.size();
     if (!eof) {
-      const auto* last = static_cast<const uint8_t*>(
-          memrchr(pending.data(), '\n', pending.size()));
+      const auto* last = static_cast<const uint8_t*>(memrchr(pending.data(), '\n', pending.size()));
       if (last == nullptr) continue;  // no line break yet: read more (target doubled above)
       end = static_cast<size_t>(last - pending.data()) + 1;
     }

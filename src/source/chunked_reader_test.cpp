@@ -107,8 +107,8 @@ TEST_F(ChunkedReader, StreamsMultiMemberGzipAndDropsTheByteOrderMark) {
 
 TEST_F(ChunkedReader, RefusesTruncatedOrInvalidGzip) {
   std::string member = gzip_member(lines(2000));
-  for (const std::string& bytes : {member.substr(0, member.size() / 2), std::string("not gzip"),
-                                   std::string()}) {
+  for (const std::string& bytes :
+       {member.substr(0, member.size() / 2), std::string("not gzip"), std::string()}) {
     auto file = write("bad.json.gz", bytes);
     Status st = for_each_chunk(fs_, file, 4096, [](const Chunk&) { return Status::OK(); });
     EXPECT_FALSE(st.ok());

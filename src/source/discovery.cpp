@@ -16,9 +16,8 @@ bool is_input_path(std::string_view relative) {
   size_t start = 0;
   while (start <= relative.size()) {
     size_t slash = relative.find('/', start);
-    std::string_view part = relative.substr(start, slash == std::string_view::npos
-                                                       ? std::string_view::npos
-                                                       : slash - start);
+    std::string_view part = relative.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (!part.empty() && (part.front() == '.' || part.front() == '_')) return false;
     if (slash == std::string_view::npos) break;
     start = slash + 1;

@@ -126,7 +126,12 @@ void LogWorkerState::on_event(const model::EventRecord& e) {
   auto [it, inserted] = users_.try_emplace(e.user_id);
   LatestUserEvent& u = it->second;
   if (inserted || key >= std::make_tuple(u.ts, u.file_index, u.line)) {
-    u = {e.ts, b.file_index, line, intern(e.first_name), intern(e.last_name), intern(e.gender),
+    u = {e.ts,
+         b.file_index,
+         line,
+         intern(e.first_name),
+         intern(e.last_name),
+         intern(e.gender),
          b.level.back()};
   }
 }
@@ -166,8 +171,7 @@ struct PooledColumn {
   }
 };
 
-SongplayBatcher::SongplayBatcher(const std::vector<LogWorkerState>& workers,
-                                 const SongIndex& index,
+SongplayBatcher::SongplayBatcher(const std::vector<LogWorkerState>& workers, const SongIndex& index,
                                  std::vector<std::shared_ptr<const void>> owners)
     : owners_(std::move(owners)) {
   for (const auto& w : workers) {
@@ -185,8 +189,8 @@ SongplayBatcher::SongplayBatcher(const std::vector<LogWorkerState>& workers,
   }
 }
 
-model::TableData SongplayBatcher::build(std::span<EventBlock> blocks, int64_t first_id,
-                                        int threads, std::vector<int64_t>& ts) const {
+model::TableData SongplayBatcher::build(std::span<EventBlock> blocks, int64_t first_id, int threads,
+                                        std::vector<int64_t>& ts) const {
   std::vector<size_t> first_row(blocks.size());
   size_t total = 0;
   for (size_t b = 0; b < blocks.size(); ++b) {
@@ -198,8 +202,7 @@ model::TableData SongplayBatcher::build(std::span<EventBlock> blocks, int64_t fi
   std::vector<int64_t> songplay_id(total), start_time(total), user_id(total), session(total);
   std::vector<uint8_t> session_valid(total);
   std::vector<int32_t> year(total), month(total);
-  PooledColumn level(total), location(total), user_agent(total), song_id(total),
-      artist_id(total);
+  PooledColumn level(total), location(total), user_agent(total), song_id(total), artist_id(total);
 
   (void)parallel_for(blocks.size(), threads, [&](size_t b, int) {
     EventBlock& f = blocks[b];
@@ -287,8 +290,10 @@ namespace {
 using StringBuilder = model::ColumnBuilder<std::string_view>;
 
 void push_pooled(StringBuilder& b, const StringPool& pool, int32_t id) {
-  if (id == StringPool::kNull) b.push_null();
-  else b.push(pool.get(id));
+  if (id == StringPool::kNull)
+    b.push_null();
+  else
+    b.push(pool.get(id));
 }
 
 }  // namespace

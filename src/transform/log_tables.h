@@ -34,7 +34,7 @@ struct EventBlock {
   std::vector<int64_t> session_id;
   std::vector<uint8_t> session_valid;
   std::vector<int32_t> level, location, user_agent;  // pool ids or StringPool::kNull
-  std::vector<int32_t> song;                          // SongIndex id or -1
+  std::vector<int32_t> song;                         // SongIndex id or -1
 
   size_t rows() const { return ts.size(); }
   /// Bytes the block holds in memory.
@@ -101,8 +101,8 @@ class SongplayBatcher {
                          std::vector<int64_t>& ts) const;
 
  private:
-  std::vector<int32_t> pool_offset_;            ///< per worker
-  std::vector<std::string_view> pooled_;        ///< every worker's pool, concatenated
+  std::vector<int32_t> pool_offset_;      ///< per worker
+  std::vector<std::string_view> pooled_;  ///< every worker's pool, concatenated
   std::vector<std::string_view> song_ids_, artist_ids_;
   std::vector<std::shared_ptr<const void>> owners_;
 };

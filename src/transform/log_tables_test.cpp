@@ -76,8 +76,7 @@ TEST(LogTables, TimeColumnsAreBoundByName) {
   EXPECT_EQ(value("month"), 11);
   EXPECT_EQ(value("year"), 2018);
   EXPECT_EQ(value("weekday"), 5);  // 1 = Sunday
-  EXPECT_EQ(std::get<std::vector<int64_t>>(named(t, "start_time").values).at(0),
-            1542298028000000);
+  EXPECT_EQ(std::get<std::vector<int64_t>>(named(t, "start_time").values).at(0), 1542298028000000);
 }
 
 TEST(LogTables, BlocksRoundTripThroughTheirBinaryForm) {

@@ -18,8 +18,7 @@ struct SongMatch {
 class SongIndex {
  public:
   /// Adds a song; the strings must outlive the index. Later songs with the same key are ignored.
-  void add(std::string_view title, std::string_view artist_name, double duration,
-           SongMatch match);
+  void add(std::string_view title, std::string_view artist_name, double duration, SongMatch match);
 
   /// The match for an event, or -1.
   int32_t find(std::string_view song, std::string_view artist, double length) const;

@@ -11,13 +11,15 @@ namespace {
 
 int artist_score(const model::SongRecord& r) {
   return (r.artist_name.valid && !r.artist_name.value.empty()) +
-         (r.artist_location.valid && !r.artist_location.value.empty()) +
-         r.latitude.has_value() + r.longitude.has_value();
+         (r.artist_location.valid && !r.artist_location.value.empty()) + r.latitude.has_value() +
+         r.longitude.has_value();
 }
 
 void push_string(model::ColumnBuilder<std::string_view>& b, const model::NullableString& s) {
-  if (s.valid) b.push(s.value);
-  else b.push_null();
+  if (s.valid)
+    b.push(s.value);
+  else
+    b.push_null();
 }
 
 }  // namespace
@@ -119,8 +121,7 @@ SongIndex song_index_from_tables(const model::TableData& songs, const model::Tab
             [&](size_t a, size_t b) { return song_ids[a] < song_ids[b]; });
   SongIndex index;
   for (size_t i : order) {
-    if (songs.columns[1].is_null(i) || songs.columns[2].is_null(i) ||
-        songs.columns[4].is_null(i)) {
+    if (songs.columns[1].is_null(i) || songs.columns[2].is_null(i) || songs.columns[4].is_null(i)) {
       continue;
     }
     auto name = artist_name.find(s_artists[i]);

@@ -24,16 +24,14 @@ TEST(TimeBreakdown, IsoWeeksAcrossYearBoundaries) {
   struct Case {
     int y, m, d, week, weekday;
   } cases[] = {
-      {2020, 12, 31, 53, 5},  // Thursday of 2020's week 53
-      {2021, 1, 1, 53, 6},    // Friday still in 2020-W53
-      {2021, 1, 3, 53, 1},    // Sunday
-      {2021, 1, 4, 1, 2},     // Monday starts 2021-W01
-      {2019, 12, 30, 1, 2},   // Monday in 2020-W01
-      {2018, 12, 31, 1, 2},
-      {2016, 1, 1, 53, 6},    // 2015 had 53 weeks
-      {2017, 1, 1, 52, 1},    // Sunday in 2016-W52
-      {1970, 1, 1, 1, 5},
-      {2000, 2, 29, 9, 3},
+      {2020, 12, 31, 53, 5},                       // Thursday of 2020's week 53
+      {2021, 1, 1, 53, 6},                         // Friday still in 2020-W53
+      {2021, 1, 3, 53, 1},                         // Sunday
+      {2021, 1, 4, 1, 2},                          // Monday starts 2021-W01
+      {2019, 12, 30, 1, 2},                        // Monday in 2020-W01
+      {2018, 12, 31, 1, 2},  {2016, 1, 1, 53, 6},  // 2015 had 53 weeks
+      {2017, 1, 1, 52, 1},                         // Sunday in 2016-W52
+      {1970, 1, 1, 1, 5},    {2000, 2, 29, 9, 3},
   };
   for (const Case& c : cases) {
     TimeParts p = time_parts_from_millis(millis(c.y, c.m, c.d, 12));

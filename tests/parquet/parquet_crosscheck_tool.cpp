@@ -31,10 +31,18 @@ void json_string(std::string& out, std::string_view s) {
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -50,15 +58,20 @@ void json_string(std::string& out, std::string_view s) {
 
 std::string type_name(const ColumnSchema& c) {
   switch (c.physical) {
-    case PhysicalType::kBoolean: return "BOOLEAN";
-    case PhysicalType::kInt32: return "INT32";
-    case PhysicalType::kDouble: return "DOUBLE";
+    case PhysicalType::kBoolean:
+      return "BOOLEAN";
+    case PhysicalType::kInt32:
+      return "INT32";
+    case PhysicalType::kDouble:
+      return "DOUBLE";
     case PhysicalType::kInt64:
       if (c.logical == LogicalType::kTimestampMillis) return "TIMESTAMP_MILLIS";
       if (c.logical == LogicalType::kTimestampMicros) return "TIMESTAMP_MICROS";
       return "INT64";
-    case PhysicalType::kByteArray: return c.logical == LogicalType::kString ? "STRING" : "BINARY";
-    default: break;  // the reader-only types are never generated here
+    case PhysicalType::kByteArray:
+      return c.logical == LogicalType::kString ? "STRING" : "BINARY";
+    default:
+      break;  // the reader-only types are never generated here
   }
   return "?";
 }
@@ -87,16 +100,21 @@ void json_values(std::string& out, const ColumnSchema& schema, const ColumnData&
     }
     char buf[32];
     switch (schema.physical) {
-      case PhysicalType::kBoolean: out += std::get<std::vector<uint8_t>>(d.values)[i] ? "true" : "false"; break;
+      case PhysicalType::kBoolean:
+        out += std::get<std::vector<uint8_t>>(d.values)[i] ? "true" : "false";
+        break;
       case PhysicalType::kInt32:
         std::snprintf(buf, sizeof(buf), "%d", std::get<std::vector<int32_t>>(d.values)[i]);
         out += buf;
         break;
       case PhysicalType::kInt64:
-        std::snprintf(buf, sizeof(buf), "\"%" PRId64 "\"", std::get<std::vector<int64_t>>(d.values)[i]);
+        std::snprintf(buf, sizeof(buf), "\"%" PRId64 "\"",
+                      std::get<std::vector<int64_t>>(d.values)[i]);
         out += buf;
         break;
-      case PhysicalType::kDouble: json_double(out, std::get<std::vector<double>>(d.values)[i]); break;
+      case PhysicalType::kDouble:
+        json_double(out, std::get<std::vector<double>>(d.values)[i]);
+        break;
       case PhysicalType::kByteArray: {
         std::string_view s = std::get<StringColumn>(d.values).at(i);
         if (schema.logical == LogicalType::kString) {
@@ -111,14 +129,16 @@ void json_values(std::string& out, const ColumnSchema& schema, const ColumnData&
         }
         break;
       }
-      default: break;  // the reader-only types are never generated here
+      default:
+        break;  // the reader-only types are never generated here
     }
   }
   out += ']';
 }
 
 /// The JSON description of a whole file, read back through our reader.
-Result<std::string> describe(std::span<const uint8_t> bytes, const std::string& name, const std::string& extra) {
+Result<std::string> describe(std::span<const uint8_t> bytes, const std::string& name,
+                             const std::string& extra) {
   SPARKIFY_ASSIGN_OR_RETURN(auto reader, FileReader::Open(bytes, name));
   std::string out = "{\"num_rows\":" + std::to_string(reader->num_rows()) + ",\"row_groups\":[";
   // Row counts per row group, from reading the first column group by group.
@@ -169,8 +189,8 @@ struct Table {
 
 /// A random valid UTF-8 string mixing 1- to 4-byte characters.
 std::string random_utf8(std::mt19937_64& rng, size_t chars) {
-  static const char* pieces[] = {"a", "Z", "0", " ", "\"", "\\", "\n", "\t", "é", "ß", "ж", "中", "✓", "€",
-                                 "𝄞", "😀", "'", ",", "%", "/"};
+  static const char* pieces[] = {"a", "Z",  "0", " ", "\"", "\\", "\n", "\t", "é", "ß",
+                                 "ж", "中", "✓", "€", "𝄞",  "😀",  "'",  ",",  "%", "/"};
   std::string s;
   for (size_t i = 0; i < chars; ++i) s += pieces[rng() % std::size(pieces)];
   return s;
@@ -215,41 +235,54 @@ Table make_table(uint64_t seed, WriterOptions* options, size_t* rows_out) {
   add(ColumnSchema::Int64("int64_low_req", Repetition::kRequired));
   add(ColumnSchema::Double("double_low_opt"));
   add(ColumnSchema::TimestampMicros("ts_us_low_opt"));
-  add(ColumnSchema{"blob_opt", PhysicalType::kByteArray, LogicalType::kNone, Repetition::kOptional});
+  add(ColumnSchema{"blob_opt", PhysicalType::kByteArray, LogicalType::kNone,
+                   Repetition::kOptional});
   add(ColumnSchema::String("str_all_null", Repetition::kOptional));
 
   const double null_rate = (rng() % 4) * 0.2;  // 0, 0.2, 0.4, 0.6
   std::vector<std::string> low;
-  for (int i = 0; i < 7; ++i) low.push_back(i == 0 ? std::string() : random_utf8(rng, 1 + rng() % 6));
-  constexpr int64_t kYear2100Us = 4102444800000000LL;  // timestamps stay inside every engine's range
+  for (int i = 0; i < 7; ++i)
+    low.push_back(i == 0 ? std::string() : random_utf8(rng, 1 + rng() % 6));
+  constexpr int64_t kYear2100Us =
+      4102444800000000LL;  // timestamps stay inside every engine's range
   for (size_t c = 0; c < t.schema.columns.size(); ++c) {
     const ColumnSchema& col = t.schema.columns[c];
     const bool all_null = col.name == "str_all_null";
     if (col.optional()) {
       for (size_t i = 0; i < rows; ++i) {
-        t.validity[c].push_back(!all_null && std::uniform_real_distribution<double>(0, 1)(rng) >= null_rate);
+        t.validity[c].push_back(!all_null &&
+                                std::uniform_real_distribution<double>(0, 1)(rng) >= null_rate);
       }
     }
     const bool low_card = col.name.find("_low") != std::string::npos;
     for (size_t i = 0; i < rows; ++i) {
       uint64_t r = rng();
       if (low_card && col.physical != PhysicalType::kByteArray) {
-        // A handful of values, signed zeros and NaN among the doubles (distinct dictionary entries).
+        // A handful of values, signed zeros and NaN among the doubles (distinct dictionary
+        // entries).
         const double doubles[] = {0.0, -0.0, std::numeric_limits<double>::quiet_NaN(), 2.5, -1e300};
         switch (col.physical) {
-          case PhysicalType::kInt32: t.i32[c].push_back(2000 + static_cast<int32_t>(r % 12)); break;
-          case PhysicalType::kInt64:
-            t.i64[c].push_back(col.logical == LogicalType::kTimestampMicros ? 1541030400000000LL + static_cast<int64_t>(r % 9) * 3600000000LL
-                                                                             : static_cast<int64_t>(r % 300) - 150);
+          case PhysicalType::kInt32:
+            t.i32[c].push_back(2000 + static_cast<int32_t>(r % 12));
             break;
-          default: t.f64[c].push_back(doubles[r % 5]); break;
+          case PhysicalType::kInt64:
+            t.i64[c].push_back(col.logical == LogicalType::kTimestampMicros
+                                   ? 1541030400000000LL + static_cast<int64_t>(r % 9) * 3600000000LL
+                                   : static_cast<int64_t>(r % 300) - 150);
+            break;
+          default:
+            t.f64[c].push_back(doubles[r % 5]);
+            break;
         }
         continue;
       }
       switch (col.physical) {
-        case PhysicalType::kBoolean: t.bools[c].push_back(r & 1); break;
+        case PhysicalType::kBoolean:
+          t.bools[c].push_back(r & 1);
+          break;
         case PhysicalType::kInt32: {
-          const int32_t special[] = {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(), 0, -1, 1};
+          const int32_t special[] = {std::numeric_limits<int32_t>::min(),
+                                     std::numeric_limits<int32_t>::max(), 0, -1, 1};
           t.i32[c].push_back(r % 10 == 0 ? special[(r >> 8) % 5] : static_cast<int32_t>(r >> 16));
           break;
         }
@@ -257,21 +290,30 @@ Table make_table(uint64_t seed, WriterOptions* options, size_t* rows_out) {
           if (col.logical == LogicalType::kTimestampMicros) {
             t.i64[c].push_back(static_cast<int64_t>(r % (2 * kYear2100Us)) - kYear2100Us);
           } else if (col.logical == LogicalType::kTimestampMillis) {
-            t.i64[c].push_back(static_cast<int64_t>(r % (2 * kYear2100Us / 1000)) - kYear2100Us / 1000);
+            t.i64[c].push_back(static_cast<int64_t>(r % (2 * kYear2100Us / 1000)) -
+                               kYear2100Us / 1000);
           } else {
-            const int64_t special[] = {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), 0, -1, 1};
+            const int64_t special[] = {std::numeric_limits<int64_t>::min(),
+                                       std::numeric_limits<int64_t>::max(), 0, -1, 1};
             t.i64[c].push_back(r % 10 == 0 ? special[(r >> 8) % 5] : static_cast<int64_t>(r));
           }
           break;
         }
         case PhysicalType::kDouble: {
-          const double special[] = {-0.0, 0.0, std::numeric_limits<double>::infinity(),
-                                    -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN(),
-                                    std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest(),
-                                    std::numeric_limits<double>::denorm_min(), 1e-300};
+          const double special[] = {-0.0,
+                                    0.0,
+                                    std::numeric_limits<double>::infinity(),
+                                    -std::numeric_limits<double>::infinity(),
+                                    std::numeric_limits<double>::quiet_NaN(),
+                                    std::numeric_limits<double>::max(),
+                                    std::numeric_limits<double>::lowest(),
+                                    std::numeric_limits<double>::denorm_min(),
+                                    1e-300};
           double v;
-          if (r % 8 == 0) v = special[(r >> 8) % std::size(special)];
-          else v = static_cast<double>(static_cast<int64_t>(r)) / static_cast<double>((r >> 40) | 1);
+          if (r % 8 == 0)
+            v = special[(r >> 8) % std::size(special)];
+          else
+            v = static_cast<double>(static_cast<int64_t>(r)) / static_cast<double>((r >> 40) | 1);
           t.f64[c].push_back(v);
           break;
         }
@@ -289,7 +331,8 @@ Table make_table(uint64_t seed, WriterOptions* options, size_t* rows_out) {
           t.strings[c].push_back(std::move(s));
           break;
         }
-        default: break;  // the reader-only types are never generated here
+        default:
+          break;  // the reader-only types are never generated here
       }
     }
     for (const auto& s : t.strings[c]) t.views[c].emplace_back(s);
@@ -299,25 +342,42 @@ Table make_table(uint64_t seed, WriterOptions* options, size_t* rows_out) {
 
 ColumnView view_of(const Table& t, size_t c, size_t offset, size_t n) {
   ColumnView v;
-  if (!t.validity[c].empty()) v.validity = std::span<const uint8_t>(t.validity[c]).subspan(offset, n);
+  if (!t.validity[c].empty())
+    v.validity = std::span<const uint8_t>(t.validity[c]).subspan(offset, n);
   switch (t.schema.columns[c].physical) {
-    case PhysicalType::kBoolean: v.values = std::span<const uint8_t>(t.bools[c]).subspan(offset, n); break;
-    case PhysicalType::kInt32: v.values = std::span<const int32_t>(t.i32[c]).subspan(offset, n); break;
-    case PhysicalType::kInt64: v.values = std::span<const int64_t>(t.i64[c]).subspan(offset, n); break;
-    case PhysicalType::kDouble: v.values = std::span<const double>(t.f64[c]).subspan(offset, n); break;
-    case PhysicalType::kByteArray: v.values = std::span<const std::string_view>(t.views[c]).subspan(offset, n); break;
-    default: break;  // the reader-only types are never generated here
+    case PhysicalType::kBoolean:
+      v.values = std::span<const uint8_t>(t.bools[c]).subspan(offset, n);
+      break;
+    case PhysicalType::kInt32:
+      v.values = std::span<const int32_t>(t.i32[c]).subspan(offset, n);
+      break;
+    case PhysicalType::kInt64:
+      v.values = std::span<const int64_t>(t.i64[c]).subspan(offset, n);
+      break;
+    case PhysicalType::kDouble:
+      v.values = std::span<const double>(t.f64[c]).subspan(offset, n);
+      break;
+    case PhysicalType::kByteArray:
+      v.values = std::span<const std::string_view>(t.views[c]).subspan(offset, n);
+      break;
+    default:
+      break;  // the reader-only types are never generated here
   }
   return v;
 }
 
 Status write_table(const std::string& path, uint64_t seed, const std::string& codec_name) {
   WriterOptions options;
-  if (codec_name == "snappy") options.codec = Codec::kSnappy;
-  else if (codec_name == "zstd") options.codec = Codec::kZstd;
-  else if (codec_name == "gzip") options.codec = Codec::kGzip;
-  else if (codec_name == "none") options.codec = Codec::kUncompressed;
-  else return Status::Invalid("unknown codec " + codec_name);
+  if (codec_name == "snappy")
+    options.codec = Codec::kSnappy;
+  else if (codec_name == "zstd")
+    options.codec = Codec::kZstd;
+  else if (codec_name == "gzip")
+    options.codec = Codec::kGzip;
+  else if (codec_name == "none")
+    options.codec = Codec::kUncompressed;
+  else
+    return Status::Invalid("unknown codec " + codec_name);
   size_t rows = 0;
   Table t = make_table(seed, &options, &rows);
   BufferOutputStream out;
@@ -333,15 +393,17 @@ Status write_table(const std::string& path, uint64_t seed, const std::string& co
   }
   SPARKIFY_RETURN_NOT_OK(writer->close());
   std::ofstream f(path, std::ios::binary);
-  f.write(reinterpret_cast<const char*>(out.bytes().data()), static_cast<std::streamsize>(out.bytes().size()));
+  f.write(reinterpret_cast<const char*>(out.bytes().data()),
+          static_cast<std::streamsize>(out.bytes().size()));
   if (!f) return Status::IoError("cannot write " + path);
   f.close();
 
   // The expected values are the table as generated (not as read back), so a reader bug that
   // mirrors a writer bug cannot hide; the reader only supplies the row-group split.
-  std::string extra = ",\"options\":{\"page_bytes\":" + std::to_string(options.page_bytes) +
-                      ",\"row_group_bytes\":" + std::to_string(options.row_group_bytes) +
-                      ",\"dictionary_page_limit\":" + std::to_string(options.dictionary_page_limit) + "}";
+  std::string extra =
+      ",\"options\":{\"page_bytes\":" + std::to_string(options.page_bytes) +
+      ",\"row_group_bytes\":" + std::to_string(options.row_group_bytes) +
+      ",\"dictionary_page_limit\":" + std::to_string(options.dictionary_page_limit) + "}";
   SPARKIFY_ASSIGN_OR_RETURN(std::string described, describe(out.bytes(), path, extra));
   // Replace the columns part with the generated values.
   std::string expected = described.substr(0, described.find(",\"columns\":[")) + ",\"columns\":[";
@@ -350,10 +412,18 @@ Status write_table(const std::string& path, uint64_t seed, const std::string& co
     ColumnData d;
     d.validity = t.validity[c];
     switch (col.physical) {
-      case PhysicalType::kBoolean: d.values = t.bools[c]; break;
-      case PhysicalType::kInt32: d.values = t.i32[c]; break;
-      case PhysicalType::kInt64: d.values = t.i64[c]; break;
-      case PhysicalType::kDouble: d.values = t.f64[c]; break;
+      case PhysicalType::kBoolean:
+        d.values = t.bools[c];
+        break;
+      case PhysicalType::kInt32:
+        d.values = t.i32[c];
+        break;
+      case PhysicalType::kInt64:
+        d.values = t.i64[c];
+        break;
+      case PhysicalType::kDouble:
+        d.values = t.f64[c];
+        break;
       case PhysicalType::kByteArray: {
         StringColumn s;
         for (const auto& v : t.strings[c]) {
@@ -363,7 +433,8 @@ Status write_table(const std::string& path, uint64_t seed, const std::string& co
         d.values = std::move(s);
         break;
       }
-      default: break;  // the reader-only types are never generated here
+      default:
+        break;  // the reader-only types are never generated here
     }
     if (c) expected += ',';
     expected += "{\"name\":";

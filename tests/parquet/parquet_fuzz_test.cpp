@@ -30,10 +30,12 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-Bytes write_seed(Codec codec, bool dictionary, size_t rows, size_t page_bytes, size_t row_group_bytes) {
-  Schema schema{{ColumnSchema::Boolean("b"), ColumnSchema::Int32("i32", Repetition::kRequired),
-                 ColumnSchema::Int64("i64"), ColumnSchema::Double("f"), ColumnSchema::String("s_low"),
-                 ColumnSchema::String("s_high", Repetition::kRequired), ColumnSchema::TimestampMicros("ts")}};
+Bytes write_seed(Codec codec, bool dictionary, size_t rows, size_t page_bytes,
+                 size_t row_group_bytes) {
+  Schema schema{
+      {ColumnSchema::Boolean("b"), ColumnSchema::Int32("i32", Repetition::kRequired),
+       ColumnSchema::Int64("i64"), ColumnSchema::Double("f"), ColumnSchema::String("s_low"),
+       ColumnSchema::String("s_high", Repetition::kRequired), ColumnSchema::TimestampMicros("ts")}};
   WriterOptions options;
   options.codec = codec;
   options.dictionary = dictionary;
@@ -86,7 +88,8 @@ bool consistent(const ColumnData& d, size_t expected_rows) {
   if (rows_of(d) != expected_rows) return false;
   if (!d.validity.empty() && d.validity.size() != expected_rows) return false;
   if (const auto* s = std::get_if<StringColumn>(&d.values)) {
-    if (s->offsets.empty() || s->offsets.front() != 0 || s->offsets.back() != s->data.size()) return false;
+    if (s->offsets.empty() || s->offsets.front() != 0 || s->offsets.back() != s->data.size())
+      return false;
     for (size_t i = 1; i < s->offsets.size(); ++i) {
       if (s->offsets[i] < s->offsets[i - 1]) return false;
     }
@@ -152,11 +155,13 @@ Bytes mutate(const Bytes& in, const std::vector<Bytes>& corpus, std::mt19937_64&
   };
   switch (rng() % 9) {
     case 0: {  // bit flips anywhere
-      for (int k = 1 + static_cast<int>(rng() % 8); k > 0; --k) b[pos()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+      for (int k = 1 + static_cast<int>(rng() % 8); k > 0; --k)
+        b[pos()] ^= static_cast<uint8_t>(1u << (rng() % 8));
       break;
     }
     case 1: {  // bit flips near the end (footer)
-      for (int k = 1 + static_cast<int>(rng() % 4); k > 0; --k) b[footer_pos()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+      for (int k = 1 + static_cast<int>(rng() % 4); k > 0; --k)
+        b[footer_pos()] ^= static_cast<uint8_t>(1u << (rng() % 8));
       break;
     }
     case 2: {  // interesting byte values
@@ -187,7 +192,8 @@ Bytes mutate(const Bytes& in, const std::vector<Bytes>& corpus, std::mt19937_64&
       const uint32_t lens[] = {0x7fffffffu, 0xffffffffu, 0x80000000u, 0x00ffffffu};
       uint32_t v = lens[rng() % std::size(lens)];
       size_t p = (rng() % 4 == 0 && b.size() >= 8) ? b.size() - 8 : pos();
-      for (size_t k = 0; k < 4 && p + k < b.size(); ++k) b[p + k] = static_cast<uint8_t>(v >> (8 * k));
+      for (size_t k = 0; k < 4 && p + k < b.size(); ++k)
+        b[p + k] = static_cast<uint8_t>(v >> (8 * k));
       break;
     }
     case 7: {  // splice in bytes from another seed
@@ -203,7 +209,8 @@ Bytes mutate(const Bytes& in, const std::vector<Bytes>& corpus, std::mt19937_64&
     default: {  // insert or delete a few bytes, shifting everything after
       size_t p = pos();
       if (rng() & 1) {
-        b.insert(b.begin() + static_cast<std::ptrdiff_t>(p), 1 + rng() % 4, static_cast<uint8_t>(rng()));
+        b.insert(b.begin() + static_cast<std::ptrdiff_t>(p), 1 + rng() % 4,
+                 static_cast<uint8_t>(rng()));
       } else {
         b.erase(b.begin() + static_cast<std::ptrdiff_t>(p),
                 b.begin() + static_cast<std::ptrdiff_t>(std::min(b.size(), p + 1 + rng() % 4)));
@@ -226,7 +233,8 @@ int main(int argc, char** argv) {
     corpus.push_back(write_seed(codec, true, 40, 1 << 20, 128 << 20));
     corpus.push_back(write_seed(codec, true, 600, 300, 8 << 10));  // many pages and row groups
   }
-  for (Codec codec : {Codec::kLz4, Codec::kLz4Raw, Codec::kBrotli}) {  // codecs only read from others
+  for (Codec codec :
+       {Codec::kLz4, Codec::kLz4Raw, Codec::kBrotli}) {  // codecs only read from others
     corpus.push_back(write_seed(codec, true, 600, 300, 8 << 10));
   }
   corpus.push_back(write_seed(Codec::kSnappy, false, 200, 256, 128 << 20));
@@ -258,14 +266,17 @@ int main(int argc, char** argv) {
         return 1;
       }
       // Small files only as seeds: the large ones add time, not types or codecs.
-      if (s.opened == 1 && s.columns_failed == 0 && bytes.size() <= (64u << 10)) corpus.push_back(std::move(bytes));
+      if (s.opened == 1 && s.columns_failed == 0 && bytes.size() <= (64u << 10))
+        corpus.push_back(std::move(bytes));
     }
   } else if (!corpus_dir.empty()) {
     std::printf("fuzz: no Parquet test corpus at %s; fuzzing without it\n", corpus_dir.c_str());
   }
-  std::printf("fuzz: %zu seed files (%zu ours, %zu DuckDB's, %zu from the corpus), %zu mutations each (corpus: %zu)\n",
-              corpus.size(), ours, fixtures_end - ours, corpus.size() - fixtures_end, iterations,
-              iterations / 32);
+  std::printf(
+      "fuzz: %zu seed files (%zu ours, %zu DuckDB's, %zu from the corpus), %zu mutations each "
+      "(corpus: %zu)\n",
+      corpus.size(), ours, fixtures_end - ours, corpus.size() - fixtures_end, iterations,
+      iterations / 32);
 
   // Every seed must read cleanly before it is damaged.
   for (const auto& seed : corpus) {
@@ -288,7 +299,7 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::printf("fuzz: %zu files, %zu opened, %zu column chunks read, %zu rejected; no findings\n", stats.files,
-              stats.opened, stats.columns_read, stats.columns_failed);
+  std::printf("fuzz: %zu files, %zu opened, %zu column chunks read, %zu rejected; no findings\n",
+              stats.files, stats.opened, stats.columns_read, stats.columns_failed);
   return 0;
 }

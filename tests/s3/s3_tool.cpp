@@ -6,8 +6,8 @@
 //   list URL                  one "path<TAB>size" line per file, sorted
 //   cat URL                   the object's bytes on stdout
 //   exists URL                "true" or "false"
-//   get-tree URL DIR          read_many every file under URL into DIR (DIR "-" keeps them in memory)
-//   put FILE URL              write one file (multipart above --multipart-threshold)
+//   get-tree URL DIR          read_many every file under URL into DIR (DIR "-" keeps them in
+//   memory) put FILE URL              write one file (multipart above --multipart-threshold)
 //   put-tree DIR URL          batch-write every file under DIR below URL
 //   put-many URL N SIZE [flat] [pending]  batch-write N generated objects of SIZE bytes below
 //                             URL, in 100 folders (or all in one folder with "flat"); "pending":
@@ -67,19 +67,32 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--endpoint") flags.endpoint = value();
-    else if (a == "--region") flags.region = value();
-    else if (a == "--access-key") flags.access_key_id = value();
-    else if (a == "--secret-key") flags.secret_access_key = value();
-    else if (a == "--session-token") flags.session_token = value();
-    else if (a == "--config") flags.config_path = value();
-    else if (a == "--connections") flags.max_connections = std::stoi(value());
-    else if (a == "--no-verify-tls") flags.verify_tls = false;
-    else if (a == "--max-attempts") config.retry.max_attempts = std::stoi(value());
-    else if (a == "--budget-ms") config.retry.total_budget = std::chrono::milliseconds(std::stol(value()));
-    else if (a == "--multipart-threshold") config.multipart_threshold = std::stoull(value());
-    else if (a == "--part-size") config.part_size = std::stoull(value());
-    else args.push_back(a);
+    if (a == "--endpoint")
+      flags.endpoint = value();
+    else if (a == "--region")
+      flags.region = value();
+    else if (a == "--access-key")
+      flags.access_key_id = value();
+    else if (a == "--secret-key")
+      flags.secret_access_key = value();
+    else if (a == "--session-token")
+      flags.session_token = value();
+    else if (a == "--config")
+      flags.config_path = value();
+    else if (a == "--connections")
+      flags.max_connections = std::stoi(value());
+    else if (a == "--no-verify-tls")
+      flags.verify_tls = false;
+    else if (a == "--max-attempts")
+      config.retry.max_attempts = std::stoi(value());
+    else if (a == "--budget-ms")
+      config.retry.total_budget = std::chrono::milliseconds(std::stol(value()));
+    else if (a == "--multipart-threshold")
+      config.multipart_threshold = std::stoull(value());
+    else if (a == "--part-size")
+      config.part_size = std::stoull(value());
+    else
+      args.push_back(a);
   }
   if (args.empty()) {
     std::fprintf(stderr, "usage: sparkify_s3_tool [options] COMMAND ARGS (see the source)\n");
@@ -87,7 +100,9 @@ int main(int argc, char** argv) {
   }
   auto options = io::resolve_storage_options(flags);
   if (!options.ok()) return fail(options.status());
-  options->debug = [](const std::string& note) { std::fprintf(stderr, "debug: %s\n", note.c_str()); };
+  options->debug = [](const std::string& note) {
+    std::fprintf(stderr, "debug: %s\n", note.c_str());
+  };
   auto made = io::s3::S3FileSystem::Make(*options, config);
   if (!made.ok()) return fail(made.status());
   io::s3::S3FileSystem& s3 = **made;
@@ -106,7 +121,8 @@ int main(int argc, char** argv) {
     if (!files.ok()) return fail(files.status());
     std::sort(files->begin(), files->end(),
               [](const auto& a, const auto& b) { return a.path < b.path; });
-    for (const auto& f : *files) std::printf("%s\t%llu\n", f.path.c_str(), (unsigned long long)f.size);
+    for (const auto& f : *files)
+      std::printf("%s\t%llu\n", f.path.c_str(), (unsigned long long)f.size);
     return 0;
   }
   if (cmd == "cat") {
@@ -178,9 +194,12 @@ int main(int argc, char** argv) {
   if (cmd == "put-many") {
     bool flat = false, pending = false;
     for (size_t a = 4; a < args.size(); ++a) {
-      if (args[a] == "flat") flat = true;
-      else if (args[a] == "pending") pending = true;
-      else need(3);
+      if (args[a] == "flat")
+        flat = true;
+      else if (args[a] == "pending")
+        pending = true;
+      else
+        need(3);
     }
     if (args.size() < 4) need(3);
     size_t n = std::stoull(args[2]), size = std::stoull(args[3]);
@@ -189,7 +208,8 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < n; ++i) {
       // Content names its own index so a mixed-up or truncated object is detectable.
       std::string text = "{\"object\": " + std::to_string(i) + ", \"pad\": \"";
-      while (text.size() + 3 < size) text.push_back(static_cast<char>('a' + (i + text.size()) % 26));
+      while (text.size() + 3 < size)
+        text.push_back(static_cast<char>('a' + (i + text.size()) % 26));
       text += "\"}\n";
       char name[64];
       if (flat) {

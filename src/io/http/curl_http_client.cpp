@@ -98,22 +98,28 @@ int on_seek(void* user, curl_off_t offset, int origin) {
 
 TransportError classify(CURLcode code) {
   switch (code) {
-    case CURLE_COULDNT_CONNECT: return TransportError::kConnect;
-    case CURLE_OPERATION_TIMEDOUT: return TransportError::kTimeout;
+    case CURLE_COULDNT_CONNECT:
+      return TransportError::kConnect;
+    case CURLE_OPERATION_TIMEDOUT:
+      return TransportError::kTimeout;
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM: return TransportError::kConnectionLost;
+    case CURLE_HTTP2_STREAM:
+      return TransportError::kConnectionLost;
     case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY: return TransportError::kResolve;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportError::kResolve;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE: return TransportError::kTls;
-    default: return TransportError::kOther;
+    case CURLE_SSL_CACERT_BADFILE:
+      return TransportError::kTls;
+    default:
+      return TransportError::kOther;
   }
 }
 

@@ -35,7 +35,7 @@ enum class TransportError {
 };
 
 struct HttpResponse {
-  int status = 0;  ///< 0 when transport != kNone
+  int status = 0;       ///< 0 when transport != kNone
   HttpHeaders headers;  ///< names lowercased
   Buffer body;          ///< carries the padding requested from send()
   TransportError transport = TransportError::kNone;

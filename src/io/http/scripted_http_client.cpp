@@ -57,8 +57,7 @@ HttpResponse ScriptedHttpClient::reply(int status, std::string body, HttpHeaders
   HttpResponse response;
   response.status = status;
   response.headers = std::move(headers);
-  response.body = Buffer::CopyOf(
-      {reinterpret_cast<const uint8_t*>(body.data()), body.size()});
+  response.body = Buffer::CopyOf({reinterpret_cast<const uint8_t*>(body.data()), body.size()});
   return response;
 }
 
@@ -85,11 +84,16 @@ HttpResponse FaultInjectingHttpClient::send(const HttpRequest& request, size_t b
     }
   }
   switch (kind) {
-    case 0: return ScriptedHttpClient::s3_error(500, "InternalError");
-    case 1: return ScriptedHttpClient::s3_error(503, "SlowDown", "Please reduce your request rate.");
-    case 2: return ScriptedHttpClient::fail(TransportError::kConnectionLost, "Connection reset by peer");
-    case 3: return ScriptedHttpClient::fail(TransportError::kTimeout, "Operation timed out");
-    default: return inner_->send(request, body_padding);
+    case 0:
+      return ScriptedHttpClient::s3_error(500, "InternalError");
+    case 1:
+      return ScriptedHttpClient::s3_error(503, "SlowDown", "Please reduce your request rate.");
+    case 2:
+      return ScriptedHttpClient::fail(TransportError::kConnectionLost, "Connection reset by peer");
+    case 3:
+      return ScriptedHttpClient::fail(TransportError::kTimeout, "Operation timed out");
+    default:
+      return inner_->send(request, body_padding);
   }
 }
 

@@ -20,11 +20,14 @@ Status errno_status(const std::string& what, const std::string& path, int err) {
   std::string msg = what + " " + path + ": " + std::strerror(err);
   switch (err) {
     case ENOENT:
-    case ENOTDIR: return Status::NotFound(std::move(msg));
+    case ENOTDIR:
+      return Status::NotFound(std::move(msg));
     case EACCES:
     case EPERM:
-    case EROFS: return Status::PermissionDenied(std::move(msg));
-    default: return Status::IoError(std::move(msg));
+    case EROFS:
+      return Status::PermissionDenied(std::move(msg));
+    default:
+      return Status::IoError(std::move(msg));
   }
 }
 

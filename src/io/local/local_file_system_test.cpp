@@ -115,7 +115,7 @@ TEST(LocalFileSystem, LakeLockIsExclusiveAndLeavesNoFile) {
     EXPECT_NE(second.status().message().find("another sparkify run"), std::string::npos);
   }
   EXPECT_TRUE(lfs.lock_directory(root).ok());  // released with the first lock
-  EXPECT_TRUE(fs::is_empty(root));            // and no lock file left in the lake
+  EXPECT_TRUE(fs::is_empty(root));             // and no lock file left in the lake
 }
 
 }  // namespace

@@ -19,20 +19,23 @@ RetryClock RetryClock::Real() {
 
 bool is_retryable(const http::HttpResponse& response) {
   switch (response.transport) {
-    case http::TransportError::kNone: break;
+    case http::TransportError::kNone:
+      break;
     case http::TransportError::kConnect:
     case http::TransportError::kTimeout:
-    case http::TransportError::kConnectionLost: return true;
+    case http::TransportError::kConnectionLost:
+      return true;
     // A wrong host name or a bad certificate will not fix itself within seconds.
     case http::TransportError::kResolve:
     case http::TransportError::kTls:
-    case http::TransportError::kOther: return false;
+    case http::TransportError::kOther:
+      return false;
   }
   int s = response.status;
   if (s == 500 || s == 502 || s == 503 || s == 504 || s == 429) return true;
   // S3 answers 400 RequestTimeout when the client was too slow sending the body.
-  if (s == 400 && response.body.view().find("<Code>RequestTimeout</Code>") !=
-                      std::string_view::npos) {
+  if (s == 400 &&
+      response.body.view().find("<Code>RequestTimeout</Code>") != std::string_view::npos) {
     return true;
   }
   return false;
@@ -40,9 +43,9 @@ bool is_retryable(const http::HttpResponse& response) {
 
 std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int failures, double random) {
   int shift = std::clamp(failures - 1, 0, 30);
-  double cap = std::min<double>(static_cast<double>(policy.max_delay.count()),
-                                static_cast<double>(policy.base_delay.count()) *
-                                    static_cast<double>(int64_t{1} << shift));
+  double cap = std::min<double>(
+      static_cast<double>(policy.max_delay.count()),
+      static_cast<double>(policy.base_delay.count()) * static_cast<double>(int64_t{1} << shift));
   double wait = cap / 2 + random * cap / 2;
   return std::chrono::milliseconds(static_cast<int64_t>(wait));
 }

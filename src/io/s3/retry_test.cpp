@@ -82,9 +82,8 @@ TEST(Retry, RequestTimeoutIsRetried) {
 
 TEST(Retry, AttemptBudgetBoundsAPermanentFailure) {
   ScriptedHttpClient client;
-  client.set_fallback([](const http::HttpRequest&) {
-    return ScriptedHttpClient::s3_error(503, "SlowDown");
-  });
+  client.set_fallback(
+      [](const http::HttpRequest&) { return ScriptedHttpClient::s3_error(503, "SlowDown"); });
   FakeTime time;
   RetryPolicy policy;
   policy.max_attempts = 4;
@@ -173,9 +172,10 @@ TEST(RetryS3Client, UnreachableEndpointMessage) {
   S3Client s3(client, *endpoint, {"AKIDEXAMPLE", "secret", ""}, "us-east-1", policy, time.clock());
   auto result = s3.call(S3Request{"GET", "lake", "k", {}, {}, {}, 0});
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.status().message(),
-            "cannot reach the S3 endpoint http://127.0.0.1:9 for reading s3://lake/k (gave up after 2 "
-            "attempts in 0.0 s): Couldn't connect to server");
+  EXPECT_EQ(
+      result.status().message(),
+      "cannot reach the S3 endpoint http://127.0.0.1:9 for reading s3://lake/k (gave up after 2 "
+      "attempts in 0.0 s): Couldn't connect to server");
 }
 
 }  // namespace

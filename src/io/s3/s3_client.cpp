@@ -154,8 +154,8 @@ Result<http::HttpResponse> S3Client::send(const S3Request& request,
       return Status::IoError("cannot resolve the S3 endpoint " + endpoint_.display() + " for " +
                              what + ": " + r.transport_message);
     case http::TransportError::kTls:
-      return Status::IoError("TLS verification failed for the S3 endpoint " +
-                             endpoint_.display() + ": " + r.transport_message);
+      return Status::IoError("TLS verification failed for the S3 endpoint " + endpoint_.display() +
+                             ": " + r.transport_message);
     case http::TransportError::kConnect:
       return Status::IoError("cannot reach the S3 endpoint " + endpoint_.display() + " for " +
                              what + tries + ": " + r.transport_message);
@@ -197,8 +197,7 @@ Status S3Client::error_status(const http::HttpResponse& response, const S3Reques
         ": the secret access key does not match the access key id");
   }
   if (doc.code == "ExpiredToken" || doc.code == "InvalidToken") {
-    return Status::PermissionDenied("S3 rejected the session token (" + doc.code + ") for " +
-                                    what);
+    return Status::PermissionDenied("S3 rejected the session token (" + doc.code + ") for " + what);
   }
   if (doc.code == "NoSuchBucket") {
     return Status::NotFound("the S3 bucket '" + request.bucket + "' does not exist (NoSuchBucket)");
@@ -217,8 +216,8 @@ Status S3Client::error_status(const http::HttpResponse& response, const S3Reques
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%d", attempts);
     return Status::IoError("S3 kept failing while " + what + ": gave up after " + seconds +
-                           " attempts, the last answered " + std::to_string(response.status) +
-                           " " + code + detail);
+                           " attempts, the last answered " + std::to_string(response.status) + " " +
+                           code + detail);
   }
   return Status::IoError("S3 refused " + what + ": " + std::to_string(response.status) + " " +
                          code + detail);

@@ -23,7 +23,7 @@ namespace sparkify::io::s3 {
 struct S3Request {
   std::string method;
   std::string bucket;
-  std::string key;  ///< empty for bucket-level requests
+  std::string key;                                         ///< empty for bucket-level requests
   std::vector<std::pair<std::string, std::string>> query;  ///< decoded
   http::HttpHeaders headers;  ///< extra headers, signed too (content-md5, content-type)
   std::span<const uint8_t> body;
@@ -58,8 +58,7 @@ class S3Client {
   std::string payload_hash(const S3Request& request) const;
   http::HttpRequest build_signed(const S3Request& request,
                                  std::chrono::system_clock::time_point when,
-                                 const std::string& payload_hash,
-                                 const std::string& region) const;
+                                 const std::string& payload_hash, const std::string& region) const;
   /// The region to sign for (and, on AWS, address) `bucket`: the configured one until S3 says
   /// the bucket lives elsewhere.
   std::string region_for(const std::string& bucket) const;

@@ -139,9 +139,9 @@ Result<std::shared_ptr<S3FileSystem>> S3FileSystem::Make(std::shared_ptr<http::H
     return Status::Invalid("invalid S3 part size or delete batch size");
   }
   Credentials credentials{options.access_key, options.secret_key, options.session_token};
-  auto client = std::make_unique<S3Client>(std::move(http), std::move(endpoint),
-                                           std::move(credentials), region, config.retry,
-                                           std::move(clock));
+  auto client =
+      std::make_unique<S3Client>(std::move(http), std::move(endpoint), std::move(credentials),
+                                 region, config.retry, std::move(clock));
   return std::shared_ptr<S3FileSystem>(
       new S3FileSystem(std::move(client), config, options.max_connections, options.debug));
 }
@@ -261,7 +261,8 @@ Result<std::vector<FileInfo>> S3FileSystem::list(const std::string& root) {
     out.push_back(FileInfo{object.key.substr(prefix.size()), object.size});
   }
   if (out.empty() && !path.key.empty()) {
-    return Status::NotFound(s3_url(path.bucket, path.key) + " does not exist (no objects under it)");
+    return Status::NotFound(s3_url(path.bucket, path.key) +
+                            " does not exist (no objects under it)");
   }
   return out;
 }
@@ -387,8 +388,8 @@ Result<std::vector<std::string>> S3FileSystem::upload_parts(const S3Path& path,
   // An empty object is one empty part: S3 has no upload without parts.
   size_t parts = std::max<size_t>(1, (data.size() + config_.part_size - 1) / config_.part_size);
   std::vector<std::string> etags(parts);
-  int threads = static_cast<int>(std::min<size_t>({parts, size_t{8},
-                                                   static_cast<size_t>(max_connections_)}));
+  int threads =
+      static_cast<int>(std::min<size_t>({parts, size_t{8}, static_cast<size_t>(max_connections_)}));
   SPARKIFY_RETURN_NOT_OK(run_parallel(parts, threads, [&](size_t i, const std::atomic<bool>* stop) {
     size_t offset = i * config_.part_size;
     S3Request part;
@@ -459,8 +460,8 @@ Status S3FileSystem::abort_upload(const S3Path& path, const std::string& upload_
 
 Status S3FileSystem::delete_keys(const std::string& bucket, const std::vector<std::string>& keys) {
   size_t batches = (keys.size() + config_.delete_batch - 1) / config_.delete_batch;
-  int threads = static_cast<int>(std::min<size_t>({batches, size_t{16},
-                                                   static_cast<size_t>(max_connections_)}));
+  int threads = static_cast<int>(
+      std::min<size_t>({batches, size_t{16}, static_cast<size_t>(max_connections_)}));
   return run_parallel(batches, threads, [&](size_t b, const std::atomic<bool>* cancel) {
     auto first = keys.begin() + static_cast<std::ptrdiff_t>(b * config_.delete_batch);
     auto last = keys.begin() +
@@ -478,7 +479,8 @@ Status S3FileSystem::delete_keys(const std::string& bucket, const std::vector<st
     for (const auto& failure : parse_delete_result(response.body.view())) {
       if (failure.code == "NoSuchKey") continue;
       return Status::IoError("S3 could not delete " + s3_url(bucket, failure.key) + ": " +
-                             failure.code + (failure.message.empty() ? "" : " (" + failure.message + ")"));
+                             failure.code +
+                             (failure.message.empty() ? "" : " (" + failure.message + ")"));
     }
     return Status::OK();
   });

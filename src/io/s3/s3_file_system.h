@@ -79,8 +79,7 @@ class S3FileSystem final : public FileSystem {
                                                 const std::string& prefix, size_t limit);
   /// Every object under `prefix`: one request when it fits in a page, otherwise a parallel walk
   /// of its "folders".
-  Result<std::vector<ListedObject>> list_tree(const std::string& bucket,
-                                              const std::string& prefix);
+  Result<std::vector<ListedObject>> list_tree(const std::string& bucket, const std::string& prefix);
   Result<Buffer> get_object(const S3Path& path, size_t padding, const std::atomic<bool>* cancel);
   /// Plain pagination of `prefix` when a delimiter listing contradicted the first page.
   Result<std::vector<ListedObject>> list_sequentially(const std::string& bucket,

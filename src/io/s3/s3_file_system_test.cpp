@@ -73,13 +73,19 @@ http::HttpResponse fake_listing(const std::set<std::string>& keys, const http::H
     if (cut != std::string::npos) {
       std::string common = entry.substr(0, cut + 1);
       if (seen_prefixes.count(common)) continue;
-      if (count == max_keys) { truncated = true; break; }
+      if (count == max_keys) {
+        truncated = true;
+        break;
+      }
       seen_prefixes.insert(common);
       prefixes += "<CommonPrefixes><Prefix>" + xml_escape(common) + "</Prefix></CommonPrefixes>";
       // Resume after everything under this common prefix.
       last = common + "\xff";
     } else {
-      if (count == max_keys) { truncated = true; break; }
+      if (count == max_keys) {
+        truncated = true;
+        break;
+      }
       contents += "<Contents><Key>" + xml_escape(entry) + "</Key><Size>" +
                   std::to_string(entry.size()) + "</Size></Contents>";
       last = entry;
@@ -93,8 +99,8 @@ http::HttpResponse fake_listing(const std::set<std::string>& keys, const http::H
 }
 
 TEST(S3FileSystem, SmallListingIsOneRequestWithRelativePaths) {
-  std::set<std::string> keys = {"in/song_data/", "in/song_data/A/a.json", "in/song_data/B/b & c.json",
-                                "in/other.json"};
+  std::set<std::string> keys = {"in/song_data/", "in/song_data/A/a.json",
+                                "in/song_data/B/b & c.json", "in/other.json"};
   auto client = std::make_shared<ScriptedHttpClient>();
   client->set_fallback([&](const http::HttpRequest& r) { return fake_listing(keys, r); });
   auto fs = make_fs(client);
@@ -118,7 +124,8 @@ TEST(S3FileSystem, LargeListingWalksFoldersInParallelAndFindsEveryKey) {
   for (char b = 'A'; b <= 'Z'; ++b) {
     for (char c = 'A'; c <= 'Z'; ++c) {
       for (int i = 0; i < 3; ++i) {
-        keys.insert(std::string("in/song_data/A/") + b + "/" + c + "/TR" + std::to_string(i) + ".json");
+        keys.insert(std::string("in/song_data/A/") + b + "/" + c + "/TR" + std::to_string(i) +
+                    ".json");
       }
     }
   }
@@ -226,8 +233,8 @@ TEST(S3FileSystem, RemoveFilesSendsDeleteObjectsInBatchesOf1000) {
   for (const auto& r : requests) {
     EXPECT_EQ(r.method, "POST");
     EXPECT_NE(r.url.find("?delete="), std::string::npos);
-    auto bytes = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(r.body.data()),
-                                          r.body.size());
+    auto bytes =
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(r.body.data()), r.body.size());
     EXPECT_EQ(r.header("content-md5"), md5_base64(bytes));
     EXPECT_NE(r.body.find("<Quiet>true</Quiet>"), std::string::npos);
     auto batch = xml_elements(r.body, "Key");
@@ -242,8 +249,9 @@ TEST(S3FileSystem, RemoveFilesSendsDeleteObjectsInBatchesOf1000) {
 TEST(S3FileSystem, RemoveFilesReportsAPerKeyFailure) {
   auto client = std::make_shared<ScriptedHttpClient>();
   client->push(ScriptedHttpClient::reply(
-      200, "<DeleteResult><Error><Key>t/a</Key><Code>AccessDenied</Code><Message>Access "
-           "Denied</Message></Error></DeleteResult>"));
+      200,
+      "<DeleteResult><Error><Key>t/a</Key><Code>AccessDenied</Code><Message>Access "
+      "Denied</Message></Error></DeleteResult>"));
   auto fs = make_fs(client);
   Status st = fs->remove_files({"s3://lake/t/a"});
   ASSERT_FALSE(st.ok());
@@ -273,17 +281,17 @@ struct FakeBucket {
       std::string id = "u" + std::to_string(++uploads);
       parts[id];
       pending_keys[id] = key;
-      return ScriptedHttpClient::reply(
-          200, "<InitiateMultipartUploadResult><UploadId>" + id +
-                   "</UploadId></InitiateMultipartUploadResult>");
+      return ScriptedHttpClient::reply(200, "<InitiateMultipartUploadResult><UploadId>" + id +
+                                                "</UploadId></InitiateMultipartUploadResult>");
     }
     if (r.method == "GET" && key.empty() && path.find("uploads") != std::string::npos) {
       std::string body = "<ListMultipartUploadsResult>";
       for (const auto& [id, k] : pending_keys) {
         body += "<Upload><Key>" + xml_escape(k) + "</Key><UploadId>" + id + "</UploadId></Upload>";
       }
-      return ScriptedHttpClient::reply(200, body + "<IsTruncated>false</IsTruncated>"
-                                                   "</ListMultipartUploadsResult>");
+      return ScriptedHttpClient::reply(200, body +
+                                                "<IsTruncated>false</IsTruncated>"
+                                                "</ListMultipartUploadsResult>");
     }
     std::string upload_id = query_value(r.url, "uploadId");
     if (!upload_id.empty() && !pending_keys.count(upload_id)) {
@@ -501,8 +509,8 @@ namespace {
 
 TEST(S3FileSystem, BucketInAnotherRegionIsFollowedAndRemembered) {
   auto client = std::make_shared<ScriptedHttpClient>();
-  client->push(ScriptedHttpClient::reply(
-      301, "<Error><Code>PermanentRedirect</Code></Error>", {{"x-amz-bucket-region", "us-west-2"}}));
+  client->push(ScriptedHttpClient::reply(301, "<Error><Code>PermanentRedirect</Code></Error>",
+                                         {{"x-amz-bucket-region", "us-west-2"}}));
   client->push(ScriptedHttpClient::reply(200, "{}"));
   client->push(ScriptedHttpClient::reply(200, "{}"));
   client->push(ScriptedHttpClient::s3_error(400, "AuthorizationHeaderMalformed"));
@@ -546,7 +554,11 @@ TEST(S3FileSystem, TwentyPercentFaultsAreAbsorbedByRetries) {
   for (int i = 0; i < 300; ++i) {
     std::string text = "object " + std::to_string(i);
     paths.push_back("s3://lake/f/" + std::to_string(i));
-    ASSERT_TRUE(writer->write(paths.back(), Buffer::CopyOf({reinterpret_cast<const uint8_t*>(text.data()), text.size()})).ok());
+    ASSERT_TRUE(
+        writer
+            ->write(paths.back(),
+                    Buffer::CopyOf({reinterpret_cast<const uint8_t*>(text.data()), text.size()}))
+            .ok());
   }
   ASSERT_TRUE(writer->finish().ok());
   std::vector<std::string> got(paths.size());

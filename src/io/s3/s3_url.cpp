@@ -45,8 +45,8 @@ Result<S3Path> parse_s3_url(std::string_view url) {
   }
   for (char c : path.bucket) {
     if (!valid_bucket_char(c)) {
-      return Status::Invalid("S3 URL has an invalid bucket name '" + path.bucket + "': " +
-                             std::string(url));
+      return Status::Invalid("S3 URL has an invalid bucket name '" + path.bucket +
+                             "': " + std::string(url));
     }
   }
   return path;
@@ -77,17 +77,15 @@ Result<S3Endpoint> S3Endpoint::Make(const std::string& endpoint, const std::stri
   }
   while (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
   if (rest.empty() || rest.find('/') != std::string_view::npos) {
-    return Status::Invalid("S3 endpoint must be scheme://host[:port] without a path: " +
-                           endpoint);
+    return Status::Invalid("S3 endpoint must be scheme://host[:port] without a path: " + endpoint);
   }
   out.authority_ = std::string(rest);
   return out;
 }
 
-S3Endpoint::Target S3Endpoint::target(
-    const std::string& bucket, const std::string& key,
-    const std::vector<std::pair<std::string, std::string>>& query,
-    const std::string& region) const {
+S3Endpoint::Target S3Endpoint::target(const std::string& bucket, const std::string& key,
+                                      const std::vector<std::pair<std::string, std::string>>& query,
+                                      const std::string& region) const {
   Target t;
   std::string authority = authority_;
   if (!custom_ && !region.empty() && region != region_) {

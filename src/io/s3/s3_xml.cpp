@@ -61,8 +61,8 @@ std::string xml_unescape(std::string_view text) {
       uint32_t cp = 0;
       bool hex = entity[1] == 'x' || entity[1] == 'X';
       std::string_view digits = entity.substr(hex ? 2 : 1);
-      auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp,
-                                       hex ? 16 : 10);
+      auto [ptr, ec] =
+          std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
       if (ec != std::errc() || ptr != digits.data() + digits.size() || cp > 0x10FFFF) {
         out.push_back(c);
         continue;
@@ -82,11 +82,21 @@ std::string xml_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // Control characters are not allowed raw in XML 1.0; S3 accepts them as references.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
@@ -185,7 +195,8 @@ Result<ListPage> parse_list_objects_v2(std::string_view xml) {
 
 Result<UploadPage> parse_list_multipart_uploads(std::string_view xml) {
   if (xml.find("<ListMultipartUploadsResult") == std::string_view::npos) {
-    return Status::Corrupt("S3 upload listing response is not a ListMultipartUploadsResult document");
+    return Status::Corrupt(
+        "S3 upload listing response is not a ListMultipartUploadsResult document");
   }
   UploadPage page;
   // Upload blocks are scanned raw, as Contents are, so Key and UploadId come from one block.
@@ -248,8 +259,7 @@ std::vector<DeleteFailure> parse_delete_result(std::string_view xml) {
     size_t end = xml.find(close, content);
     if (end == std::string_view::npos) break;
     std::string_view block = xml.substr(content, end - content);
-    out.push_back({xml_first(block, "Key"), xml_first(block, "Code"),
-                   xml_first(block, "Message")});
+    out.push_back({xml_first(block, "Key"), xml_first(block, "Code"), xml_first(block, "Message")});
     pos = end + close.size();
   }
   return out;

@@ -46,7 +46,7 @@ struct PendingUpload {
 struct UploadPage {
   std::vector<PendingUpload> uploads;
   bool truncated = false;
-  std::string next_key_marker;        ///< markers for the next page when truncated
+  std::string next_key_marker;  ///< markers for the next page when truncated
   std::string next_upload_id_marker;
 };
 

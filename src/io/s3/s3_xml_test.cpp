@@ -57,13 +57,13 @@ TEST(S3Xml, EmptyListingAndBadDocuments) {
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(empty->objects.empty());
   EXPECT_FALSE(parse_list_objects_v2("<html>proxy error</html>").ok());
-  EXPECT_FALSE(parse_list_objects_v2(
-                   "<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>")
-                   .ok());
-  EXPECT_FALSE(parse_list_objects_v2(
-                   "<ListBucketResult><Contents><Key>k</Key><Size>x</Size></Contents>"
-                   "</ListBucketResult>")
-                   .ok());
+  EXPECT_FALSE(
+      parse_list_objects_v2("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>")
+          .ok());
+  EXPECT_FALSE(
+      parse_list_objects_v2("<ListBucketResult><Contents><Key>k</Key><Size>x</Size></Contents>"
+                            "</ListBucketResult>")
+          .ok());
 }
 
 TEST(S3Xml, ErrorDocument) {

@@ -155,8 +155,7 @@ std::string amz_date(std::chrono::system_clock::time_point when) {
   return buffer;
 }
 
-std::string canonical_query_string(
-    const std::vector<std::pair<std::string, std::string>>& query) {
+std::string canonical_query_string(const std::vector<std::pair<std::string, std::string>>& query) {
   std::vector<std::pair<std::string, std::string>> encoded;
   encoded.reserve(query.size());
   for (const auto& [name, value] : query) {
@@ -244,8 +243,8 @@ std::string signature(const SignableRequest& request, const Credentials& credent
                       std::string_view region, std::string_view service) {
   std::string date_time = find_amz_date(request.headers);
   std::string date = date_time.substr(0, 8);
-  std::string scope = date + "/" + std::string(region) + "/" + std::string(service) +
-                      "/aws4_request";
+  std::string scope =
+      date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
   auto key = signing_key(credentials.secret_key, date, region, service);
   auto mac = hmac_sha256(key, string_to_sign(date_time, scope, canonical_request(request)));
   return hex_encode(mac);

@@ -26,10 +26,10 @@ TEST(SigV4Suite, GetVanillaCanonicalRequestStringToSignAndSignature) {
             "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\n"
             "host;x-amz-date\n"
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(string_to_sign("20150830T123600Z", "20150830/us-east-1/service/aws4_request",
-                           canonical),
-            "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
-            "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63");
+  EXPECT_EQ(
+      string_to_sign("20150830T123600Z", "20150830/us-east-1/service/aws4_request", canonical),
+      "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
+      "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63");
   EXPECT_EQ(signature(r, kSuite, "us-east-1", "service"),
             "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
   EXPECT_EQ(authorization_header(r, kSuite, "us-east-1", "service"),
@@ -125,8 +125,13 @@ TEST(SigV4S3Docs, SubresourceWithoutValue) {
 }
 
 TEST(SigV4, HeaderValuesAreTrimmedAndRepeatedNamesJoined) {
-  SignableRequest r{"GET", "/", {}, {{"My-Header", "  a   b  "}, {"my-header", "c"},
-                                     {"Host", "h"}, {"x-amz-date", "20150830T123600Z"}},
+  SignableRequest r{"GET",
+                    "/",
+                    {},
+                    {{"My-Header", "  a   b  "},
+                     {"my-header", "c"},
+                     {"Host", "h"},
+                     {"x-amz-date", "20150830T123600Z"}},
                     "UNSIGNED-PAYLOAD"};
   EXPECT_EQ(canonical_request(r),
             "GET\n/\n\nhost:h\nmy-header:a b,c\nx-amz-date:20150830T123600Z\n\n"
