@@ -14,6 +14,7 @@
 #include "exec/etl_job.h"
 #include "exec/memory_plan.h"
 #include "io/file_system.h"
+#include "io/storage_options.h"
 
 namespace sparkify::cli {
 

@@ -25,7 +25,7 @@ namespace {
 struct ParquetFlags {
   std::string file;
   int64_t limit = -1;
-  io::StorageFlags storage;
+  StorageFlags storage;
 };
 
 /// The file's bytes and its reader (the reader borrows the bytes).
@@ -35,7 +35,7 @@ struct OpenFile {
 };
 
 Result<OpenFile> open_file(const ParquetFlags& f) {
-  SPARKIFY_ASSIGN_OR_RETURN(auto options, io::resolve_storage_options(f.storage));
+  SPARKIFY_ASSIGN_OR_RETURN(auto options, resolve_storage_flags(f.storage));
   SPARKIFY_ASSIGN_OR_RETURN(auto fs, io::make_file_system(f.file, options));
   OpenFile open;
   SPARKIFY_ASSIGN_OR_RETURN(open.bytes, fs->read(f.file));

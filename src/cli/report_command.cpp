@@ -25,7 +25,7 @@ struct ReportFlags {
   int threads = default_thread_count();
   size_t top = 10;
   bool no_checks = false;
-  io::StorageFlags storage;
+  StorageFlags storage;
 };
 
 std::string utc_now() {
@@ -56,7 +56,7 @@ Command add_report_command(CLI::App& app) {
   Command command;
   command.app = sub;
   command.run = [f]() -> int {
-    auto storage = io::resolve_storage_options(f->storage);
+    auto storage = resolve_storage_flags(f->storage);
     if (!storage.ok()) {
       fmt::print(stderr, "sparkify report: {}\n", storage.status().message());
       return 2;
