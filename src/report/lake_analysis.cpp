@@ -82,17 +82,14 @@ class ColumnFile {
   }
   int row_groups() const { return reader_->num_row_groups(); }
 
-  /// One column of one row group, checked to have the physical type `want`.
+  /// One column of one row group, read as `table`'s column of that name (accepting what Spark
+  /// writes for it, as the lake reader does).
   Result<parquet::ColumnData> read(int row_group, std::string_view name,
-                                   parquet::PhysicalType want) {
-    const auto& columns = reader_->schema().columns;
-    for (size_t i = 0; i < columns.size(); ++i) {
-      if (columns[i].name != name) continue;
-      if (columns[i].physical != want) break;
-      return reader_->read_column(row_group, static_cast<int>(i));
-    }
-    return Status::Corrupt(path_ + ": column " + std::string(name) +
-                           " is missing or has another type");
+                                   const model::TableSpec& table = model::songplays_spec()) {
+    int index = table.column_index(name);
+    if (index < 0) return Status::Internal("no column " + std::string(name) + " in " + table.name);
+    return sink::read_lake_column(*reader_, row_group, table.columns[static_cast<size_t>(index)],
+                                  path_);
   }
 
  private:
@@ -110,12 +107,11 @@ void each_string(const parquet::ColumnData& c, F&& f) {
 }
 
 Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
-  using parquet::PhysicalType;
   SPARKIFY_ASSIGN_OR_RETURN(ColumnFile file, ColumnFile::Open(fs, path));
   for (int g = 0; g < file.row_groups(); ++g) {
     {
-      SPARKIFY_ASSIGN_OR_RETURN(auto start, file.read(g, "start_time", PhysicalType::kInt64));
-      SPARKIFY_ASSIGN_OR_RETURN(auto level, file.read(g, "level", PhysicalType::kByteArray));
+      SPARKIFY_ASSIGN_OR_RETURN(auto start, file.read(g, "start_time"));
+      SPARKIFY_ASSIGN_OR_RETURN(auto level, file.read(g, "level"));
       const auto& us_values = std::get<std::vector<int64_t>>(start.values);
       const auto& levels = std::get<parquet::StringColumn>(level.values);
       p.plays += us_values.size();
@@ -138,8 +134,8 @@ Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
       }
     }
     {
-      SPARKIFY_ASSIGN_OR_RETURN(auto song, file.read(g, "song_id", PhysicalType::kByteArray));
-      SPARKIFY_ASSIGN_OR_RETURN(auto artist, file.read(g, "artist_id", PhysicalType::kByteArray));
+      SPARKIFY_ASSIGN_OR_RETURN(auto song, file.read(g, "song_id"));
+      SPARKIFY_ASSIGN_OR_RETURN(auto artist, file.read(g, "artist_id"));
       const auto& artists = std::get<parquet::StringColumn>(artist.values);
       each_string(song, [&](size_t i, std::string_view id) {
         ++p.matched;
@@ -150,15 +146,15 @@ Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
       each_string(artist, [&](size_t, std::string_view id) { ++slot(p.artists, id); });
     }
     {
-      SPARKIFY_ASSIGN_OR_RETURN(auto agent, file.read(g, "user_agent", PhysicalType::kByteArray));
+      SPARKIFY_ASSIGN_OR_RETURN(auto agent, file.read(g, "user_agent"));
       const auto& agents = std::get<parquet::StringColumn>(agent.values);
       for (size_t i = 0; i < agents.size(); ++i) {
         ++slot(p.agents, agent.is_null(i) ? std::string_view("\x01") : agents.at(i));
       }
     }
     {
-      SPARKIFY_ASSIGN_OR_RETURN(auto user, file.read(g, "user_id", PhysicalType::kInt64));
-      SPARKIFY_ASSIGN_OR_RETURN(auto location, file.read(g, "location", PhysicalType::kByteArray));
+      SPARKIFY_ASSIGN_OR_RETURN(auto user, file.read(g, "user_id"));
+      SPARKIFY_ASSIGN_OR_RETURN(auto location, file.read(g, "location"));
       const auto& ids = std::get<std::vector<int64_t>>(user.values);
       for (size_t i = 0; i < ids.size(); ++i) {
         if (!user.is_null(i)) ++p.users[ids[i]];
@@ -307,9 +303,8 @@ Result<std::unordered_map<std::string, std::string>> song_titles(
     SPARKIFY_ASSIGN_OR_RETURN(ColumnFile file,
                               ColumnFile::Open(fs, io::FileSystem::join(listing.dir, rel)));
     for (int g = 0; g < file.row_groups(); ++g) {
-      using parquet::PhysicalType;
-      SPARKIFY_ASSIGN_OR_RETURN(auto id, file.read(g, "song_id", PhysicalType::kByteArray));
-      SPARKIFY_ASSIGN_OR_RETURN(auto title, file.read(g, "title", PhysicalType::kByteArray));
+      SPARKIFY_ASSIGN_OR_RETURN(auto id, file.read(g, "song_id", model::songs_spec()));
+      SPARKIFY_ASSIGN_OR_RETURN(auto title, file.read(g, "title", model::songs_spec()));
       const auto& title_values = std::get<parquet::StringColumn>(title.values);
       each_string(id, [&](size_t i, std::string_view song) {
         if (wanted.count(song) && !title.is_null(i)) {

@@ -157,20 +157,10 @@ Result<FilePart> read_file(io::FileSystem& fs, const std::string& table_dir, con
   FilePart part;
   part.rows = static_cast<size_t>(reader->num_rows());
   part.data.resize(spec.columns.size());
-  const auto& schema = reader->schema();
-  for (size_t f = 0; f < file_schema.columns.size(); ++f) {
-    const std::string& name = file_schema.columns[f].name;
-    int at = -1;
-    for (size_t k = 0; k < schema.columns.size(); ++k) {
-      if (schema.columns[k].name == name) at = static_cast<int>(k);
-    }
-    int col = spec.column_index(name);
-    if (at < 0 || !readable_as(schema.columns[at], spec.columns[col])) {
-      return Status::Corrupt(path + ": column " + name + " is missing or has another type");
-    }
-    SPARKIFY_ASSIGN_OR_RETURN(part.data[col], reader->read_column(at));
-    SPARKIFY_RETURN_NOT_OK(
-        convert_column(path, schema.columns[at], spec.columns[col], part.data[col]));
+  for (const auto& file_column : file_schema.columns) {
+    int col = spec.column_index(file_column.name);
+    SPARKIFY_ASSIGN_OR_RETURN(part.data[col],
+                              read_lake_column(*reader, -1, spec.columns[col], path));
   }
   // Partition values come from the folders: songs/year=1969/artist_id=AR…/part-….parquet
   std::string_view remaining(rel);
@@ -206,6 +196,22 @@ std::vector<T> concat(std::vector<FilePart>& parts, size_t column, AppendValid& 
 }
 
 }  // namespace
+
+Result<parquet::ColumnData> read_lake_column(parquet::FileReader& reader, int row_group,
+                                             const model::ColumnSpec& want,
+                                             const std::string& path) {
+  const auto& columns = reader.schema().columns;
+  for (size_t k = 0; k < columns.size(); ++k) {
+    if (columns[k].name != want.name) continue;
+    if (!readable_as(columns[k], want)) break;
+    auto column = row_group < 0 ? reader.read_column(static_cast<int>(k))
+                                : reader.read_column(row_group, static_cast<int>(k));
+    if (!column.ok()) return column.status();
+    SPARKIFY_RETURN_NOT_OK(convert_column(path, columns[k], want, *column));
+    return column;
+  }
+  return Status::Corrupt(path + ": column " + want.name + " is missing or has another type");
+}
 
 Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
                                     const model::TableSpec& spec) {

@@ -10,6 +10,7 @@
 #include "common/result.h"
 #include "io/file_system.h"
 #include "model/table.h"
+#include "parquet/file_reader.h"
 
 namespace sparkify::sink {
 
@@ -30,6 +31,14 @@ struct LakeListing {
 /// file. NotFound when the table folder does not exist.
 Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
                                     const model::TableSpec& spec);
+
+/// Reads column `want.name` of one row group (all row groups when `row_group` < 0) of a lake
+/// file as the table column's type — our own types exactly, and what Spark writes with its
+/// defaults (INT96 or INT64 millis/nanos timestamps as micros, int32/int64 either way, FLOAT as
+/// DOUBLE). Corrupt, naming `path`, when the column is missing or of another type.
+Result<parquet::ColumnData> read_lake_column(parquet::FileReader& reader, int row_group,
+                                             const model::ColumnSpec& want,
+                                             const std::string& path);
 
 /// Reads `root/<spec.name>`. NotFound when the table folder does not exist.
 Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,

@@ -1,4 +1,4 @@
-// `verify` and `etl --only logs` on a lake written the way Spark writes it with its defaults:
+// `verify`, `report` and `etl --only logs` on a lake written the way Spark writes it with its defaults:
 // every column OPTIONAL, timestamps as INT96 (Julian day + nanoseconds, as Spark computes them),
 // partition columns int32 in the folder names, an empty `_SUCCESS`, Spark's row metadata and a
 // parquet-mr `created_by`. The files are written here by a small writer independent of ours
@@ -9,6 +9,7 @@
 // 2. Its rows (read by DuckDB) are rewritten as a Spark-style lake.
 // 3. DuckDB reads the Spark-style lake and finds the same rows (the writer is right).
 // 4. `sparkify verify` passes every check on it; `sparkify parquet cat` shows the INT96 times.
+// 4b. `sparkify report` reads it and shows its song plays.
 // 5. `sparkify etl --only logs` on it reads Spark's songs/artists and rebuilds songplays equal to
 //    the original lake's.
 import { spawnSync } from 'node:child_process';
@@ -229,6 +230,18 @@ const timeFile = fs.readdirSync(path.join(spark, 'time'), { recursive: true }).f
 r = run(['parquet', 'cat', path.join(spark, 'time', String(timeFile)), '--limit', '1']);
 const first = (await rowsOf(`SELECT strftime(start_time, '%Y-%m-%dT%H:%M:%S.%f') FROM read_parquet(${lit(path.join(spark, 'time', String(timeFile)))}) LIMIT 1`))[0][0];
 check(r.status === 0 && r.stdout.includes(`"start_time":"${first}000Z"`), `parquet cat shows ${r.stdout.trim()}, DuckDB ${first}`);
+
+// --- 4b. the report reads the Spark-style lake -----------------------------------------------------
+const html = path.join(tmp, 'spark-report.html');
+r = run(['report', '--lake', spark, '--output', html]);
+check(r.status === 0, `sparkify report on the Spark-style lake exits ${r.status}: ${r.stderr}`);
+if (r.status === 0) {
+  const plays = Number((await rowsOf(`SELECT count(*) FROM ${scan(spark, 'songplays')}`))[0][0]);
+  const page = fs.readFileSync(html, 'utf8');
+  check(plays > 0 && page.includes(plays.toLocaleString('en-US')),
+        `the report on the Spark-style lake does not show its ${plays} song plays`);
+  console.log(`report on the Spark-style lake: ${plays.toLocaleString('en-US')} song plays shown`);
+}
 
 // --- 5. etl --only logs reads Spark's songs and artists ---------------------------------------------
 r = run(['etl', '--input', sample, '--output', spark, '--only', 'logs', '--no-progress', '--threads', '2']);
