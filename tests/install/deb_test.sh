@@ -52,8 +52,9 @@ flock /tmp/sparkify-deb-test.lock apt-get install -y -qq -o DPkg::Lock::Timeout=
 version=$(/usr/bin/sparkify --version) || fail "sparkify --version failed"
 echo "installed: sparkify --version -> $version"
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]] || fail "unexpected version text: $version"
-grep -q "^\.TH SPARKIFY 1 .*sparkify $version" /usr/share/man/man1/sparkify.1 ||
-  fail "the man page does not carry version $version"
+number=${version%% *}  # "0.1.0 (JSON parse kernel: haswell)" -> "0.1.0"
+grep -q "^\.TH SPARKIFY 1 .*sparkify $number" /usr/share/man/man1/sparkify.1 ||
+  fail "the man page does not carry version $number"
 bash -c 'source /usr/share/bash-completion/completions/sparkify && complete -p sparkify' >/dev/null ||
   fail "the bash completion does not load"
 
