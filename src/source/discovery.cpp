@@ -43,6 +43,7 @@ Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& r
     file.path = io::FileSystem::join(root, info.path);
     file.relative = std::move(info.path);
     file.size = info.size;
+    file.version = std::move(info.version);
     files.push_back(std::move(file));
   }
   // std::string compares char_traits<char>, which is unsigned byte order (memcmp).

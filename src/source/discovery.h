@@ -17,6 +17,7 @@ struct InputFile {
   std::string relative;
   uint64_t size = 0;
   bool gzip = false;
+  std::string version = {};  ///< from the listing (S3's ETag), empty when it gave none
 };
 
 /// True when a relative path passes the discovery rules (suffix, hidden components).

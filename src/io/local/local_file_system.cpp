@@ -84,7 +84,7 @@ Result<std::vector<FileInfo>> LocalFileSystem::list(const std::string& root) {
 
 Result<bool> LocalFileSystem::exists(const std::string& path) {
   struct stat st;
-  if (stat(path.c_str(), &st) == 0) return true;
+  if (::stat(path.c_str(), &st) == 0) return true;
   if (errno == ENOENT || errno == ENOTDIR) return false;
   return errno_status("cannot inspect", path, errno);
 }
@@ -168,13 +168,36 @@ Status LocalFileSystem::remove_all(const std::string& path) {
   return Status::OK();
 }
 
+Result<FileInfo> LocalFileSystem::stat(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return errno_status("cannot stat", path, errno);
+  FileInfo info;
+  info.path = path;
+  info.size = static_cast<uint64_t>(st.st_size);
+  info.version =
+      std::to_string(static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
+  return info;
+}
+
+Status LocalFileSystem::rename_file(const std::string& from, const std::string& to) {
+  if (rename(from.c_str(), to.c_str()) == 0) return Status::OK();
+  if (errno == ENOENT) {
+    auto slash = to.rfind('/');
+    if (slash != std::string::npos && slash > 0) {
+      SPARKIFY_RETURN_NOT_OK(make_dirs(to.substr(0, slash)));
+      if (rename(from.c_str(), to.c_str()) == 0) return Status::OK();
+    }
+  }
+  return errno_status("cannot rename " + from + " to", to, errno);
+}
+
 Status LocalFileSystem::rename_dir(const std::string& from, const std::string& to) {
   if (renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) {
     return Status::OK();
   }
   if (errno == EINVAL || errno == ENOSYS) {  // file system without renameat2 flags
     struct stat st;
-    if (stat(to.c_str(), &st) == 0) return Status::IoError("cannot rename onto existing " + to);
+    if (::stat(to.c_str(), &st) == 0) return Status::IoError("cannot rename onto existing " + to);
     if (rename(from.c_str(), to.c_str()) == 0) return Status::OK();
   }
   return errno_status("cannot rename " + from + " to", to, errno);
@@ -195,7 +218,7 @@ Status LocalFileSystem::make_dirs(const std::string& path) {
   if (mkdir(path.c_str(), 0755) == 0) return Status::OK();
   if (errno == EEXIST) {
     struct stat st;
-    if (stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+    if (::stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
       return Status::IoError("cannot create folder " + path + ": a file has that name");
     }
     return Status::OK();

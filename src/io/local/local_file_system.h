@@ -15,6 +15,8 @@ class LocalFileSystem final : public FileSystem {
   Status read_into(const std::string& path, size_t padding, Buffer& buffer) override;
   Status write(const std::string& path, std::span<const uint8_t> data) override;
   Status remove_files(const std::vector<std::string>& paths) override;
+  Result<FileInfo> stat(const std::string& path) override;
+  Status rename_file(const std::string& from, const std::string& to) override;
   Status remove_all(const std::string& path) override;
   bool supports_rename() const override { return true; }
   Status rename_dir(const std::string& from, const std::string& to) override;
