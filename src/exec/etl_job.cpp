@@ -116,7 +116,7 @@ class EtlJob {
     }
     if (incremental() && song_input_.files.empty() && log_input_.files.empty()) {
       report_.load.nothing_new = true;  // the lake already holds every input: nothing to do
-      return Status::OK();
+      return committer_->finish();
     }
 
     spill_ = std::make_unique<SpillDir>(options_.spill_dir);
