@@ -26,7 +26,7 @@ for (let i = 2; i < process.argv.length; i += 2) {
   args[k] = typeof args[k] === 'number' ? Number(process.argv[i + 1]) : process.argv[i + 1];
 }
 const sparkify = path.join(args.build, 'sparkify');
-const tool = path.join(args.build, 'bench/sparkify_bench_tool');
+const tool = path.join(args.build, 'bench/pipeline/sparkify_bench_tool');
 for (const b of [sparkify, tool]) if (!existsSync(b)) throw new Error(`${b} missing: build first`);
 
 function sh(cmd, argv) {

@@ -99,6 +99,11 @@ class EtlJob {
     }
     SPARKIFY_RETURN_NOT_OK(committer_->recover(tables));
 
+    if (options_.only == Only::kLogs && latest) {
+      // The load record's song keys give exactly the join a full run made.
+      SPARKIFY_ASSIGN_OR_RETURN(
+          base_, load_lake_base(*out_fs_, options_.output, std::move(*latest), options_.threads));
+    }
     if (incremental()) {
       if (latest) {
         SPARKIFY_ASSIGN_OR_RETURN(
@@ -256,8 +261,9 @@ class EtlJob {
   Result<StageInput> find_inputs(const std::string& root) {
     StageInput in;
     SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
-    SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root));
-    if (!incremental() && options_.only != Only::kAll) return in;
+    bool record = incremental() || options_.only == Only::kAll;  // sizes and versions needed
+    SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root, record));
+    if (!record) return in;
     SPARKIFY_ASSIGN_OR_RETURN(
         InputChoice choice,
         choose_inputs(
@@ -354,7 +360,14 @@ class EtlJob {
       return Status::NotFound("the lake at " + options_.output +
                               " has no complete songs and artists tables; run --only songs first");
     }
-    stage.tables.index = transform::song_index_from_tables(songs.data, artists.data);
+    if (base_.song_keys.num_rows > 0) {
+      transform::SongTables keyed =
+          transform::build_song_tables({}, {}, {&base_.song_keys, nullptr});
+      stage.tables.index = std::move(keyed.index);
+      stage.tables.keys = std::move(keyed.keys);
+    } else {
+      stage.tables.index = transform::song_index_from_tables(songs.data, artists.data);
+    }
     stage.tables.songs = std::move(songs.data);
     stage.tables.artists = std::move(artists.data);
     StageReport r{"songs (from lake)", seconds_since(start), songs.files + artists.files,
@@ -554,7 +567,12 @@ class EtlJob {
     kill_point("applied");
     SPARKIFY_RETURN_NOT_OK(committer_->finish());
     // The previous commit and its state are now obsolete.
-    SPARKIFY_RETURN_NOT_OK(recover_lake(*out_fs_, options_.output).status());
+    if (base_.commit.version > 0) {
+      SPARKIFY_RETURN_NOT_OK(
+          out_fs_->remove_files({sink::commit_path(options_.output, base_.commit.version)}));
+      SPARKIFY_RETURN_NOT_OK(
+          out_fs_->remove_all(io::FileSystem::join(options_.output, base_.commit.state)));
+    }
     report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
     return Status::OK();
   }

@@ -1,6 +1,7 @@
 #include "exec/incremental.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -9,6 +10,7 @@
 #include "common/kill_point.h"
 #include "common/parallel.h"
 #include "parquet/file_reader.h"
+#include "parquet/metadata.h"
 #include "sink/commit.h"
 #include "sink/dataset_writer.h"
 #include "sink/lake_reader.h"
@@ -94,11 +96,10 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
     if (auto it = seen.find(recorded); it != seen.end()) {
       const sink::IngestedFile& before = *it->second;
       if (before.size != file.size || before.version != file.version) {
-        return Status::Invalid("the input " + recorded + " was loaded into the lake by run " +
-                               before.run + " and has changed since (" +
-                               std::to_string(before.size) + " bytes then, " +
-                               std::to_string(file.size) +
-                               " now); rebuild the lake with --mode full");
+        return Status::Invalid(
+            "the input " + recorded + " was loaded into the lake by run " + before.run +
+            " and has changed since (" + std::to_string(before.size) + " bytes then, " +
+            std::to_string(file.size) + " now); rebuild the lake with --mode full");
       }
       ++choice.skipped;
       continue;
@@ -115,11 +116,12 @@ Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
   std::string state = FileSystem::join(root, commit.state);
   SPARKIFY_ASSIGN_OR_RETURN(base.song_keys,
                             read_table_or_empty(fs, state, transform::song_keys_spec(), threads));
-  SPARKIFY_ASSIGN_OR_RETURN(
-      base.user_latest, read_table_or_empty(fs, state, transform::user_latest_spec(), threads));
+  SPARKIFY_ASSIGN_OR_RETURN(base.user_latest,
+                            read_table_or_empty(fs, state, transform::user_latest_spec(), threads));
   SPARKIFY_ASSIGN_OR_RETURN(base.artists,
                             read_table_or_empty(fs, root, model::artists_spec(), threads));
-  SPARKIFY_ASSIGN_OR_RETURN(base.users, read_table_or_empty(fs, root, model::users_spec(), threads));
+  SPARKIFY_ASSIGN_OR_RETURN(base.users,
+                            read_table_or_empty(fs, root, model::users_spec(), threads));
   SPARKIFY_ASSIGN_OR_RETURN(base.song_rejects,
                             read_text_or_empty(fs, FileSystem::join(state, kSongRejects)));
   SPARKIFY_ASSIGN_OR_RETURN(base.log_rejects,
@@ -142,48 +144,126 @@ Status write_lake_state(io::FileSystem& fs, const std::string& dir,
   return write_text(fs, FileSystem::join(dir, kLogRejects), log_rejects);
 }
 
+namespace {
+
+// One row group of a lake time file: its start-time range (epoch ms, from the footer's
+// statistics; the widest range when it has none) and, once a batch reached it, its values.
+struct TimeGroup {
+  std::string path;
+  int row_group = 0;
+  int64_t min = INT64_MIN, max = INT64_MAX;
+  bool loaded = false;
+  std::vector<int64_t> values;  // ascending
+};
+
+int64_t stat_micros(const std::optional<std::string>& bytes, int64_t fallback) {
+  if (!bytes || bytes->size() != sizeof(int64_t)) return fallback;
+  int64_t v;
+  std::memcpy(&v, bytes->data(), sizeof v);
+  return v;
+}
+
+// The row groups of a partition's time files, with their ranges from the footers.
+Result<std::vector<TimeGroup>> time_groups(io::FileSystem& fs, const std::string& time_dir,
+                                           const std::vector<std::string>& files) {
+  std::vector<TimeGroup> groups;
+  for (const auto& rel : files) {
+    std::string path = FileSystem::join(time_dir, rel);
+    SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(path));
+    SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), path));
+    int column = -1;
+    for (size_t c = 0; c < reader->schema().columns.size(); ++c) {
+      if (reader->schema().columns[c].name == "start_time") column = static_cast<int>(c);
+    }
+    const auto& row_groups = reader->metadata().row_groups;
+    for (size_t rg = 0; rg < row_groups.size(); ++rg) {
+      TimeGroup g;
+      g.path = path;
+      g.row_group = static_cast<int>(rg);
+      const auto& chunks = row_groups[rg].columns;
+      if (column >= 0 && static_cast<size_t>(column) < chunks.size() && chunks[column].meta_data &&
+          chunks[column].meta_data->statistics &&
+          reader->schema().columns[column].logical == parquet::LogicalType::kTimestampMicros) {
+        const auto& st = *chunks[column].meta_data->statistics;
+        g.min = floor_div(stat_micros(st.min_value, INT64_MIN), 1000);
+        g.max = floor_div(stat_micros(st.max_value, INT64_MAX), 1000);
+      }
+      groups.push_back(std::move(g));
+    }
+  }
+  return groups;
+}
+
+Status load_group(io::FileSystem& fs, TimeGroup& g) {
+  const model::TableSpec& spec = model::time_spec();
+  const model::ColumnSpec& start_time =
+      spec.columns[static_cast<size_t>(spec.column_index("start_time"))];
+  SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(g.path));
+  SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), g.path));
+  SPARKIFY_ASSIGN_OR_RETURN(auto column,
+                            sink::read_lake_column(*reader, g.row_group, start_time, g.path));
+  for (int64_t micros : std::get<std::vector<int64_t>>(column.values)) {
+    g.values.push_back(floor_div(micros, 1000));
+  }
+  if (!std::is_sorted(g.values.begin(), g.values.end()))
+    std::sort(g.values.begin(), g.values.end());
+  g.loaded = true;
+  return Status::OK();
+}
+
+}  // namespace
+
 LogStage::TimeFilter lake_time_filter(io::FileSystem& fs, const std::string& root,
                                       std::vector<std::string> time_files) {
-  struct State {
-    std::map<std::pair<int64_t, int64_t>, std::vector<int64_t>> partitions;  // sorted ms
-  };
-  auto state = std::make_shared<State>();
+  // Per (year, month): the partition's row groups. Only those whose range meets a batch's are
+  // read: a new day's start times usually lie past every range, so nothing is.
+  using Partition = std::pair<int64_t, int64_t>;
+  auto partitions = std::make_shared<std::map<Partition, std::vector<TimeGroup>>>();
   std::string time_dir = FileSystem::join(root, model::time_spec().name);
-  const model::ColumnSpec& start_time =
-      model::time_spec().columns[static_cast<size_t>(model::time_spec().column_index("start_time"))];
-  auto load = [&fs, time_dir, time_files = std::move(time_files), start_time](
-                  int64_t year, int64_t month) -> Result<std::vector<int64_t>> {
-    std::string prefix = "year=" + std::to_string(year) + "/month=" + std::to_string(month) + "/";
-    std::vector<int64_t> out;
-    for (const auto& rel : time_files) {
-      if (rel.rfind(prefix, 0) != 0) continue;
-      std::string path = FileSystem::join(time_dir, rel);
-      SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(path));
-      SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), path));
-      SPARKIFY_ASSIGN_OR_RETURN(auto column, sink::read_lake_column(*reader, -1, start_time, path));
-      for (int64_t micros : std::get<std::vector<int64_t>>(column.values)) {
-        out.push_back(floor_div(micros, 1000));
-      }
+  auto files = std::make_shared<std::vector<std::string>>(std::move(time_files));
+  auto groups_of = [&fs, partitions, files,
+                    time_dir](Partition p) -> Result<std::vector<TimeGroup>*> {
+    auto it = partitions->find(p);
+    if (it != partitions->end()) return &it->second;
+    std::string prefix =
+        "year=" + std::to_string(p.first) + "/month=" + std::to_string(p.second) + "/";
+    std::vector<std::string> mine;
+    for (const auto& rel : *files) {
+      if (rel.rfind(prefix, 0) == 0) mine.push_back(rel);
     }
-    std::sort(out.begin(), out.end());
-    return out;
+    SPARKIFY_ASSIGN_OR_RETURN(auto groups, time_groups(fs, time_dir, mine));
+    return &partitions->emplace(p, std::move(groups)).first->second;
   };
-  return [state, load](std::span<const int64_t> sorted, std::vector<int64_t>& kept) -> Status {
-    const std::vector<int64_t>* have = nullptr;
-    std::pair<int64_t, int64_t> current{INT64_MIN, 0};
-    for (int64_t ts : sorted) {
-      CivilDate date = civil_from_days(floor_div(ts, 86'400'000));
-      std::pair<int64_t, int64_t> key{date.year, date.month};
-      if (key != current) {
-        auto it = state->partitions.find(key);
-        if (it == state->partitions.end()) {
-          SPARKIFY_ASSIGN_OR_RETURN(auto values, load(key.first, key.second));
-          it = state->partitions.emplace(key, std::move(values)).first;
-        }
-        have = &it->second;
-        current = key;
+  return [&fs, groups_of](std::span<const int64_t> sorted, std::vector<int64_t>& kept) -> Status {
+    size_t i = 0;
+    while (i < sorted.size()) {
+      // The run of this batch's values in one (year, month).
+      CivilDate date = civil_from_days(floor_div(sorted[i], 86'400'000));
+      Partition p{date.year, date.month};
+      size_t j = i + 1;
+      while (j < sorted.size()) {
+        CivilDate d = civil_from_days(floor_div(sorted[j], 86'400'000));
+        if (d.year != date.year || d.month != date.month) break;
+        ++j;
       }
-      if (!std::binary_search(have->begin(), have->end(), ts)) kept.push_back(ts);
+      SPARKIFY_ASSIGN_OR_RETURN(std::vector<TimeGroup> * groups, groups_of(p));
+      std::vector<TimeGroup*> overlapping;
+      for (auto& g : *groups) {
+        if (g.max < sorted[i] || g.min > sorted[j - 1]) continue;
+        if (!g.loaded) SPARKIFY_RETURN_NOT_OK(load_group(fs, g));
+        overlapping.push_back(&g);
+      }
+      for (size_t k = i; k < j; ++k) {
+        bool known = false;
+        for (const TimeGroup* g : overlapping) {
+          if (std::binary_search(g->values.begin(), g->values.end(), sorted[k])) {
+            known = true;
+            break;
+          }
+        }
+        if (!known) kept.push_back(sorted[k]);
+      }
+      i = j;
     }
     return Status::OK();
   };
@@ -212,10 +292,10 @@ Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::Lak
       SPARKIFY_RETURN_NOT_OK(fs.remove_files(paths));
     }
     auto files = commit.tables.find(table);
-    SPARKIFY_RETURN_NOT_OK(write_text(
-        fs, FileSystem::join(live, "_SUCCESS"),
-        sink::success_manifest(files == commit.tables.end() ? std::vector<std::string>()
-                                                            : files->second)));
+    SPARKIFY_RETURN_NOT_OK(
+        write_text(fs, FileSystem::join(live, "_SUCCESS"),
+                   sink::success_manifest(files == commit.tables.end() ? std::vector<std::string>()
+                                                                       : files->second)));
     kill_point(std::string("applied-") + table);
   }
   std::string state = FileSystem::join(root, commit.state);

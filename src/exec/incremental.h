@@ -27,9 +27,9 @@ namespace sparkify::exec {
 
 /// The input files of one stage, split into those a load takes and those the lake already has.
 struct InputChoice {
-  std::vector<source::InputFile> take;       ///< new files, in file order
-  std::vector<sink::IngestedFile> taken;     ///< how the commit records them
-  uint64_t skipped = 0;                      ///< files the lake already holds
+  std::vector<source::InputFile> take;    ///< new files, in file order
+  std::vector<sink::IngestedFile> taken;  ///< how the commit records them
+  uint64_t skipped = 0;                   ///< files the lake already holds
 };
 
 /// Identifies every file (size and version: the listing's ETag, or a stat) and keeps those

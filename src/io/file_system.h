@@ -88,6 +88,12 @@ class FileSystem {
   /// Renames one file, creating the destination's parent folders (local only).
   virtual Status rename_file(const std::string& from, const std::string& to);
 
+  /// list() with every file's size and version filled in (local: one fstatat per file in the
+  /// walk; S3's listing has both already, so the default is list()).
+  virtual Result<std::vector<FileInfo>> list_detailed(const std::string& root) {
+    return list(root);
+  }
+
   /// True when `path` exists as a file or folder (for S3: as an object or a non-empty prefix).
   virtual Result<bool> exists(const std::string& path) = 0;
 

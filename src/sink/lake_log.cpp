@@ -74,6 +74,10 @@ std::string commits_dir(const std::string& root) {
   return io::FileSystem::join(io::FileSystem::join(root, kControl), "commits");
 }
 
+std::string commit_path(const std::string& root, uint64_t version) {
+  return io::FileSystem::join(commits_dir(root), commit_name(version));
+}
+
 std::string states_dir(const std::string& root) {
   return io::FileSystem::join(io::FileSystem::join(root, kControl), "state");
 }
@@ -83,13 +87,12 @@ std::string state_dir(const std::string& root, const std::string& run) {
 }
 
 std::string commit_to_json(const LakeCommit& c) {
-  std::string out = "{\"committer\":\"sparkify " SPARKIFY_VERSION "\",\"version\":" +
-                    std::to_string(c.version) + ",\"run\":" + json_quote(c.run) +
-                    ",\"mode\":" + json_quote(c.mode) +
-                    ",\"songplays\":" + std::to_string(c.songplays) +
-                    ",\"state\":" + json_quote(c.state) + ",\n\"tables\":" + table_map(c.tables) +
-                    ",\n\"added\":" + table_map(c.added) + ",\n\"removed\":" + table_map(c.removed) +
-                    ",\n\"inputs\":[";
+  std::string out =
+      "{\"committer\":\"sparkify " SPARKIFY_VERSION "\",\"version\":" + std::to_string(c.version) +
+      ",\"run\":" + json_quote(c.run) + ",\"mode\":" + json_quote(c.mode) +
+      ",\"songplays\":" + std::to_string(c.songplays) + ",\"state\":" + json_quote(c.state) +
+      ",\n\"tables\":" + table_map(c.tables) + ",\n\"added\":" + table_map(c.added) +
+      ",\n\"removed\":" + table_map(c.removed) + ",\n\"inputs\":[";
   for (size_t i = 0; i < c.inputs.size(); ++i) {
     const IngestedFile& f = c.inputs[i];
     out += i ? ",\n  " : "\n  ";
@@ -108,10 +111,10 @@ Result<LakeCommit> parse_commit(std::string_view text) {
   std::string_view committer, run, mode, state;
   int64_t songplays = 0;
   uint64_t version = 0;
-  if (doc["committer"].get_string().get(committer) ||
-      committer.rfind("sparkify", 0) != 0 || doc["version"].get_uint64().get(version) ||
-      doc["run"].get_string().get(run) || doc["mode"].get_string().get(mode) ||
-      doc["songplays"].get_int64().get(songplays) || doc["state"].get_string().get(state)) {
+  if (doc["committer"].get_string().get(committer) || committer.rfind("sparkify", 0) != 0 ||
+      doc["version"].get_uint64().get(version) || doc["run"].get_string().get(run) ||
+      doc["mode"].get_string().get(mode) || doc["songplays"].get_int64().get(songplays) ||
+      doc["state"].get_string().get(state)) {
     return bad("a field is missing");
   }
   c.version = version;
@@ -168,7 +171,7 @@ Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root) {
 
 Status write_commit(io::FileSystem& fs, const std::string& root, const LakeCommit& commit) {
   std::string text = commit_to_json(commit);
-  return fs.write(io::FileSystem::join(commits_dir(root), commit_name(commit.version)),
+  return fs.write(commit_path(root, commit.version),
                   {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
 }
 

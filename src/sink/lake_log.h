@@ -28,9 +28,9 @@ struct IngestedFile {
 };
 
 struct LakeCommit {
-  uint64_t version = 0;  ///< 1, 2, … ; the newest readable one is the lake's state
-  std::string run;       ///< the run that wrote it
-  std::string mode;      ///< "full" or "incremental"
+  uint64_t version = 0;   ///< 1, 2, … ; the newest readable one is the lake's state
+  std::string run;        ///< the run that wrote it
+  std::string mode;       ///< "full" or "incremental"
   int64_t songplays = 0;  ///< rows in songplays = its largest songplay_id
   std::string state;      ///< folder of the merge state, relative to the lake root
   /// Every table's files, relative to the table folder, after this commit.
@@ -47,6 +47,8 @@ Result<LakeCommit> parse_commit(std::string_view text);
 
 /// OUT/_sparkify/commits
 std::string commits_dir(const std::string& root);
+/// OUT/_sparkify/commits/<version>.json
+std::string commit_path(const std::string& root, uint64_t version);
 /// OUT/_sparkify/state, and OUT/_sparkify/state/<run>
 std::string states_dir(const std::string& root);
 std::string state_dir(const std::string& root, const std::string& run);

@@ -25,8 +25,9 @@ bool is_input_path(std::string_view relative) {
   return ends_with(relative, ".json") || ends_with(relative, ".json.gz");
 }
 
-Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root) {
-  auto listed = fs.list(root);
+Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root,
+                                        bool detailed) {
+  auto listed = detailed ? fs.list_detailed(root) : fs.list(root);
   if (!listed.ok()) {
     // A missing local folder reads best as such; S3 already says which part is missing (the
     // bucket, or nothing under the prefix).

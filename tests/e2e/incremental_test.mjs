@@ -106,6 +106,21 @@ await checks.check('the same incremental run again changes nothing and says so',
   assert.deepStrictEqual(snapshot(daily), before);
 });
 
+await checks.check('a new file repeating events the lake has (a re-sent day under another name): time gains no duplicate rows; equal to one full run', async () => {
+  assert.ok(dailyInput, 'the daily load failed');
+  const resent = path.join(dailyInput, 'log_data', '2018', '11', 'zz-resent-events.json');
+  fs.copyFileSync(path.join(sample, 'log_data', days[5]), resent);
+  try {
+    const r = await runSparkify(['etl', '--mode', 'incremental', '--input', dailyInput, '--output', daily, '--no-progress']);
+    expectExit(r, 0);
+    const again = path.join(work, 'full-resent');
+    expectExit(await runSparkify(['etl', '--input', dailyInput, '--output', again, '--no-progress']), 0);
+    await expectSameLake(again, daily, 're-sent day');
+  } finally {
+    fs.rmSync(resent);
+  }
+});
+
 await checks.check('a changed ingested file: one sentence suggesting --mode full, exit 1, lake unchanged', async () => {
   assert.ok(dailyInput, 'the daily load failed');
   const before = snapshot(daily);
