@@ -21,7 +21,7 @@ namespace sparkify::cli {
 namespace {
 
 struct EtlFlags {
-  std::string input, songs, logs, output, only, compression = "snappy", report;
+  std::string input, songs, logs, output, only, compression = "snappy", report, mode = "full";
   int threads = default_thread_count();
   int64_t max_bad_records = -1;
   size_t max_rows_per_file = size_t{1} << 20;
@@ -87,6 +87,10 @@ Result<exec::EtlOptions> make_options(EtlFlags& f) {
     return Status::Invalid("no log input: give --input DIR (holding log_data/) or --logs DIR");
   }
   if (o.only == exec::Only::kSongs) o.logs_input.clear();
+  o.mode = f.mode == "incremental" ? exec::Mode::kIncremental : exec::Mode::kFull;
+  if (o.mode == exec::Mode::kIncremental && o.only != exec::Only::kAll) {
+    return Status::Invalid("--only cannot be combined with --mode incremental");
+  }
   if (o.only == exec::Only::kLogs) o.songs_input.clear();
   if (f.threads < 1) return Status::Invalid("--threads must be at least 1");
   o.threads = f.threads;
@@ -126,6 +130,12 @@ Command add_etl_command(CLI::App& app) {
                   "songs: build songs and artists; logs: build users, time and songplays, "
                   "reading songs and artists back from the lake")
       ->check(CLI::IsMember({"songs", "logs"}));
+  sub->add_option("--mode", f->mode,
+                  "full: rebuild every table from all input; incremental: add only input files "
+                  "the lake has not taken in (recorded under OUT/_sparkify/), merging them with "
+                  "the lake's rows")
+      ->check(CLI::IsMember({"full", "incremental"}))
+      ->capture_default_str();
   sub->add_option("--threads", f->threads, "Worker threads (default: every core)")
       ->capture_default_str();
   sub->add_option("--compression", f->compression, "Parquet codec")

@@ -39,10 +39,17 @@ std::string report_json(const exec::EtlReport& r, const exec::EtlOptions& o) {
        json_entries(r.tables,
                     [](const exec::TableReport& t) {
                       return fmt::format(
-                          "{}: {{\"rows\": {}, \"files\": {}, \"partitions\": {}, \"bytes\": {}}}",
-                          json_quote(t.name), t.rows, t.files, t.partitions, t.bytes);
+                          "{}: {{\"rows\": {}, \"files\": {}, \"partitions\": {}, \"bytes\": {}, "
+                          "\"written\": \"{}\"}}",
+                          json_quote(t.name), t.rows, t.files, t.partitions, t.bytes,
+                          t.appended ? "appended" : "replaced");
                     }) +
        ",\n";
+  j += fmt::format(
+      "  \"load\": {{\"mode\": \"{}\", \"files_taken\": {}, \"files_skipped\": {}, "
+      "\"nothing_new\": {}, \"lake_version\": {}}},\n",
+      r.load.mode == exec::Mode::kIncremental ? "incremental" : "full", r.load.files_taken,
+      r.load.files_skipped, r.load.nothing_new ? "true" : "false", r.load.lake_version);
   j += fmt::format("  \"rejects\": {{\"songs\": {}, \"logs\": {}, \"total\": {}}},\n",
                    r.song_rejects, r.log_rejects, r.song_rejects + r.log_rejects);
   j += fmt::format("  \"duplicates\": {{\"songs\": {}}},\n", r.duplicate_songs);
@@ -69,11 +76,23 @@ std::string report_json(const exec::EtlReport& r, const exec::EtlOptions& o) {
 
 std::string summary_table(const exec::EtlReport& r, const exec::EtlOptions& o) {
   std::string s;
-  s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}\n", "table", "rows", "files", "partitions",
-                   "size");
+  bool incremental = r.load.mode == exec::Mode::kIncremental;
+  if (incremental) {
+    s += fmt::format("incremental load: {} new input files taken, {} already in the lake\n",
+                     with_thousands(r.load.files_taken), with_thousands(r.load.files_skipped));
+    if (r.load.nothing_new) {
+      s += fmt::format("nothing new: the lake at {} is unchanged\n", o.output);
+      return s;
+    }
+  }
+  s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}{}\n", "table", "rows", "files", "partitions",
+                   "size", incremental ? "  written" : "");
   for (const auto& t : r.tables) {
-    s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}\n", t.name, with_thousands(t.rows),
-                     with_thousands(t.files), with_thousands(t.partitions), human_bytes(t.bytes));
+    s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}{}\n", t.name, with_thousands(t.rows),
+                     with_thousands(t.files), with_thousands(t.partitions), human_bytes(t.bytes),
+                     !incremental ? ""
+                     : t.appended ? "  added"
+                                  : "  replaced");
   }
   s += "\n";
   s += fmt::format("{:<12} {:>9} {:>8} {:>14} {:>10}\n", "stage", "seconds", "files", "records",

@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <memory>
 
+#include "common/kill_point.h"
 #include "common/uuid.h"
 #include "exec/file_feeder.h"
+#include "exec/incremental.h"
 #include "exec/log_stage.h"
 #include "exec/memory_plan.h"
 #include "exec/spill.h"
@@ -14,6 +16,7 @@
 #include "parse/json_parsers.h"
 #include "sink/commit.h"
 #include "sink/dataset_writer.h"
+#include "sink/lake_log.h"
 #include "sink/lake_reader.h"
 #include "sink/rejects_writer.h"
 #include "source/discovery.h"
@@ -79,15 +82,47 @@ class EtlJob {
 
   Status run() {
     SPARKIFY_RETURN_NOT_OK(check_locations());
+    if (incremental() && options_.only != Only::kAll) {
+      return Status::Invalid(
+          "--only cannot be combined with --mode incremental, which updates every table");
+    }
+    report_.load.mode = options_.mode;
     SPARKIFY_ASSIGN_OR_RETURN(out_fs_, io::make_file_system(options_.output, options_.storage));
     SPARKIFY_RETURN_NOT_OK(out_fs_->make_dirs(options_.output));
     SPARKIFY_ASSIGN_OR_RETURN(lock_, out_fs_->lock_directory(options_.output));
-    committer_ = sink::TableCommitter::Make(*out_fs_, options_.output, make_uuid());
+    // A load killed after its commit is finished before anything else touches the lake.
+    SPARKIFY_ASSIGN_OR_RETURN(auto latest, recover_lake(*out_fs_, options_.output));
+    committer_ = sink::TableCommitter::Make(*out_fs_, options_.output, run_id_);
     std::vector<std::string> tables;
     for (const auto* spec : model::all_table_specs()) {
       if (writes(*spec)) tables.push_back(spec->name);
     }
     SPARKIFY_RETURN_NOT_OK(committer_->recover(tables));
+
+    if (options_.only == Only::kLogs && latest) {
+      // The load record's song keys give exactly the join a full run made.
+      SPARKIFY_ASSIGN_OR_RETURN(
+          base_, load_lake_base(*out_fs_, options_.output, std::move(*latest), options_.threads));
+    }
+    if (incremental()) {
+      if (latest) {
+        SPARKIFY_ASSIGN_OR_RETURN(
+            base_, load_lake_base(*out_fs_, options_.output, std::move(*latest), options_.threads));
+      } else {
+        SPARKIFY_RETURN_NOT_OK(check_empty_lake());
+        base_ = empty_lake_base();
+      }
+    }
+    if (options_.only != Only::kLogs) {
+      SPARKIFY_ASSIGN_OR_RETURN(song_input_, find_inputs(options_.songs_input));
+    }
+    if (options_.only != Only::kSongs) {
+      SPARKIFY_ASSIGN_OR_RETURN(log_input_, find_inputs(options_.logs_input));
+    }
+    if (incremental() && song_input_.files.empty() && log_input_.files.empty()) {
+      report_.load.nothing_new = true;  // the lake already holds every input: nothing to do
+      return committer_->finish();
+    }
 
     spill_ = std::make_unique<SpillDir>(options_.spill_dir);
 
@@ -104,6 +139,11 @@ class EtlJob {
     std::unique_ptr<LogStage> logs;
     if (options_.only != Only::kSongs) {
       logs = std::make_unique<LogStage>(songs.tables, plan, *spill_, options_.threads);
+      if (incremental()) {
+        logs->continue_lake(base_.commit.songplays + 1,
+                            lake_time_filter(*out_fs_, options_.output,
+                                             base_.commit.tables[model::time_spec().name]));
+      }
       SPARKIFY_RETURN_NOT_OK(run_log_stage(*logs, log_rejects));
     }
 
@@ -123,13 +163,19 @@ class EtlJob {
     set_stage(progress_, Stage::kWriting, (songs.from_lake ? 0 : 2) + (logs ? 3 : 0));
     StageReport write_stage{"write", 0, 0, 0, 0};
     if (!songs.from_lake) {
-      SPARKIFY_RETURN_NOT_OK(write_table(songs.tables.songs, write_stage));
-      SPARKIFY_RETURN_NOT_OK(write_table(songs.tables.artists, write_stage));
+      // An incremental load adds its new songs beside the lake's; artists change whole or not.
+      if (!incremental() || songs.tables.songs.num_rows > 0) {
+        SPARKIFY_RETURN_NOT_OK(write_table(songs.tables.songs, write_stage, incremental()));
+      }
+      if (!incremental() || songs.tables.artists_changed) {
+        SPARKIFY_RETURN_NOT_OK(write_table(songs.tables.artists, write_stage));
+      }
     }
     if (logs) SPARKIFY_RETURN_NOT_OK(write_log_tables(*logs, write_stage));
     write_stage.seconds = seconds_since(start);
     report_.stages.push_back(write_stage);
-    return publish();
+    song_keys_ = std::move(songs.tables.keys);
+    return incremental() ? publish_load() : publish();
   }
 
   // Figures that hold whatever the outcome: the memory used and what was spilled.
@@ -149,11 +195,29 @@ class EtlJob {
   // Leaves nothing staged behind a failed run.
   void abandon() {
     if (!committer_) return;
+    if (committed_) return;  // the lake holds this run's load; the next run finishes applying it
     for (const auto& [table, files] : staged_) (void)committer_->abort(table, files);
     (void)committer_->finish();
   }
 
  private:
+  bool incremental() const { return options_.mode == Mode::kIncremental; }
+
+  // An incremental load without a load record may only start a new lake.
+  Status check_empty_lake() {
+    for (const auto* spec : model::all_table_specs()) {
+      SPARKIFY_ASSIGN_OR_RETURN(bool exists,
+                                out_fs_->exists(io::FileSystem::join(options_.output, spec->name)));
+      if (exists) {
+        return Status::NotFound(
+            "the lake at " + options_.output +
+            " has tables but no load record (_sparkify/commits/): it was written by an older "
+            "sparkify, by hand or by a run with --only; rebuild it once with --mode full");
+      }
+    }
+    return Status::OK();
+  }
+
   bool writes(const model::TableSpec& spec) const {
     bool song_table = &spec == &model::songs_spec() || &spec == &model::artists_spec();
     if (options_.only == Only::kSongs) return song_table;
@@ -192,11 +256,30 @@ class EtlJob {
     std::vector<source::InputFile> files;
   };
 
-  Result<StageInput> open_stage(const std::string& root, Stage stage) {
+  // A stage's input files: every one (full), or those the lake has not taken in (incremental);
+  // a full run that writes every table records them for later incremental loads.
+  Result<StageInput> find_inputs(const std::string& root) {
     StageInput in;
     SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
-    SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root));
+    bool record = incremental() || options_.only == Only::kAll;  // sizes and versions needed
+    SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root, record));
+    if (!record) return in;
+    SPARKIFY_ASSIGN_OR_RETURN(
+        InputChoice choice,
+        choose_inputs(
+            *in.fs, std::move(in.files),
+            [&](const source::InputFile& f) { return source_name(root, f); },
+            incremental() ? &base_.commit.inputs : nullptr, run_id_, options_.threads));
+    in.files = std::move(choice.take);
+    report_.load.files_skipped += choice.skipped;
+    for (auto& f : choice.taken) taken_.push_back(std::move(f));
+    return in;
+  }
+
+  StageInput open_stage(StageInput& found, Stage stage) {
+    StageInput in = std::move(found);
     report_.input_files += in.files.size();
+    report_.load.files_taken += in.files.size();
     set_stage(progress_, stage, in.files.size());
     return in;
   }
@@ -235,7 +318,7 @@ class EtlJob {
 
   Result<SongStage> run_song_stage() {
     auto start = Clock::now();
-    SPARKIFY_ASSIGN_OR_RETURN(StageInput in, open_stage(options_.songs_input, Stage::kSongs));
+    StageInput in = open_stage(song_input_, Stage::kSongs);
     std::vector<parse::SongParser> parsers(options_.threads);
     std::vector<std::shared_ptr<model::StringArena>> arenas;
     for (int i = 0; i < options_.threads; ++i) {
@@ -253,8 +336,10 @@ class EtlJob {
     // The tables' strings live in the arenas, which the tables own; the record vectors can go.
     std::vector<const std::vector<model::SongRecord>*> ordered;
     for (const auto& r : records) ordered.push_back(&r);
+    transform::PriorSongs prior;
+    if (incremental()) prior = {&base_.song_keys, &base_.artists};
     stage.tables = transform::build_song_tables(
-        ordered, std::vector<std::shared_ptr<const void>>(arenas.begin(), arenas.end()));
+        ordered, std::vector<std::shared_ptr<const void>>(arenas.begin(), arenas.end()), prior);
     report_.duplicate_songs = stage.tables.duplicate_songs;
     report_.stages.back().seconds = seconds_since(start);
     return stage;
@@ -275,7 +360,14 @@ class EtlJob {
       return Status::NotFound("the lake at " + options_.output +
                               " has no complete songs and artists tables; run --only songs first");
     }
-    stage.tables.index = transform::song_index_from_tables(songs.data, artists.data);
+    if (base_.song_keys.num_rows > 0) {
+      transform::SongTables keyed =
+          transform::build_song_tables({}, {}, {&base_.song_keys, nullptr});
+      stage.tables.index = std::move(keyed.index);
+      stage.tables.keys = std::move(keyed.keys);
+    } else {
+      stage.tables.index = transform::song_index_from_tables(songs.data, artists.data);
+    }
     stage.tables.songs = std::move(songs.data);
     stage.tables.artists = std::move(artists.data);
     StageReport r{"songs (from lake)", seconds_since(start), songs.files + artists.files,
@@ -286,7 +378,7 @@ class EtlJob {
 
   Status run_log_stage(LogStage& logs, std::vector<model::RejectRecord>& log_rejects) {
     auto start = Clock::now();
-    SPARKIFY_ASSIGN_OR_RETURN(StageInput in, open_stage(options_.logs_input, Stage::kLogs));
+    StageInput in = open_stage(log_input_, Stage::kLogs);
     parse::ParseStats stats;
     uint64_t bytes = 0;
     SPARKIFY_RETURN_NOT_OK(logs.parse(
@@ -301,15 +393,17 @@ class EtlJob {
     return Status::OK();
   }
 
+  // OUT/_rejects/: this run's rejects, after the lake's earlier loads' (incremental).
   Status write_rejects(const SongStage& songs, const std::vector<model::RejectRecord>& logs) {
-    auto write = [&](const char* name, const std::vector<model::RejectRecord>& rejects) {
-      std::string text = sink::rejects_to_jsonl(rejects);
+    auto write = [&](const char* name, const std::string& text) {
       std::string path =
           io::FileSystem::join(io::FileSystem::join(options_.output, "_rejects"), name);
       return out_fs_->write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
     };
-    if (!songs.from_lake) SPARKIFY_RETURN_NOT_OK(write("songs.jsonl", songs.rejects));
-    if (options_.only != Only::kSongs) SPARKIFY_RETURN_NOT_OK(write("logs.jsonl", logs));
+    song_rejects_ = base_.song_rejects + sink::rejects_to_jsonl(songs.rejects);
+    log_rejects_ = base_.log_rejects + sink::rejects_to_jsonl(logs);
+    if (!songs.from_lake) SPARKIFY_RETURN_NOT_OK(write("songs.jsonl", song_rejects_));
+    if (options_.only != Only::kSongs) SPARKIFY_RETURN_NOT_OK(write("logs.jsonl", log_rejects_));
     return Status::OK();
   }
 
@@ -325,8 +419,8 @@ class EtlJob {
   }
 
   void add_table(const std::string& name, std::vector<std::string> files, uint64_t rows,
-                 size_t partitions, uint64_t bytes, StageReport& stage) {
-    report_.tables.push_back({name, rows, files.size(), partitions, bytes});
+                 size_t partitions, uint64_t bytes, StageReport& stage, bool appended) {
+    report_.tables.push_back({name, rows, files.size(), partitions, bytes, appended});
     stage.files += files.size();
     stage.records += rows;
     stage.bytes += bytes;
@@ -334,20 +428,29 @@ class EtlJob {
     count_file(progress_, rows, bytes);
   }
 
-  Status write_table(const model::TableData& table, StageReport& stage) {
+  Status write_table(const model::TableData& table, StageReport& stage, bool appended = false) {
     const std::string& name = table.spec->name;
     SPARKIFY_ASSIGN_OR_RETURN(
         auto written,
         sink::write_dataset(*out_fs_, committer_->staging_dir(name), table, write_options(name)));
     add_table(name, std::move(written.files), written.rows, written.partitions, written.bytes,
-              stage);
+              stage, appended);
     return Status::OK();
   }
 
   // users from memory; songplays and time streamed batch by batch (a failure part-way leaves
   // files in staging, which abandon() removes with the run's staging area).
   Status write_log_tables(LogStage& logs, StageReport& stage) {
-    SPARKIFY_RETURN_NOT_OK(write_table(logs.users(), stage));
+    model::TableData latest;
+    model::TableData users = logs.users(&latest);
+    if (incremental()) {
+      auto merged = transform::merge_users(base_.users, base_.user_latest, users, latest);
+      user_latest_ = std::move(merged.latest);
+      if (merged.changed) SPARKIFY_RETURN_NOT_OK(write_table(merged.users, stage));
+    } else {
+      user_latest_ = std::move(latest);
+      SPARKIFY_RETURN_NOT_OK(write_table(users, stage));
+    }
     const std::string& sp_name = model::songplays_spec().name;
     const std::string& time_name = model::time_spec().name;
     StreamedTable songplays, time;
@@ -359,9 +462,10 @@ class EtlJob {
       staged_.emplace_back(time_name, std::move(time.files));
       return st.with_context("writing the log tables");
     }
-    add_table(time_name, std::move(time.files), time.rows, time.partitions, time.bytes, stage);
+    add_table(time_name, std::move(time.files), time.rows, time.partitions, time.bytes, stage,
+              incremental());
     add_table(sp_name, std::move(songplays.files), songplays.rows, songplays.partitions,
-              songplays.bytes, stage);
+              songplays.bytes, stage, incremental());
     return Status::OK();
   }
 
@@ -376,6 +480,8 @@ class EtlJob {
       }
     }
     staged_.clear();
+    // From the first replaced table on, no earlier load record describes the lake.
+    SPARKIFY_RETURN_NOT_OK(forget_commits(*out_fs_, options_.output));
     for (size_t i = 0; i < ordered.size(); ++i) {
       const auto& [table, files] = ordered[i];
       Status st = committer_->publish(table, files).with_context("publishing " + table);
@@ -386,7 +492,87 @@ class EtlJob {
       count_file(progress_, 0, 0);
     }
     report_.published = true;
+    if (options_.only == Only::kAll) {
+      // The record later incremental loads start from.
+      sink::LakeCommit commit = next_commit("full");
+      for (const auto& [table, files] : ordered) commit.tables[table] = files;
+      SPARKIFY_RETURN_NOT_OK(write_commit(commit));
+    }
     SPARKIFY_RETURN_NOT_OK(committer_->finish());
+    report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
+    return Status::OK();
+  }
+
+  sink::LakeCommit next_commit(const char* mode) {
+    sink::LakeCommit commit;
+    commit.version = base_.commit.version + 1;
+    commit.run = run_id_;
+    commit.mode = mode;
+    commit.songplays = base_.commit.songplays + static_cast<int64_t>(report_.songplays);
+    commit.state = "_sparkify/state/" + run_id_;
+    commit.inputs = base_.commit.inputs;
+    for (const auto& f : taken_) commit.inputs.push_back(f);
+    return commit;
+  }
+
+  // The merge state, then the commit record: the moment the load happens.
+  Status write_commit(const sink::LakeCommit& commit) {
+    kill_point("before-state");
+    SPARKIFY_RETURN_NOT_OK(write_lake_state(*out_fs_,
+                                            io::FileSystem::join(options_.output, commit.state),
+                                            song_keys_, user_latest_, song_rejects_, log_rejects_)
+                               .with_context("writing the lake's load state"));
+    kill_point("before-commit");
+    SPARKIFY_RETURN_NOT_OK(sink::write_commit(*out_fs_, options_.output, commit)
+                               .with_context("writing the lake's load record"));
+    kill_point("after-commit");
+    committed_ = true;
+    report_.load.lake_version = commit.version;
+    return Status::OK();
+  }
+
+  // An incremental load's publish (see exec/incremental.h): new files made durable where readers
+  // do not look (local staging; S3: completed, time first), the commit, then applying it.
+  Status publish_load() {
+    auto start = Clock::now();
+    set_stage(progress_, Stage::kPublishing, staged_.size());
+    sink::LakeCommit commit = next_commit("incremental");
+    commit.tables = base_.commit.tables;
+    for (auto& [table, files] : staged_) {
+      bool appended = false;
+      for (const auto& t : report_.tables) {
+        if (t.name == table) appended = t.appended;
+      }
+      auto& all = commit.tables[table];
+      if (!appended) {
+        commit.removed[table] = all;
+        all.clear();
+      }
+      all.insert(all.end(), files.begin(), files.end());
+      commit.added[table] = files;
+    }
+    if (!out_fs_->supports_rename()) {
+      static constexpr const char* kOrder[] = {"time", "songplays", "songs", "artists", "users"};
+      for (const char* table : kOrder) {
+        if (io::PendingFiles* pending = committer_->pending(table)) {
+          SPARKIFY_RETURN_NOT_OK(out_fs_->complete_pending(pending->take()));
+          kill_point(std::string("completed-") + table);
+        }
+      }
+    }
+    SPARKIFY_RETURN_NOT_OK(write_commit(commit));
+    staged_.clear();
+    SPARKIFY_RETURN_NOT_OK(apply_commit(*out_fs_, options_.output, commit));
+    report_.published = true;
+    kill_point("applied");
+    SPARKIFY_RETURN_NOT_OK(committer_->finish());
+    // The previous commit and its state are now obsolete.
+    if (base_.commit.version > 0) {
+      SPARKIFY_RETURN_NOT_OK(
+          out_fs_->remove_files({sink::commit_path(options_.output, base_.commit.version)}));
+      SPARKIFY_RETURN_NOT_OK(
+          out_fs_->remove_all(io::FileSystem::join(options_.output, base_.commit.state)));
+    }
     report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
     return Status::OK();
   }
@@ -400,6 +586,15 @@ class EtlJob {
   std::vector<std::pair<std::string, std::vector<std::string>>> staged_;
   std::unique_ptr<SpillDir> spill_;
   std::string job_uuid_ = make_uuid();
+  std::string run_id_ = make_uuid();
+  // Incremental loads (SPEC §9): the lake's state before this run, the inputs this run takes,
+  // and the state it leaves for the next.
+  LakeBase base_;
+  StageInput song_input_, log_input_;
+  std::vector<sink::IngestedFile> taken_;
+  model::TableData song_keys_, user_latest_;
+  std::string song_rejects_, log_rejects_;
+  bool committed_ = false;
 };
 
 }  // namespace

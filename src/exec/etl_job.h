@@ -15,6 +15,8 @@
 namespace sparkify::exec {
 
 enum class Only { kAll, kSongs, kLogs };
+/// --mode: rebuild every table, or add only input files the lake has not taken in (SPEC §9).
+enum class Mode { kFull, kIncremental };
 
 struct EtlOptions {
   std::string input;        ///< --input root (holds song_data/ and log_data/), if given
@@ -22,6 +24,7 @@ struct EtlOptions {
   std::string logs_input;   ///< folder or URL holding the log files
   std::string output;       ///< the lake's root
   Only only = Only::kAll;
+  Mode mode = Mode::kFull;
   int threads = 1;
   parquet::Codec codec = parquet::Codec::kSnappy;
   int64_t max_bad_records = -1;  ///< -1: no limit
@@ -50,12 +53,23 @@ struct StageReport {
 
 struct TableReport {
   std::string name;
-  uint64_t rows = 0, files = 0, partitions = 0, bytes = 0;
+  uint64_t rows = 0, files = 0, partitions = 0, bytes = 0;  ///< what this run wrote
+  bool appended = false;  ///< files added beside the lake's (incremental), not a replacement
+};
+
+/// What a run took in and the lake's commit it wrote (SPEC §9).
+struct LoadReport {
+  Mode mode = Mode::kFull;
+  uint64_t files_taken = 0;    ///< input files read by this run
+  uint64_t files_skipped = 0;  ///< input files the lake already held (incremental)
+  uint64_t lake_version = 0;   ///< the commit this run wrote; 0 when none
+  bool nothing_new = false;    ///< an incremental run that found no new input and changed nothing
 };
 
 struct EtlReport {
   Status status;
   std::vector<TableReport> tables;  ///< tables this run published (or would have)
+  LoadReport load;
   std::vector<StageReport> stages;
   uint64_t song_rejects = 0, log_rejects = 0;
   uint64_t duplicate_songs = 0;

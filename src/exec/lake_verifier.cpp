@@ -19,9 +19,7 @@ const std::vector<T>& col(const model::TableData& t, std::string_view name) {
   return std::get<std::vector<T>>(t.columns[t.spec->column_index(name)].values);
 }
 
-const model::Column& column(const model::TableData& t, std::string_view name) {
-  return t.columns[t.spec->column_index(name)];
-}
+using model::column;
 
 CheckResult named_check(std::string name) {
   CheckResult r;

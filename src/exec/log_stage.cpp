@@ -172,7 +172,7 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
   SPARKIFY_RETURN_NOT_OK(fs.make_dirs(time_dir));
   sink::DatasetWriteOptions batch_options = songplays_options;
   std::set<std::string> folders;
-  int64_t next_id = 1;
+  int64_t next_id = first_songplay_id_;
   std::vector<transform::EventBlock> batch;
   size_t batch_rows = 0;
   auto flush = [&]() -> Status {
@@ -211,7 +211,14 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
 
   folders.clear();
   batch_options = time_options;
+  std::vector<int64_t> kept;
   return times.for_each_sorted(plan_.time_batch_rows, [&](std::span<const int64_t> ts) -> Status {
+    if (time_filter_) {
+      kept.clear();
+      SPARKIFY_RETURN_NOT_OK(time_filter_(ts, kept));
+      if (kept.empty()) return Status::OK();
+      ts = kept;
+    }
     model::TableData table = transform::make_time_batch(ts, threads_);
     batch_options.first_file_index = time.files.size();
     batch_options.max_rows_per_file =
@@ -226,6 +233,8 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
   });
 }
 
-model::TableData LogStage::users() { return transform::build_users(states_); }
+model::TableData LogStage::users(model::TableData* latest) {
+  return transform::build_users(states_, latest);
+}
 
 }  // namespace sparkify::exec

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,19 @@ class LogStage {
   using SourceName = std::function<std::string(const source::InputFile&)>;
   using CountFile = std::function<void(uint64_t records, uint64_t bytes)>;
 
+  /// Keeps the start times (ascending, distinct, epoch ms) that are new to the lake.
+  using TimeFilter =
+      std::function<Status(std::span<const int64_t> sorted, std::vector<int64_t>& kept)>;
+
   LogStage(const transform::SongTables& songs, const MemoryPlan& plan, SpillDir& spill,
            int threads);
+
+  /// For an incremental load: songplay_id starts after the lake's largest, and the time table
+  /// gets only start times `filter` keeps.
+  void continue_lake(int64_t first_songplay_id, TimeFilter filter) {
+    first_songplay_id_ = first_songplay_id;
+    time_filter_ = std::move(filter);
+  }
 
   /// Parses every log file; events are held or spilled, rejects returned in file order.
   Status parse(io::FileSystem& fs, const std::vector<source::InputFile>& files,
@@ -54,8 +66,9 @@ class LogStage {
                                   const sink::DatasetWriteOptions& time_options,
                                   StreamedTable& songplays, StreamedTable& time);
 
-  /// The users table (call after write_songplays_and_time).
-  model::TableData users();
+  /// The users table (call after write_songplays_and_time); with `latest`, each user's latest
+  /// event time too (transform::user_latest_spec()).
+  model::TableData users(model::TableData* latest = nullptr);
 
   uint64_t matched() const;
 
@@ -84,6 +97,8 @@ class LogStage {
   std::vector<transform::LogWorkerState> states_;
   std::vector<Worker> workers_;
   std::atomic<size_t> held_{0};
+  int64_t first_songplay_id_ = 1;
+  TimeFilter time_filter_;
 };
 
 }  // namespace sparkify::exec

@@ -65,6 +65,14 @@ Result<std::vector<PendingFile>> FileSystem::list_pending(const std::string&) {
   return std::vector<PendingFile>();
 }
 
+Result<FileInfo> FileSystem::stat(const std::string& path) {
+  return Status::NotSupported(kind() + " storage cannot stat " + path);
+}
+
+Status FileSystem::rename_file(const std::string&, const std::string&) {
+  return Status::NotSupported(kind() + " storage cannot rename files");
+}
+
 Status FileSystem::rename_dir(const std::string&, const std::string&) {
   return Status::NotSupported(kind() + " storage cannot rename folders");
 }

@@ -22,6 +22,9 @@ struct FileInfo {
   /// Bytes as the listing reports them: S3 gives every object's size; the local listing stats
   /// nothing (one getdents per folder) and leaves 0 — read the file to learn its size.
   uint64_t size = 0;
+  /// What changes when the file's content does: S3's ETag from the listing; for local files
+  /// empty in a listing, the modification time (nanoseconds) from stat().
+  std::string version = {};
 };
 
 /// Writes many files, possibly with many requests in flight; `finish()` waits for all of them and
@@ -77,6 +80,19 @@ class FileSystem {
   /// Every file below `root`, recursively, paths relative to `root`, in unspecified order.
   /// NotFound when `root` does not exist.
   virtual Result<std::vector<FileInfo>> list(const std::string& root) = 0;
+
+  /// The size and version of one file (local: one stat; S3: listing already carries both, so
+  /// the default is NotSupported). NotFound when it does not exist.
+  virtual Result<FileInfo> stat(const std::string& path);
+
+  /// Renames one file, creating the destination's parent folders (local only).
+  virtual Status rename_file(const std::string& from, const std::string& to);
+
+  /// list() with every file's size and version filled in (local: one fstatat per file in the
+  /// walk; S3's listing has both already, so the default is list()).
+  virtual Result<std::vector<FileInfo>> list_detailed(const std::string& root) {
+    return list(root);
+  }
 
   /// True when `path` exists as a file or folder (for S3: as an object or a non-empty prefix).
   virtual Result<bool> exists(const std::string& path) = 0;

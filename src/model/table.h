@@ -110,4 +110,25 @@ struct TableData {
   std::vector<std::shared_ptr<const void>> owners;
 };
 
+/// A table of `rows` rows with every column of `spec` still to be bound.
+inline TableData empty_table(const TableSpec& spec, size_t rows) {
+  TableData t;
+  t.spec = &spec;
+  t.num_rows = rows;
+  t.columns.resize(spec.columns.size());
+  return t;
+}
+
+/// Sets a column by its SPEC name, so a table's columns cannot be swapped by position (an
+/// unknown name is a programming error, caught by the table's tests).
+inline void bind(TableData& t, std::string_view name, Column column) {
+  int i = t.spec->column_index(name);
+  if (i >= 0) t.columns[static_cast<size_t>(i)] = std::move(column);
+}
+
+/// The column named `name` (which must exist).
+inline const Column& column(const TableData& t, std::string_view name) {
+  return t.columns[static_cast<size_t>(t.spec->column_index(name))];
+}
+
 }  // namespace sparkify::model

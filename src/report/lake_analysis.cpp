@@ -60,9 +60,7 @@ struct Partial {
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-const model::Column& column(const model::TableData& t, std::string_view name) {
-  return t.columns[t.spec->column_index(name)];
-}
+using model::column;
 
 template <typename T>
 const std::vector<T>& values(const model::TableData& t, std::string_view name) {

@@ -27,7 +27,8 @@ class LocalCommitter final : public TableCommitter {
   LocalCommitter(io::FileSystem& fs, std::string root, std::string run_id)
       : fs_(fs),
         root_(std::move(root)),
-        run_dir_(io::FileSystem::join(io::FileSystem::join(root_, kStaging), run_id)) {}
+        run_id_(std::move(run_id)),
+        run_dir_(io::FileSystem::join(io::FileSystem::join(root_, kStaging), run_id_)) {}
 
   Status recover(const std::vector<std::string>&) override {
     // Every staging area is a dead run's: the caller holds the lake's lock, so no other run is
@@ -36,7 +37,7 @@ class LocalCommitter final : public TableCommitter {
   }
 
   std::string staging_dir(const std::string& table) const override {
-    return io::FileSystem::join(run_dir_, table);
+    return local_staging_dir(root_, run_id_, table);
   }
 
   Status publish(const std::string& table, const std::vector<std::string>& files) override {
@@ -74,6 +75,7 @@ class LocalCommitter final : public TableCommitter {
  private:
   io::FileSystem& fs_;
   std::string root_;
+  std::string run_id_;
   std::string run_dir_;
 };
 
@@ -233,6 +235,21 @@ std::unique_ptr<TableCommitter> TableCommitter::Make(io::FileSystem& fs, std::st
     return std::make_unique<LocalCommitter>(fs, std::move(output_root), std::move(run_id));
   }
   return std::make_unique<ObjectStoreCommitter>(fs, std::move(output_root), std::move(run_id));
+}
+
+std::string local_staging_dir(const std::string& output_root, const std::string& run_id,
+                              const std::string& table) {
+  return io::FileSystem::join(
+      io::FileSystem::join(io::FileSystem::join(output_root, kStaging), run_id), table);
+}
+
+std::string run_trace_path(io::FileSystem& fs, const std::string& output_root,
+                           const std::string& run_id) {
+  if (fs.supports_rename()) {
+    return io::FileSystem::join(io::FileSystem::join(output_root, kStaging), run_id);
+  }
+  return io::FileSystem::join(
+      io::FileSystem::join(io::FileSystem::join(output_root, kControl), "runs"), run_id + ".json");
 }
 
 // The strings of JSON list `list` ("\"files\":[") in a document we wrote.

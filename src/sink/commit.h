@@ -44,6 +44,14 @@ class TableCommitter {
   virtual Status finish() = 0;
 };
 
+/// What a run that died leaves behind on `fs` while it lives (local: its staging folder; object
+/// stores: its run record): present after a kill, gone after a finished run.
+std::string run_trace_path(io::FileSystem& fs, const std::string& output_root,
+                           const std::string& run_id);
+/// Where the local committer of run `run_id` stages `table`'s files.
+std::string local_staging_dir(const std::string& output_root, const std::string& run_id,
+                              const std::string& table);
+
 /// The `_SUCCESS` manifest: JSON naming the committer and the table's files.
 std::string success_manifest(const std::vector<std::string>& files);
 /// The files a manifest of ours names; nullopt for anything else (an empty Spark `_SUCCESS`).

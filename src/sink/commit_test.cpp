@@ -1,4 +1,5 @@
 #include "sink/commit.h"
+#include "sink/lake_log.h"
 
 #include <gtest/gtest.h>
 
@@ -214,4 +215,32 @@ TEST(Commit, RunRecordRoundTrip) {
 }
 
 }  // namespace
+TEST(LakeLog, CommitRecordRoundTripsAndATornOneIsNoCommit) {
+  LakeCommit c;
+  c.version = 7;
+  c.run = "run-1";
+  c.mode = "incremental";
+  c.songplays = 6820;
+  c.state = "_sparkify/state/run-1";
+  c.tables["songplays"] = {"year=2018/month=11/part-00000-a.c000.snappy.parquet"};
+  c.tables["users"] = {"part-00000-b.c000.snappy.parquet"};
+  c.added["users"] = c.tables["users"];
+  c.removed["users"] = {"part-00000-old \"quoted\".parquet"};
+  c.inputs.push_back({"log_data/2018/11/2018-11-01-events.json", 1234, "\"etag\"", "run-0"});
+  std::string text = commit_to_json(c);
+  auto back = parse_commit(text);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->version, 7u);
+  EXPECT_EQ(back->songplays, 6820);
+  EXPECT_EQ(back->tables, c.tables);
+  EXPECT_EQ(back->added, c.added);
+  EXPECT_EQ(back->removed, c.removed);
+  ASSERT_EQ(back->inputs.size(), 1u);
+  EXPECT_EQ(back->inputs[0].version, "\"etag\"");
+  EXPECT_EQ(back->inputs[0].size, 1234u);
+  for (size_t cut : {size_t{0}, size_t{10}, text.size() / 2, text.size() - 3}) {
+    EXPECT_FALSE(parse_commit(std::string_view(text).substr(0, cut)).ok()) << cut;
+  }
+}
+
 }  // namespace sparkify::sink

@@ -25,8 +25,9 @@ bool is_input_path(std::string_view relative) {
   return ends_with(relative, ".json") || ends_with(relative, ".json.gz");
 }
 
-Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root) {
-  auto listed = fs.list(root);
+Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root,
+                                        bool detailed) {
+  auto listed = detailed ? fs.list_detailed(root) : fs.list(root);
   if (!listed.ok()) {
     // A missing local folder reads best as such; S3 already says which part is missing (the
     // bucket, or nothing under the prefix).
@@ -43,6 +44,7 @@ Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& r
     file.path = io::FileSystem::join(root, info.path);
     file.relative = std::move(info.path);
     file.size = info.size;
+    file.version = std::move(info.version);
     files.push_back(std::move(file));
   }
   // std::string compares char_traits<char>, which is unsigned byte order (memcmp).

@@ -17,6 +17,7 @@ struct InputFile {
   std::string relative;
   uint64_t size = 0;
   bool gzip = false;
+  std::string version = {};  ///< from the listing (S3's ETag), empty when it gave none
 };
 
 /// True when a relative path passes the discovery rules (suffix, hidden components).
@@ -24,6 +25,8 @@ bool is_input_path(std::string_view relative);
 
 /// Lists `root` and returns the input files in deterministic (byte-wise) order. A missing root is
 /// a NotFound error naming it.
-Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root);
+/// With `detailed`, every file's size and version too (FileSystem::list_detailed).
+Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root,
+                                        bool detailed = false);
 
 }  // namespace sparkify::source

@@ -1,6 +1,7 @@
 #include "transform/log_tables.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <tuple>
 
@@ -11,19 +12,8 @@ namespace sparkify::transform {
 
 namespace {
 
-// Writes a column by its SPEC name, so a table's columns cannot be swapped by position.
-void bind(model::TableData& t, std::string_view name, model::Column column) {
-  int i = t.spec->column_index(name);
-  if (i >= 0) t.columns[static_cast<size_t>(i)] = std::move(column);
-}
-
-model::TableData empty_table(const model::TableSpec& spec, size_t rows) {
-  model::TableData t;
-  t.spec = &spec;
-  t.num_rows = rows;
-  t.columns.resize(spec.columns.size());
-  return t;
-}
+using model::bind;
+using model::empty_table;
 
 template <typename T>
 model::Column values_column(std::vector<T> values) {
@@ -298,7 +288,14 @@ void push_pooled(StringBuilder& b, const StringPool& pool, int32_t id) {
 
 }  // namespace
 
-model::TableData build_users(std::vector<LogWorkerState>& workers) {
+const model::TableSpec& user_latest_spec() {
+  using T = model::ColumnType;
+  static const model::TableSpec spec{
+      "user_latest", {{"user_id", T::kInt64, true}, {"ts", T::kInt64}}, {}};
+  return spec;
+}
+
+model::TableData build_users(std::vector<LogWorkerState>& workers, model::TableData* latest) {
   struct Winner {
     LogWorkerState::LatestUserEvent event;
     const StringPool* pool;
@@ -319,8 +316,11 @@ model::TableData build_users(std::vector<LogWorkerState>& workers) {
   for (const auto& [id, w] : users) ids.push_back(id);
   std::sort(ids.begin(), ids.end());
   StringBuilder first, last, gender, level;
+  std::vector<int64_t> latest_ts;
+  latest_ts.reserve(ids.size());
   for (int64_t id : ids) {
     const Winner& w = users.at(id);
+    latest_ts.push_back(w.event.ts);
     push_pooled(first, *w.pool, w.event.first_name);
     push_pooled(last, *w.pool, w.event.last_name);
     push_pooled(gender, *w.pool, w.event.gender);
@@ -333,7 +333,86 @@ model::TableData build_users(std::vector<LogWorkerState>& workers) {
   bind(t, "gender", gender.finish());
   bind(t, "level", level.finish());
   for (const auto& w : workers) t.owners.push_back(w.pool_);
+  if (latest) {
+    *latest = empty_table(user_latest_spec(), t.num_rows);
+    bind(*latest, "user_id",
+         values_column(std::get<std::vector<int64_t>>(model::column(t, "user_id").values)));
+    bind(*latest, "ts", values_column(std::move(latest_ts)));
+  }
   return t;
+}
+
+MergedUsers merge_users(const model::TableData& prior_users, const model::TableData& prior_latest,
+                        const model::TableData& new_users, const model::TableData& new_latest) {
+  static constexpr const char* kFields[] = {"first_name", "last_name", "gender", "level"};
+  struct Row {
+    const model::TableData* table;
+    size_t row;
+  };
+  auto ids_of = [](const model::TableData& t) -> const std::vector<int64_t>& {
+    return std::get<std::vector<int64_t>>(model::column(t, "user_id").values);
+  };
+  std::unordered_map<int64_t, int64_t> prior_ts;
+  const auto& latest_ids = ids_of(prior_latest);
+  const auto& latest_ts = std::get<std::vector<int64_t>>(model::column(prior_latest, "ts").values);
+  for (size_t i = 0; i < prior_latest.num_rows; ++i) prior_ts[latest_ids[i]] = latest_ts[i];
+
+  std::unordered_map<int64_t, std::pair<Row, int64_t>> winner;  // user_id -> (row, ts)
+  const auto& prior_ids = ids_of(prior_users);
+  for (size_t i = 0; i < prior_users.num_rows; ++i) {
+    auto ts = prior_ts.find(prior_ids[i]);
+    winner[prior_ids[i]] = {{&prior_users, i}, ts == prior_ts.end() ? INT64_MIN : ts->second};
+  }
+  MergedUsers out;
+  auto same = [](const Row& a, const Row& b) {
+    for (const char* f : kFields) {
+      const auto &ca = model::column(*a.table, f), &cb = model::column(*b.table, f);
+      if (ca.is_null(a.row) != cb.is_null(b.row)) return false;
+      if (!ca.is_null(a.row) && ca.string_at(a.row) != cb.string_at(b.row)) return false;
+    }
+    return true;
+  };
+  const auto& new_ids = ids_of(new_users);
+  const auto& new_ts = std::get<std::vector<int64_t>>(model::column(new_latest, "ts").values);
+  for (size_t i = 0; i < new_users.num_rows; ++i) {
+    Row row{&new_users, i};
+    auto [it, inserted] = winner.try_emplace(new_ids[i], std::pair{row, new_ts[i]});
+    if (inserted) {
+      out.changed = true;
+    } else if (new_ts[i] >= it->second.second) {
+      if (!same(it->second.first, row)) out.changed = true;
+      it->second = {row, new_ts[i]};
+    }
+  }
+
+  std::vector<int64_t> ids;
+  ids.reserve(winner.size());
+  for (const auto& [id, w] : winner) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  StringBuilder fields[4];
+  std::vector<int64_t> ts;
+  ts.reserve(ids.size());
+  for (int64_t id : ids) {
+    const auto& [row, row_ts] = winner.at(id);
+    ts.push_back(row_ts);
+    for (int f = 0; f < 4; ++f) {
+      const auto& c = model::column(*row.table, kFields[f]);
+      if (c.is_null(row.row))
+        fields[f].push_null();
+      else
+        fields[f].push(c.string_at(row.row));
+    }
+  }
+  out.users = empty_table(model::users_spec(), ids.size());
+  bind(out.users, "user_id", values_column(ids));
+  for (int f = 0; f < 4; ++f) bind(out.users, kFields[f], fields[f].finish());
+  for (const auto* t : {&prior_users, &new_users}) {
+    out.users.owners.insert(out.users.owners.end(), t->owners.begin(), t->owners.end());
+  }
+  out.latest = empty_table(user_latest_spec(), ids.size());
+  bind(out.latest, "user_id", values_column(std::move(ids)));
+  bind(out.latest, "ts", values_column(std::move(ts)));
+  return out;
 }
 
 LogTables build_log_tables(std::vector<LogWorkerState>& workers, const SongIndex& index,

@@ -66,7 +66,8 @@ class LogWorkerState final : public model::EventSink {
 
  private:
   friend class SongplayBatcher;
-  friend model::TableData build_users(std::vector<LogWorkerState>& workers);
+  friend model::TableData build_users(std::vector<LogWorkerState>& workers,
+                                      model::TableData* latest);
 
   struct LatestUserEvent {
     int64_t ts;
@@ -110,8 +111,24 @@ class SongplayBatcher {
 /// Time rows for ascending, distinct epoch-millisecond instants.
 model::TableData make_time_batch(std::span<const int64_t> sorted_distinct_ts, int threads);
 
-/// One users row per user_id (ascending), fields from the user's latest event.
-model::TableData build_users(std::vector<LogWorkerState>& workers);
+/// The users state a lake keeps for incremental loads: user_id*, ts (epoch milliseconds of the
+/// user's latest NextSong event, which the users table does not hold).
+const model::TableSpec& user_latest_spec();
+
+/// One users row per user_id (ascending), fields from the user's latest event; with `latest`,
+/// also that event's time per user (user_latest_spec(), the same rows).
+model::TableData build_users(std::vector<LogWorkerState>& workers,
+                             model::TableData* latest = nullptr);
+
+struct MergedUsers {
+  model::TableData users, latest;
+  bool changed = false;  ///< some users row is new or differs from the prior one
+};
+
+/// Merges a lake's users with a load's (SPEC §9: the lake's events count as earlier, so a new
+/// row wins when its event is at least as late). Rows come out by ascending user_id.
+MergedUsers merge_users(const model::TableData& prior_users, const model::TableData& prior_latest,
+                        const model::TableData& new_users, const model::TableData& new_latest);
 
 struct LogTables {
   model::TableData users;

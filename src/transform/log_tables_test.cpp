@@ -121,5 +121,40 @@ TEST(LogTables, ChunkLinesDecideTheLatestUserEvent) {
   EXPECT_EQ(named(t.songplays, "level").string_at(0), "free");  // chunk 0 first
 }
 
+// Users merged with a lake's (SPEC §9): the later event wins, a tie goes to the new one, a user
+// the load does not mention keeps the lake's row; an identical row is no change.
+TEST(LogTables, MergeUsersKeepsTheLatestEvent) {
+  auto users_of = [](std::vector<model::EventRecord> events, model::TableData& latest) {
+    std::vector<LogWorkerState> workers;
+    workers.emplace_back(nullptr);
+    workers[0].begin_file(0);
+    for (auto& e : events) workers[0].on_event(e);
+    auto t = build_users(workers, &latest);
+    return std::make_pair(std::move(t), std::move(workers));
+  };
+  model::TableData lake_latest, new_latest;
+  auto [lake, lake_workers] =
+      users_of({event(5000, 1, "paid", 1), event(5000, 2, "free", 2), event(5000, 3, "free", 3)},
+               lake_latest);
+  auto [load, load_workers] = users_of(
+      {event(4000, 1, "free", 1), event(5000, 2, "paid", 2), event(100, 4, "free", 3)}, new_latest);
+  MergedUsers m = merge_users(lake, lake_latest, load, new_latest);
+  EXPECT_TRUE(m.changed);
+  ASSERT_EQ(m.users.num_rows, 4u);
+  const auto& ids = std::get<std::vector<int64_t>>(model::column(m.users, "user_id").values);
+  EXPECT_EQ(ids, (std::vector<int64_t>{1, 2, 3, 4}));
+  const auto& level = model::column(m.users, "level");
+  EXPECT_EQ(level.string_at(0), "paid");  // the lake's event is later
+  EXPECT_EQ(level.string_at(1), "paid");  // a tie: the new event is later in file order
+  EXPECT_EQ(level.string_at(2), "free");
+  const auto& ts = std::get<std::vector<int64_t>>(model::column(m.latest, "ts").values);
+  EXPECT_EQ(ts, (std::vector<int64_t>{5000, 5000, 5000, 100}));
+
+  MergedUsers again = merge_users(m.users, m.latest, lake, lake_latest);
+  EXPECT_TRUE(again.changed);  // user 2 goes back to free: same time, the newer record wins
+  MergedUsers same = merge_users(m.users, m.latest, m.users, m.latest);
+  EXPECT_FALSE(same.changed);
+}
+
 }  // namespace
 }  // namespace sparkify::transform

@@ -1,6 +1,7 @@
 #include "transform/song_tables.h"
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -9,98 +10,200 @@ namespace sparkify::transform {
 
 namespace {
 
-int artist_score(const model::SongRecord& r) {
-  return (r.artist_name.valid && !r.artist_name.value.empty()) +
-         (r.artist_location.valid && !r.artist_location.value.empty()) + r.latitude.has_value() +
-         r.longitude.has_value();
+using Strings = model::ColumnBuilder<std::string_view>;
+
+model::NullableString nullable(const model::Column& c, size_t row) {
+  if (c.is_null(row)) return {};
+  return {c.string_at(row), true};
 }
 
-void push_string(model::ColumnBuilder<std::string_view>& b, const model::NullableString& s) {
+std::optional<double> nullable_double(const model::Column& c, size_t row) {
+  if (c.is_null(row)) return std::nullopt;
+  return std::get<std::vector<double>>(c.values)[row];
+}
+
+void push_string(Strings& b, const model::NullableString& s) {
   if (s.valid)
     b.push(s.value);
   else
     b.push_null();
 }
 
+// The artist a record (or a prior artists row) offers, and how complete it is.
+struct ArtistChoice {
+  std::string_view id;
+  model::NullableString name, location;
+  std::optional<double> latitude, longitude;
+
+  int score() const {
+    return (name.valid && !name.value.empty()) + (location.valid && !location.value.empty()) +
+           latitude.has_value() + longitude.has_value();
+  }
+};
+
+// Songs, artists and the join index, fed prior rows first and then records in file order.
+class SongTableBuilder {
+ public:
+  explicit SongTableBuilder(size_t expected) {
+    seen_songs_.reserve(expected);
+    artist_slot_.reserve(expected);
+  }
+
+  void add_prior(const PriorSongs& prior) {
+    if (prior.keys) {
+      const model::TableData& k = *prior.keys;
+      const auto& song_id = model::column(k, "song_id");
+      const auto &title = model::column(k, "title"), &artist_id = model::column(k, "artist_id");
+      const auto& artist_name = model::column(k, "artist_name");
+      const auto& duration = model::column(k, "duration");
+      for (size_t i = 0; i < k.num_rows; ++i) {
+        std::string_view id = song_id.string_at(i);
+        if (!seen_songs_.insert(id).second) continue;
+        add_key(id, nullable(title, i), artist_id.string_at(i), nullable(artist_name, i),
+                nullable_double(duration, i));
+      }
+    }
+    if (prior.artists) {
+      const model::TableData& a = *prior.artists;
+      const auto &id = model::column(a, "artist_id"), &name = model::column(a, "name");
+      const auto& location = model::column(a, "location");
+      const auto &lat = model::column(a, "latitude"), &lon = model::column(a, "longitude");
+      for (size_t i = 0; i < a.num_rows; ++i) {
+        offer_artist({id.string_at(i), nullable(name, i), nullable(location, i),
+                      nullable_double(lat, i), nullable_double(lon, i)});
+      }
+      artists_changed_ = false;
+    }
+  }
+
+  void add(const model::SongRecord& r) {
+    offer_artist({r.artist_id, r.artist_name, r.artist_location, r.latitude, r.longitude});
+    if (!seen_songs_.insert(r.song_id).second) {
+      ++duplicates_;
+      return;
+    }
+    song_id_.push(r.song_id);
+    push_string(title_, r.title);
+    artist_id_.push(r.artist_id);
+    year_.push_optional(r.year);
+    duration_.push_optional(r.duration);
+    ++new_songs_;
+    add_key(r.song_id, r.title, r.artist_id, r.artist_name, r.duration);
+  }
+
+  SongTables finish(std::vector<std::shared_ptr<const void>> owners, const PriorSongs& prior) {
+    SongTables out;
+    out.duplicate_songs = duplicates_;
+    out.artists_changed = artists_changed_;
+    out.songs = model::empty_table(model::songs_spec(), new_songs_);
+    model::bind(out.songs, "song_id", song_id_.finish());
+    model::bind(out.songs, "title", title_.finish());
+    model::bind(out.songs, "artist_id", artist_id_.finish());
+    model::bind(out.songs, "year", year_.finish());
+    model::bind(out.songs, "duration", duration_.finish());
+
+    out.keys = model::empty_table(song_keys_spec(), keys_);
+    model::bind(out.keys, "song_id", k_song_id_.finish());
+    model::bind(out.keys, "title", k_title_.finish());
+    model::bind(out.keys, "artist_id", k_artist_id_.finish());
+    model::bind(out.keys, "artist_name", k_artist_name_.finish());
+    model::bind(out.keys, "duration", k_duration_.finish());
+
+    Strings a_id, name, location;
+    model::ColumnBuilder<double> latitude, longitude;
+    for (const ArtistChoice& c : artists_) {
+      a_id.push(c.id);
+      push_string(name, c.name);
+      if (c.location.valid && !c.location.value.empty()) {
+        location.push(c.location.value);
+      } else {
+        location.push_null();  // SPEC: an empty artist_location is stored as null
+      }
+      latitude.push_optional(c.latitude);
+      longitude.push_optional(c.longitude);
+    }
+    out.artists = model::empty_table(model::artists_spec(), artists_.size());
+    model::bind(out.artists, "artist_id", a_id.finish());
+    model::bind(out.artists, "name", name.finish());
+    model::bind(out.artists, "location", location.finish());
+    model::bind(out.artists, "latitude", latitude.finish());
+    model::bind(out.artists, "longitude", longitude.finish());
+
+    for (const auto* t : {prior.keys, prior.artists}) {
+      if (t) owners.insert(owners.end(), t->owners.begin(), t->owners.end());
+    }
+    out.songs.owners = owners;
+    out.keys.owners = owners;
+    out.artists.owners = std::move(owners);
+    out.index = std::move(index_);
+    return out;
+  }
+
+ private:
+  void offer_artist(const ArtistChoice& c) {
+    auto [slot, is_new] = artist_slot_.try_emplace(c.id, artists_.size());
+    if (is_new) {
+      artists_.push_back(c);
+      artists_changed_ = true;
+    } else if (c.score() > artists_[slot->second].score()) {
+      artists_[slot->second] = c;  // strictly more: ties stay with the first
+      artists_changed_ = true;
+    }
+  }
+
+  void add_key(std::string_view song_id, const model::NullableString& title,
+               std::string_view artist_id, const model::NullableString& artist_name,
+               std::optional<double> duration) {
+    k_song_id_.push(song_id);
+    push_string(k_title_, title);
+    k_artist_id_.push(artist_id);
+    push_string(k_artist_name_, artist_name);
+    k_duration_.push_optional(duration);
+    ++keys_;
+    if (title.valid && artist_name.valid && duration) {
+      index_.add(title.value, artist_name.value, *duration, {song_id, artist_id});
+    }
+  }
+
+  std::unordered_set<std::string_view> seen_songs_;
+  std::unordered_map<std::string_view, size_t> artist_slot_;  // artist_id -> position in order
+  std::vector<ArtistChoice> artists_;
+  bool artists_changed_ = true;
+  Strings song_id_, title_, artist_id_;
+  model::ColumnBuilder<int32_t> year_;
+  model::ColumnBuilder<double> duration_;
+  Strings k_song_id_, k_title_, k_artist_id_, k_artist_name_;
+  model::ColumnBuilder<double> k_duration_;
+  size_t new_songs_ = 0, keys_ = 0;
+  uint64_t duplicates_ = 0;
+  SongIndex index_;
+};
+
 }  // namespace
 
+const model::TableSpec& song_keys_spec() {
+  using T = model::ColumnType;
+  static const model::TableSpec spec{"song_keys",
+                                     {{"song_id", T::kString, true},
+                                      {"title", T::kString},
+                                      {"artist_id", T::kString},
+                                      {"artist_name", T::kString},
+                                      {"duration", T::kDouble}},
+                                     {}};
+  return spec;
+}
+
 SongTables build_song_tables(std::span<const std::vector<model::SongRecord>* const> files,
-                             std::vector<std::shared_ptr<const void>> owners) {
-  SongTables out;
+                             std::vector<std::shared_ptr<const void>> owners,
+                             const PriorSongs& prior) {
   size_t total = 0;
   for (const auto* f : files) total += f->size();
-
-  std::unordered_set<std::string_view> seen_songs;
-  seen_songs.reserve(total);
-  model::ColumnBuilder<std::string_view> song_id, title, artist_id;
-  model::ColumnBuilder<int32_t> year;
-  model::ColumnBuilder<double> duration;
-
-  struct ArtistChoice {
-    const model::SongRecord* record;
-    int score;
-  };
-  std::unordered_map<std::string_view, size_t> artist_slot;  // artist_id -> position in order
-  std::vector<ArtistChoice> artists;
-  artist_slot.reserve(total);
-
+  SongTableBuilder builder(total + (prior.keys ? prior.keys->num_rows : 0));
+  builder.add_prior(prior);
   for (const auto* file : files) {
-    for (const model::SongRecord& r : *file) {
-      auto [slot, new_artist] = artist_slot.try_emplace(r.artist_id, artists.size());
-      int score = artist_score(r);
-      if (new_artist) {
-        artists.push_back({&r, score});
-      } else if (score > artists[slot->second].score) {
-        artists[slot->second] = {&r, score};  // strictly more: ties stay with the first
-      }
-
-      if (!seen_songs.insert(r.song_id).second) {
-        ++out.duplicate_songs;
-        continue;
-      }
-      song_id.push(r.song_id);
-      push_string(title, r.title);
-      artist_id.push(r.artist_id);
-      year.push_optional(r.year);
-      duration.push_optional(r.duration);
-      if (r.title.valid && r.artist_name.valid && r.duration) {
-        out.index.add(r.title.value, r.artist_name.value, *r.duration, {r.song_id, r.artist_id});
-      }
-    }
+    for (const model::SongRecord& r : *file) builder.add(r);
   }
-
-  out.songs.spec = &model::songs_spec();
-  out.songs.num_rows = seen_songs.size();
-  out.songs.columns.push_back(song_id.finish());
-  out.songs.columns.push_back(title.finish());
-  out.songs.columns.push_back(artist_id.finish());
-  out.songs.columns.push_back(year.finish());
-  out.songs.columns.push_back(duration.finish());
-  out.songs.owners = owners;
-
-  model::ColumnBuilder<std::string_view> a_id, name, location;
-  model::ColumnBuilder<double> latitude, longitude;
-  for (const ArtistChoice& choice : artists) {
-    const model::SongRecord& r = *choice.record;
-    a_id.push(r.artist_id);
-    push_string(name, r.artist_name);
-    if (r.artist_location.valid && !r.artist_location.value.empty()) {
-      location.push(r.artist_location.value);
-    } else {
-      location.push_null();  // SPEC: an empty artist_location is stored as null
-    }
-    latitude.push_optional(r.latitude);
-    longitude.push_optional(r.longitude);
-  }
-  out.artists.spec = &model::artists_spec();
-  out.artists.num_rows = artists.size();
-  out.artists.columns.push_back(a_id.finish());
-  out.artists.columns.push_back(name.finish());
-  out.artists.columns.push_back(location.finish());
-  out.artists.columns.push_back(latitude.finish());
-  out.artists.columns.push_back(longitude.finish());
-  out.artists.owners = std::move(owners);
-  return out;
+  return builder.finish(std::move(owners), prior);
 }
 
 SongIndex song_index_from_tables(const model::TableData& songs, const model::TableData& artists) {

@@ -55,5 +55,51 @@ TEST(SongTables, ArtistTieGoesToFirst) {
   EXPECT_EQ(std::get<Strings>(t.artists.columns[1].values)[0], "First");
 }
 
+// A lake built from the first file, then merged with the second (SPEC §9), equals one build over
+// both: the same artists, the same songs in two pieces, the same join index and keys.
+TEST(SongTables, MergingWithAPriorEqualsOneBuild) {
+  std::vector<model::SongRecord> f1, f2;
+  f1.push_back(song("S1", "A1", "T1", "Name", 100.0));
+  f1.push_back(song("S2", "A2", "T2", "Spelling one", 5.0));
+  f2.push_back(song("S1", "A1", "T1 again", "Other", 1.0));   // duplicate of a lake song
+  f2.back().artist_location = {"Paris", true};                // A1 gets more complete
+  f2.push_back(song("S3", "A2", "T3", "Spelling two", 7.0));  // A2: not more complete
+  f2.push_back(song("S4", "A3", "T4", "N4", 9.0));
+  const std::vector<model::SongRecord>* both[] = {&f1, &f2};
+  SongTables once = build_song_tables(both, {});
+
+  const std::vector<model::SongRecord>* first[] = {&f1};
+  SongTables lake = build_song_tables(first, {});
+  EXPECT_TRUE(lake.artists_changed);
+  const std::vector<model::SongRecord>* second[] = {&f2};
+  SongTables merged = build_song_tables(second, {}, {&lake.keys, &lake.artists});
+  EXPECT_EQ(merged.duplicate_songs, once.duplicate_songs);
+  EXPECT_TRUE(merged.artists_changed);
+  ASSERT_EQ(merged.songs.num_rows, 2u);  // only S3 and S4 are new
+  EXPECT_EQ(model::column(merged.songs, "song_id").string_at(0), "S3");
+  ASSERT_EQ(merged.artists.num_rows, once.artists.num_rows);
+  for (size_t i = 0; i < once.artists.num_rows; ++i) {
+    for (const char* c : {"artist_id", "name", "location"}) {
+      const auto &a = model::column(once.artists, c), &b = model::column(merged.artists, c);
+      ASSERT_EQ(a.is_null(i), b.is_null(i)) << c << " row " << i;
+      if (!a.is_null(i)) {
+        EXPECT_EQ(a.string_at(i), b.string_at(i)) << c << " row " << i;
+      }
+    }
+  }
+  ASSERT_EQ(merged.keys.num_rows, once.keys.num_rows);
+  // The join uses each song's own artist name, which the artists table no longer holds.
+  EXPECT_GE(merged.index.find("T3", "Spelling two", 7.0), 0);
+  EXPECT_GE(merged.index.find("T2", "Spelling one", 5.0), 0);
+  EXPECT_LT(merged.index.find("T1 again", "Other", 1.0), 0);
+
+  // Nothing new: artists unchanged.
+  std::vector<model::SongRecord> none;
+  const std::vector<model::SongRecord>* empty[] = {&none};
+  SongTables same = build_song_tables(empty, {}, {&merged.keys, &merged.artists});
+  EXPECT_FALSE(same.artists_changed);
+  EXPECT_EQ(same.songs.num_rows, 0u);
+}
+
 }  // namespace
 }  // namespace sparkify::transform

@@ -84,6 +84,28 @@ await checks.check('a rerun over the same S3 output replaces each table whole', 
   await expectSameLake(await download('clean', path.join(work, 'clean2')), 'clean2');
 });
 
+await checks.check('incremental loads on S3 (songs and 10 days, then the rest; a kill after the time uploads completed, then again) equal local -> local', async () => {
+  const days = fs.readdirSync(path.join(sample, 'log_data'), { recursive: true })
+    .filter((f) => f.endsWith('.json')).sort();
+  const upload = async (from, to) => {
+    const r = await aws(s3.endpoint, ['s3', 'cp', '--only-show-errors', ...(fs.statSync(from).isDirectory() ? ['--recursive'] : []), from, to]);
+    assert.equal(r.code, 0, r.stderr);
+  };
+  await upload(path.join(sample, 'song_data'), 's3://udacity-dend/daily/song_data/');
+  for (const d of days.slice(0, 10)) await upload(path.join(sample, 'log_data', d), `s3://udacity-dend/daily/log_data/${d}`);
+  expectExit(await etl('s3://udacity-dend/daily', 's3://lake/daily', ['--mode', 'incremental']), 0);
+  for (const d of days.slice(10)) await upload(path.join(sample, 'log_data', d), `s3://udacity-dend/daily/log_data/${d}`);
+  const killed = await runSparkify(['etl', '--input', 's3://udacity-dend/daily', '--output', 's3://lake/daily', '--config', cfg,
+    '--mode', 'incremental'], { env: { ...cleanEnv, SPARKIFY_TEST_KILL_AT: 'completed-time' } });
+  assert.equal(killed.signal, 'SIGKILL', describeRun(killed));
+  expectExit(await etl('s3://udacity-dend/daily', 's3://lake/daily', ['--mode', 'incremental']), 0);
+  const again = await etl('s3://udacity-dend/daily', 's3://lake/daily', ['--mode', 'incremental']);
+  expectExit(again, 0);
+  assert.match(again.stdout, /nothing new/);
+  await expectSameLake(await download('daily', path.join(work, 'daily')), 'daily');
+  assert.deepEqual((await keysUnder('daily')).filter((k) => k.startsWith('_sparkify/runs/')), []);
+});
+
 await checks.check('at 10% faults (500, 503 SlowDown, drops, truncations, slow replies) the lake is identical', async () => {
   await s3.setFaults({ rate: 0.1, kinds: ['500', '503', 'drop', 'truncate', 'slow'], slow_ms: 300, seed: 11 });
   await s3.resetStats();

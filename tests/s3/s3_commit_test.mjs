@@ -162,7 +162,7 @@ await checks.check('s3 -> s3 over 3,000 nested song files equals local -> local;
     `publish (all tables: completions + _SUCCESS + deletes) ${report.stages.publish.seconds.toFixed(2)} s`);
   await expectSameLake(await download('kill', path.join(work, 'first')), 'first');
   assert.deepEqual(await pendingUploads('kill/'), []);
-  assert.deepEqual(await listKeys('kill/_sparkify/'), []);
+  assert.deepEqual(await listKeys('kill/_sparkify/runs/'), []);
 });
 
 await checks.check('SIGKILL at many points: every table reads as the old or the new one outside the completion window; the next run leaves exactly the new lake and nothing pending', async () => {
@@ -200,7 +200,7 @@ await checks.check('SIGKILL at many points: every table reads as the old or the 
       assert.ok(clean[t].manifest && same(clean[t].visible, clean[t].manifest), `after the kill at ${f} and a rerun, ${t} is not exactly its manifest`);
     }
     assert.deepEqual(await pendingUploads('kill/'), [], `pending uploads left after the kill at ${f} and a rerun`);
-    assert.deepEqual(await listKeys('kill/_sparkify/'), [], 'a run record was left behind');
+    assert.deepEqual(await listKeys('kill/_sparkify/runs/'), [], 'a run record was left behind');
   }
   for (const o of outcomes) console.log(`  kill at ${o.at}: ${o.exit}, ${o.completions} completions sent, ${JSON.stringify(o.tables)}`);
   assert.ok(outcomes.some((o) => Object.values(o.tables).includes('old')), 'no kill landed before a publish');

@@ -31,9 +31,14 @@ Status errno_status(const std::string& what, const std::string& path, int err) {
   }
 }
 
+// A file's version for change detection: its modification time in nanoseconds.
+std::string mtime_version(const struct stat& st) {
+  return std::to_string(static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
+}
+
 // Walks with openat/readdir and d_type so a listing of tens of thousands of files costs one
 // getdents per folder and no stat per file.
-Status walk(int dir_fd, const std::string& rel_prefix, const std::string& shown_path,
+Status walk(int dir_fd, const std::string& rel_prefix, const std::string& shown_path, bool detailed,
             std::vector<FileInfo>& out) {
   DIR* dir = fdopendir(dir_fd);
   if (dir == nullptr) {
@@ -58,10 +63,16 @@ Status walk(int dir_fd, const std::string& rel_prefix, const std::string& shown_
         status = errno_status("cannot list", shown_path + "/" + rel, errno);
         break;
       }
-      status = walk(child, rel, shown_path, out);
+      status = walk(child, rel, shown_path, detailed, out);
       if (!status.ok()) break;
     } else if (type == DT_REG) {
-      out.push_back(FileInfo{std::move(rel), 0});
+      FileInfo info{std::move(rel), 0};
+      struct stat st;
+      if (detailed && fstatat(dirfd(dir), name, &st, 0) == 0) {
+        info.size = static_cast<uint64_t>(st.st_size);
+        info.version = mtime_version(st);
+      }
+      out.push_back(std::move(info));
     }
   }
   closedir(dir);
@@ -71,6 +82,14 @@ Status walk(int dir_fd, const std::string& rel_prefix, const std::string& shown_
 }  // namespace
 
 Result<std::vector<FileInfo>> LocalFileSystem::list(const std::string& root) {
+  return list_files(root, false);
+}
+
+Result<std::vector<FileInfo>> LocalFileSystem::list_detailed(const std::string& root) {
+  return list_files(root, true);
+}
+
+Result<std::vector<FileInfo>> LocalFileSystem::list_files(const std::string& root, bool detailed) {
   int fd = open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
@@ -78,13 +97,13 @@ Result<std::vector<FileInfo>> LocalFileSystem::list(const std::string& root) {
     return errno_status("cannot open folder", root, err);
   }
   std::vector<FileInfo> out;
-  SPARKIFY_RETURN_NOT_OK(walk(fd, "", root, out));
+  SPARKIFY_RETURN_NOT_OK(walk(fd, "", root, detailed, out));
   return out;
 }
 
 Result<bool> LocalFileSystem::exists(const std::string& path) {
   struct stat st;
-  if (stat(path.c_str(), &st) == 0) return true;
+  if (::stat(path.c_str(), &st) == 0) return true;
   if (errno == ENOENT || errno == ENOTDIR) return false;
   return errno_status("cannot inspect", path, errno);
 }
@@ -168,13 +187,36 @@ Status LocalFileSystem::remove_all(const std::string& path) {
   return Status::OK();
 }
 
+Result<FileInfo> LocalFileSystem::stat(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return errno_status("cannot stat", path, errno);
+  FileInfo info;
+  info.path = path;
+  info.size = static_cast<uint64_t>(st.st_size);
+  info.version =
+      std::to_string(static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
+  return info;
+}
+
+Status LocalFileSystem::rename_file(const std::string& from, const std::string& to) {
+  if (rename(from.c_str(), to.c_str()) == 0) return Status::OK();
+  if (errno == ENOENT) {
+    auto slash = to.rfind('/');
+    if (slash != std::string::npos && slash > 0) {
+      SPARKIFY_RETURN_NOT_OK(make_dirs(to.substr(0, slash)));
+      if (rename(from.c_str(), to.c_str()) == 0) return Status::OK();
+    }
+  }
+  return errno_status("cannot rename " + from + " to", to, errno);
+}
+
 Status LocalFileSystem::rename_dir(const std::string& from, const std::string& to) {
   if (renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) {
     return Status::OK();
   }
   if (errno == EINVAL || errno == ENOSYS) {  // file system without renameat2 flags
     struct stat st;
-    if (stat(to.c_str(), &st) == 0) return Status::IoError("cannot rename onto existing " + to);
+    if (::stat(to.c_str(), &st) == 0) return Status::IoError("cannot rename onto existing " + to);
     if (rename(from.c_str(), to.c_str()) == 0) return Status::OK();
   }
   return errno_status("cannot rename " + from + " to", to, errno);
@@ -195,7 +237,7 @@ Status LocalFileSystem::make_dirs(const std::string& path) {
   if (mkdir(path.c_str(), 0755) == 0) return Status::OK();
   if (errno == EEXIST) {
     struct stat st;
-    if (stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+    if (::stat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
       return Status::IoError("cannot create folder " + path + ": a file has that name");
     }
     return Status::OK();

@@ -10,17 +10,23 @@ class LocalFileSystem final : public FileSystem {
  public:
   std::string kind() const override { return "local"; }
   Result<std::vector<FileInfo>> list(const std::string& root) override;
+  Result<std::vector<FileInfo>> list_detailed(const std::string& root) override;
   Result<bool> exists(const std::string& path) override;
   Result<Buffer> read(const std::string& path, size_t padding = 0) override;
   Status read_into(const std::string& path, size_t padding, Buffer& buffer) override;
   Status write(const std::string& path, std::span<const uint8_t> data) override;
   Status remove_files(const std::vector<std::string>& paths) override;
+  Result<FileInfo> stat(const std::string& path) override;
+  Status rename_file(const std::string& from, const std::string& to) override;
   Status remove_all(const std::string& path) override;
   bool supports_rename() const override { return true; }
   Status rename_dir(const std::string& from, const std::string& to) override;
   Status exchange_dir(const std::string& a, const std::string& b) override;
   Status make_dirs(const std::string& path) override;
   Result<std::unique_ptr<DirectoryLock>> lock_directory(const std::string& path) override;
+
+ private:
+  Result<std::vector<FileInfo>> list_files(const std::string& root, bool detailed);
 };
 
 }  // namespace sparkify::io

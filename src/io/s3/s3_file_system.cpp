@@ -258,7 +258,7 @@ Result<std::vector<FileInfo>> S3FileSystem::list(const std::string& root) {
   out.reserve(objects.size());
   for (auto& object : objects) {
     if (object.key.size() <= prefix.size() || object.key.back() == '/') continue;  // markers
-    out.push_back(FileInfo{object.key.substr(prefix.size()), object.size});
+    out.push_back(FileInfo{object.key.substr(prefix.size()), object.size, std::move(object.etag)});
   }
   if (out.empty() && !path.key.empty()) {
     return Status::NotFound(s3_url(path.bucket, path.key) +

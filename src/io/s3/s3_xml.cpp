@@ -167,6 +167,10 @@ Result<ListPage> parse_list_objects_v2(std::string_view xml) {
     if (ec != std::errc() || object.key.empty()) {
       return Status::Corrupt("S3 listing response has an entry without a key or size");
     }
+    object.etag = xml_first(block, "ETag");
+    if (object.etag.size() >= 2 && object.etag.front() == '"' && object.etag.back() == '"') {
+      object.etag = object.etag.substr(1, object.etag.size() - 2);
+    }
     page.objects.push_back(std::move(object));
     pos = end + close.size();
   }

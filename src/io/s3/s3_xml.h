@@ -26,6 +26,7 @@ std::string xml_first(std::string_view xml, std::string_view tag);
 struct ListedObject {
   std::string key;
   uint64_t size = 0;
+  std::string etag;  ///< quotes removed; empty when the listing gave none
 };
 
 struct ListPage {

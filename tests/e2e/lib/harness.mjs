@@ -303,11 +303,35 @@ export function readRejects(out, kind) {
     });
 }
 
+/**
+ * The lake's load record once no run is active: at most one commit under _sparkify/commits/ and
+ * the one state folder it names under _sparkify/state/ (SPEC §9); nothing else.
+ */
+function strayControlEntries(out) {
+  const control = path.join(out, '_sparkify');
+  const stray = [];
+  const commits = listFiles(path.join(control, 'commits'));
+  if (commits.length > 1) stray.push(...commits.slice(0, -1).map((c) => `_sparkify/commits/${c}`));
+  let state = null;
+  if (commits.length > 0) {
+    state = JSON.parse(fs.readFileSync(path.join(control, 'commits', commits.at(-1)), 'utf8')).state;
+  }
+  for (const e of fs.readdirSync(control)) {
+    if (e === 'commits') continue;
+    if (e !== 'state') { stray.push(`_sparkify/${e}`); continue; }
+    for (const run of fs.readdirSync(path.join(control, 'state'))) {
+      if (`_sparkify/state/${run}` !== state) stray.push(`_sparkify/state/${run}`);
+    }
+  }
+  return stray;
+}
+
 /** What the lake's top level and table folders may hold once no run is active. */
 export function strayLakeEntries(out) {
   const stray = [];
   for (const e of fs.readdirSync(out)) {
-    if (!TABLES.includes(e) && e !== '_rejects') stray.push(e);
+    if (e === '_sparkify') stray.push(...strayControlEntries(out));
+    else if (!TABLES.includes(e) && e !== '_rejects') stray.push(e);
   }
   for (const t of TABLES) {
     for (const rel of listFiles(path.join(out, t))) {

@@ -1,0 +1,106 @@
+// One new day into an existing lake: `etl --mode incremental` against a full rebuild over the same
+// input (SPEC §9; target: the load under 10% of the rebuild's time). Both run on tmpfs,
+// alternated, --reps times each; medians, bytes written and peak RSS are printed as one JSON
+// object (and written to bench/results/incremental-<date>.json).
+//
+//   node bench/incremental.mjs [--songs 50000] [--events 2000000] [--days 30] [--reps 3]
+//                              [--threads N] [--build build] [--work /dev/shm/sparkify-incremental]
+//
+// The input is generated once (L-tier shape by default: one day ≈ 66k events). The lake of every
+// day but the last is built once with a full run; each incremental rep starts from a copy of it
+// (the copy is not timed) and loads the last day.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = {
+  songs: 50000, events: 2000000, days: 30, reps: 3, threads: os.availableParallelism?.() ?? os.cpus().length,
+  build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-incremental', seed: 42,
+};
+for (let i = 2; i < process.argv.length; i += 2) {
+  const k = process.argv[i].replace(/^--/, '');
+  if (!(k in args)) throw new Error(`unknown option --${k}`);
+  args[k] = typeof args[k] === 'number' ? Number(process.argv[i + 1]) : process.argv[i + 1];
+}
+const sparkify = path.join(args.build, 'sparkify');
+const tool = path.join(args.build, 'bench/pipeline/sparkify_bench_tool');
+for (const b of [sparkify, tool]) if (!existsSync(b)) throw new Error(`${b} missing: build first`);
+
+function sh(cmd, argv) {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const listJson = (dir) => readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.json')).sort();
+
+const input = path.join(args.work, 'input');
+const manifest = path.join(input, '_generate.json');
+const wanted = { songs: args.songs, events: args.events, days: args.days, seed: args.seed };
+if (!existsSync(manifest) || JSON.stringify(JSON.parse(readFileSync(manifest, 'utf8')).bench) !== JSON.stringify(wanted)) {
+  rmSync(args.work, { recursive: true, force: true });
+  console.error(`generating ${args.songs} songs / ${args.events} events over ${args.days} days in ${input} ...`);
+  sh(sparkify, ['generate', '--output', input, '--songs', String(args.songs), '--events', String(args.events),
+    '--days', String(args.days), '--seed', String(args.seed), '--threads', String(args.threads)]);
+  const m = JSON.parse(readFileSync(manifest, 'utf8'));
+  writeFileSync(manifest, JSON.stringify({ ...m, bench: wanted }));
+}
+// Every day but the last, as hard links: the same files (size, modification time) the full input holds.
+const days = listJson(path.join(input, 'log_data'));
+const earlier = path.join(args.work, 'input-earlier');
+rmSync(earlier, { recursive: true, force: true });
+mkdirSync(earlier, { recursive: true });
+sh('cp', ['-al', path.join(input, 'song_data'), path.join(earlier, 'song_data')]);
+for (const d of days.slice(0, -1)) {
+  mkdirSync(path.dirname(path.join(earlier, 'log_data', d)), { recursive: true });
+  sh('ln', [path.join(input, 'log_data', d), path.join(earlier, 'log_data', d)]);
+}
+const base = path.join(args.work, 'lake-base');
+rmSync(base, { recursive: true, force: true });
+console.error(`building the lake of ${days.length - 1} days ...`);
+sh(sparkify, ['etl', '--input', earlier, '--output', base, '--threads', String(args.threads), '--no-progress']);
+
+function timed(name, argv, rep) {
+  const prefix = path.join(args.work, `${name}-${rep}`);
+  const report = `${prefix}.json`;
+  const r = JSON.parse(sh(tool, ['run', '--stdout', `${prefix}.out`, '--stderr', `${prefix}.err`, '--',
+    sparkify, ...argv, '--threads', String(args.threads), '--report', report, '--no-progress']));
+  if (r.exit_code !== 0) throw new Error(`${name} exited ${r.exit_code}: ${readFileSync(`${prefix}.err`, 'utf8')}`);
+  const rep_ = JSON.parse(readFileSync(report, 'utf8'));
+  const bytes = Object.values(rep_.tables).reduce((a, t) => a + t.bytes, 0);
+  const files = Object.values(rep_.tables).reduce((a, t) => a + t.files, 0);
+  return { wall_s: r.wall_s, cpu_s: r.user_s + r.sys_s, max_rss_kb: r.max_rss_kb, bytes, files, report: rep_ };
+}
+
+const runs = { full: [], incremental: [] };
+for (let rep = 0; rep < args.reps; rep++) {
+  const order = rep % 2 ? ['incremental', 'full'] : ['full', 'incremental'];
+  for (const name of order) {
+    const lake = path.join(args.work, `lake-${name}`);
+    rmSync(lake, { recursive: true, force: true });
+    if (name === 'incremental') cpSync(base, lake, { recursive: true });
+    spawnSync('sync');
+    const argv = ['etl', '--input', input, '--output', lake, ...(name === 'incremental' ? ['--mode', 'incremental'] : [])];
+    runs[name].push(timed(name, argv, rep));
+  }
+}
+const summary = (rs) => ({
+  median_s: median(rs.map((r) => r.wall_s)), median_cpu_s: median(rs.map((r) => r.cpu_s)),
+  peak_rss_mb: Math.max(...rs.map((r) => r.max_rss_kb)) / 1024, bytes_written: rs[0].bytes, files_written: rs[0].files,
+});
+const inc = runs.incremental.at(-1).report;
+const result = {
+  date: new Date().toISOString(), machine: (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [])[1],
+  cores: os.cpus().length, threads: args.threads, input: wanted, reps: args.reps,
+  new_day: { file: days.at(-1), events: inc.stages.logs?.records ?? null, songplays: inc.songplays.rows },
+  full: summary(runs.full), incremental: summary(runs.incremental),
+  incremental_tables: inc.tables, incremental_stages: inc.stages,
+};
+result.time_ratio = result.incremental.median_s / result.full.median_s;
+result.bytes_ratio = result.incremental.bytes_written / result.full.bytes_written;
+mkdirSync(path.join(REPO, 'bench/results'), { recursive: true });
+writeFileSync(path.join(REPO, 'bench/results', `incremental-${result.date.slice(0, 10)}.json`), `${JSON.stringify(result, null, 2)}\n`);
+console.log(JSON.stringify(result, null, 2));

@@ -1,0 +1,355 @@
+#include "exec/incremental.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+#include "common/civil_date.h"
+#include "common/kill_point.h"
+#include "common/parallel.h"
+#include "parquet/file_reader.h"
+#include "parquet/metadata.h"
+#include "sink/commit.h"
+#include "sink/dataset_writer.h"
+#include "sink/lake_reader.h"
+#include "transform/log_tables.h"
+#include "transform/song_tables.h"
+
+namespace sparkify::exec {
+
+namespace {
+
+using io::FileSystem;
+
+constexpr const char* kSongRejects = "rejects/songs.jsonl";
+constexpr const char* kLogRejects = "rejects/logs.jsonl";
+
+// The order a commit is applied in: time before songplays, so a reader that globs the folders
+// never sees a songplay whose time row is missing.
+constexpr const char* kApplyOrder[] = {"time", "songplays", "songs", "artists", "users"};
+
+model::TableData empty_typed_table(const model::TableSpec& spec) {
+  model::TableData t = model::empty_table(spec, 0);
+  for (size_t i = 0; i < spec.columns.size(); ++i) {
+    switch (spec.columns[i].type) {
+      case model::ColumnType::kInt32:
+        t.columns[i].values = std::vector<int32_t>();
+        break;
+      case model::ColumnType::kInt64:
+      case model::ColumnType::kTimestampMicros:
+        t.columns[i].values = std::vector<int64_t>();
+        break;
+      case model::ColumnType::kDouble:
+        t.columns[i].values = std::vector<double>();
+        break;
+      case model::ColumnType::kString:
+        t.columns[i].values = std::vector<std::string_view>();
+        break;
+    }
+  }
+  return t;
+}
+
+// A table of the lake (or of its state), empty when its folder does not exist.
+Result<model::TableData> read_table_or_empty(FileSystem& fs, const std::string& root,
+                                             const model::TableSpec& spec, int threads) {
+  auto table = sink::read_lake_table(fs, root, spec, threads);
+  if (table.ok()) return std::move(table->data);
+  if (table.status().code() == ErrorCode::kNotFound) return empty_typed_table(spec);
+  return table.status();
+}
+
+Result<std::string> read_text_or_empty(FileSystem& fs, const std::string& path) {
+  auto bytes = fs.read(path);
+  if (bytes.ok()) return std::string(bytes->view());
+  if (bytes.status().code() == ErrorCode::kNotFound) return std::string();
+  return bytes.status();
+}
+
+Status write_text(FileSystem& fs, const std::string& path, const std::string& text) {
+  return fs.write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+}
+
+}  // namespace
+
+Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputFile> files,
+                                  const std::function<std::string(const source::InputFile&)>& name,
+                                  const std::vector<sink::IngestedFile>* known,
+                                  const std::string& run, int threads) {
+  // A listing without versions (local folders) is completed with one stat per file.
+  SPARKIFY_RETURN_NOT_OK(parallel_for(files.size(), threads, [&](size_t i, int) -> Status {
+    if (!files[i].version.empty()) return Status::OK();
+    SPARKIFY_ASSIGN_OR_RETURN(io::FileInfo info, fs.stat(files[i].path));
+    files[i].size = info.size;
+    files[i].version = std::move(info.version);
+    return Status::OK();
+  }));
+  std::unordered_map<std::string_view, const sink::IngestedFile*> seen;
+  if (known) {
+    for (const auto& f : *known) seen.emplace(f.path, &f);
+  }
+  InputChoice choice;
+  for (auto& file : files) {
+    std::string recorded = name(file);
+    if (auto it = seen.find(recorded); it != seen.end()) {
+      const sink::IngestedFile& before = *it->second;
+      if (before.size != file.size || before.version != file.version) {
+        return Status::Invalid(
+            "the input " + recorded + " was loaded into the lake by run " + before.run +
+            " and has changed since (" + std::to_string(before.size) + " bytes then, " +
+            std::to_string(file.size) + " now); rebuild the lake with --mode full");
+      }
+      ++choice.skipped;
+      continue;
+    }
+    choice.taken.push_back({recorded, file.size, file.version, run});
+    choice.take.push_back(std::move(file));
+  }
+  return choice;
+}
+
+Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
+                                sink::LakeCommit commit, int threads) {
+  LakeBase base;
+  std::string state = FileSystem::join(root, commit.state);
+  SPARKIFY_ASSIGN_OR_RETURN(base.song_keys,
+                            read_table_or_empty(fs, state, transform::song_keys_spec(), threads));
+  SPARKIFY_ASSIGN_OR_RETURN(base.user_latest,
+                            read_table_or_empty(fs, state, transform::user_latest_spec(), threads));
+  SPARKIFY_ASSIGN_OR_RETURN(base.artists,
+                            read_table_or_empty(fs, root, model::artists_spec(), threads));
+  SPARKIFY_ASSIGN_OR_RETURN(base.users,
+                            read_table_or_empty(fs, root, model::users_spec(), threads));
+  SPARKIFY_ASSIGN_OR_RETURN(base.song_rejects,
+                            read_text_or_empty(fs, FileSystem::join(state, kSongRejects)));
+  SPARKIFY_ASSIGN_OR_RETURN(base.log_rejects,
+                            read_text_or_empty(fs, FileSystem::join(state, kLogRejects)));
+  base.commit = std::move(commit);
+  return base;
+}
+
+Status write_lake_state(io::FileSystem& fs, const std::string& dir,
+                        const model::TableData& song_keys, const model::TableData& user_latest,
+                        const std::string& song_rejects, const std::string& log_rejects) {
+  sink::DatasetWriteOptions options;
+  options.job_uuid = "state";
+  for (const auto* table : {&song_keys, &user_latest}) {
+    std::string table_dir = FileSystem::join(dir, table->spec->name);
+    SPARKIFY_RETURN_NOT_OK(fs.make_dirs(table_dir));
+    SPARKIFY_RETURN_NOT_OK(sink::write_dataset(fs, table_dir, *table, options).status());
+  }
+  SPARKIFY_RETURN_NOT_OK(write_text(fs, FileSystem::join(dir, kSongRejects), song_rejects));
+  return write_text(fs, FileSystem::join(dir, kLogRejects), log_rejects);
+}
+
+namespace {
+
+// One row group of a lake time file: its start-time range (epoch ms, from the footer's
+// statistics; the widest range when it has none) and, once a batch reached it, its values.
+struct TimeGroup {
+  std::string path;
+  int row_group = 0;
+  int64_t min = INT64_MIN, max = INT64_MAX;
+  bool loaded = false;
+  std::vector<int64_t> values;  // ascending
+};
+
+int64_t stat_micros(const std::optional<std::string>& bytes, int64_t fallback) {
+  if (!bytes || bytes->size() != sizeof(int64_t)) return fallback;
+  int64_t v;
+  std::memcpy(&v, bytes->data(), sizeof v);
+  return v;
+}
+
+// The row groups of a partition's time files, with their ranges from the footers.
+Result<std::vector<TimeGroup>> time_groups(io::FileSystem& fs, const std::string& time_dir,
+                                           const std::vector<std::string>& files) {
+  std::vector<TimeGroup> groups;
+  for (const auto& rel : files) {
+    std::string path = FileSystem::join(time_dir, rel);
+    SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(path));
+    SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), path));
+    int column = -1;
+    for (size_t c = 0; c < reader->schema().columns.size(); ++c) {
+      if (reader->schema().columns[c].name == "start_time") column = static_cast<int>(c);
+    }
+    const auto& row_groups = reader->metadata().row_groups;
+    for (size_t rg = 0; rg < row_groups.size(); ++rg) {
+      TimeGroup g;
+      g.path = path;
+      g.row_group = static_cast<int>(rg);
+      const auto& chunks = row_groups[rg].columns;
+      if (column >= 0 && static_cast<size_t>(column) < chunks.size() && chunks[column].meta_data &&
+          chunks[column].meta_data->statistics &&
+          reader->schema().columns[column].logical == parquet::LogicalType::kTimestampMicros) {
+        const auto& st = *chunks[column].meta_data->statistics;
+        g.min = floor_div(stat_micros(st.min_value, INT64_MIN), 1000);
+        g.max = floor_div(stat_micros(st.max_value, INT64_MAX), 1000);
+      }
+      groups.push_back(std::move(g));
+    }
+  }
+  return groups;
+}
+
+Status load_group(io::FileSystem& fs, TimeGroup& g) {
+  const model::TableSpec& spec = model::time_spec();
+  const model::ColumnSpec& start_time =
+      spec.columns[static_cast<size_t>(spec.column_index("start_time"))];
+  SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(g.path));
+  SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), g.path));
+  SPARKIFY_ASSIGN_OR_RETURN(auto column,
+                            sink::read_lake_column(*reader, g.row_group, start_time, g.path));
+  for (int64_t micros : std::get<std::vector<int64_t>>(column.values)) {
+    g.values.push_back(floor_div(micros, 1000));
+  }
+  if (!std::is_sorted(g.values.begin(), g.values.end()))
+    std::sort(g.values.begin(), g.values.end());
+  g.loaded = true;
+  return Status::OK();
+}
+
+}  // namespace
+
+LogStage::TimeFilter lake_time_filter(io::FileSystem& fs, const std::string& root,
+                                      std::vector<std::string> time_files) {
+  // Per (year, month): the partition's row groups. Only those whose range meets a batch's are
+  // read: a new day's start times usually lie past every range, so nothing is.
+  using Partition = std::pair<int64_t, int64_t>;
+  auto partitions = std::make_shared<std::map<Partition, std::vector<TimeGroup>>>();
+  std::string time_dir = FileSystem::join(root, model::time_spec().name);
+  auto files = std::make_shared<std::vector<std::string>>(std::move(time_files));
+  auto groups_of = [&fs, partitions, files,
+                    time_dir](Partition p) -> Result<std::vector<TimeGroup>*> {
+    auto it = partitions->find(p);
+    if (it != partitions->end()) return &it->second;
+    std::string prefix =
+        "year=" + std::to_string(p.first) + "/month=" + std::to_string(p.second) + "/";
+    std::vector<std::string> mine;
+    for (const auto& rel : *files) {
+      if (rel.rfind(prefix, 0) == 0) mine.push_back(rel);
+    }
+    SPARKIFY_ASSIGN_OR_RETURN(auto groups, time_groups(fs, time_dir, mine));
+    return &partitions->emplace(p, std::move(groups)).first->second;
+  };
+  return [&fs, groups_of](std::span<const int64_t> sorted, std::vector<int64_t>& kept) -> Status {
+    size_t i = 0;
+    while (i < sorted.size()) {
+      // The run of this batch's values in one (year, month).
+      CivilDate date = civil_from_days(floor_div(sorted[i], 86'400'000));
+      Partition p{date.year, date.month};
+      size_t j = i + 1;
+      while (j < sorted.size()) {
+        CivilDate d = civil_from_days(floor_div(sorted[j], 86'400'000));
+        if (d.year != date.year || d.month != date.month) break;
+        ++j;
+      }
+      SPARKIFY_ASSIGN_OR_RETURN(std::vector<TimeGroup> * groups, groups_of(p));
+      std::vector<TimeGroup*> overlapping;
+      for (auto& g : *groups) {
+        if (g.max < sorted[i] || g.min > sorted[j - 1]) continue;
+        if (!g.loaded) SPARKIFY_RETURN_NOT_OK(load_group(fs, g));
+        overlapping.push_back(&g);
+      }
+      for (size_t k = i; k < j; ++k) {
+        bool known = false;
+        for (const TimeGroup* g : overlapping) {
+          if (std::binary_search(g->values.begin(), g->values.end(), sorted[k])) {
+            known = true;
+            break;
+          }
+        }
+        if (!known) kept.push_back(sorted[k]);
+      }
+      i = j;
+    }
+    return Status::OK();
+  };
+}
+
+Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::LakeCommit& commit) {
+  for (const char* table : kApplyOrder) {
+    auto added = commit.added.find(table);
+    auto removed = commit.removed.find(table);
+    if (added == commit.added.end() && removed == commit.removed.end()) continue;
+    std::string live = FileSystem::join(root, table);
+    if (added != commit.added.end() && fs.supports_rename()) {
+      std::string staged = sink::local_staging_dir(root, commit.run, table);
+      for (const auto& file : added->second) {
+        std::string to = FileSystem::join(live, file);
+        Status moved = fs.rename_file(FileSystem::join(staged, file), to);
+        if (moved.ok()) continue;
+        // Moved by an earlier attempt at this commit?
+        SPARKIFY_ASSIGN_OR_RETURN(bool there, fs.exists(to));
+        if (!there) return moved;
+      }
+    }
+    if (removed != commit.removed.end()) {
+      std::vector<std::string> paths;
+      for (const auto& file : removed->second) paths.push_back(FileSystem::join(live, file));
+      SPARKIFY_RETURN_NOT_OK(fs.remove_files(paths));
+    }
+    auto files = commit.tables.find(table);
+    SPARKIFY_RETURN_NOT_OK(
+        write_text(fs, FileSystem::join(live, "_SUCCESS"),
+                   sink::success_manifest(files == commit.tables.end() ? std::vector<std::string>()
+                                                                       : files->second)));
+    kill_point(std::string("applied-") + table);
+  }
+  std::string state = FileSystem::join(root, commit.state);
+  std::string rejects = FileSystem::join(root, "_rejects");
+  SPARKIFY_ASSIGN_OR_RETURN(std::string songs,
+                            read_text_or_empty(fs, FileSystem::join(state, kSongRejects)));
+  SPARKIFY_ASSIGN_OR_RETURN(std::string logs,
+                            read_text_or_empty(fs, FileSystem::join(state, kLogRejects)));
+  SPARKIFY_RETURN_NOT_OK(write_text(fs, FileSystem::join(rejects, "songs.jsonl"), songs));
+  return write_text(fs, FileSystem::join(rejects, "logs.jsonl"), logs);
+}
+
+Result<std::optional<sink::LakeCommit>> recover_lake(io::FileSystem& fs, const std::string& root) {
+  SPARKIFY_ASSIGN_OR_RETURN(sink::CommitLog log, sink::read_commit_log(fs, root));
+  if (log.latest && log.latest->mode == "incremental") {
+    SPARKIFY_ASSIGN_OR_RETURN(bool died,
+                              fs.exists(sink::run_trace_path(fs, root, log.latest->run)));
+    if (died) {
+      SPARKIFY_RETURN_NOT_OK(apply_commit(fs, root, *log.latest)
+                                 .with_context("finishing the load of run " + log.latest->run));
+    }
+  }
+  if (!log.obsolete.empty()) SPARKIFY_RETURN_NOT_OK(fs.remove_files(log.obsolete));
+  // State folders of older commits and of runs that died before their commit.
+  std::string states = sink::states_dir(root);
+  auto listed = fs.list(states);
+  if (!listed.ok() && listed.status().code() != ErrorCode::kNotFound) return listed.status();
+  if (listed.ok()) {
+    std::string keep = log.latest ? log.latest->state : std::string();
+    std::vector<std::string> doomed;
+    for (const auto& info : *listed) {
+      std::string run = info.path.substr(0, info.path.find('/'));
+      std::string dir = FileSystem::join(states, run);
+      if (!keep.empty() && FileSystem::join(root, keep) == dir) continue;
+      if (std::find(doomed.begin(), doomed.end(), dir) == doomed.end()) doomed.push_back(dir);
+    }
+    for (const auto& dir : doomed) SPARKIFY_RETURN_NOT_OK(fs.remove_all(dir));
+  }
+  return std::move(log.latest);
+}
+
+LakeBase empty_lake_base() {
+  LakeBase base;
+  base.song_keys = empty_typed_table(transform::song_keys_spec());
+  base.user_latest = empty_typed_table(transform::user_latest_spec());
+  base.artists = empty_typed_table(model::artists_spec());
+  base.users = empty_typed_table(model::users_spec());
+  base.commit.mode = "none";
+  return base;
+}
+
+Status forget_commits(io::FileSystem& fs, const std::string& root) {
+  SPARKIFY_RETURN_NOT_OK(fs.remove_all(sink::commits_dir(root)));
+  return fs.remove_all(sink::states_dir(root));
+}
+
+}  // namespace sparkify::exec

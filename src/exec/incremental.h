@@ -1,0 +1,79 @@
+// Incremental loads (SPEC §9): which inputs are new, the state a load merges with, the time rows
+// the lake already has, and the lake-level commit that makes a load all-or-nothing.
+//
+// A load writes its new files where readers do not look (local: the run's staging folder; S3:
+// pending multipart uploads, completed time first and songplays next, so a reader never sees a
+// songplay whose time row is missing), then the merge state, then the commit record
+// (sink/lake_log.h) — the moment the load happens — and then applies it: moves the staged files
+// into the tables, removes the files it replaces (users, artists), rewrites each changed table's
+// `_SUCCESS` manifest and OUT/_rejects/. Applying is idempotent: a run that finds the newest
+// commit's run trace (sink::run_trace_path) applies it again, so a load killed after its commit
+// is rolled forward and one killed before it is rolled back by the table committer's recovery.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "exec/log_stage.h"
+#include "io/file_system.h"
+#include "model/table.h"
+#include "sink/lake_log.h"
+#include "source/discovery.h"
+
+namespace sparkify::exec {
+
+/// The input files of one stage, split into those a load takes and those the lake already has.
+struct InputChoice {
+  std::vector<source::InputFile> take;    ///< new files, in file order
+  std::vector<sink::IngestedFile> taken;  ///< how the commit records them
+  uint64_t skipped = 0;                   ///< files the lake already holds
+};
+
+/// Identifies every file (size and version: the listing's ETag, or a stat) and keeps those
+/// `known` does not name (all of them when `known` is null). A known file whose size or version
+/// changed is an error naming it. `name` gives a file's recorded name.
+Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputFile> files,
+                                  const std::function<std::string(const source::InputFile&)>& name,
+                                  const std::vector<sink::IngestedFile>* known,
+                                  const std::string& run, int threads);
+
+/// What an incremental load merges with: the newest commit and its state.
+struct LakeBase {
+  sink::LakeCommit commit;
+  model::TableData song_keys;    ///< transform::song_keys_spec()
+  model::TableData user_latest;  ///< transform::user_latest_spec()
+  model::TableData artists, users;
+  std::string song_rejects, log_rejects;  ///< every earlier load's rejects, as JSON lines
+};
+
+Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
+                                sink::LakeCommit commit, int threads);
+
+/// The base of a first incremental load into an empty lake: no rows, no inputs.
+LakeBase empty_lake_base();
+
+/// The merge state a commit names, written into `dir` (OUT/_sparkify/state/<run>).
+Status write_lake_state(io::FileSystem& fs, const std::string& dir,
+                        const model::TableData& song_keys, const model::TableData& user_latest,
+                        const std::string& song_rejects, const std::string& log_rejects);
+
+/// Keeps the start times the lake's time table lacks, reading each (year, month) partition of
+/// `time_files` (relative to OUT/time) once, when a batch first reaches it.
+LogStage::TimeFilter lake_time_filter(io::FileSystem& fs, const std::string& root,
+                                      std::vector<std::string> time_files);
+
+/// Applies `commit` (see above); safe to repeat.
+Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::LakeCommit& commit);
+
+/// Rolls the newest commit forward when its run died before applying it, then removes commit
+/// records and state folders the newest commit does not name. Returns the newest commit.
+Result<std::optional<sink::LakeCommit>> recover_lake(io::FileSystem& fs, const std::string& root);
+
+/// Forgets the lake's commits (a full rebuild or a partial `--only` run is about to replace
+/// tables, after which no earlier record describes the lake).
+Status forget_commits(io::FileSystem& fs, const std::string& root);
+
+}  // namespace sparkify::exec

@@ -1,0 +1,178 @@
+#include "sink/lake_log.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "common/json.h"
+#include "common/version.h"
+
+namespace sparkify::sink {
+
+namespace {
+
+constexpr const char* kControl = "_sparkify";
+
+std::string string_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ",";
+    out += json_quote(items[i]);
+  }
+  return out + "]";
+}
+
+std::string table_map(const std::map<std::string, std::vector<std::string>>& tables) {
+  std::string out = "{";
+  bool first = true;
+  for (const auto& [table, files] : tables) {
+    if (!first) out += ",";
+    first = false;
+    out += "\n  " + json_quote(table) + ":" + string_list(files);
+  }
+  return out + "}";
+}
+
+// Version numbers are zero-padded so a listing sorts them.
+std::string commit_name(uint64_t version) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%020llu.json", static_cast<unsigned long long>(version));
+  return name;
+}
+
+Status bad(const std::string& what) {
+  return Status::Corrupt("the lake's commit record is damaged: " + what);
+}
+
+Result<std::vector<std::string>> strings_of(simdjson::dom::element e, const char* what) {
+  simdjson::dom::array array;
+  if (e.get_array().get(array)) return bad(std::string(what) + " is not a list");
+  std::vector<std::string> out;
+  for (auto item : array) {
+    std::string_view s;
+    if (item.get_string().get(s)) return bad(std::string(what) + " holds a non-string");
+    out.emplace_back(s);
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::vector<std::string>>> tables_of(simdjson::dom::object parent,
+                                                                  const char* key) {
+  std::map<std::string, std::vector<std::string>> out;
+  simdjson::dom::object tables;
+  if (parent[key].get_object().get(tables)) return bad(std::string(key) + " is missing");
+  for (auto field : tables) {
+    SPARKIFY_ASSIGN_OR_RETURN(out[std::string(field.key)], strings_of(field.value, key));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string commits_dir(const std::string& root) {
+  return io::FileSystem::join(io::FileSystem::join(root, kControl), "commits");
+}
+
+std::string commit_path(const std::string& root, uint64_t version) {
+  return io::FileSystem::join(commits_dir(root), commit_name(version));
+}
+
+std::string states_dir(const std::string& root) {
+  return io::FileSystem::join(io::FileSystem::join(root, kControl), "state");
+}
+
+std::string state_dir(const std::string& root, const std::string& run) {
+  return io::FileSystem::join(states_dir(root), run);
+}
+
+std::string commit_to_json(const LakeCommit& c) {
+  std::string out =
+      "{\"committer\":\"sparkify " SPARKIFY_VERSION "\",\"version\":" + std::to_string(c.version) +
+      ",\"run\":" + json_quote(c.run) + ",\"mode\":" + json_quote(c.mode) +
+      ",\"songplays\":" + std::to_string(c.songplays) + ",\"state\":" + json_quote(c.state) +
+      ",\n\"tables\":" + table_map(c.tables) + ",\n\"added\":" + table_map(c.added) +
+      ",\n\"removed\":" + table_map(c.removed) + ",\n\"inputs\":[";
+  for (size_t i = 0; i < c.inputs.size(); ++i) {
+    const IngestedFile& f = c.inputs[i];
+    out += i ? ",\n  " : "\n  ";
+    out += "{\"path\":" + json_quote(f.path) + ",\"size\":" + std::to_string(f.size) +
+           ",\"version\":" + json_quote(f.version) + ",\"run\":" + json_quote(f.run) + "}";
+  }
+  return out + "]}\n";
+}
+
+Result<LakeCommit> parse_commit(std::string_view text) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(text);
+  simdjson::dom::object doc;
+  if (parser.parse(padded).get_object().get(doc)) return bad("it is not a JSON object");
+  LakeCommit c;
+  std::string_view committer, run, mode, state;
+  int64_t songplays = 0;
+  uint64_t version = 0;
+  if (doc["committer"].get_string().get(committer) || committer.rfind("sparkify", 0) != 0 ||
+      doc["version"].get_uint64().get(version) || doc["run"].get_string().get(run) ||
+      doc["mode"].get_string().get(mode) || doc["songplays"].get_int64().get(songplays) ||
+      doc["state"].get_string().get(state)) {
+    return bad("a field is missing");
+  }
+  c.version = version;
+  c.run = run;
+  c.mode = mode;
+  c.songplays = songplays;
+  c.state = state;
+  SPARKIFY_ASSIGN_OR_RETURN(c.tables, tables_of(doc, "tables"));
+  SPARKIFY_ASSIGN_OR_RETURN(c.added, tables_of(doc, "added"));
+  SPARKIFY_ASSIGN_OR_RETURN(c.removed, tables_of(doc, "removed"));
+  simdjson::dom::array inputs;
+  if (doc["inputs"].get_array().get(inputs)) return bad("inputs is missing");
+  for (auto item : inputs) {
+    IngestedFile f;
+    std::string_view path, file_version, file_run;
+    if (item["path"].get_string().get(path) || item["size"].get_uint64().get(f.size) ||
+        item["version"].get_string().get(file_version) || item["run"].get_string().get(file_run)) {
+      return bad("an input entry is incomplete");
+    }
+    f.path = path;
+    f.version = file_version;
+    f.run = file_run;
+    c.inputs.push_back(std::move(f));
+  }
+  return c;
+}
+
+Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root) {
+  CommitLog log;
+  std::string dir = commits_dir(root);
+  auto listed = fs.list(dir);
+  if (!listed.ok()) {
+    if (listed.status().code() == ErrorCode::kNotFound) return log;
+    return listed.status();
+  }
+  std::vector<std::string> names;
+  for (const auto& info : *listed) names.push_back(info.path);
+  std::sort(names.begin(), names.end());
+  // Newest first: the first that parses is the lake's state; the rest are obsolete.
+  for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    std::string path = io::FileSystem::join(dir, *it);
+    if (!log.latest) {
+      SPARKIFY_ASSIGN_OR_RETURN(Buffer text, fs.read(path));
+      auto commit = parse_commit(text.view());
+      if (commit.ok()) {
+        log.latest = std::move(*commit);
+        continue;
+      }
+    }
+    log.obsolete.push_back(std::move(path));
+  }
+  return log;
+}
+
+Status write_commit(io::FileSystem& fs, const std::string& root, const LakeCommit& commit) {
+  std::string text = commit_to_json(commit);
+  return fs.write(commit_path(root, commit.version),
+                  {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+}
+
+}  // namespace sparkify::sink

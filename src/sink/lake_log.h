@@ -1,0 +1,67 @@
+// The lake's commit log (SPEC §9): OUT/_sparkify/commits/<version>.json, one JSON document per
+// commit, the newest naming every file of every table, every input file the lake has taken in,
+// and the folder holding the state an incremental load merges with (song keys, users' latest
+// event times, the cumulative rejects). As in Delta Lake and Iceberg, a load writes its data
+// files first and its commit last: the commit is the moment it happens. A document that does not
+// parse (a write cut short by a kill) is no commit.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "io/file_system.h"
+
+namespace sparkify::sink {
+
+/// One input file the lake has taken in, named as rejects name it (relative to --input, e.g.
+/// `log_data/2018/11/2018-11-01-events.json`).
+struct IngestedFile {
+  std::string path;
+  uint64_t size = 0;
+  std::string version;  ///< S3 ETag or local modification time (ns)
+  std::string run;      ///< the run that took it in
+};
+
+struct LakeCommit {
+  uint64_t version = 0;   ///< 1, 2, … ; the newest readable one is the lake's state
+  std::string run;        ///< the run that wrote it
+  std::string mode;       ///< "full" or "incremental"
+  int64_t songplays = 0;  ///< rows in songplays = its largest songplay_id
+  std::string state;      ///< folder of the merge state, relative to the lake root
+  /// Every table's files, relative to the table folder, after this commit.
+  std::map<std::string, std::vector<std::string>> tables;
+  /// Files this commit added (a subset of `tables`) and removed, per table: what applying it
+  /// after a kill must finish.
+  std::map<std::string, std::vector<std::string>> added, removed;
+  std::vector<IngestedFile> inputs;  ///< every input file ingested so far
+};
+
+std::string commit_to_json(const LakeCommit& commit);
+/// Corrupt when `text` is not a commit document.
+Result<LakeCommit> parse_commit(std::string_view text);
+
+/// OUT/_sparkify/commits
+std::string commits_dir(const std::string& root);
+/// OUT/_sparkify/commits/<version>.json
+std::string commit_path(const std::string& root, uint64_t version);
+/// OUT/_sparkify/state, and OUT/_sparkify/state/<run>
+std::string states_dir(const std::string& root);
+std::string state_dir(const std::string& root, const std::string& run);
+
+struct CommitLog {
+  std::optional<LakeCommit> latest;   ///< the newest commit that parses
+  std::vector<std::string> obsolete;  ///< older or unreadable commit files (full paths)
+};
+
+/// Reads the commit log; no commit at all is not an error (latest is empty).
+Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root);
+
+/// Writes `commit` as the next version (it must be newer than every existing one).
+Status write_commit(io::FileSystem& fs, const std::string& root, const LakeCommit& commit);
+
+}  // namespace sparkify::sink

@@ -1,0 +1,205 @@
+// Incremental loads (SPEC §9): log days loaded one run at a time (song files with the first) give
+// exactly the lake of one full run — every row of every table, every songplay_id, the same
+// rejects — on the real sample and on generated input with bad records; the same load twice
+// changes nothing; a changed ingested file and a lake without a load record give one sentence
+// each; a load SIGKILLed at every named point of its commit, then run again, equals an
+// uninterrupted one, and a reader that globs the folders never sees a songplay without its time
+// row.
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  Checks, TABLES, describeRun, expectExit, expectSameRows, listFiles, loadLake, makeTempDir,
+  openDuck, queryValue, readReport, requireSample, runSparkify, sparkifyBin, strayLakeEntries,
+} from './lib/harness.mjs';
+
+const sample = requireSample();
+sparkifyBin();
+const checks = new Checks('e2e incremental');
+const conn = await openDuck();
+const work = makeTempDir('incremental');
+let schemas = 0;
+
+function copy(from, to) {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.copyFileSync(from, to);
+}
+
+/** sha256 of every file of the lake's tables and rejects (what "changes nothing" means). */
+function snapshot(lake) {
+  const snap = {};
+  for (const dir of [...TABLES, '_rejects']) {
+    for (const rel of listFiles(path.join(lake, dir))) {
+      snap[`${dir}/${rel}`] = crypto.createHash('sha256').update(fs.readFileSync(path.join(lake, dir, rel))).digest('hex');
+    }
+  }
+  return snap;
+}
+
+async function expectSameLake(expected, actual, label) {
+  const a = `l${schemas++}`;
+  const b = `l${schemas++}`;
+  await loadLake(conn, expected, a);
+  await loadLake(conn, actual, b);
+  for (const t of TABLES) await expectSameRows(conn, `${a}."${t}"`, `${b}."${t}"`, t, { label: `${label}: ${t}` });
+  for (const kind of ['songs', 'logs']) {
+    const read = (lake) => {
+      const f = path.join(lake, '_rejects', `${kind}.jsonl`);
+      return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
+    };
+    assert.equal(read(actual), read(expected), `${label}: _rejects/${kind}.jsonl differs from the full run's`);
+  }
+  assert.deepStrictEqual(strayLakeEntries(actual), [], `${label}: stray entries`);
+}
+
+/** Loads `days` (log files relative to log_data) one run at a time; songs come with the first. */
+async function loadDaily(source, days, lake, label, { env = {} } = {}) {
+  const input = path.join(work, `${label}-input`);
+  for (const f of listFiles(path.join(source, 'song_data'))) copy(path.join(source, 'song_data', f), path.join(input, 'song_data', f));
+  fs.mkdirSync(path.join(input, 'log_data'), { recursive: true });
+  const reports = [];
+  for (const [i, day] of days.entries()) {
+    copy(path.join(source, 'log_data', day), path.join(input, 'log_data', day));
+    const reportFile = path.join(work, `${label}-${i}.json`);
+    const r = await runSparkify(['etl', '--mode', 'incremental', '--input', input, '--output', lake,
+      '--report', reportFile, '--no-progress'], { env });
+    expectExit(r, 0);
+    reports.push(readReport(reportFile));
+  }
+  return { input, reports };
+}
+
+// --- the real sample, one day per run ------------------------------------------------------------
+const full = path.join(work, 'full');
+const fullRun = await runSparkify(['etl', '--input', sample, '--output', full, '--no-progress']);
+if (!(await checks.check('full run of the sample: exits 0', async () => expectExit(fullRun, 0)))) checks.finish();
+const days = listFiles(path.join(sample, 'log_data'));
+const daily = path.join(work, 'daily');
+let dailyInput = null;
+await checks.check(`the sample's ${days.length} log days loaded one incremental run each (songs with the first) equal one full run`, async () => {
+  const { input, reports } = await loadDaily(sample, days, daily, 'daily');
+  dailyInput = input;
+  await expectSameLake(full, daily, 'daily');
+  const last = reports.at(-1);
+  assert.equal(last.load.mode, 'incremental');
+  assert.equal(last.load.files_taken, 1);
+  assert.equal(last.load.files_skipped, listFiles(path.join(sample, 'song_data')).length + days.length - 1);
+  assert.ok(last.tables.songplays.rows > 0 && last.tables.songplays.written === 'appended');
+  assert.equal(last.tables.songs, undefined, 'songs were rewritten although no song file was new');
+  // Ids continue after the lake's largest.
+  const ids = Number(await queryValue(conn, `SELECT max(songplay_id) FROM read_parquet('${daily}/songplays/**/*.parquet')`));
+  const rows = Number(await queryValue(conn, `SELECT count(*) FROM read_parquet('${daily}/songplays/**/*.parquet')`));
+  assert.equal(ids, rows);
+});
+
+await checks.check('the same incremental run again changes nothing and says so', async () => {
+  assert.ok(dailyInput, 'the daily load failed');
+  const before = snapshot(daily);
+  const reportFile = path.join(work, 'again.json');
+  const r = await runSparkify(['etl', '--mode', 'incremental', '--input', dailyInput, '--output', daily, '--report', reportFile, '--no-progress']);
+  expectExit(r, 0);
+  assert.match(r.stdout, /nothing new/);
+  const report = readReport(reportFile);
+  assert.equal(report.load.nothing_new, true);
+  assert.equal(report.load.files_taken, 0);
+  assert.deepStrictEqual(snapshot(daily), before);
+});
+
+await checks.check('a new file repeating events the lake has (a re-sent day under another name): time gains no duplicate rows; equal to one full run', async () => {
+  assert.ok(dailyInput, 'the daily load failed');
+  const resent = path.join(dailyInput, 'log_data', '2018', '11', 'zz-resent-events.json');
+  fs.copyFileSync(path.join(sample, 'log_data', days[5]), resent);
+  try {
+    const r = await runSparkify(['etl', '--mode', 'incremental', '--input', dailyInput, '--output', daily, '--no-progress']);
+    expectExit(r, 0);
+    const again = path.join(work, 'full-resent');
+    expectExit(await runSparkify(['etl', '--input', dailyInput, '--output', again, '--no-progress']), 0);
+    await expectSameLake(again, daily, 're-sent day');
+  } finally {
+    fs.rmSync(resent);
+  }
+});
+
+await checks.check('a changed ingested file: one sentence suggesting --mode full, exit 1, lake unchanged', async () => {
+  assert.ok(dailyInput, 'the daily load failed');
+  const before = snapshot(daily);
+  const changed = path.join(dailyInput, 'log_data', days[3]);
+  fs.appendFileSync(changed, '\n');
+  try {
+    const r = await runSparkify(['etl', '--mode', 'incremental', '--input', dailyInput, '--output', daily, '--no-progress']);
+    expectExit(r, 1);
+    assert.match(r.stderr, /has changed since.*--mode full/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, describeRun(r));
+    assert.deepStrictEqual(snapshot(daily), before);
+  } finally {
+    fs.writeFileSync(changed, fs.readFileSync(path.join(sample, 'log_data', days[3])));
+  }
+});
+
+await checks.check('a lake without a load record: one sentence, exit 1; an empty folder starts a new lake', async () => {
+  const lake = path.join(work, 'no-record');
+  fs.cpSync(full, lake, { recursive: true });
+  fs.rmSync(path.join(lake, '_sparkify'), { recursive: true, force: true });
+  const r = await runSparkify(['etl', '--mode', 'incremental', '--input', sample, '--output', lake, '--no-progress']);
+  expectExit(r, 1);
+  assert.match(r.stderr, /no load record.*--mode full/);
+  const fresh = path.join(work, 'fresh');
+  const r2 = await runSparkify(['etl', '--mode', 'incremental', '--input', sample, '--output', fresh, '--no-progress']);
+  expectExit(r2, 0);
+  await expectSameLake(full, fresh, 'first incremental load into an empty folder');
+});
+
+// --- generated input with bad records -------------------------------------------------------------
+await checks.check('generated input with bad records: daily incremental loads equal one full run, rejects included', async () => {
+  const gen = path.join(work, 'gen');
+  expectExit(await runSparkify(['generate', '--output', gen, '--songs', '800', '--events', '30000', '--seed', '11',
+    '--bad-fraction', '0.03', '--days', '6']), 0);
+  const genFull = path.join(work, 'gen-full');
+  expectExit(await runSparkify(['etl', '--input', gen, '--output', genFull, '--no-progress']), 0);
+  const genDays = listFiles(path.join(gen, 'log_data'));
+  assert.ok(genDays.length >= 4, `only ${genDays.length} log files generated`);
+  const genDaily = path.join(work, 'gen-daily');
+  await loadDaily(gen, genDays, genDaily, 'gen');
+  await expectSameLake(genFull, genDaily, 'generated daily');
+});
+
+// --- kills at every named point of an incremental load -------------------------------------------
+const points = ['before-state', 'before-commit', 'after-commit', 'applied-time', 'applied-songplays',
+  'applied-songs', 'applied-artists', 'applied-users', 'applied'];
+await checks.check(`SIGKILL at each of ${points.length} points of a load, then the load again: equal to an uninterrupted load; globbing readers never see a songplay without its time row`, async () => {
+  // Every kill hits the load of day 2 (with its songs, so every table changes) into a lake of day 1.
+  const source = path.join(work, 'kill-src');
+  const half = listFiles(path.join(sample, 'song_data'));
+  for (const f of half) copy(path.join(sample, 'song_data', f), path.join(source, 'song_data', f));
+  for (const d of days.slice(0, 3)) copy(path.join(sample, 'log_data', d), path.join(source, 'log_data', d));
+  const expected = path.join(work, 'kill-expected');
+  expectExit(await runSparkify(['etl', '--input', source, '--output', expected, '--no-progress']), 0);
+  const outcomes = [];
+  for (const point of points) {
+    const lake = path.join(work, `kill-${point}`);
+    const input = path.join(work, `kill-${point}-input`);
+    // Day 1 and the songs whose names sort first; then the rest of the songs and days 2 and 3.
+    const early = half.slice(0, Math.floor(half.length / 2));
+    for (const f of early) copy(path.join(source, 'song_data', f), path.join(input, 'song_data', f));
+    copy(path.join(source, 'log_data', days[0]), path.join(input, 'log_data', days[0]));
+    expectExit(await runSparkify(['etl', '--input', input, '--output', lake, '--no-progress']), 0);
+    for (const f of half.slice(early.length)) copy(path.join(source, 'song_data', f), path.join(input, 'song_data', f));
+    for (const d of days.slice(1, 3)) copy(path.join(source, 'log_data', d), path.join(input, 'log_data', d));
+    const killed = await runSparkify(['etl', '--mode', 'incremental', '--input', input, '--output', lake, '--no-progress'],
+      { env: { SPARKIFY_TEST_KILL_AT: point } });
+    assert.equal(killed.signal, 'SIGKILL', `the kill point ${point} was not reached\n${describeRun(killed)}`);
+    const s = `k${schemas++}`;
+    await loadLake(conn, lake, s);
+    const orphans = Number(await queryValue(conn,
+      `SELECT count(*) FROM ${s}.songplays p WHERE NOT EXISTS (SELECT 1 FROM ${s}.time t WHERE t.start_time = p.start_time)`));
+    assert.equal(orphans, 0, `after a kill at ${point}, ${orphans} songplays have no time row`);
+    const rerun = await runSparkify(['etl', '--mode', 'incremental', '--input', input, '--output', lake, '--no-progress']);
+    expectExit(rerun, 0);
+    outcomes.push(`${point}: ${/nothing new/.test(rerun.stdout) ? 'rolled forward' : 'loaded again'}`);
+    await expectSameLake(expected, lake, `kill at ${point}`);
+  }
+  console.log(`  ${outcomes.join('; ')}`);
+});
+
+checks.finish();
