@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "common/parallel.h"
+#include "common/wire.h"
 #include "transform/time_breakdown.h"
 
 namespace sparkify::transform {
@@ -134,6 +135,50 @@ void LogWorkerState::on_event(const model::EventRecord& e) {
          intern(e.gender),
          b.level.back()};
   }
+}
+
+void LogWorkerState::offer_user(int64_t user_id, const LatestUserEvent& e) {
+  auto [it, inserted] = users_.try_emplace(user_id, e);
+  LatestUserEvent& u = it->second;
+  if (!inserted &&
+      std::make_tuple(e.ts, e.file_index, e.line) >= std::make_tuple(u.ts, u.file_index, u.line)) {
+    u = e;
+  }
+}
+
+void LogWorkerState::encode_users(std::vector<uint8_t>& out) const {
+  WireWriter w(out);
+  w.put<uint64_t>(users_.size());
+  auto put = [&](int32_t id) {
+    w.put<uint8_t>(id != StringPool::kNull);
+    if (id != StringPool::kNull) w.put_string(pool_->get(id));
+  };
+  for (const auto& [id, u] : users_) {
+    w.put<int64_t>(id);
+    w.put<int64_t>(u.ts);
+    w.put<uint32_t>(u.file_index);
+    w.put<uint64_t>(u.line);
+    for (int32_t s : {u.first_name, u.last_name, u.gender, u.level}) put(s);
+  }
+}
+
+bool LogWorkerState::merge_users(std::span<const uint8_t> bytes) {
+  WireReader r(bytes);
+  uint64_t n = 0;
+  if (!r.get(n)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t id = 0;
+    LatestUserEvent e{};
+    if (!r.get(id) || !r.get(e.ts) || !r.get(e.file_index) || !r.get(e.line)) return false;
+    for (int32_t* field : {&e.first_name, &e.last_name, &e.gender, &e.level}) {
+      uint8_t valid = 0;
+      std::string_view value;
+      if (!r.get(valid) || (valid && !r.get_view(value))) return false;
+      *field = valid ? pool_->intern(value) : StringPool::kNull;
+    }
+    offer_user(id, e);
+  }
+  return r.done();
 }
 
 std::vector<EventBlock> LogWorkerState::take_blocks() {

@@ -64,6 +64,12 @@ class LogWorkerState final : public model::EventSink {
   size_t resident_bytes() const;
   uint64_t matched() const { return matched_; }
 
+  /// Appends the users this state holds (each with its latest event's (ts, file, line)) in a form
+  /// another process can merge; file indexes must be positions in the whole input's file order.
+  void encode_users(std::vector<uint8_t>& out) const;
+  /// Merges users written by encode_users, by the same latest-event rule; false if unreadable.
+  bool merge_users(std::span<const uint8_t> bytes);
+
  private:
   friend class SongplayBatcher;
   friend model::TableData build_users(std::vector<LogWorkerState>& workers);
@@ -75,6 +81,7 @@ class LogWorkerState final : public model::EventSink {
     int32_t first_name, last_name, gender, level;
   };
 
+  void offer_user(int64_t user_id, const LatestUserEvent& e);
   int32_t intern(const model::NullableString& s) {
     return s.valid ? pool_->intern(s.value) : StringPool::kNull;
   }
