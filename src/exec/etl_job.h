@@ -55,6 +55,11 @@ struct TableReport {
   uint64_t rows = 0, files = 0, partitions = 0, bytes = 0;
 };
 
+/// What one rank of a distributed run parsed (its input ranges) and its own peak memory.
+struct RankReport {
+  uint64_t files = 0, records = 0, bytes = 0, songplays = 0, peak_memory = 0;
+};
+
 struct EtlReport {
   Status status;
   std::vector<TableReport> tables;  ///< tables this run published (or would have)
@@ -69,7 +74,8 @@ struct EtlReport {
   uint64_t peak_memory = 0;   ///< the process's peak resident memory, bytes
   uint64_t spilled_bytes = 0, spill_files = 0;
   uint64_t spilled_event_bytes = 0, spilled_time_bytes = 0;
-  int ranks = 1;  ///< processes the run was split over (mpirun -np N)
+  int ranks = 1;                     ///< processes the run was split over (mpirun -np N)
+  std::vector<RankReport> per_rank;  ///< rank 0 of a distributed run: every rank's figures
 };
 
 /// Runs the job. Never throws; the outcome is in the report's status. Rejects are written to
