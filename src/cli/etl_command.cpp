@@ -149,6 +149,11 @@ Command add_etl_command(CLI::App& app) {
   auto f = std::make_shared<EtlFlags>();
   CLI::App* sub =
       app.add_subcommand("etl", "Build the five star-schema tables from song files and event logs");
+  sub->footer(
+      "Under mpirun (or srun) each process is one rank: `mpirun -np N sparkify etl ...` with the "
+      "same flags on every rank splits the input files between the ranks and writes the lake one "
+      "process writes. Input and output must be reachable by every rank (S3, or a shared "
+      "folder); rank 0 prints progress and the summary.");
   sub->add_option("--input", f->input,
                   "Folder or s3:// URL holding song_data/ and log_data/ (default: INPUT_DATA, "
                   "or SONG_DATA and LOG_DATA, in the [PATHS] or [S3] section of --config)");
@@ -160,7 +165,8 @@ Command add_etl_command(CLI::App& app) {
                   "songs: build songs and artists; logs: build users, time and songplays, "
                   "reading songs and artists back from the lake")
       ->check(CLI::IsMember({"songs", "logs"}));
-  sub->add_option("--threads", f->threads, "Worker threads (default: every core)")
+  sub->add_option("--threads", f->threads,
+                  "Worker threads (default: every core; under mpirun, per rank)")
       ->capture_default_str();
   sub->add_option("--compression", f->compression, "Parquet codec")
       ->check(CLI::IsMember({"snappy", "zstd", "gzip", "none"}))
@@ -193,7 +199,8 @@ Command add_etl_command(CLI::App& app) {
     exec::Cluster& cluster = **joined;
     // Only rank 0 talks to the user; every rank returns the agreed exit code.
     bool root = cluster.is_root();
-    Status same = cluster.agree(check_same_invocation(cluster));
+    // Every rank compares the same gathered list, so all reach the same verdict.
+    Status same = check_same_invocation(cluster);
     auto options = make_options(*f);
     if (same.ok()) same = cluster.agree(options.status());
     if (!same.ok()) {

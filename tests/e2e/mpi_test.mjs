@@ -95,6 +95,34 @@ const crafted = path.join(work, 'crafted');
 writeCraftedInput(crafted);
 await sameForRanks('crafted', crafted, [2, 4]);
 
+// Ranks started with different flags (an MPMD command line) stop at once with one sentence.
+{
+  const lake = path.join(work, 'mismatch');
+  const args = ['etl', '--input', crafted, '--output', lake, '--no-progress'];
+  const r = await runSparkify([...args, '--threads', '2'], {
+    prefix: [...mpiPrefix(1), bin, ...args, '--threads', '1', ':', '-np', '1'], guardMs: 120_000,
+  });
+  await checks.check('ranks with different flags: exit 2, one sentence, nothing written', async () => {
+    expectExit(r, 2);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('sparkify'));
+    assert.deepEqual(lines, ['sparkify etl: rank 1 was started with different flags than rank 0; ' +
+      'every rank of an mpirun must get the same command line'], describeRun(r));
+    assert.ok(!fs.existsSync(lake), 'the lake folder was created');
+  });
+}
+
+// Too many bad records: every rank fails the same way (exit 3), nothing is published.
+{
+  const r = await etl(crafted, 3, { extra: ['--max-bad-records', '0'] });
+  await checks.check('--max-bad-records 0 under -np 3: exit 3, one sentence, no table published', async () => {
+    expectExit(r.r, 3);
+    const lines = r.r.stderr.split('\n').filter((l) => l.startsWith('sparkify'));
+    assert.equal(lines.length, 1, describeRun(r.r));
+    assert.match(lines[0], /bad records exceed --max-bad-records 0; nothing was published/);
+    for (const t of TABLES) assert.ok(!fs.existsSync(path.join(r.lake, t)), `${t} was published`);
+  });
+}
+
 // 3. Generated input with bad records and fewer log files (3 days) than ranks.
 const generated = path.join(work, 'generated');
 const gen = await runSparkify(['generate', '--output', generated, '--songs', '400', '--events', '30000',

@@ -1,14 +1,14 @@
 #include "exec/dist/cluster.h"
 
+#include <dlfcn.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 
 #include "common/wire.h"
 
 namespace sparkify::exec {
-
-#ifdef SPARKIFY_HAVE_MPI
-Result<std::unique_ptr<Cluster>> make_mpi_cluster();  // mpi_cluster.cpp
-#endif
 
 Status Cluster::agree(const Status& mine) {
   Bytes bytes;
@@ -17,6 +17,9 @@ Status Cluster::agree(const Status& mine) {
   w.put_string(mine.message());
   auto all = all_gather(bytes);
   if (!all.ok()) return all.status();
+  // When every rank failed alike (a bad flag, a missing input folder) the rank is no news.
+  bool alike = true;
+  for (const auto& other : *all) alike = alike && other == all->front();
   for (size_t r = 0; r < all->size(); ++r) {
     WireReader in((*all)[r]);
     int32_t code = 0;
@@ -25,7 +28,7 @@ Status Cluster::agree(const Status& mine) {
       return Status::Internal("rank " + std::to_string(r) + " sent an unreadable status");
     }
     if (code == static_cast<int32_t>(ErrorCode::kOk)) continue;
-    if (size() > 1) message = "rank " + std::to_string(r) + ": " + message;
+    if (size() > 1 && !alike) message = "rank " + std::to_string(r) + ": " + message;
     return Status(static_cast<ErrorCode>(code), std::move(message));
   }
   return Status::OK();
@@ -66,18 +69,54 @@ bool launched_by_mpi() {
   return false;
 }
 
-bool mpi_available() {
-#ifdef SPARKIFY_HAVE_MPI
-  return true;
-#else
-  return false;
+namespace {
+
+// The MPI module sits beside the binary (a build tree) or in its library folder (installed);
+// SPARKIFY_MPI_MODULE names another.
+std::vector<std::string> mpi_module_candidates() {
+  std::vector<std::string> out;
+  if (const char* env = std::getenv("SPARKIFY_MPI_MODULE"); env && *env) out.emplace_back(env);
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto dir = exe.parent_path();
+    out.push_back((dir / "libsparkify_mpi.so").string());
+#ifdef SPARKIFY_MPI_MODULE_RELDIR
+    out.push_back((dir / SPARKIFY_MPI_MODULE_RELDIR / "libsparkify_mpi.so").string());
 #endif
+  }
+  return out;
 }
+
+}  // namespace
 
 Result<std::unique_ptr<Cluster>> join_cluster() {
   if (!launched_by_mpi()) return std::unique_ptr<Cluster>(std::make_unique<LocalCluster>());
 #ifdef SPARKIFY_HAVE_MPI
-  return make_mpi_cluster();
+  std::string tried, why;
+  for (const auto& path : mpi_module_candidates()) {
+    if (::access(path.c_str(), R_OK) != 0) {
+      tried += (tried.empty() ? "" : ", ") + path;
+      continue;
+    }
+    // Never closed: the cluster's code lives in it until the process ends.
+    void* module = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!module) {
+      const char* e = ::dlerror();
+      return Status::NotSupported("cannot load the MPI module " + path + " (" +
+                                  (e ? e : "unknown error") + "); is OpenMPI installed?");
+    }
+    using Join = Cluster* (*)(char*, size_t);
+    auto join = reinterpret_cast<Join>(::dlsym(module, "sparkify_mpi_join"));
+    if (!join) return Status::NotSupported(path + " is not sparkify's MPI module");
+    char error[256] = {0};
+    Cluster* cluster = join(error, sizeof error);
+    if (!cluster) return Status::IoError(error);
+    return std::unique_ptr<Cluster>(cluster);
+  }
+  return Status::NotSupported(
+      "started by an MPI launcher, but sparkify's MPI module is missing (looked for " + tried +
+      ")");
 #else
   return Status::NotSupported(
       "this sparkify was built without MPI (SPARKIFY_WITH_MPI=OFF), so it cannot run under an "

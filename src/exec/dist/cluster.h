@@ -1,6 +1,7 @@
 // Cluster: the few collectives a run split over processes needs (SPEC §8 "Distributed"), behind
 // an interface so the job is the same code for one process and for N MPI ranks. `mpi.h` is
-// included by mpi_cluster.cpp only; the single-process implementation needs nothing.
+// included by mpi_cluster.cpp only, built as a module loaded at run time under a launcher; the
+// single-process implementation needs nothing.
 //
 // Every method is collective: every rank must call the same methods in the same order. A rank
 // that fails locally still calls them, carrying its failure to `agree`, so no rank waits forever.
@@ -40,7 +41,7 @@ class Cluster {
   virtual Result<Bytes> broadcast(std::span<const uint8_t> mine, int root) = 0;
 
   /// OK when every rank's `mine` is OK; otherwise the failure of the lowest failing rank, the
-  /// same on every rank (with "rank R: " in front when there are several ranks).
+  /// same on every rank (with "rank R: " in front unless every rank failed alike).
   Status agree(const Status& mine);
   /// A string from rank 0, on every rank.
   Result<std::string> broadcast_string(const std::string& mine);
@@ -63,11 +64,9 @@ class LocalCluster final : public Cluster {
 /// environment the launcher sets, so a plain run never initialises MPI.
 bool launched_by_mpi();
 
-/// Whether this build can join an MPI job.
-bool mpi_available();
-
-/// The cluster this process belongs to: an MPI world when launched by an MPI launcher (MPI is
-/// initialised here and finalised when the object is destroyed), else a LocalCluster.
+/// The cluster this process belongs to: an MPI world when launched by an MPI launcher (the MPI
+/// module, libsparkify_mpi.so, is loaded and MPI initialised here, and finalised when the object
+/// is destroyed), else a LocalCluster — a plain run never loads OpenMPI.
 Result<std::unique_ptr<Cluster>> join_cluster();
 
 }  // namespace sparkify::exec

@@ -1,10 +1,12 @@
-// The Cluster over MPI_COMM_WORLD. The only file that includes mpi.h. Only the main thread calls
-// MPI (MPI_THREAD_FUNNELED); errors are returned (MPI_ERRORS_RETURN) and become a Status, so a
-// failed collective ends the run with a sentence instead of MPI's abort.
+// The Cluster over MPI_COMM_WORLD. The only file that includes mpi.h. It is built as a module
+// (libsparkify_mpi.so) that join_cluster() loads only under an MPI launcher, so a plain run
+// never maps OpenMPI's libraries. Only the main thread calls MPI (MPI_THREAD_FUNNELED); errors
+// are returned (MPI_ERRORS_RETURN) and become a Status, so a failed collective ends the run with
+// a sentence instead of MPI's abort.
 #include <mpi.h>
 
 #include <climits>
-#include <numeric>
+#include <cstdio>
 
 #include "exec/dist/cluster.h"
 
@@ -50,6 +52,8 @@ std::vector<Bytes> split(const Bytes& all, const std::vector<int>& counts,
   }
   return out;
 }
+
+}  // namespace
 
 class MpiCluster final : public Cluster {
  public:
@@ -143,18 +147,20 @@ class MpiCluster final : public Cluster {
   int rank_, size_;
 };
 
-}  // namespace
+}  // namespace sparkify::exec
 
-Result<std::unique_ptr<Cluster>> make_mpi_cluster() {
+/// The module's one entry point: initialises MPI and returns this process's rank of
+/// MPI_COMM_WORLD (the caller owns it), or nullptr with a sentence in `error`.
+extern "C" __attribute__((visibility("default"))) sparkify::exec::Cluster* sparkify_mpi_join(
+    char* error, size_t error_size) {
   int provided = 0;
   if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
-    return Status::IoError("MPI could not start (MPI_Init_thread failed)");
+    std::snprintf(error, error_size, "MPI could not start (MPI_Init_thread failed)");
+    return nullptr;
   }
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  return std::unique_ptr<Cluster>(std::make_unique<MpiCluster>(rank, size));
+  return new sparkify::exec::MpiCluster(rank, size);
 }
-
-}  // namespace sparkify::exec
