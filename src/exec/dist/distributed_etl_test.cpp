@@ -98,10 +98,12 @@ TEST_P(DistributedEtlTest, WritesTheOneProcessLake) {
   std::vector<EtlReport> reports(ranks);
   std::vector<std::thread> threads;
   for (int r = 0; r < ranks; ++r) {
-    threads.emplace_back([&, r] { reports[r] = run_etl(options_for(lake), nullptr, clusters[r].get()); });
+    threads.emplace_back(
+        [&, r] { reports[r] = run_etl(options_for(lake), nullptr, clusters[r].get()); });
   }
   for (auto& t : threads) t.join();
-  for (int r = 0; r < ranks; ++r) ASSERT_TRUE(reports[r].status.ok()) << reports[r].status.message();
+  for (int r = 0; r < ranks; ++r)
+    ASSERT_TRUE(reports[r].status.ok()) << reports[r].status.message();
   EXPECT_TRUE(reports[0].published);
   EXPECT_EQ(reports[0].ranks, ranks);
   EXPECT_EQ(reports[0].per_rank.size(), ranks > 1 ? static_cast<size_t>(ranks) : 0u);
