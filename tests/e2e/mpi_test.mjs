@@ -90,6 +90,21 @@ async function sameForRanks(label, input, rankCounts) {
 const sample = requireSample();
 await sameForRanks('sample', sample, [1, 2, 3, 4]);
 
+// --only songs, then --only logs (songs read back from the lake by every rank), under -np 3.
+{
+  const single = path.join(work, 'two-step-single');
+  const multi = path.join(work, 'two-step-mpi');
+  const steps = [];
+  for (const only of ['songs', 'logs']) {
+    steps.push(await etl(sample, 0, { out: single, extra: ['--only', only] }));
+    steps.push(await etl(sample, 3, { out: multi, extra: ['--only', only] }));
+  }
+  await checks.check('--only songs then --only logs under -np 3: the one-process lake', async () => {
+    for (const st of steps) expectExit(st.r, 0);
+    await expectSameLake('two steps', { lake: single }, { lake: multi });
+  });
+}
+
 // 2. The crafted edge cases (duplicates, most-complete artists, bad records, escapes).
 const crafted = path.join(work, 'crafted');
 writeCraftedInput(crafted);

@@ -17,7 +17,8 @@ Status Cluster::agree(const Status& mine) {
   w.put_string(mine.message());
   auto all = all_gather(bytes);
   if (!all.ok()) return all.status();
-  // When every rank failed alike (a bad flag, a missing input folder) the rank is no news.
+  // The rank is named when it is news: not when every rank failed alike (a bad flag), nor for
+  // rank 0, which does the steps only one rank does (listing the input, publishing).
   bool alike = true;
   for (const auto& other : *all) alike = alike && other == all->front();
   for (size_t r = 0; r < all->size(); ++r) {
@@ -28,7 +29,7 @@ Status Cluster::agree(const Status& mine) {
       return Status::Internal("rank " + std::to_string(r) + " sent an unreadable status");
     }
     if (code == static_cast<int32_t>(ErrorCode::kOk)) continue;
-    if (size() > 1 && !alike) message = "rank " + std::to_string(r) + ": " + message;
+    if (r > 0 && !alike) message = "rank " + std::to_string(r) + ": " + message;
     return Status(static_cast<ErrorCode>(code), std::move(message));
   }
   return Status::OK();

@@ -41,7 +41,7 @@ class Cluster {
   virtual Result<Bytes> broadcast(std::span<const uint8_t> mine, int root) = 0;
 
   /// OK when every rank's `mine` is OK; otherwise the failure of the lowest failing rank, the
-  /// same on every rank (with "rank R: " in front unless every rank failed alike).
+  /// same on every rank ("rank R: " in front when R > 0 and not every rank failed alike).
   Status agree(const Status& mine);
   /// A string from rank 0, on every rank.
   Result<std::string> broadcast_string(const std::string& mine);
