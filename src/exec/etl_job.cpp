@@ -32,8 +32,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Rank r numbers its songplays files from r * kRankFileStride (part-00000…, part-100000…), so
-// ranks writing one partition never pick the same name.
+// Rank r numbers its songplays and users files from r * kRankFileStride (part-00000…,
+// part-100000…), so ranks writing one folder never pick the same name.
 constexpr size_t kRankFileStride = 100'000;
 
 double seconds_since(Clock::time_point start) {
@@ -127,15 +127,18 @@ class EtlJob {
     auto start = Clock::now();
     set_stage(progress_, Stage::kWriting, (songs.from_lake ? 0 : 2) + (logs ? 3 : 0));
     StageReport write_stage{"write", 0, 0, 0, 0};
-    Bytes users;
-    if (logs && distributed()) users = logs->encode_users();
-    SPARKIFY_ASSIGN_OR_RETURN(auto all_users, cluster_.gather(users, 0));
+    // Users are hash-partitioned by user_id: rank r reduces (and writes) the users whose id mod N
+    // is r, from every rank's latest events for them.
+    std::vector<Bytes> my_users;
+    if (logs && distributed()) {
+      SPARKIFY_ASSIGN_OR_RETURN(my_users, cluster_.all_to_all(logs->encode_users(cluster_.size())));
+    }
     Status st;
     if (cluster_.is_root() && !songs.from_lake) {
       st = write_table(songs.tables.songs, write_stage);
       if (st.ok()) st = write_table(songs.tables.artists, write_stage);
     }
-    if (logs && st.ok()) st = write_log_tables(*logs, all_users, write_stage);
+    if (logs && st.ok()) st = write_log_tables(*logs, my_users, write_stage);
     SPARKIFY_RETURN_NOT_OK(cluster_.agree(st));
     if (logs) SPARKIFY_RETURN_NOT_OK(exchange_and_write_time(*logs, write_stage));
     write_stage.seconds = seconds_since(start);
@@ -445,37 +448,40 @@ class EtlJob {
     count_file(progress_, rows, bytes);
   }
 
-  Status write_table(const model::TableData& table, StageReport& stage) {
+  // File numbers from a per-rank base keep names unique across ranks writing one folder.
+  size_t rank_file_base() const { return static_cast<size_t>(cluster_.rank()) * kRankFileStride; }
+
+  Status write_table(const model::TableData& table, StageReport& stage, size_t first_file = 0) {
     const std::string& name = table.spec->name;
+    sink::DatasetWriteOptions options = write_options(name);
+    options.first_file_index = first_file;
     SPARKIFY_ASSIGN_OR_RETURN(
-        auto written,
-        sink::write_dataset(*out_fs_, committer_->staging_dir(name), table, write_options(name)));
+        auto written, sink::write_dataset(*out_fs_, committer_->staging_dir(name), table, options));
     add_table(name, std::move(written.files), written.rows, written.partitions, written.bytes,
               stage);
     return Status::OK();
   }
 
-  // users (rank 0, from every rank's users) and this rank's songplays, streamed batch by batch
+  // This rank's users (all of them in a single process) and songplays, streamed batch by batch
   // (a failure part-way leaves files in staging, which abandon() removes with the staging area).
-  Status write_log_tables(LogStage& logs, const std::vector<Bytes>& all_users, StageReport& stage) {
-    if (cluster_.is_root()) {
-      if (distributed()) {
-        std::vector<transform::LogWorkerState> merged;
-        merged.emplace_back(nullptr);
-        for (const auto& bytes : all_users) {
-          if (!merged[0].merge_users(bytes)) {
-            return Status::Internal("a rank sent unreadable users");
-          }
-        }
-        SPARKIFY_RETURN_NOT_OK(write_table(transform::build_users(merged), stage));
-      } else {
-        SPARKIFY_RETURN_NOT_OK(write_table(logs.users(), stage));
+  Status write_log_tables(LogStage& logs, const std::vector<Bytes>& my_users, StageReport& stage) {
+    if (!distributed()) {
+      SPARKIFY_RETURN_NOT_OK(write_table(logs.users(), stage));
+    } else {
+      std::vector<transform::LogWorkerState> merged;
+      merged.emplace_back(nullptr);
+      for (const auto& bytes : my_users) {
+        if (!merged[0].merge_users(bytes)) return Status::Internal("a rank sent unreadable users");
+      }
+      model::TableData users = transform::build_users(merged);
+      // An empty share adds no file; rank 0 always writes one, so the table exists.
+      if (users.num_rows > 0 || cluster_.is_root()) {
+        SPARKIFY_RETURN_NOT_OK(write_table(users, stage, rank_file_base()));
       }
     }
     const std::string& name = model::songplays_spec().name;
     sink::DatasetWriteOptions options = write_options(name);
-    // File numbers from a per-rank base keep names unique across ranks writing one partition.
-    options.first_file_index = static_cast<size_t>(cluster_.rank()) * kRankFileStride;
+    options.first_file_index = rank_file_base();
     StreamedTable songplays;
     Status st = logs.write_songplays(*out_fs_, committer_->staging_dir(name), options,
                                      first_songplay_id_, songplays);
@@ -553,7 +559,7 @@ class EtlJob {
       if (parsed(st)) v.insert(v.end(), {st.files, st.records, st.bytes});
     }
     std::vector<std::string> streamed;
-    if (options_.only != Only::kSongs) streamed = {"songplays", "time"};
+    if (options_.only != Only::kSongs) streamed = {"users", "songplays", "time"};
     for (const auto& name : streamed) {
       TableReport* t = find_table(name);
       v.insert(v.end(), {t ? t->rows : 0, t ? t->files : 0, t ? t->bytes : 0});

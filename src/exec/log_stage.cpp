@@ -250,7 +250,7 @@ Status LogStage::write_time(io::FileSystem& fs, const std::string& time_dir,
 
 model::TableData LogStage::users() { return transform::build_users(states_); }
 
-std::vector<uint8_t> LogStage::encode_users() const {
+std::vector<std::vector<uint8_t>> LogStage::encode_users(int parts) const {
   // The workers' states first merge into one, so the encoding holds each user once.
   transform::LogWorkerState merged(nullptr);
   std::vector<uint8_t> bytes;
@@ -259,9 +259,9 @@ std::vector<uint8_t> LogStage::encode_users() const {
     state.encode_users(bytes);
     (void)merged.merge_users(bytes);  // our own encoding: always readable
   }
-  bytes.clear();
-  merged.encode_users(bytes);
-  return bytes;
+  std::vector<std::vector<uint8_t>> out(static_cast<size_t>(std::max(parts, 1)));
+  merged.encode_users(out);
+  return out;
 }
 
 }  // namespace sparkify::exec

@@ -72,8 +72,9 @@ class LogStage {
 
   /// The users table (call after write_songplays_and_time).
   model::TableData users();
-  /// This stage's users in the form transform::LogWorkerState::merge_users reads (for ranks).
-  std::vector<uint8_t> encode_users() const;
+  /// This stage's users in the form transform::LogWorkerState::merge_users reads, cut in `parts`
+  /// by user_id (user u in part u mod parts), for the ranks that reduce them.
+  std::vector<std::vector<uint8_t>> encode_users(int parts) const;
 
   uint64_t matched() const;
 

@@ -147,18 +147,31 @@ void LogWorkerState::offer_user(int64_t user_id, const LatestUserEvent& e) {
 }
 
 void LogWorkerState::encode_users(std::vector<uint8_t>& out) const {
-  WireWriter w(out);
-  w.put<uint64_t>(users_.size());
-  auto put = [&](int32_t id) {
-    w.put<uint8_t>(id != StringPool::kNull);
-    if (id != StringPool::kNull) w.put_string(pool_->get(id));
-  };
+  std::vector<std::vector<uint8_t>> parts(1);
+  parts[0] = std::move(out);
+  encode_users(parts);
+  out = std::move(parts[0]);
+}
+
+void LogWorkerState::encode_users(std::vector<std::vector<uint8_t>>& out_parts) const {
+  uint64_t parts = out_parts.size();
+  std::vector<uint64_t> counts(parts);
+  for (const auto& [id, u] : users_) counts[static_cast<uint64_t>(id) % parts]++;
+  std::vector<WireWriter> writers;
+  for (uint64_t p = 0; p < parts; ++p) {
+    writers.emplace_back(out_parts[p]);
+    writers.back().put<uint64_t>(counts[p]);
+  }
   for (const auto& [id, u] : users_) {
+    WireWriter& w = writers[static_cast<uint64_t>(id) % parts];
     w.put<int64_t>(id);
     w.put<int64_t>(u.ts);
     w.put<uint32_t>(u.file_index);
     w.put<uint64_t>(u.line);
-    for (int32_t s : {u.first_name, u.last_name, u.gender, u.level}) put(s);
+    for (int32_t s : {u.first_name, u.last_name, u.gender, u.level}) {
+      w.put<uint8_t>(s != StringPool::kNull);
+      if (s != StringPool::kNull) w.put_string(pool_->get(s));
+    }
   }
 }
 

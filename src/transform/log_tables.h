@@ -66,7 +66,9 @@ class LogWorkerState final : public model::EventSink {
 
   /// Appends the users this state holds (each with its latest event's (ts, file, line)) in a form
   /// another process can merge; file indexes must be positions in the whole input's file order.
+  /// With `parts` > 1, user u goes to out_parts[u mod parts] (hash partitioning by user_id).
   void encode_users(std::vector<uint8_t>& out) const;
+  void encode_users(std::vector<std::vector<uint8_t>>& out_parts) const;
   /// Merges users written by encode_users, by the same latest-event rule; false if unreadable.
   bool merge_users(std::span<const uint8_t> bytes);
 
