@@ -42,8 +42,9 @@ std::string report_json(const exec::EtlReport& r, const exec::EtlOptions& o) {
       const auto& k = r.per_rank[i];
       j += fmt::format(
           "{}{{\"rank\": {}, \"files\": {}, \"records\": {}, \"bytes\": {}, \"songplays\": {}, "
-          "\"peak_memory\": {}}}",
-          i ? ", " : "", i, k.files, k.records, k.bytes, k.songplays, k.peak_memory);
+          "\"peak_memory\": {}, \"bytes_sent\": {}, \"bytes_received\": {}}}",
+          i ? ", " : "", i, k.files, k.records, k.bytes, k.songplays, k.peak_memory, k.bytes_sent,
+          k.bytes_received);
     }
     j += "],\n";
   }

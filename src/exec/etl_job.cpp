@@ -541,7 +541,8 @@ class EtlJob {
       return Status::OK();
     }
     auto parsed = [](const StageReport& st) { return st.name == "songs" || st.name == "logs"; };
-    RankReport mine{0, 0, 0, report_.songplays, peak_rss()};
+    RankReport mine{
+        0, 0, 0, report_.songplays, peak_rss(), cluster_.bytes_sent(), cluster_.bytes_received()};
     for (const auto& st : report_.stages) {
       if (!parsed(st)) continue;
       mine.files += st.files;

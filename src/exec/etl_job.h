@@ -58,6 +58,7 @@ struct TableReport {
 /// What one rank of a distributed run parsed (its input ranges) and its own peak memory.
 struct RankReport {
   uint64_t files = 0, records = 0, bytes = 0, songplays = 0, peak_memory = 0;
+  uint64_t bytes_sent = 0, bytes_received = 0;  ///< to and from other ranks, before the report
 };
 
 struct EtlReport {

@@ -45,6 +45,19 @@ class Cluster {
   Status agree(const Status& mine);
   /// A string from rank 0, on every rank.
   Result<std::string> broadcast_string(const std::string& mine);
+
+  /// Payload bytes this rank has sent to and received from other ranks so far.
+  uint64_t bytes_sent() const { return sent_; }
+  uint64_t bytes_received() const { return received_; }
+
+ protected:
+  void count(uint64_t sent, uint64_t received) {
+    sent_ += sent;
+    received_ += received;
+  }
+
+ private:
+  uint64_t sent_ = 0, received_ = 0;
 };
 
 /// One process: rank 0 of 1; every collective is the identity.

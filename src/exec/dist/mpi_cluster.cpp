@@ -74,6 +74,7 @@ class MpiCluster final : public Cluster {
     SPARKIFY_MPI(MPI_Allgatherv(mine.data(), static_cast<int>(n), MPI_BYTE, all.data(),
                                 counts.data(), displ.data(), MPI_BYTE, MPI_COMM_WORLD),
                  "Allgatherv");
+    count(n * static_cast<uint64_t>(size_ - 1), all.size() - n);
     return split(all, counts, displ);
   }
 
@@ -92,7 +93,11 @@ class MpiCluster final : public Cluster {
     SPARKIFY_MPI(MPI_Gatherv(mine.data(), static_cast<int>(n), MPI_BYTE, all.data(), counts.data(),
                              displ.data(), MPI_BYTE, root, MPI_COMM_WORLD),
                  "Gatherv");
-    if (rank_ != root) return std::vector<Bytes>();
+    if (rank_ != root) {
+      count(n, 0);
+      return std::vector<Bytes>();
+    }
+    count(0, all.size() - n);
     return split(all, counts, displ);
   }
 
@@ -123,12 +128,14 @@ class MpiCluster final : public Cluster {
     SPARKIFY_MPI(MPI_Allreduce(mine.data(), out.data(), static_cast<int>(mine.size()), MPI_UINT64_T,
                                MPI_SUM, MPI_COMM_WORLD),
                  "Allreduce");
+    count(mine.size_bytes(), mine.size_bytes());
     return out;
   }
 
   Result<uint64_t> exclusive_sum(uint64_t mine) override {
     uint64_t out = 0;
     SPARKIFY_MPI(MPI_Exscan(&mine, &out, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD), "Exscan");
+    count(sizeof mine, sizeof out);
     return rank_ == 0 ? 0 : out;  // MPI leaves rank 0's result undefined
   }
 
@@ -140,6 +147,11 @@ class MpiCluster final : public Cluster {
     if (rank_ == root) out.assign(mine.begin(), mine.end());
     SPARKIFY_MPI(MPI_Bcast(out.data(), static_cast<int>(n), MPI_BYTE, root, MPI_COMM_WORLD),
                  "Bcast");
+    if (rank_ == root) {
+      count(n * static_cast<uint64_t>(size_ - 1), 0);
+    } else {
+      count(0, n);
+    }
     return out;
   }
 

@@ -31,7 +31,10 @@ class ThreadCluster final : public Cluster {
     x_->slots[rank_] = to;
     x_->sync.arrive_and_wait();
     std::vector<Bytes> got(x_->size);
-    for (int r = 0; r < x_->size; ++r) got[r] = x_->slots[r][rank_];
+    for (int r = 0; r < x_->size; ++r) {
+      got[r] = x_->slots[r][rank_];
+      if (r != rank_) count(to[r].size(), got[r].size());
+    }
     x_->sync.arrive_and_wait();
     return got;
   }
