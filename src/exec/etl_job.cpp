@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/civil_date.h"
+#include "common/hash.h"
 #include "common/uuid.h"
 #include "common/wire.h"
 #include "exec/dist/cluster.h"
@@ -32,7 +33,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Rank r numbers its songplays and users files from r * kRankFileStride (part-00000…,
+// Rank r numbers its songs, users and songplays files from r * kRankFileStride (part-00000…,
 // part-100000…), so ranks writing one folder never pick the same name.
 constexpr size_t kRankFileStride = 100'000;
 
@@ -134,9 +135,16 @@ class EtlJob {
       SPARKIFY_ASSIGN_OR_RETURN(my_users, cluster_.all_to_all(logs->encode_users(cluster_.size())));
     }
     Status st;
-    if (cluster_.is_root() && !songs.from_lake) {
-      st = write_table(songs.tables.songs, write_stage);
-      if (st.ok()) st = write_table(songs.tables.artists, write_stage);
+    if (!songs.from_lake) {
+      if (!distributed()) {
+        st = write_table(songs.tables.songs, write_stage);
+      } else {
+        // Every rank holds the songs; each writes those of the artists it owns (by a hash of
+        // artist_id), so each (year, artist_id) folder has one writer and the many small song
+        // files are written in parallel. Artists (one file) come from rank 0.
+        st = write_table(songs_of_my_artists(songs.tables.songs), write_stage, rank_file_base());
+      }
+      if (st.ok() && cluster_.is_root()) st = write_table(songs.tables.artists, write_stage);
     }
     if (logs && st.ok()) st = write_log_tables(*logs, my_users, write_stage);
     SPARKIFY_RETURN_NOT_OK(cluster_.agree(st));
@@ -448,6 +456,19 @@ class EtlJob {
     count_file(progress_, rows, bytes);
   }
 
+  model::TableData songs_of_my_artists(const model::TableData& songs) const {
+    const model::Column& artist = songs.columns[songs.spec->column_index("artist_id")];
+    std::vector<uint32_t> rows;
+    auto ranks = static_cast<uint64_t>(cluster_.size());
+    for (size_t r = 0; r < songs.num_rows; ++r) {
+      std::string_view id = artist.is_null(r) ? std::string_view() : artist.string_at(r);
+      if (hash_bytes(id) % ranks == static_cast<uint64_t>(cluster_.rank())) {
+        rows.push_back(static_cast<uint32_t>(r));
+      }
+    }
+    return model::take_rows(songs, rows);
+  }
+
   // File numbers from a per-rank base keep names unique across ranks writing one folder.
   size_t rank_file_base() const { return static_cast<size_t>(cluster_.rank()) * kRankFileStride; }
 
@@ -560,7 +581,10 @@ class EtlJob {
       if (parsed(st)) v.insert(v.end(), {st.files, st.records, st.bytes});
     }
     std::vector<std::string> streamed;
-    if (options_.only != Only::kSongs) streamed = {"users", "songplays", "time"};
+    if (options_.only != Only::kLogs) streamed.push_back("songs");
+    if (options_.only != Only::kSongs) {
+      for (const char* t : {"users", "songplays", "time"}) streamed.push_back(t);
+    }
     for (const auto& name : streamed) {
       TableReport* t = find_table(name);
       v.insert(v.end(), {t ? t->rows : 0, t ? t->files : 0, t ? t->bytes : 0});

@@ -110,4 +110,8 @@ struct TableData {
   std::vector<std::shared_ptr<const void>> owners;
 };
 
+/// The rows `rows` (indexes into `table`, in the order given) as a table of their own; strings
+/// stay views into the same storage (the owners are shared).
+TableData take_rows(const TableData& table, std::span<const uint32_t> rows);
+
 }  // namespace sparkify::model
