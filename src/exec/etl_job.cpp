@@ -106,8 +106,9 @@ class EtlJob {
       SPARKIFY_ASSIGN_OR_RETURN(songs, run_song_stage());
     }
     // The song index is the state that must be held at once; the rest of the limit is planned.
-    SPARKIFY_ASSIGN_OR_RETURN(MemoryPlan plan,
-                              plan_memory(options_.memory_limit, current_rss(), options_.threads));
+    auto planned = plan_memory(options_.memory_limit, current_rss(), options_.threads);
+    SPARKIFY_RETURN_NOT_OK(cluster_.agree(planned.status()));  // ranks' memory use differs
+    MemoryPlan plan = std::move(planned).value();
     std::vector<model::RejectRecord> log_rejects;
     std::unique_ptr<LogStage> logs;
     if (options_.only != Only::kSongs) {
@@ -152,8 +153,9 @@ class EtlJob {
     write_stage.seconds = seconds_since(start);
     report_.stages.push_back(write_stage);
     SPARKIFY_RETURN_NOT_OK(sum_figures());
-    SPARKIFY_RETURN_NOT_OK(collect_staged());
-    return cluster_.agree(cluster_.is_root() ? publish() : Status::OK());
+    st = collect_staged();
+    if (st.ok() && cluster_.is_root()) st = publish();
+    return cluster_.agree(st);
   }
 
   // Figures that hold whatever the outcome: the memory used and what was spilled.
@@ -403,14 +405,20 @@ class EtlJob {
   // Rank 0 writes every rank's rejects, in rank (= file) order; every rank learns the totals.
   Status gather_and_write_rejects(const SongStage& songs,
                                   const std::vector<model::RejectRecord>& logs) {
+    Status st;
     std::vector<model::RejectRecord> all_songs, all_logs;
     const std::vector<model::RejectRecord>* song_rejects = &songs.rejects;
     const std::vector<model::RejectRecord>* log_rejects = &logs;
     if (distributed()) {
       SPARKIFY_ASSIGN_OR_RETURN(auto s, cluster_.gather(encode_rejects(songs.rejects), 0));
       SPARKIFY_ASSIGN_OR_RETURN(auto l, cluster_.gather(encode_rejects(logs), 0));
-      for (const auto& bytes : s) SPARKIFY_RETURN_NOT_OK(decode_rejects(bytes, all_songs));
-      for (const auto& bytes : l) SPARKIFY_RETURN_NOT_OK(decode_rejects(bytes, all_logs));
+      // Only rank 0 decodes: a failure here still goes through the collectives below.
+      for (const auto& bytes : s) {
+        if (st.ok()) st = decode_rejects(bytes, all_songs);
+      }
+      for (const auto& bytes : l) {
+        if (st.ok()) st = decode_rejects(bytes, all_logs);
+      }
       song_rejects = &all_songs;
       log_rejects = &all_logs;
     }
@@ -418,8 +426,8 @@ class EtlJob {
     SPARKIFY_ASSIGN_OR_RETURN(auto totals, cluster_.sum(counts));
     report_.song_rejects = totals[0];
     report_.log_rejects = totals[1];
-    return cluster_.agree(cluster_.is_root() ? write_rejects(songs, *song_rejects, *log_rejects)
-                                             : Status::OK());
+    if (st.ok() && cluster_.is_root()) st = write_rejects(songs, *song_rejects, *log_rejects);
+    return cluster_.agree(st);
   }
 
   Status write_rejects(const SongStage& songs, const std::vector<model::RejectRecord>& song_rejects,
@@ -573,7 +581,7 @@ class EtlJob {
     SPARKIFY_ASSIGN_OR_RETURN(
         auto ranks, cluster_.gather({reinterpret_cast<const uint8_t*>(&mine), sizeof mine}, 0));
     for (const auto& bytes : ranks) {
-      if (bytes.size() != sizeof(RankReport)) return Status::Internal("a rank sent bad figures");
+      if (bytes.size() != sizeof(RankReport)) continue;  // our own struct: cannot happen
       std::memcpy(&report_.per_rank.emplace_back(), bytes.data(), sizeof(RankReport));
     }
     std::vector<uint64_t> v = {report_.input_bytes, report_.songplays, report_.matched_songplays};
