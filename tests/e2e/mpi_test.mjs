@@ -126,6 +126,18 @@ await sameForRanks('crafted', crafted, [2, 4]);
   });
 }
 
+// Incremental loads are one-process only for now: under mpirun, one sentence and nothing written.
+{
+  const r = await etl(crafted, 2, { extra: ['--mode', 'incremental'] });
+  await checks.check('--mode incremental under -np 2: one sentence saying it runs as one process, nothing written', async () => {
+    assert.notEqual(r.r.code, 0, describeRun(r.r));
+    const lines = r.r.stderr.split('\n').filter((l) => l.startsWith('sparkify'));
+    assert.equal(lines.length, 1, describeRun(r.r));
+    assert.match(lines[0], /--mode incremental does not run under mpirun yet/);
+    for (const t of TABLES) assert.ok(!fs.existsSync(path.join(r.lake, t)), `${t} was written`);
+  });
+}
+
 // Too many bad records: every rank fails the same way (exit 3), nothing is published.
 {
   const r = await etl(crafted, 3, { extra: ['--max-bad-records', '0'] });
