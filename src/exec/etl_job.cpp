@@ -134,6 +134,7 @@ class EtlJob {
       SPARKIFY_ASSIGN_OR_RETURN(songs, run_song_stage());
     }
     // The song index is the state that must be held at once; the rest of the limit is planned.
+    release_free_memory();  // what the stage freed is not held: measure what is
     auto planned = plan_memory(options_.memory_limit, current_rss(), options_.threads);
     SPARKIFY_RETURN_NOT_OK(cluster_.agree(planned.status()));  // ranks' memory use differs
     MemoryPlan plan = std::move(planned).value();
