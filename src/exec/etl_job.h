@@ -94,7 +94,11 @@ struct EtlReport {
 };
 
 /// Runs the job. Never throws; the outcome is in the report's status. Rejects are written to
-/// OUT/_rejects/ whatever the outcome; tables are published only when everything succeeded.
+/// OUT/_rejects/ once every input is parsed, also when they exceed --max-bad-records (an input
+/// that cannot be read stops the run before that). Tables are published only after all of them
+/// are written, one at a time in the lake's table order, each replaced whole (an incremental
+/// load adds files instead and commits all tables at once: exec/incremental.h): a failure while
+/// publishing leaves the tables before it published and the rest as they were.
 ///
 /// With a `cluster` of N ranks every rank calls this with the same options: each parses a
 /// contiguous, size-balanced range of the song files and of the log files, the ranks combine
