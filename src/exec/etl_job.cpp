@@ -246,8 +246,8 @@ class EtlJob {
     }
     if (incremental()) {
       if (latest) {
-        SPARKIFY_ASSIGN_OR_RETURN(base_, load_lake_base(*out_fs_, options_.output,
-                                                        std::move(*latest), options_.threads));
+        SPARKIFY_ASSIGN_OR_RETURN(
+            base_, load_lake_base(*out_fs_, options_.output, std::move(*latest), options_.threads));
       } else {
         SPARKIFY_RETURN_NOT_OK(check_empty_lake());
         base_ = empty_lake_base();
@@ -480,7 +480,8 @@ class EtlJob {
                               " has no complete songs and artists tables; run --only songs first");
     }
     if (base_.song_keys.num_rows > 0) {
-      transform::SongTables keyed = transform::build_song_tables({}, {}, {&base_.song_keys, nullptr});
+      transform::SongTables keyed =
+          transform::build_song_tables({}, {}, {&base_.song_keys, nullptr});
       stage.tables.index = std::move(keyed.index);
       stage.tables.keys = std::move(keyed.keys);
     } else {
@@ -951,7 +952,6 @@ class EtlJob {
     report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
     return Status::OK();
   }
-
 
   const EtlOptions& options_;
   Progress* progress_;

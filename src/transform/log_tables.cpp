@@ -400,8 +400,10 @@ model::TableData build_users(std::vector<LogWorkerState>& workers, model::TableD
   return t;
 }
 
-MergedUsers merge_lake_users(const model::TableData& prior_users, const model::TableData& prior_latest,
-                        const model::TableData& new_users, const model::TableData& new_latest) {
+MergedUsers merge_lake_users(const model::TableData& prior_users,
+                             const model::TableData& prior_latest,
+                             const model::TableData& new_users,
+                             const model::TableData& new_latest) {
   static constexpr const char* kFields[] = {"first_name", "last_name", "gender", "level"};
   struct Row {
     const model::TableData* table;

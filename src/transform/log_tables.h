@@ -136,8 +136,9 @@ struct MergedUsers {
 
 /// Merges a lake's users with a load's (SPEC §9: the lake's events count as earlier, so a new
 /// row wins when its event is at least as late). Rows come out by ascending user_id.
-MergedUsers merge_lake_users(const model::TableData& prior_users, const model::TableData& prior_latest,
-                        const model::TableData& new_users, const model::TableData& new_latest);
+MergedUsers merge_lake_users(const model::TableData& prior_users,
+                             const model::TableData& prior_latest,
+                             const model::TableData& new_users, const model::TableData& new_latest);
 
 struct LogTables {
   model::TableData users;
