@@ -6,6 +6,10 @@ include(GNUInstallDirs)
 configure_file(${PROJECT_SOURCE_DIR}/packaging/sparkify.1 ${PROJECT_BINARY_DIR}/packaging/sparkify.1
                @ONLY)
 install(TARGETS sparkify RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(TARGET sparkify_mpi)
+  # Where join_cluster() looks for it: <bindir>/../<libdir>/sparkify.
+  install(TARGETS sparkify_mpi LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/sparkify)
+endif()
 install(FILES ${PROJECT_BINARY_DIR}/packaging/sparkify.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/sparkify.bash-completion
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME sparkify)

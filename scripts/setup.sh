@@ -16,6 +16,7 @@ PACKAGES=(
   awscli python3 procps openssl ccache clang-format
   chromium dpkg-dev
   liblz4-dev libbrotli-dev
+  libopenmpi-dev openmpi-bin
 )
 # qemu-user runs the portable binary on emulated CPUs without AVX2 or SSE4.2 (parse kernels test).
 PACKAGES+=(qemu-user)

@@ -2,37 +2,67 @@
 # The whole test suite, as CI runs it:
 #   1. formatting (clang-format) checked;
 #   2. the Release build with warnings as errors;
-#   3. with --asan only: the full suite under AddressSanitizer + UBSan (build-asan) — a second
-#      full build, not yet part of CI (the fuzz tests already run their targets under ASan+UBSan
-#      inside the Release build);
-#   4. the full suite on the Release build — its ctest summary ends the output.
-# `scripts/test.sh --quick` runs only 2 and 4. Extra arguments after the options go to the final
-# ctest run (e.g. -L unit).
+#   3. with --asan only: AddressSanitizer + UBSan (build-asan, a second full build at -O1) on the
+#      full suite less the tests in ASAN_EXCLUDE below, which say why each is left out. Not yet
+#      in CI: at -O1 the linker keeps one copy of std::vector/std::string template code that a
+#      parse kernel compiled for AVX-512 (icelake), so every parser dies with SIGILL on a CPU
+#      without AVX-512 — to be fixed in src/parse before this stage can pass;
+#   4. ThreadSanitizer (build-tsan) on the unit tests labelled `threads` (code that runs on
+#      several threads), built alone (target sparkify_thread_tests): 4m53s cold build and 8 s
+#      of tests measured on a shared 2-core machine; `--no-tsan` skips it;
+#   5. the full suite on the Release build — its ctest summary ends the output.
+# A failed sanitizer suite fails the script, after the Release suite has run. `--quick` skips
+# 1, 3 and 4. Extra arguments after the options go to the final ctest run (e.g. -L unit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUICK=0
 ASAN=0
+TSAN=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1; shift ;;
     --asan) ASAN=1; shift ;;
+    --tsan) TSAN=1; shift ;;  # the default; kept for old command lines
+    --no-tsan) TSAN=0; shift ;;
     *) break ;;
   esac
 done
 JOBS="$(nproc)"
+
+# Left out of the ASan+UBSan run (a regex for ctest -E), each for a reason:
+# - install_deb: builds, installs and removes the Debian package (Release flags by design);
+# - s3_loopback_test, s3_commit_test: the slowest tests (minutes of s3rver, awscli and Node);
+#   their C++ side is the S3 file system, which s3_unit_test runs under ASan against a scripted
+#   HTTP double, and s3_etl_test still drives the ASan binary against the loopback S3.
+ASAN_EXCLUDE='^(install_deb|s3_loopback_test|s3_commit_test)$'
 
 if [ "$QUICK" = 0 ]; then
   scripts/check-format.sh
 fi
 BUILD_DIR=build scripts/build.sh -DSPARKIFY_WERROR=ON -DSPARKIFY_SANITIZE=
 
-if [ "$ASAN" = 1 ]; then
-  echo "== AddressSanitizer + UBSan: full suite (build-asan)"
+FAILED=""
+if [ "$ASAN" = 1 ] && [ "$QUICK" = 0 ]; then
+  echo "== AddressSanitizer + UBSan: full suite less ${ASAN_EXCLUDE} (build-asan)"
   BUILD_DIR=build-asan scripts/build.sh -DSPARKIFY_WERROR=ON -DSPARKIFY_SANITIZE=address \
     -DSPARKIFY_BUILD_BENCH=OFF
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-    ctest --test-dir build-asan --output-on-failure -j "$JOBS" --timeout 1500 -LE install
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$JOBS" --timeout 1500 \
+    -E "$ASAN_EXCLUDE" || FAILED="$FAILED AddressSanitizer"
 fi
 
+if [ "$TSAN" = 1 ] && [ "$QUICK" = 0 ]; then
+  echo "== ThreadSanitizer: tests labelled threads (build-tsan)"
+  BUILD_DIR=build-tsan SPARKIFY_BUILD_TARGET=sparkify_thread_tests scripts/build.sh \
+    -DSPARKIFY_WERROR=ON -DSPARKIFY_SANITIZE=thread -DSPARKIFY_BUILD_BENCH=OFF
+  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    ctest --test-dir build-tsan --output-on-failure -j "$JOBS" --timeout 900 -L threads \
+    || FAILED="$FAILED ThreadSanitizer"
+fi
+
+if [ -n "$FAILED" ]; then
+  echo "== FAILED:$FAILED suite (see above); the Release suite runs anyway, the script fails"
+fi
 echo "== Release: full suite (build)"
 ctest --test-dir build --output-on-failure -j "$JOBS" "$@"
+[ -z "$FAILED" ]

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 
 namespace CLI {
 class App;
@@ -14,6 +15,10 @@ struct Command {
   CLI::App* app = nullptr;
   std::function<int()> run;
 };
+
+/// The program's arguments after argv[0], joined (main sets it): ranks of an MPI run compare it
+/// so that ranks started with different flags stop with one sentence.
+std::string& invocation();
 
 Command add_etl_command(CLI::App& app);
 Command add_generate_command(CLI::App& app);

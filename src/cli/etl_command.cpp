@@ -10,7 +10,10 @@
 #include "cli/progress_display.h"
 #include "cli/run_report.h"
 #include "cli/storage_flags.h"
+#include "common/hash.h"
 #include "common/parallel.h"
+#include "common/version.h"
+#include "exec/dist/cluster.h"
 #include "exec/etl_job.h"
 #include "exec/memory_plan.h"
 #include "io/file_system.h"
@@ -113,12 +116,48 @@ Result<exec::EtlOptions> make_options(EtlFlags& f) {
   return o;
 }
 
+// Under mpirun every rank must run the same sparkify with the same flags, or they would cut and
+// combine different work: each rank's version and hashed arguments are compared with rank 0's.
+Status check_same_invocation(exec::Cluster& cluster) {
+  std::string mine =
+      std::string(SPARKIFY_VERSION) + " " + fmt::format("{:016x}", hash_bytes(invocation()));
+  auto all = cluster.all_gather({reinterpret_cast<const uint8_t*>(mine.data()), mine.size()});
+  if (!all.ok()) return all.status();
+  std::string root((*all)[0].begin(), (*all)[0].end());
+  for (size_t r = 1; r < all->size(); ++r) {
+    std::string other((*all)[r].begin(), (*all)[r].end());
+    if (other == root) continue;
+    std::string v0 = root.substr(0, root.rfind(' ')), vr = other.substr(0, other.rfind(' '));
+    if (v0 != vr) {
+      return Status::Invalid(fmt::format(
+          "rank {} runs sparkify {} but rank 0 runs sparkify {}; install the same version on "
+          "every machine",
+          r, vr, v0));
+    }
+    return Status::Invalid(
+        fmt::format("rank {} was started with different flags than rank 0; every rank of an "
+                    "mpirun must get the same command line",
+                    r));
+  }
+  return Status::OK();
+}
+
 }  // namespace
+
+std::string& invocation() {
+  static std::string text;
+  return text;
+}
 
 Command add_etl_command(CLI::App& app) {
   auto f = std::make_shared<EtlFlags>();
   CLI::App* sub =
       app.add_subcommand("etl", "Build the five star-schema tables from song files and event logs");
+  sub->footer(
+      "Under mpirun (or srun) each process is one rank: `mpirun -np N sparkify etl ...` with the "
+      "same flags on every rank splits the input files between the ranks and writes the lake one "
+      "process writes. Input and output must be reachable by every rank (S3, or a shared "
+      "folder); rank 0 prints progress and the summary.");
   sub->add_option("--input", f->input,
                   "Folder or s3:// URL holding song_data/ and log_data/ (default: INPUT_DATA, "
                   "or SONG_DATA and LOG_DATA, in the [PATHS] or [S3] section of --config)");
@@ -136,7 +175,8 @@ Command add_etl_command(CLI::App& app) {
                   "the lake's rows")
       ->check(CLI::IsMember({"full", "incremental"}))
       ->capture_default_str();
-  sub->add_option("--threads", f->threads, "Worker threads (default: every core)")
+  sub->add_option("--threads", f->threads,
+                  "Worker threads (default: every core; under mpirun, per rank)")
       ->capture_default_str();
   sub->add_option("--compression", f->compression, "Parquet codec")
       ->check(CLI::IsMember({"snappy", "zstd", "gzip", "none"}))
@@ -160,17 +200,34 @@ Command add_etl_command(CLI::App& app) {
   Command command;
   command.app = sub;
   command.run = [f]() -> int {
+    // Under an MPI launcher this process is one rank of the run; otherwise MPI is never touched.
+    auto joined = exec::join_cluster();
+    if (!joined.ok()) {
+      fmt::print(stderr, "sparkify etl: {}\n", joined.status().message());
+      return 1;
+    }
+    exec::Cluster& cluster = **joined;
+    // Only rank 0 talks to the user; every rank returns the agreed exit code.
+    bool root = cluster.is_root();
+    // Every rank compares the same gathered list, so all reach the same verdict.
+    Status same = check_same_invocation(cluster);
     auto options = make_options(*f);
-    if (!options.ok()) {
-      fmt::print(stderr, "sparkify etl: {}\n", options.status().message());
-      return exit_code_for(options.status());
+    if (same.ok()) same = cluster.agree(options.status());
+    if (!same.ok()) {
+      if (root) fmt::print(stderr, "sparkify etl: {}\n", same.message());
+      return exit_code_for(same);
     }
     exec::Progress progress;
     exec::EtlReport report;
     {
-      ProgressDisplay display(progress, !f->no_progress);
-      report = exec::run_etl(*options, &progress);
+      ProgressDisplay display(progress, !f->no_progress && root);
+      report = exec::run_etl(*options, root ? &progress : nullptr, &cluster);
     }
+    auto failed_run_code = [&] {
+      int code = exit_code_for(report.status);
+      return code == 2 ? 1 : code;  // an invalid setup found while running is a failed run
+    };
+    if (!root) return report.status.ok() ? 0 : failed_run_code();
     if (report.status.ok() || !report.stages.empty()) {
       fmt::print("{}", summary_table(report, *options));
     }
@@ -184,8 +241,7 @@ Command add_etl_command(CLI::App& app) {
     }
     if (!report.status.ok()) {
       fmt::print(stderr, "sparkify etl: {}\n", report.status.message());
-      int code = exit_code_for(report.status);
-      return code == 2 ? 1 : code;  // an invalid setup found while running is a failed run
+      return failed_run_code();
     }
     return 0;
   };

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(SPARKIFY_VERSION) + " (JSON parse kernel: " +
                                         sparkify::parse::parse_kernel_name() + ")");
   app.require_subcommand(1);
+  for (int i = 1; i < argc; ++i) invocation().append(argv[i]).push_back('\0');
   Command commands[] = {add_etl_command(app), add_generate_command(app), add_verify_command(app),
                         add_report_command(app), add_parquet_command(app)};
   try {

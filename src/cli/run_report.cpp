@@ -35,6 +35,19 @@ std::string report_json(const exec::EtlReport& r, const exec::EtlOptions& o) {
                    r.input_bytes);
   j += fmt::format("  \"output\": {},\n", json_quote(o.output));
   j += fmt::format("  \"published\": {},\n", r.published ? "true" : "false");
+  j += fmt::format("  \"ranks\": {},\n", r.ranks);
+  if (!r.per_rank.empty()) {
+    j += "  \"per_rank\": [";
+    for (size_t i = 0; i < r.per_rank.size(); ++i) {
+      const auto& k = r.per_rank[i];
+      j += fmt::format(
+          "{}{{\"rank\": {}, \"files\": {}, \"records\": {}, \"bytes\": {}, \"songplays\": {}, "
+          "\"peak_memory\": {}, \"bytes_sent\": {}, \"bytes_received\": {}}}",
+          i ? ", " : "", i, k.files, k.records, k.bytes, k.songplays, k.peak_memory, k.bytes_sent,
+          k.bytes_received);
+    }
+    j += "],\n";
+  }
   j += "  \"tables\": " +
        json_entries(r.tables,
                     [](const exec::TableReport& t) {

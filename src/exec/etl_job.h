@@ -14,6 +14,8 @@
 
 namespace sparkify::exec {
 
+class Cluster;
+
 enum class Only { kAll, kSongs, kLogs };
 /// --mode: rebuild every table, or add only input files the lake has not taken in (SPEC §9).
 enum class Mode { kFull, kIncremental };
@@ -66,6 +68,12 @@ struct LoadReport {
   bool nothing_new = false;    ///< an incremental run that found no new input and changed nothing
 };
 
+/// What one rank of a distributed run parsed (its input ranges) and its own peak memory.
+struct RankReport {
+  uint64_t files = 0, records = 0, bytes = 0, songplays = 0, peak_memory = 0;
+  uint64_t bytes_sent = 0, bytes_received = 0;  ///< to and from other ranks, before the report
+};
+
 struct EtlReport {
   Status status;
   std::vector<TableReport> tables;  ///< tables this run published (or would have)
@@ -81,10 +89,23 @@ struct EtlReport {
   uint64_t peak_memory = 0;   ///< the process's peak resident memory, bytes
   uint64_t spilled_bytes = 0, spill_files = 0;
   uint64_t spilled_event_bytes = 0, spilled_time_bytes = 0;
+  int ranks = 1;                     ///< processes the run was split over (mpirun -np N)
+  std::vector<RankReport> per_rank;  ///< rank 0 of a distributed run: every rank's figures
 };
 
 /// Runs the job. Never throws; the outcome is in the report's status. Rejects are written to
-/// OUT/_rejects/ whatever the outcome; tables are published only when everything succeeded.
-EtlReport run_etl(const EtlOptions& options, Progress* progress = nullptr);
+/// OUT/_rejects/ once every input is parsed, also when they exceed --max-bad-records (an input
+/// that cannot be read stops the run before that). Tables are published only after all of them
+/// are written, one at a time in the lake's table order, each replaced whole (an incremental
+/// load adds files instead and commits all tables at once: exec/incremental.h): a failure while
+/// publishing leaves the tables before it published and the rest as they were.
+///
+/// With a `cluster` of N ranks every rank calls this with the same options: each parses a
+/// contiguous, size-balanced range of the song files and of the log files, the ranks combine
+/// their state with collectives, each writes its own songplays files and the time partitions it
+/// owns, and rank 0 publishes once every rank has succeeded. Every rank returns the same status
+/// (a failure names the rank it happened on); the report's figures are whole-run totals on rank 0.
+EtlReport run_etl(const EtlOptions& options, Progress* progress = nullptr,
+                  Cluster* cluster = nullptr);
 
 }  // namespace sparkify::exec

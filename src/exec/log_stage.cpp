@@ -60,7 +60,7 @@ Status LogStage::spill_blocks(int w) {
 Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>& files,
                        const SourceName& source_name, const CountFile& count_file,
                        std::vector<model::RejectRecord>& rejects, parse::ParseStats& stats,
-                       uint64_t& total_bytes) {
+                       uint64_t& total_bytes, uint32_t first_file_index) {
   std::vector<parse::EventParser> parsers(threads_);
   std::vector<std::vector<model::RejectRecord>> per_file(files.size());
   std::vector<parse::ParseStats> worker_stats(threads_);
@@ -72,8 +72,8 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
     auto& out = per_file[i];
     size_t first_reject = out.size();
     // A log line is ~450 bytes; most are NextSong events.
-    states_[w].begin_block(static_cast<uint32_t>(i), chunk.index, chunk.first_line,
-                           chunk.data.size() / 400);
+    states_[w].begin_block(first_file_index + static_cast<uint32_t>(i), chunk.index,
+                           chunk.first_line, chunk.data.size() / 400);
     parsers[w].parse_file(source, chunk.data, states_[w], out, worker_stats[w]);
     for (size_t r = first_reject; r < out.size(); ++r) {
       out[r].line += chunk.first_line;
@@ -155,6 +155,14 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
                                           const sink::DatasetWriteOptions& songplays_options,
                                           const sink::DatasetWriteOptions& time_options,
                                           StreamedTable& songplays, StreamedTable& time) {
+  SPARKIFY_RETURN_NOT_OK(
+      write_songplays(fs, songplays_dir, songplays_options, first_songplay_id_, songplays));
+  return write_time(fs, time_dir, time_options, time);
+}
+
+Status LogStage::write_songplays(io::FileSystem& fs, const std::string& songplays_dir,
+                                 const sink::DatasetWriteOptions& songplays_options,
+                                 int64_t first_id, StreamedTable& songplays) {
   std::vector<BlockRef*> order;
   for (auto& worker : workers_) {
     for (auto& ref : worker.blocks) order.push_back(&ref);
@@ -166,13 +174,12 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
   std::vector<std::shared_ptr<const void>> owners = songs_.songs.owners;
   for (const auto& o : songs_.artists.owners) owners.push_back(o);
   transform::SongplayBatcher batcher(states_, songs_.index, std::move(owners));
-  DistinctSorter times(spill_, plan_.time_values);
+  if (!times_) times_ = std::make_unique<DistinctSorter>(spill_, plan_.time_values);
 
   SPARKIFY_RETURN_NOT_OK(fs.make_dirs(songplays_dir));
-  SPARKIFY_RETURN_NOT_OK(fs.make_dirs(time_dir));
   sink::DatasetWriteOptions batch_options = songplays_options;
   std::set<std::string> folders;
-  int64_t next_id = first_songplay_id_;
+  int64_t next_id = first_id;
   std::vector<transform::EventBlock> batch;
   size_t batch_rows = 0;
   auto flush = [&]() -> Status {
@@ -183,7 +190,7 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
     batch.clear();
     next_id += static_cast<int64_t>(batch_rows);
     batch_rows = 0;
-    batch_options.first_file_index = songplays.files.size();
+    batch_options.first_file_index = songplays_options.first_file_index + songplays.files.size();
     // A small batch is still encoded on every thread: files are what the writer parallelizes.
     batch_options.max_rows_per_file =
         std::min(songplays_options.max_rows_per_file,
@@ -191,7 +198,7 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
     SPARKIFY_ASSIGN_OR_RETURN(auto written,
                               sink::write_dataset(fs, songplays_dir, table, batch_options));
     add_written(songplays, written, folders);
-    return times.add(std::move(ts));
+    return times_->add(std::move(ts));
   };
   for (BlockRef* ref : order) {
     if (batch_rows > 0 && batch_rows + ref->rows > plan_.batch_rows) {
@@ -208,11 +215,27 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
     worker.spill.reset();
   }
   release_free_memory();
+  return Status::OK();
+}
 
-  folders.clear();
-  batch_options = time_options;
+Status LogStage::take_times(const std::function<Status(std::span<const int64_t>)>& on_batch) {
+  if (!times_) return Status::OK();
+  std::unique_ptr<DistinctSorter> times = std::move(times_);
+  return times->for_each_sorted(plan_.time_batch_rows, on_batch);
+}
+
+Status LogStage::add_times(std::vector<int64_t> ts) {
+  if (!times_) times_ = std::make_unique<DistinctSorter>(spill_, plan_.time_values);
+  return times_->add(std::move(ts));
+}
+
+Status LogStage::write_time(io::FileSystem& fs, const std::string& time_dir,
+                            const sink::DatasetWriteOptions& time_options, StreamedTable& time) {
+  SPARKIFY_RETURN_NOT_OK(fs.make_dirs(time_dir));
+  std::set<std::string> folders;
+  sink::DatasetWriteOptions batch_options = time_options;
   std::vector<int64_t> kept;
-  return times.for_each_sorted(plan_.time_batch_rows, [&](std::span<const int64_t> ts) -> Status {
+  return take_times([&](std::span<const int64_t> ts) -> Status {
     if (time_filter_) {
       kept.clear();
       SPARKIFY_RETURN_NOT_OK(time_filter_(ts, kept));
@@ -220,7 +243,7 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
       ts = kept;
     }
     model::TableData table = transform::make_time_batch(ts, threads_);
-    batch_options.first_file_index = time.files.size();
+    batch_options.first_file_index = time_options.first_file_index + time.files.size();
     batch_options.max_rows_per_file =
         std::min(time_options.max_rows_per_file,
                  std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
@@ -235,6 +258,20 @@ Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string&
 
 model::TableData LogStage::users(model::TableData* latest) {
   return transform::build_users(states_, latest);
+}
+
+std::vector<std::vector<uint8_t>> LogStage::encode_users(int parts) const {
+  // The workers' states first merge into one, so the encoding holds each user once.
+  transform::LogWorkerState merged(nullptr);
+  std::vector<uint8_t> bytes;
+  for (const auto& state : states_) {
+    bytes.clear();
+    state.encode_users(bytes);
+    (void)merged.merge_users(bytes);  // our own encoding: always readable
+  }
+  std::vector<std::vector<uint8_t>> out(static_cast<size_t>(std::max(parts, 1)));
+  merged.encode_users(out);
+  return out;
 }
 
 }  // namespace sparkify::exec

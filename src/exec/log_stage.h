@@ -54,10 +54,12 @@ class LogStage {
   }
 
   /// Parses every log file; events are held or spilled, rejects returned in file order.
+  /// `first_file_index` is the position of files[0] in the whole input (non-zero on a rank
+  /// that takes a later range of the files), so users and blocks order across ranks.
   Status parse(io::FileSystem& fs, const std::vector<source::InputFile>& files,
                const SourceName& source_name, const CountFile& count_file,
-               std::vector<model::RejectRecord>& rejects, parse::ParseStats& stats,
-               uint64_t& bytes);
+               std::vector<model::RejectRecord>& rejects, parse::ParseStats& stats, uint64_t& bytes,
+               uint32_t first_file_index = 0);
 
   /// Writes songplays and time into their staging folders, batch by batch.
   Status write_songplays_and_time(io::FileSystem& fs, const std::string& songplays_dir,
@@ -66,9 +68,25 @@ class LogStage {
                                   const sink::DatasetWriteOptions& time_options,
                                   StreamedTable& songplays, StreamedTable& time);
 
+  /// Writes songplays (the first with id `first_id`; file numbers from
+  /// songplays_options.first_file_index) and keeps their distinct start times for the time table.
+  Status write_songplays(io::FileSystem& fs, const std::string& dir,
+                         const sink::DatasetWriteOptions& options, int64_t first_id,
+                         StreamedTable& songplays);
+  /// Hands over the kept start times (ascending, distinct, in batches) and forgets them.
+  Status take_times(const std::function<Status(std::span<const int64_t>)>& on_batch);
+  /// Adds start times (any order, duplicates allowed) to those the time table is written from.
+  Status add_times(std::vector<int64_t> ts);
+  /// Writes the time table from the kept start times.
+  Status write_time(io::FileSystem& fs, const std::string& dir,
+                    const sink::DatasetWriteOptions& options, StreamedTable& time);
+
   /// The users table (call after write_songplays_and_time); with `latest`, each user's latest
   /// event time too (transform::user_latest_spec()).
   model::TableData users(model::TableData* latest = nullptr);
+  /// This stage's users in the form transform::LogWorkerState::merge_users reads, cut in `parts`
+  /// by user_id (user u in part u mod parts), for the ranks that reduce them.
+  std::vector<std::vector<uint8_t>> encode_users(int parts) const;
 
   uint64_t matched() const;
 
@@ -99,6 +117,7 @@ class LogStage {
   std::atomic<size_t> held_{0};
   int64_t first_songplay_id_ = 1;
   TimeFilter time_filter_;
+  std::unique_ptr<DistinctSorter> times_;
 };
 
 }  // namespace sparkify::exec

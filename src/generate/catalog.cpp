@@ -18,7 +18,8 @@ constexpr char kUpper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 constexpr char kAlnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 constexpr char kHexUpper[] = "0123456789ABCDEF";
 
-// Shares that shape the data; the real sample is the reference for each (see README "Data").
+// Shares that shape the data; the real Udacity sample (../shared/data/udacity-sample) is the
+// reference for each.
 constexpr double kArtistsPerSong = 0.45;
 constexpr double kArtistVariantShare = 0.12;
 constexpr double kSongUsesVariant = 0.4;

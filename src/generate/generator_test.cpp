@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,23 +12,17 @@
 #include <set>
 #include <sstream>
 
+#include "support/temp_dir.h"
+
 namespace sparkify::generate {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
+// The generator writes hundreds of small files per test: kept in memory where possible.
+class TempDir : public sparkify::testing::TempDir {
  public:
-  TempDir() {
-    std::string tmpl =
-        (fs::exists("/dev/shm") ? "/dev/shm" : "/tmp") + std::string("/sparkify-gen-XXXXXX");
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : sparkify::testing::TempDir("sparkify-gen", memory_parent()) {}
 };
 
 std::map<std::string, std::string> read_tree(const std::string& root) {
@@ -91,30 +84,30 @@ const std::vector<std::string> kEventKeys = {
 
 TEST(Generator, SameBytesWhateverTheThreadCount) {
   TempDir a, b;
-  GenerateOptions oa = small(a.path());
+  GenerateOptions oa = small(a.str());
   oa.threads = 1;
   oa.bad_fraction = 0.02;
   GenerateOptions ob = oa;
-  ob.output = b.path();
+  ob.output = b.str();
   ob.threads = 4;
   run(oa);
   run(ob);
-  auto ta = read_tree(a.path());
-  auto tb = read_tree(b.path());
+  auto ta = read_tree(a.str());
+  auto tb = read_tree(b.str());
   EXPECT_EQ(ta.size(), 400u + 30u + 1u);
   EXPECT_TRUE(ta == tb);
 
   TempDir c;
   GenerateOptions oc = oa;
-  oc.output = c.path();
+  oc.output = c.str();
   oc.seed = 12;
   run(oc);
-  EXPECT_FALSE(read_tree(c.path()) == ta);
+  EXPECT_FALSE(read_tree(c.str()) == ta);
 }
 
 TEST(Generator, LayoutFollowsTheRealData) {
   TempDir dir;
-  GenerateOptions o = small(dir.path());
+  GenerateOptions o = small(dir.str());
   o.days = 45;
   GenerateReport r = run(o);
   EXPECT_EQ(r.song_files, 400u);
@@ -123,7 +116,7 @@ TEST(Generator, LayoutFollowsTheRealData) {
   std::regex log_path(R"(log_data/(\d{4})/(\d{2})/(\d{4})-(\d{2})-(\d{2})-events\.json)");
   std::set<std::string> days;
   int songs = 0;
-  for (const auto& [path, text] : read_tree(dir.path())) {
+  for (const auto& [path, text] : read_tree(dir.str())) {
     std::smatch m;
     if (path.rfind("song_data/", 0) == 0) {
       ASSERT_TRUE(std::regex_match(path, m, song_path)) << path;
@@ -148,7 +141,7 @@ TEST(Generator, LayoutFollowsTheRealData) {
 
 TEST(Generator, RefusesToMixWithAnEarlierDataSet) {
   TempDir dir;
-  GenerateOptions o = small(dir.path());
+  GenerateOptions o = small(dir.str());
   o.songs = 10;
   o.events = 100;
   run(o);
@@ -159,14 +152,14 @@ TEST(Generator, RefusesToMixWithAnEarlierDataSet) {
   o.overwrite = true;
   o.songs = 5;
   run(o);
-  EXPECT_EQ(read_tree(dir.path()).size(), 5u + 30u + 1u);
+  EXPECT_EQ(read_tree(dir.str()).size(), 5u + 30u + 1u);
 }
 
 // Parses everything as an independent reader would and checks the shapes, the quirks and that
 // the report's counts are what the files hold.
 TEST(Generator, FilesParseAsJsonWithTheRealKeysAndQuirks) {
   TempDir dir;
-  GenerateOptions o = small(dir.path());
+  GenerateOptions o = small(dir.str());
   o.match_fraction = 0.3;
   GenerateReport r = run(o);
   simdjson::dom::parser parser;
@@ -178,7 +171,7 @@ TEST(Generator, FilesParseAsJsonWithTheRealKeysAndQuirks) {
   std::set<int64_t> next_song_ts;
   std::map<std::string, std::set<std::string>> levels;
   std::map<std::string, int> pages;
-  auto tree = read_tree(dir.path());
+  auto tree = read_tree(dir.str());
   for (const auto& [path, text] : tree) {
     if (path.rfind("song_data/", 0) != 0) continue;
     simdjson::dom::element doc;
@@ -274,17 +267,17 @@ bool all_digits(std::string_view s) {
 // that bad records only replace good ones (the rest is byte-identical to a clean run).
 TEST(Generator, BadFractionWritesEveryKindAndCountsThem) {
   TempDir clean_dir, dir;
-  GenerateOptions o = small(dir.path());
+  GenerateOptions o = small(dir.str());
   o.songs = 2000;
   o.events = 20000;
   o.bad_fraction = 0.05;
   GenerateReport r = run(o);
   GenerateOptions clean = o;
-  clean.output = clean_dir.path();
+  clean.output = clean_dir.str();
   clean.bad_fraction = 0;
   run(clean);
-  auto tree = read_tree(dir.path());
-  auto clean_tree = read_tree(clean_dir.path());
+  auto tree = read_tree(dir.str());
+  auto clean_tree = read_tree(clean_dir.str());
 
   std::map<std::string, uint64_t> songs, events;
   simdjson::dom::parser parser;
@@ -347,7 +340,7 @@ TEST(Generator, BadFractionWritesEveryKindAndCountsThem) {
 
 TEST(Generator, RejectsImpossibleOptions) {
   TempDir dir;
-  GenerateOptions o = small(dir.path());
+  GenerateOptions o = small(dir.str());
   auto fs = io::make_file_system(o.output, {});
   o.days = 0;
   EXPECT_FALSE(generate(**fs, o).ok());

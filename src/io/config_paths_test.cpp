@@ -4,24 +4,19 @@
 #include <fstream>
 
 #include "io/storage_options.h"
+#include "support/temp_dir.h"
 
 namespace sparkify::io {
 namespace {
 
 class ConfigPathsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sparkify-config-paths-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string write_cfg(const std::string& text) {
-    auto path = dir_ / "dl.cfg";
+    auto path = dir_.path() / "dl.cfg";
     std::ofstream(path) << text;
     return path.string();
   }
-  std::filesystem::path dir_;
+  sparkify::testing::TempDir dir_{"sparkify-config-paths"};
 };
 
 TEST_F(ConfigPathsTest, ReadsTheSeedsS3SectionWithGlobsAndQuotes) {
@@ -58,7 +53,7 @@ TEST_F(ConfigPathsTest, ABrokenLineIsOneSentenceNamingTheLineWithoutItsText) {
   ASSERT_FALSE(q.ok());
   EXPECT_NE(q.status().message().find("line 2: the section header [PATHS has no closing ]"),
             std::string::npos);
-  EXPECT_FALSE(read_config_paths((dir_ / "missing.cfg").string()).ok());
+  EXPECT_FALSE(read_config_paths((dir_.path() / "missing.cfg").string()).ok());
 }
 
 // The complete example of README.md ("dl.cfg"), comments and all.

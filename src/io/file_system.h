@@ -74,7 +74,8 @@ class FileSystem {
  public:
   virtual ~FileSystem() = default;
 
-  /// "local" or "s3": for messages and for choosing a commit protocol.
+  /// "local" or "s3", for messages and for local-only shortcuts (discovery, reading). The commit
+  /// protocol is chosen by capability: supports_rename() and supports_pending_writes().
   virtual std::string kind() const = 0;
 
   /// Every file below `root`, recursively, paths relative to `root`, in unspecified order.

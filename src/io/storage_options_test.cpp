@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "support/temp_dir.h"
+
 namespace sparkify::io {
 namespace {
 
@@ -19,17 +21,13 @@ class StorageOptionsTest : public ::testing::Test {
           "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"}) {
       unsetenv(name);
     }
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sparkify-storage-options-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string write_cfg(const std::string& text) {
-    auto path = dir_ / "dl.cfg";
+    auto path = dir_.path() / "dl.cfg";
     std::ofstream(path) << text;
     return path.string();
   }
-  std::filesystem::path dir_;
+  sparkify::testing::TempDir dir_{"sparkify-storage-options"};
 };
 
 TEST_F(StorageOptionsTest, DefaultsWithNothingGiven) {
@@ -105,7 +103,7 @@ TEST_F(StorageOptionsTest, DefaultRegionVariable) {
 
 TEST_F(StorageOptionsTest, MissingConfigFileIsAClearError) {
   StorageSettings flags;
-  flags.config_path = (dir_ / "nope.cfg").string();
+  flags.config_path = (dir_.path() / "nope.cfg").string();
   auto o = resolve_storage_options(flags);
   ASSERT_FALSE(o.ok());
   EXPECT_EQ(o.status().code(), ErrorCode::kNotFound);

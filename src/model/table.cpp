@@ -1,5 +1,7 @@
 #include "model/table.h"
 
+#include <type_traits>
+
 namespace sparkify::model {
 
 int TableSpec::column_index(std::string_view column) const {
@@ -80,6 +82,36 @@ std::span<const TableSpec* const> all_table_specs() {
   static const TableSpec* const specs[] = {&songs_spec(), &artists_spec(), &users_spec(),
                                            &time_spec(), &songplays_spec()};
   return specs;
+}
+
+TableData take_rows(const TableData& table, std::span<const uint32_t> rows) {
+  TableData out;
+  out.spec = table.spec;
+  out.num_rows = rows.size();
+  out.owners = table.owners;
+  for (const Column& in : table.columns) {
+    Column& c = out.columns.emplace_back();
+    std::visit(
+        [&](const auto& values) {
+          using V = std::decay_t<decltype(values)>;
+          if constexpr (std::is_same_v<V, DictionaryColumn>) {
+            DictionaryColumn d;
+            d.dictionary = values.dictionary;
+            for (uint32_t r : rows) d.indices.push_back(values.indices[r]);
+            c.values = std::move(d);
+          } else {
+            V picked;
+            picked.reserve(rows.size());
+            for (uint32_t r : rows) picked.push_back(values[r]);
+            c.values = std::move(picked);
+          }
+        },
+        in.values);
+    if (!in.valid.empty()) {
+      for (uint32_t r : rows) c.valid.push_back(in.valid[r]);
+    }
+  }
+  return out;
 }
 
 }  // namespace sparkify::model

@@ -131,4 +131,8 @@ inline const Column& column(const TableData& t, std::string_view name) {
   return t.columns[static_cast<size_t>(t.spec->column_index(name))];
 }
 
+/// The rows `rows` (indexes into `table`, in the order given) as a table of their own; strings
+/// stay views into the same storage (the owners are shared).
+TableData take_rows(const TableData& table, std::span<const uint32_t> rows);
+
 }  // namespace sparkify::model

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "parquet/thrift_compact.h"
 
@@ -75,6 +76,26 @@ Status read_list(CompactReader& r, CType t, CType elem, uint32_t* n) {
   return Status::OK();
 }
 
+/// Reads a list of structs into `out`, each element by parse_one(reader, element).
+template <typename T, typename F>
+Status read_struct_list(CompactReader& r, CType t, std::vector<T>* out, F&& parse_one) {
+  uint32_t n;
+  SPARKIFY_RETURN_NOT_OK(read_list(r, t, thrift::kStruct, &n));
+  for (uint32_t i = 0; i < n; ++i) SPARKIFY_RETURN_NOT_OK(parse_one(r, &out->emplace_back()));
+  return Status::OK();
+}
+
+/// for_each_field over a struct with required fields: Corrupt("metadata: <missing>") when one
+/// of `required` was not seen.
+template <typename F>
+Status read_struct(CompactReader& r, RequiredFields required, const char* missing, F&& on_field) {
+  SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& h) -> Status {
+    required.saw(h.id);
+    return on_field(h);
+  }));
+  return required.all_seen() ? Status::OK() : corrupt(missing);
+}
+
 Status parse_statistics(CompactReader& r, Statistics* s) {
   return for_each_field(r, [&](const FieldHeader& h) -> Status {
     switch (h.id) {
@@ -139,8 +160,7 @@ Status parse_logical_type(CompactReader& r, LogicalType* t) {
 }
 
 Status parse_schema_element(CompactReader& r, SchemaElement* e) {
-  bool has_name = false;
-  SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& h) -> Status {
+  return read_struct(r, {4}, "schema element without a name", [&](const FieldHeader& h) -> Status {
     switch (h.id) {
       case 1:
         return r.read_i32(h.type, &e->type.emplace());
@@ -149,7 +169,6 @@ Status parse_schema_element(CompactReader& r, SchemaElement* e) {
       case 3:
         return r.read_i32(h.type, &e->repetition_type.emplace());
       case 4:
-        has_name = true;
         return read_binary_string(r, h.type, &e->name);
       case 5:
         SPARKIFY_RETURN_NOT_OK(r.read_i32(h.type, &e->num_children));
@@ -166,55 +185,52 @@ Status parse_schema_element(CompactReader& r, SchemaElement* e) {
       default:
         return r.skip(h.type);
     }
-  }));
-  return has_name ? Status::OK() : corrupt("schema element without a name");
+  });
 }
 
 Status parse_column_meta(CompactReader& r, ColumnMetaData* m) {
-  RequiredFields required{1, 2, 3, 4, 5, 6, 7, 9};
-  SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& h) -> Status {
-    required.saw(h.id);
-    switch (h.id) {
-      case 1:
-        return r.read_i32(h.type, &m->type);
-      case 2: {
-        uint32_t n;
-        SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kI32, &n));
-        for (uint32_t i = 0; i < n; ++i) {
-          SPARKIFY_RETURN_NOT_OK(r.read_i32(thrift::kI32, &m->encodings.emplace_back()));
+  return read_struct(
+      r, {1, 2, 3, 4, 5, 6, 7, 9}, "column metadata lacks a required field",
+      [&](const FieldHeader& h) -> Status {
+        switch (h.id) {
+          case 1:
+            return r.read_i32(h.type, &m->type);
+          case 2: {
+            uint32_t n;
+            SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kI32, &n));
+            for (uint32_t i = 0; i < n; ++i) {
+              SPARKIFY_RETURN_NOT_OK(r.read_i32(thrift::kI32, &m->encodings.emplace_back()));
+            }
+            return Status::OK();
+          }
+          case 3: {
+            uint32_t n;
+            SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kBinary, &n));
+            for (uint32_t i = 0; i < n; ++i) {
+              SPARKIFY_RETURN_NOT_OK(
+                  read_binary_string(r, thrift::kBinary, &m->path_in_schema.emplace_back()));
+            }
+            return Status::OK();
+          }
+          case 4:
+            return r.read_i32(h.type, &m->codec);
+          case 5:
+            return r.read_integer(h.type, &m->num_values);
+          case 6:
+            return r.read_integer(h.type, &m->total_uncompressed_size);
+          case 7:
+            return r.read_integer(h.type, &m->total_compressed_size);
+          case 9:
+            return r.read_integer(h.type, &m->data_page_offset);
+          case 11:
+            return r.read_integer(h.type, &m->dictionary_page_offset.emplace());
+          case 12:
+            SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
+            return parse_statistics(r, &m->statistics.emplace());
+          default:
+            return r.skip(h.type);
         }
-        return Status::OK();
-      }
-      case 3: {
-        uint32_t n;
-        SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kBinary, &n));
-        for (uint32_t i = 0; i < n; ++i) {
-          SPARKIFY_RETURN_NOT_OK(
-              read_binary_string(r, thrift::kBinary, &m->path_in_schema.emplace_back()));
-        }
-        return Status::OK();
-      }
-      case 4:
-        return r.read_i32(h.type, &m->codec);
-      case 5:
-        return r.read_integer(h.type, &m->num_values);
-      case 6:
-        return r.read_integer(h.type, &m->total_uncompressed_size);
-      case 7:
-        return r.read_integer(h.type, &m->total_compressed_size);
-      case 9:
-        return r.read_integer(h.type, &m->data_page_offset);
-      case 11:
-        return r.read_integer(h.type, &m->dictionary_page_offset.emplace());
-      case 12:
-        SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
-        return parse_statistics(r, &m->statistics.emplace());
-      default:
-        return r.skip(h.type);
-    }
-  }));
-  if (!required.all_seen()) return corrupt("column metadata lacks a required field");
-  return Status::OK();
+      });
 }
 
 Status parse_column_chunk(CompactReader& r, ColumnChunk* c) {
@@ -234,104 +250,67 @@ Status parse_column_chunk(CompactReader& r, ColumnChunk* c) {
 }
 
 Status parse_row_group(CompactReader& r, RowGroup* rg) {
-  bool has_columns = false, has_rows = false;
-  SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& h) -> Status {
-    switch (h.id) {
-      case 1: {
-        has_columns = true;
-        uint32_t n;
-        SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kStruct, &n));
-        for (uint32_t i = 0; i < n; ++i) {
-          SPARKIFY_RETURN_NOT_OK(parse_column_chunk(r, &rg->columns.emplace_back()));
-        }
-        return Status::OK();
-      }
-      case 2:
-        return r.read_integer(h.type, &rg->total_byte_size);
-      case 3:
-        has_rows = true;
-        return r.read_integer(h.type, &rg->num_rows);
-      case 5:
-        return r.read_integer(h.type, &rg->file_offset.emplace());
-      case 6:
-        return r.read_integer(h.type, &rg->total_compressed_size.emplace());
-      case 7:
-        return r.read_i16(h.type, &rg->ordinal.emplace());
-      default:
-        return r.skip(h.type);
-    }
-  }));
-  if (!has_columns || !has_rows) return corrupt("row group lacks columns or num_rows");
-  return Status::OK();
+  return read_struct(r, {1, 3}, "row group lacks columns or num_rows",
+                     [&](const FieldHeader& h) -> Status {
+                       switch (h.id) {
+                         case 1:
+                           return read_struct_list(r, h.type, &rg->columns, parse_column_chunk);
+                         case 2:
+                           return r.read_integer(h.type, &rg->total_byte_size);
+                         case 3:
+                           return r.read_integer(h.type, &rg->num_rows);
+                         case 5:
+                           return r.read_integer(h.type, &rg->file_offset.emplace());
+                         case 6:
+                           return r.read_integer(h.type, &rg->total_compressed_size.emplace());
+                         case 7:
+                           return r.read_i16(h.type, &rg->ordinal.emplace());
+                         default:
+                           return r.skip(h.type);
+                       }
+                     });
+}
+
+Status parse_key_value(CompactReader& r, KeyValue* kv) {
+  return read_struct(r, {1}, "key-value entry without a key", [&](const FieldHeader& f) -> Status {
+    if (f.id == 1) return read_binary_string(r, f.type, &kv->key);
+    if (f.id == 2) return read_binary_string(r, f.type, &kv->value.emplace());
+    return r.skip(f.type);
+  });
+}
+
+/// A ColumnOrder union: which member is set (1 = TYPE_ORDER).
+Status parse_column_order(CompactReader& r, int16_t* order) {
+  *order = 0;
+  return for_each_field(r, [&](const FieldHeader& f) -> Status {
+    *order = f.id;
+    return r.skip(f.type);
+  });
 }
 
 Status parse_file_metadata_struct(CompactReader& r, FileMetaData* md) {
-  bool has_schema = false, has_rows = false, has_row_groups = false;
-  SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& h) -> Status {
-    switch (h.id) {
-      case 1:
-        return r.read_i32(h.type, &md->version);
-      case 2: {
-        has_schema = true;
-        uint32_t n;
-        SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kStruct, &n));
-        for (uint32_t i = 0; i < n; ++i) {
-          SPARKIFY_RETURN_NOT_OK(parse_schema_element(r, &md->schema.emplace_back()));
+  return read_struct(
+      r, {2, 3, 4}, "file metadata lacks schema, num_rows or row_groups",
+      [&](const FieldHeader& h) -> Status {
+        switch (h.id) {
+          case 1:
+            return r.read_i32(h.type, &md->version);
+          case 2:
+            return read_struct_list(r, h.type, &md->schema, parse_schema_element);
+          case 3:
+            return r.read_integer(h.type, &md->num_rows);
+          case 4:
+            return read_struct_list(r, h.type, &md->row_groups, parse_row_group);
+          case 5:
+            return read_struct_list(r, h.type, &md->key_value_metadata, parse_key_value);
+          case 6:
+            return read_binary_string(r, h.type, &md->created_by.emplace());
+          case 7:
+            return read_struct_list(r, h.type, &md->column_orders, parse_column_order);
+          default:
+            return r.skip(h.type);
         }
-        return Status::OK();
-      }
-      case 3:
-        has_rows = true;
-        return r.read_integer(h.type, &md->num_rows);
-      case 4: {
-        has_row_groups = true;
-        uint32_t n;
-        SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kStruct, &n));
-        for (uint32_t i = 0; i < n; ++i) {
-          SPARKIFY_RETURN_NOT_OK(parse_row_group(r, &md->row_groups.emplace_back()));
-        }
-        return Status::OK();
-      }
-      case 5: {
-        uint32_t n;
-        SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kStruct, &n));
-        for (uint32_t i = 0; i < n; ++i) {
-          KeyValue& kv = md->key_value_metadata.emplace_back();
-          bool has_key = false;
-          SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& f) -> Status {
-            if (f.id == 1) {
-              has_key = true;
-              return read_binary_string(r, f.type, &kv.key);
-            }
-            if (f.id == 2) return read_binary_string(r, f.type, &kv.value.emplace());
-            return r.skip(f.type);
-          }));
-          if (!has_key) return corrupt("key-value entry without a key");
-        }
-        return Status::OK();
-      }
-      case 6:
-        return read_binary_string(r, h.type, &md->created_by.emplace());
-      case 7: {
-        uint32_t n;
-        SPARKIFY_RETURN_NOT_OK(read_list(r, h.type, thrift::kStruct, &n));
-        for (uint32_t i = 0; i < n; ++i) {
-          int16_t& order = md->column_orders.emplace_back(0);
-          SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& f) -> Status {
-            order = f.id;
-            return r.skip(f.type);
-          }));
-        }
-        return Status::OK();
-      }
-      default:
-        return r.skip(h.type);
-    }
-  }));
-  if (!has_schema || !has_rows || !has_row_groups) {
-    return corrupt("file metadata lacks schema, num_rows or row_groups");
-  }
-  return Status::OK();
+      });
 }
 
 }  // namespace
@@ -347,89 +326,79 @@ Status parse_file_metadata(const uint8_t* data, size_t size, FileMetaData* out) 
 Result<size_t> parse_page_header(const uint8_t* data, size_t size, PageHeader* out) {
   CompactReader r(data, size);
   *out = PageHeader{};
-  RequiredFields required{1, 2, 3};
-  Status st = for_each_field(r, [&](const FieldHeader& h) -> Status {
-    required.saw(h.id);
-    switch (h.id) {
-      case 1:
-        return r.read_i32(h.type, &out->type);
-      case 2:
-        return r.read_i32(h.type, &out->uncompressed_page_size);
-      case 3:
-        return r.read_i32(h.type, &out->compressed_page_size);
-      case 5: {
-        SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
-        auto& d = out->data_page_header.emplace();
-        RequiredFields got{1, 2, 3, 4};
-        SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& f) -> Status {
-          got.saw(f.id);
-          switch (f.id) {
-            case 1:
-              return r.read_i32(f.type, &d.num_values);
-            case 2:
-              return r.read_i32(f.type, &d.encoding);
-            case 3:
-              return r.read_i32(f.type, &d.definition_level_encoding);
-            case 4:
-              return r.read_i32(f.type, &d.repetition_level_encoding);
-            default:
-              return r.skip(f.type);
+  Status st = read_struct(
+      r, {1, 2, 3}, "page header lacks type or sizes", [&](const FieldHeader& h) -> Status {
+        switch (h.id) {
+          case 1:
+            return r.read_i32(h.type, &out->type);
+          case 2:
+            return r.read_i32(h.type, &out->uncompressed_page_size);
+          case 3:
+            return r.read_i32(h.type, &out->compressed_page_size);
+          case 5: {
+            SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
+            auto& d = out->data_page_header.emplace();
+            return read_struct(r, {1, 2, 3, 4}, "data page header lacks a required field",
+                               [&](const FieldHeader& f) -> Status {
+                                 switch (f.id) {
+                                   case 1:
+                                     return r.read_i32(f.type, &d.num_values);
+                                   case 2:
+                                     return r.read_i32(f.type, &d.encoding);
+                                   case 3:
+                                     return r.read_i32(f.type, &d.definition_level_encoding);
+                                   case 4:
+                                     return r.read_i32(f.type, &d.repetition_level_encoding);
+                                   default:
+                                     return r.skip(f.type);
+                                 }
+                               });
           }
-        }));
-        return got.all_seen() ? Status::OK() : corrupt("data page header lacks a required field");
-      }
-      case 7: {
-        SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
-        auto& d = out->dictionary_page_header.emplace();
-        RequiredFields got{1, 2};
-        SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& f) -> Status {
-          got.saw(f.id);
-          switch (f.id) {
-            case 1:
-              return r.read_i32(f.type, &d.num_values);
-            case 2:
-              return r.read_i32(f.type, &d.encoding);
-            default:
-              return r.skip(f.type);
+          case 7: {
+            SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
+            auto& d = out->dictionary_page_header.emplace();
+            return read_struct(r, {1, 2}, "dictionary page header lacks a required field",
+                               [&](const FieldHeader& f) -> Status {
+                                 switch (f.id) {
+                                   case 1:
+                                     return r.read_i32(f.type, &d.num_values);
+                                   case 2:
+                                     return r.read_i32(f.type, &d.encoding);
+                                   default:
+                                     return r.skip(f.type);
+                                 }
+                               });
           }
-        }));
-        return got.all_seen() ? Status::OK()
-                              : corrupt("dictionary page header lacks a required field");
-      }
-      case 8: {
-        SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
-        auto& d = out->data_page_header_v2.emplace();
-        RequiredFields got{1, 2, 3, 4, 5, 6};
-        SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& f) -> Status {
-          got.saw(f.id);
-          switch (f.id) {
-            case 1:
-              return r.read_i32(f.type, &d.num_values);
-            case 2:
-              return r.read_i32(f.type, &d.num_nulls);
-            case 3:
-              return r.read_i32(f.type, &d.num_rows);
-            case 4:
-              return r.read_i32(f.type, &d.encoding);
-            case 5:
-              return r.read_i32(f.type, &d.definition_levels_byte_length);
-            case 6:
-              return r.read_i32(f.type, &d.repetition_levels_byte_length);
-            case 7:
-              return read_bool(f.type, &d.is_compressed);
-            default:
-              return r.skip(f.type);
+          case 8: {
+            SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
+            auto& d = out->data_page_header_v2.emplace();
+            return read_struct(r, {1, 2, 3, 4, 5, 6}, "data page v2 header lacks a required field",
+                               [&](const FieldHeader& f) -> Status {
+                                 switch (f.id) {
+                                   case 1:
+                                     return r.read_i32(f.type, &d.num_values);
+                                   case 2:
+                                     return r.read_i32(f.type, &d.num_nulls);
+                                   case 3:
+                                     return r.read_i32(f.type, &d.num_rows);
+                                   case 4:
+                                     return r.read_i32(f.type, &d.encoding);
+                                   case 5:
+                                     return r.read_i32(f.type, &d.definition_levels_byte_length);
+                                   case 6:
+                                     return r.read_i32(f.type, &d.repetition_levels_byte_length);
+                                   case 7:
+                                     return read_bool(f.type, &d.is_compressed);
+                                   default:
+                                     return r.skip(f.type);
+                                 }
+                               });
           }
-        }));
-        return got.all_seen() ? Status::OK()
-                              : corrupt("data page v2 header lacks a required field");
-      }
-      default:
-        return r.skip(h.type);
-    }
-  });
+          default:
+            return r.skip(h.type);
+        }
+      });
   SPARKIFY_RETURN_NOT_OK(st);
-  if (!required.all_seen()) return corrupt("page header lacks type or sizes");
   return r.position();
 }
 

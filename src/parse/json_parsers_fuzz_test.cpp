@@ -8,9 +8,13 @@
 #include <vector>
 
 #include "parse/json_parsers.h"
+#include "support/json_mutation.h"
 
 namespace sparkify::parse {
 namespace {
+
+using sparkify::testing::kEventSeeds;
+using sparkify::testing::mutate_json;
 
 const char* kSongSeeds[] = {
     R"({"num_songs": 1, "artist_id": "ARD7TVE1187B99BFB1", "artist_latitude": null, )"
@@ -21,44 +25,6 @@ const char* kSongSeeds[] = {
     "  \"duration\": \"1e2\", \"artist_latitude\": -12.5, \"extra\": [1, {\"x\": [true, null]}]\n}"
     " {\"song_id\":\"S2\",\"artist_id\":\"A2\"}",
 };
-
-const char* kEventSeeds[] = {
-    R"({"artist":"Des'ree","auth":"Logged In","firstName":"Kaylee","gender":"F",)"
-    R"("itemInSession":1,"lastName":"Summers","length":246.30812,"level":"free",)"
-    R"("location":"Phoenix-Mesa-Scottsdale, AZ","method":"PUT","page":"NextSong",)"
-    R"("registration":1.540344794796E12,"sessionId":139,"song":"You Gotta Be","status":200,)"
-    R"("ts":1541106106796,"userAgent":"\"Mozilla\/5.0 (Windows NT 6.1; WOW64)\"","userId":"8"})",
-    R"({"artist":null,"auth":"Logged Out","firstName":null,"gender":null,"itemInSession":0,)"
-    R"("lastName":null,"length":null,"level":"paid","location":null,"method":"GET","page":"Home",)"
-    R"("registration":null,"sessionId":52,"song":null,"status":200,"ts":1541207073796,)"
-    R"("userAgent":null,"userId":""})",
-};
-
-std::string mutate(std::string s, std::mt19937_64& rng) {
-  static const char kSpecial[] = "{}[]\",:\\ \n\r\t0-.eE\xff\x80\x00u";
-  int edits = 1 + static_cast<int>(rng() % 4);
-  for (int e = 0; e < edits && !s.empty(); ++e) {
-    size_t at = rng() % s.size();
-    switch (rng() % 5) {
-      case 0:
-        s[at] = static_cast<char>(s[at] ^ (1u << (rng() % 8)));
-        break;
-      case 1:
-        s.insert(at, 1, kSpecial[rng() % (sizeof kSpecial - 1)]);
-        break;
-      case 2:
-        s.erase(at, 1 + rng() % 8);
-        break;
-      case 3:
-        s.resize(at);
-        break;
-      case 4:
-        s.insert(at, s.substr(rng() % s.size(), rng() % 16));
-        break;
-    }
-  }
-  return s;
-}
 
 Buffer padded(const std::string& s) {
   return Buffer::CopyOf({reinterpret_cast<const uint8_t*>(s.data()), s.size()}, 64);
@@ -88,7 +54,7 @@ TEST(JsonParsersFuzz, MutatedRecordsAreAcceptedOrRejectedNeverCrash) {
     bool song_file = round % 2 == 0;
     for (int r = 0; r < records; ++r) {
       std::string seed = song_file ? kSongSeeds[rng() % 2] : kEventSeeds[rng() % 2];
-      file += (rng() % 3 == 0) ? mutate(seed, rng) : seed;
+      file += (rng() % 3 == 0) ? mutate_json(seed, rng) : seed;
       file += (rng() % 4 == 0) ? "\r\n" : "\n";
     }
     Buffer data = padded(file);

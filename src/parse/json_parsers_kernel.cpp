@@ -88,7 +88,8 @@ class SongParserKernel final : public SongKernel {
   od::parser parser;
   ValueReader reader;
 
-  // Returns the reason a document is rejected, or empty when accepted into `record`.
+  // Parses one document into `record`. A rejected one leaves `reader.failed()` set and its reason
+  // in `reader.reason()`.
   void parse_document(const Buffer& data, size_t begin, size_t size, model::SongRecord& record) {
     reader.reset();
     od::document doc;

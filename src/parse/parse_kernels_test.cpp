@@ -15,50 +15,19 @@
 #include <vector>
 
 #include "parse/json_parsers.h"
+#include "support/json_mutation.h"
 
 namespace sparkify::parse {
 namespace {
+
+using sparkify::testing::kEventSeeds;
+using sparkify::testing::mutate_json;
 
 const char* kSong =
     R"({"num_songs": 1, "artist_id": "ARD7TVE1187B99BFB1", "artist_latitude": 35.14968, )"
     R"("artist_longitude": "-90.04892", "artist_location": "California - LA", "artist_name": )"
     R"("Casual \u00e9", "song_id": "SOMZWCG12A8C13C480", "title": "I Didn't Mean To", )"
     R"("duration": 218.93179, "year": "1999", "extra": [1, {"x": [true, null, -1e5]}]})";
-
-const char* kEvents[] = {
-    R"({"artist":"Des'ree","auth":"Logged In","firstName":"Kaylee","gender":"F",)"
-    R"("itemInSession":1,"lastName":"Summers","length":246.30812,"level":"free",)"
-    R"("location":"Phoenix-Mesa-Scottsdale, AZ","method":"PUT","page":"NextSong",)"
-    R"("registration":1.540344794796E12,"sessionId":139,"song":"You Gotta Be","status":200,)"
-    R"("ts":1541106106796,"userAgent":"\"Mozilla\/5.0 (Windows NT 6.1; WOW64)\"","userId":"8"})",
-    R"({"artist":null,"auth":"Logged Out","firstName":null,"gender":null,"itemInSession":0,)"
-    R"("lastName":null,"length":null,"level":"paid","location":null,"method":"GET","page":"Home",)"
-    R"("registration":null,"sessionId":52,"song":null,"status":200,"ts":1541207073796,)"
-    R"("userAgent":null,"userId":""})",
-};
-
-std::string mutate(std::string s, std::mt19937_64& rng) {
-  static const char kSpecial[] = "{}[]\",:\\ \n\r\t0-.eE\xff\x80u";
-  int edits = 1 + static_cast<int>(rng() % 3);
-  for (int e = 0; e < edits && !s.empty(); ++e) {
-    size_t at = rng() % s.size();
-    switch (rng() % 4) {
-      case 0:
-        s[at] = static_cast<char>(s[at] ^ (1u << (rng() % 8)));
-        break;
-      case 1:
-        s.insert(at, 1, kSpecial[rng() % (sizeof kSpecial - 1)]);
-        break;
-      case 2:
-        s.erase(at, 1 + rng() % 6);
-        break;
-      case 3:
-        s.insert(at, s.substr(rng() % s.size(), rng() % 12));
-        break;
-    }
-  }
-  return s;
-}
 
 std::string show(const model::NullableString& s) {
   return s.valid ? "\"" + std::string(s.value) + "\"" : "null";
@@ -196,7 +165,7 @@ TEST_F(ParseKernels, AllKernelsAgreeOnMutatedRecords) {
   for (int i = 0; i < 400; ++i) {
     std::string file;
     for (int r = 0; r < 1 + static_cast<int>(rng() % 3); ++r) {
-      file += rng() % 2 ? mutate(kSong, rng) : std::string(kSong);
+      file += rng() % 2 ? mutate_json(kSong, rng, 3, false) : std::string(kSong);
       file += "\n";
     }
     songs.push_back(file);
@@ -204,8 +173,9 @@ TEST_F(ParseKernels, AllKernelsAgreeOnMutatedRecords) {
   for (int i = 0; i < 100; ++i) {
     std::string file;
     for (int r = 0; r < 20; ++r) {
-      std::string line = kEvents[rng() % 2];
-      file += (rng() % 3 == 0 ? mutate(line, rng) : line) + (rng() % 5 == 0 ? "\r\n" : "\n");
+      std::string line = kEventSeeds[rng() % 2];
+      file += (rng() % 3 == 0 ? mutate_json(line, rng, 3, false) : line) +
+              (rng() % 5 == 0 ? "\r\n" : "\n");
     }
     logs.push_back(file);
   }

@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "common/markup_escape.h"
 #include "common/number_text.h"
 #include "report/svg_chart.h"
 
@@ -53,7 +54,7 @@ footer{color:var(--muted);font-size:12px;margin-top:20px}
 section{border-color:#bbb}.numbers.long{max-height:none;overflow:visible}th{position:static}}
 )";
 
-std::string esc(std::string_view s) { return html_escape(s); }
+std::string esc(std::string_view s) { return markup_escape(s); }
 
 std::string percent(uint64_t part, uint64_t whole) {
   if (whole == 0) return "–";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/markup_escape.h"
 #include "common/number_text.h"
 
 namespace sparkify::report {
@@ -36,7 +37,7 @@ std::string open_svg(double height, const std::string& title, double width = kWi
   return fmt::format(
       "<svg class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\" "
       "xmlns=\"http://www.w3.org/2000/svg\">\n",
-      width, height, html_escape(title));
+      width, height, markup_escape(title));
 }
 
 // Horizontal grid lines with their values, for a plot of height `plot_h` below kTop.
@@ -61,7 +62,7 @@ std::string x_labels(const std::vector<std::string>& labels, double band, double
     out += fmt::format(
         "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}"
         "</text>\n",
-        kLeft + band * (static_cast<double>(i) + 0.5), y, html_escape(labels[i]));
+        kLeft + band * (static_cast<double>(i) + 0.5), y, markup_escape(labels[i]));
   }
   return out;
 }
@@ -76,40 +77,13 @@ std::string legend(const std::vector<Series>& series) {
     out += fmt::format(
         "<rect class=\"{}\" x=\"{:.1f}\" y=\"{}\" width=\"12\" height=\"12\"/>"
         "<text class=\"tick\" x=\"{:.1f}\" y=\"{}\">{}</text>\n",
-        s.css_class, x, 0, x + 16, 10, html_escape(s.name));
+        s.css_class, x, 0, x + 16, 10, markup_escape(s.name));
     x += 24 + 8.0 * static_cast<double>(s.name.size());
   }
   return out;
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string column_chart(const std::vector<std::string>& labels, const std::vector<Series>& series,
                          const std::string& title) {
@@ -131,7 +105,7 @@ std::string column_chart(const std::vector<std::string>& labels, const std::vect
           "<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\">"
           "<title>{} {}: {}</title></rect>\n",
           s.css_class, kLeft + band * static_cast<double>(i) + band * 0.1, base - h,
-          std::max(band * 0.8, 0.5), h, html_escape(labels[i]), html_escape(s.name),
+          std::max(band * 0.8, 0.5), h, markup_escape(labels[i]), markup_escape(s.name),
           with_thousands(s.values[i]));
       base -= h;
     }
@@ -179,15 +153,15 @@ std::string heat_map(const std::vector<std::string>& row_labels,
   for (size_t r = 0; r < row_labels.size(); ++r) {
     double y = kTop + cell_h * static_cast<double>(r);
     out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
-                       kLeft - 6, y + cell_h / 2 + 4, html_escape(row_labels[r]));
+                       kLeft - 6, y + cell_h / 2 + 4, markup_escape(row_labels[r]));
     for (size_t c = 0; c < column_labels.size(); ++c) {
       double share = static_cast<double>(cells[r][c]) / static_cast<double>(max);
       out += fmt::format(
           "<rect class=\"heat\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" "
           "fill-opacity=\"{:.3f}\"><title>{} {}: {}</title></rect>\n",
           kLeft + cell_w * static_cast<double>(c) + 1, y + 1, cell_w - 2, cell_h - 2,
-          cells[r][c] == 0 ? 0.0 : 0.08 + 0.92 * share, html_escape(row_labels[r]),
-          html_escape(column_labels[c]), with_thousands(cells[r][c]));
+          cells[r][c] == 0 ? 0.0 : 0.08 + 0.92 * share, markup_escape(row_labels[r]),
+          markup_escape(column_labels[c]), with_thousands(cells[r][c]));
     }
   }
   for (size_t c = 0; c < column_labels.size(); ++c) {
@@ -195,7 +169,8 @@ std::string heat_map(const std::vector<std::string>& row_labels,
         "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}"
         "</text>\n",
         kLeft + cell_w * (static_cast<double>(c) + 0.5),
-        kTop + cell_h * static_cast<double>(row_labels.size()) + 16, html_escape(column_labels[c]));
+        kTop + cell_h * static_cast<double>(row_labels.size()) + 16,
+        markup_escape(column_labels[c]));
   }
   return out + "</svg>\n";
 }
@@ -216,7 +191,7 @@ std::string bar_list(const std::vector<std::string>& labels, const std::vector<u
         "<text class=\"label\" x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>"
         "<rect class=\"bar\" x=\"{}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>"
         "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n",
-        label_w - 8, y + row_h / 2 + 4, html_escape(shorten(labels[i], label_bytes)), label_w,
+        label_w - 8, y + row_h / 2 + 4, markup_escape(shorten(labels[i], label_bytes)), label_w,
         y + 3, std::max(w, 1.0), row_h - 6, label_w + w + 6, y + row_h / 2 + 4,
         with_thousands(values[i]));
   }

@@ -29,7 +29,4 @@ std::string heat_map(const std::vector<std::string>& row_labels,
 std::string bar_list(const std::vector<std::string>& labels, const std::vector<uint64_t>& values,
                      const std::string& title, double width = 900);
 
-/// Escapes text for HTML element content and attribute values.
-std::string html_escape(std::string_view text);
-
 }  // namespace sparkify::report

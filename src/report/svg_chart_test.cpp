@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "common/markup_escape.h"
+
 namespace sparkify::report {
 namespace {
 
 TEST(SvgChart, EscapesTextEverywhere) {
-  EXPECT_EQ(html_escape("<a href=\"x\">Tom & Jerry's</a>"),
+  EXPECT_EQ(markup_escape("<a href=\"x\">Tom & Jerry's</a>"),
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
   std::string svg = bar_list({"<script>alert(1)</script>"}, {3}, "t<");
   EXPECT_EQ(svg.find("<script"), std::string::npos);

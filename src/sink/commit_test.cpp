@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <map>
 
-#include "common/uuid.h"
 #include "io/local/local_file_system.h"
+#include "support/temp_dir.h"
 
 namespace sparkify::sink {
 namespace {
@@ -34,7 +34,8 @@ TEST(Commit, ManifestRoundTrip) {
 
 TEST(Commit, LocalReplacesTableWholeAndCleansDebris) {
   io::LocalFileSystem lfs;
-  std::string root = (fs::temp_directory_path() / ("sparkify-commit-" + make_uuid())).string();
+  testing::TempDir dir("sparkify-commit");
+  std::string root = dir.str();
   // Debris of a killed run, and a previous table.
   ASSERT_TRUE(put(lfs, root + "/_staging/dead/songs/x.parquet", "junk").ok());
   ASSERT_TRUE(put(lfs, root + "/songs/old.parquet", "old").ok());
@@ -57,7 +58,6 @@ TEST(Commit, LocalReplacesTableWholeAndCleansDebris) {
   ASSERT_TRUE(committer->finish().ok());
   EXPECT_FALSE(fs::exists(root + "/_staging"));
   EXPECT_TRUE(fs::exists(root + "/users/_SUCCESS"));
-  fs::remove_all(root);
 }
 
 // A file system without rename, to exercise the object-store protocol on local disk.
@@ -78,7 +78,8 @@ class NoRenameFileSystem final : public io::FileSystem {
 
 TEST(Commit, ObjectStoreKeepsOldTableUntilManifestThenDeletes) {
   NoRenameFileSystem store;
-  std::string root = (fs::temp_directory_path() / ("sparkify-commit-" + make_uuid())).string();
+  testing::TempDir dir("sparkify-commit");
+  std::string root = dir.str();
   auto first = TableCommitter::Make(store, root, "run1");
   ASSERT_TRUE(put(store, first->staging_dir("t") + "/a.parquet", "a").ok());
   ASSERT_TRUE(first->publish("t", {"a.parquet"}).ok());
@@ -94,7 +95,6 @@ TEST(Commit, ObjectStoreKeepsOldTableUntilManifestThenDeletes) {
   ASSERT_TRUE(third->publish("t", {"c.parquet"}).ok());
   EXPECT_FALSE(fs::exists(root + "/t/a.parquet"));
   EXPECT_TRUE(fs::exists(root + "/t/c.parquet"));
-  fs::remove_all(root);
 }
 
 // An object store that can hold files back, as S3 does with multipart uploads left pending.
@@ -167,7 +167,8 @@ Status stage(TableCommitter& committer, const std::string& table, const std::str
 
 TEST(Commit, ObjectStoreHoldsFilesBackUntilPublishAndCleansUpAfterAKill) {
   PendingStore store;
-  std::string root = (fs::temp_directory_path() / ("sparkify-commit-" + make_uuid())).string();
+  testing::TempDir dir("sparkify-commit");
+  std::string root = dir.str();
   auto first = TableCommitter::Make(store, root, "run1");
   ASSERT_TRUE(first->recover({"t"}).ok());
   EXPECT_TRUE(fs::exists(root + "/_sparkify/runs/run1.json"));
@@ -204,7 +205,6 @@ TEST(Commit, ObjectStoreHoldsFilesBackUntilPublishAndCleansUpAfterAKill) {
   EXPECT_TRUE(fs::exists(root + "/other/c.parquet"));
   EXPECT_TRUE(store.uploads.empty());
   EXPECT_TRUE(fs::exists(root + "/t/a.parquet"));
-  fs::remove_all(root);
 }
 
 TEST(Commit, RunRecordRoundTrip) {

@@ -1,8 +1,6 @@
 #include "source/chunked_reader.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -11,35 +9,18 @@
 
 #include "io/local/local_file_system.h"
 #include "source/reader.h"
+#include "support/gzip.h"
+#include "support/temp_dir.h"
 
 namespace sparkify::source {
 namespace {
 
-std::string gzip_member(const std::string& text) {
-  z_stream zs{};
-  deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&zs, text.size()) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-  zs.avail_in = static_cast<uInt>(text.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+using sparkify::testing::gzip_member;
 
 class ChunkedReader : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("chunked_reader_test_" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   InputFile write(const std::string& name, const std::string& bytes) {
-    std::string path = (dir_ / name).string();
+    std::string path = (dir_.path() / name).string();
     std::ofstream(path, std::ios::binary) << bytes;
     return InputFile{path, name, bytes.size(), name.ends_with(".gz")};
   }
@@ -63,7 +44,7 @@ class ChunkedReader : public ::testing::Test {
     return all;
   }
 
-  std::filesystem::path dir_;
+  sparkify::testing::TempDir dir_{"sparkify-chunked-reader"};
   io::LocalFileSystem fs_;
 };
 

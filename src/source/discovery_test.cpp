@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "common/uuid.h"
 #include "io/local/local_file_system.h"
+#include "support/temp_dir.h"
 
 namespace sparkify::source {
 namespace {
@@ -24,7 +24,8 @@ TEST(Discovery, InputPathRules) {
 
 TEST(Discovery, SortsByteWiseAndSkipsHidden) {
   namespace fs = std::filesystem;
-  fs::path root = fs::temp_directory_path() / ("sparkify-disc-" + make_uuid());
+  testing::TempDir dir("sparkify-disc");
+  const fs::path& root = dir.path();
   for (const char* rel : {"b/x.json", "a/Z.json", "a/a.json", "a/\xc3\xa9.json", "_skip/y.json",
                           "a/.hidden.json", "a/notes.txt", "c/d.json.gz"}) {
     fs::create_directories((root / rel).parent_path());
@@ -40,7 +41,6 @@ TEST(Discovery, SortsByteWiseAndSkipsHidden) {
   EXPECT_EQ(rel, (std::vector<std::string>{"a/Z.json", "a/a.json", "a/\xc3\xa9.json", "b/x.json",
                                            "c/d.json.gz"}));
   EXPECT_TRUE(files->back().gzip);
-  fs::remove_all(root);
 }
 
 TEST(Discovery, MissingRootIsNotFound) {

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "common/parallel.h"
+#include "common/wire.h"
 #include "transform/time_breakdown.h"
 
 namespace sparkify::transform {
@@ -124,6 +125,63 @@ void LogWorkerState::on_event(const model::EventRecord& e) {
          intern(e.gender),
          b.level.back()};
   }
+}
+
+void LogWorkerState::offer_user(int64_t user_id, const LatestUserEvent& e) {
+  auto [it, inserted] = users_.try_emplace(user_id, e);
+  LatestUserEvent& u = it->second;
+  if (!inserted &&
+      std::make_tuple(e.ts, e.file_index, e.line) >= std::make_tuple(u.ts, u.file_index, u.line)) {
+    u = e;
+  }
+}
+
+void LogWorkerState::encode_users(std::vector<uint8_t>& out) const {
+  std::vector<std::vector<uint8_t>> parts(1);
+  parts[0] = std::move(out);
+  encode_users(parts);
+  out = std::move(parts[0]);
+}
+
+void LogWorkerState::encode_users(std::vector<std::vector<uint8_t>>& out_parts) const {
+  uint64_t parts = out_parts.size();
+  std::vector<uint64_t> counts(parts);
+  for (const auto& [id, u] : users_) counts[static_cast<uint64_t>(id) % parts]++;
+  std::vector<WireWriter> writers;
+  for (uint64_t p = 0; p < parts; ++p) {
+    writers.emplace_back(out_parts[p]);
+    writers.back().put<uint64_t>(counts[p]);
+  }
+  for (const auto& [id, u] : users_) {
+    WireWriter& w = writers[static_cast<uint64_t>(id) % parts];
+    w.put<int64_t>(id);
+    w.put<int64_t>(u.ts);
+    w.put<uint32_t>(u.file_index);
+    w.put<uint64_t>(u.line);
+    for (int32_t s : {u.first_name, u.last_name, u.gender, u.level}) {
+      w.put<uint8_t>(s != StringPool::kNull);
+      if (s != StringPool::kNull) w.put_string(pool_->get(s));
+    }
+  }
+}
+
+bool LogWorkerState::merge_users(std::span<const uint8_t> bytes) {
+  WireReader r(bytes);
+  uint64_t n = 0;
+  if (!r.get(n)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t id = 0;
+    LatestUserEvent e{};
+    if (!r.get(id) || !r.get(e.ts) || !r.get(e.file_index) || !r.get(e.line)) return false;
+    for (int32_t* field : {&e.first_name, &e.last_name, &e.gender, &e.level}) {
+      uint8_t valid = 0;
+      std::string_view value;
+      if (!r.get(valid) || (valid && !r.get_view(value))) return false;
+      *field = valid ? pool_->intern(value) : StringPool::kNull;
+    }
+    offer_user(id, e);
+  }
+  return r.done();
 }
 
 std::vector<EventBlock> LogWorkerState::take_blocks() {
@@ -342,8 +400,10 @@ model::TableData build_users(std::vector<LogWorkerState>& workers, model::TableD
   return t;
 }
 
-MergedUsers merge_users(const model::TableData& prior_users, const model::TableData& prior_latest,
-                        const model::TableData& new_users, const model::TableData& new_latest) {
+MergedUsers merge_lake_users(const model::TableData& prior_users,
+                             const model::TableData& prior_latest,
+                             const model::TableData& new_users,
+                             const model::TableData& new_latest) {
   static constexpr const char* kFields[] = {"first_name", "last_name", "gender", "level"};
   struct Row {
     const model::TableData* table;

@@ -64,6 +64,14 @@ class LogWorkerState final : public model::EventSink {
   size_t resident_bytes() const;
   uint64_t matched() const { return matched_; }
 
+  /// Appends the users this state holds (each with its latest event's (ts, file, line)) in a form
+  /// another process can merge; file indexes must be positions in the whole input's file order.
+  /// With `parts` > 1, user u goes to out_parts[u mod parts] (hash partitioning by user_id).
+  void encode_users(std::vector<uint8_t>& out) const;
+  void encode_users(std::vector<std::vector<uint8_t>>& out_parts) const;
+  /// Merges users written by encode_users, by the same latest-event rule; false if unreadable.
+  bool merge_users(std::span<const uint8_t> bytes);
+
  private:
   friend class SongplayBatcher;
   friend model::TableData build_users(std::vector<LogWorkerState>& workers,
@@ -76,6 +84,7 @@ class LogWorkerState final : public model::EventSink {
     int32_t first_name, last_name, gender, level;
   };
 
+  void offer_user(int64_t user_id, const LatestUserEvent& e);
   int32_t intern(const model::NullableString& s) {
     return s.valid ? pool_->intern(s.value) : StringPool::kNull;
   }
@@ -127,8 +136,9 @@ struct MergedUsers {
 
 /// Merges a lake's users with a load's (SPEC §9: the lake's events count as earlier, so a new
 /// row wins when its event is at least as late). Rows come out by ascending user_id.
-MergedUsers merge_users(const model::TableData& prior_users, const model::TableData& prior_latest,
-                        const model::TableData& new_users, const model::TableData& new_latest);
+MergedUsers merge_lake_users(const model::TableData& prior_users,
+                             const model::TableData& prior_latest,
+                             const model::TableData& new_users, const model::TableData& new_latest);
 
 struct LogTables {
   model::TableData users;

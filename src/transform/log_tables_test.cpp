@@ -138,7 +138,7 @@ TEST(LogTables, MergeUsersKeepsTheLatestEvent) {
                lake_latest);
   auto [load, load_workers] = users_of(
       {event(4000, 1, "free", 1), event(5000, 2, "paid", 2), event(100, 4, "free", 3)}, new_latest);
-  MergedUsers m = merge_users(lake, lake_latest, load, new_latest);
+  MergedUsers m = merge_lake_users(lake, lake_latest, load, new_latest);
   EXPECT_TRUE(m.changed);
   ASSERT_EQ(m.users.num_rows, 4u);
   const auto& ids = std::get<std::vector<int64_t>>(model::column(m.users, "user_id").values);
@@ -150,9 +150,9 @@ TEST(LogTables, MergeUsersKeepsTheLatestEvent) {
   const auto& ts = std::get<std::vector<int64_t>>(model::column(m.latest, "ts").values);
   EXPECT_EQ(ts, (std::vector<int64_t>{5000, 5000, 5000, 100}));
 
-  MergedUsers again = merge_users(m.users, m.latest, lake, lake_latest);
+  MergedUsers again = merge_lake_users(m.users, m.latest, lake, lake_latest);
   EXPECT_TRUE(again.changed);  // user 2 goes back to free: same time, the newer record wins
-  MergedUsers same = merge_users(m.users, m.latest, m.users, m.latest);
+  MergedUsers same = merge_lake_users(m.users, m.latest, m.users, m.latest);
   EXPECT_FALSE(same.changed);
 }
 

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <set>
 
+#include "common/markup_escape.h"
 #include "io/http/scripted_http_client.h"
 #include "io/s3/s3_xml.h"
 #include "io/s3/sigv4.h"
@@ -78,7 +79,7 @@ http::HttpResponse fake_listing(const std::set<std::string>& keys, const http::H
         break;
       }
       seen_prefixes.insert(common);
-      prefixes += "<CommonPrefixes><Prefix>" + xml_escape(common) + "</Prefix></CommonPrefixes>";
+      prefixes += "<CommonPrefixes><Prefix>" + markup_escape(common) + "</Prefix></CommonPrefixes>";
       // Resume after everything under this common prefix.
       last = common + "\xff";
     } else {
@@ -86,15 +87,16 @@ http::HttpResponse fake_listing(const std::set<std::string>& keys, const http::H
         truncated = true;
         break;
       }
-      contents += "<Contents><Key>" + xml_escape(entry) + "</Key><Size>" +
+      contents += "<Contents><Key>" + markup_escape(entry) + "</Key><Size>" +
                   std::to_string(entry.size()) + "</Size></Contents>";
       last = entry;
     }
     ++count;
   }
-  std::string body = "<ListBucketResult><Prefix>" + xml_escape(prefix) + "</Prefix><IsTruncated>" +
-                     (truncated ? "true" : "false") + "</IsTruncated>";
-  if (truncated) body += "<NextContinuationToken>" + xml_escape(last) + "</NextContinuationToken>";
+  std::string body = "<ListBucketResult><Prefix>" + markup_escape(prefix) +
+                     "</Prefix><IsTruncated>" + (truncated ? "true" : "false") + "</IsTruncated>";
+  if (truncated)
+    body += "<NextContinuationToken>" + markup_escape(last) + "</NextContinuationToken>";
   return ScriptedHttpClient::reply(200, body + contents + prefixes + "</ListBucketResult>");
 }
 
@@ -287,7 +289,8 @@ struct FakeBucket {
     if (r.method == "GET" && key.empty() && path.find("uploads") != std::string::npos) {
       std::string body = "<ListMultipartUploadsResult>";
       for (const auto& [id, k] : pending_keys) {
-        body += "<Upload><Key>" + xml_escape(k) + "</Key><UploadId>" + id + "</UploadId></Upload>";
+        body +=
+            "<Upload><Key>" + markup_escape(k) + "</Key><UploadId>" + id + "</UploadId></Upload>";
       }
       return ScriptedHttpClient::reply(200, body +
                                                 "<IsTruncated>false</IsTruncated>"

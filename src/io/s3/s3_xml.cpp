@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "common/markup_escape.h"
 #include "common/utf8.h"
 
 namespace sparkify::io::s3 {
@@ -73,38 +74,6 @@ std::string xml_unescape(std::string_view text) {
       continue;
     }
     i = semi;
-  }
-  return out;
-}
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // Control characters are not allowed raw in XML 1.0; S3 accepts them as references.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += "&#" + std::to_string(static_cast<int>(c)) + ";";
-        } else {
-          out.push_back(c);
-        }
-    }
   }
   return out;
 }
@@ -244,7 +213,7 @@ std::string delete_objects_body(const std::vector<std::string>& keys) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Delete><Quiet>true</Quiet>";
   for (const auto& key : keys) {
     out += "<Object><Key>";
-    out += xml_escape(key);
+    out += markup_escape(key);
     out += "</Key></Object>";
   }
   out += "</Delete>";
@@ -273,7 +242,7 @@ std::string complete_multipart_body(const std::vector<std::string>& etags) {
   std::string out = "<CompleteMultipartUpload>";
   for (size_t i = 0; i < etags.size(); ++i) {
     out += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" +
-           xml_escape(etags[i]) + "</ETag></Part>";
+           markup_escape(etags[i]) + "</ETag></Part>";
   }
   out += "</CompleteMultipartUpload>";
   return out;

@@ -15,8 +15,6 @@ namespace sparkify::io::s3 {
 
 /// Decodes the five named XML entities and numeric character references (&#NN; &#xNN;).
 std::string xml_unescape(std::string_view text);
-/// Escapes & < > " ' for element text.
-std::string xml_escape(std::string_view text);
 
 /// The text of every element named `tag` (not nested in itself), decoded, in document order.
 std::vector<std::string> xml_elements(std::string_view xml, std::string_view tag);

@@ -80,7 +80,7 @@ TEST(S3Xml, DeleteObjectsBodyEscapesKeysAndIsQuiet) {
   EXPECT_EQ(body,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Delete><Quiet>true</Quiet>"
             "<Object><Key>songs/a.parquet</Key></Object>"
-            "<Object><Key>x&amp;y/&lt;z&gt;&quot;&apos;</Key></Object></Delete>");
+            "<Object><Key>x&amp;y/&lt;z&gt;&quot;&#39;</Key></Object></Delete>");
   // The escaped key reads back as itself.
   EXPECT_EQ(xml_elements(body, "Key")[1], "x&y/<z>\"'");
 }

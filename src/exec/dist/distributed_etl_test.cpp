@@ -1,0 +1,126 @@
+// The distributed job without MPI: N ranks as N threads (ThreadClusters) must write the lake one
+// process writes — every row of every table, songplay_id included, and the same rejects.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "exec/dist/thread_cluster.h"
+#include "exec/etl_job.h"
+#include "generate/generator.h"
+#include "model/table.h"
+#include "sink/lake_reader.h"
+#include "support/temp_dir.h"
+
+namespace sparkify::exec {
+namespace {
+
+// Every row of a lake table as text, sorted: a multiset to compare lakes with.
+std::vector<std::string> rows_of(const std::string& lake, const model::TableSpec& spec) {
+  auto fs = io::make_file_system(lake, {});
+  EXPECT_TRUE(fs.ok());
+  auto table = sink::read_lake_table(**fs, lake, spec);
+  EXPECT_TRUE(table.ok()) << table.status().message();
+  if (!table.ok()) return {};
+  EXPECT_TRUE(table->has_success) << spec.name;
+  const model::TableData& t = table->data;
+  std::vector<std::string> rows(t.num_rows);
+  for (const auto& column : t.columns) {
+    for (size_t r = 0; r < t.num_rows; ++r) {
+      std::ostringstream cell;
+      if (column.is_null(r)) {
+        cell << "null";
+      } else if (const auto* i32 = std::get_if<std::vector<int32_t>>(&column.values)) {
+        cell << (*i32)[r];
+      } else if (const auto* i64 = std::get_if<std::vector<int64_t>>(&column.values)) {
+        cell << (*i64)[r];
+      } else if (const auto* f64 = std::get_if<std::vector<double>>(&column.values)) {
+        cell.precision(17);
+        cell << (*f64)[r];
+      } else {
+        cell << '"' << column.string_at(r) << '"';
+      }
+      rows[r] += cell.str() + "|";
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+class DistributedEtlTest : public ::testing::TestWithParam<int> {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir("sparkify-dist");
+    generate::GenerateOptions g;
+    g.output = dir_->str() + "/input";
+    g.songs = 300;
+    g.events = 6000;
+    g.days = 3;  // fewer log files than the largest rank count
+    g.seed = 7;
+    g.bad_fraction = 0.03;
+    g.threads = 1;
+    auto fs = io::make_file_system(g.output, {});
+    ASSERT_TRUE(fs.ok());
+    auto generated = generate::generate(**fs, g);
+    ASSERT_TRUE(generated.ok()) << generated.status().message();
+    EtlReport single = run_etl(options_for(dir_->str() + "/single"));
+    ASSERT_TRUE(single.status.ok()) << single.status.message();
+  }
+  static void TearDownTestSuite() { delete dir_; }
+
+  static EtlOptions options_for(const std::string& output) {
+    EtlOptions o;
+    o.input = dir_->str() + "/input";
+    o.songs_input = o.input + "/song_data";
+    o.logs_input = o.input + "/log_data";
+    o.output = output;
+    o.threads = 2;
+    o.max_rows_per_file = 700;  // several files per partition, from several ranks
+    return o;
+  }
+
+  static testing::TempDir* dir_;
+};
+
+testing::TempDir* DistributedEtlTest::dir_ = nullptr;
+
+TEST_P(DistributedEtlTest, WritesTheOneProcessLake) {
+  int ranks = GetParam();
+  std::string lake = dir_->str() + "/ranks-" + std::to_string(ranks);
+  auto clusters = make_thread_clusters(ranks);
+  std::vector<EtlReport> reports(ranks);
+  std::vector<std::thread> threads;
+  for (int r = 0; r < ranks; ++r) {
+    threads.emplace_back(
+        [&, r] { reports[r] = run_etl(options_for(lake), nullptr, clusters[r].get()); });
+  }
+  for (auto& t : threads) t.join();
+  for (int r = 0; r < ranks; ++r)
+    ASSERT_TRUE(reports[r].status.ok()) << reports[r].status.message();
+  EXPECT_TRUE(reports[0].published);
+  EXPECT_EQ(reports[0].ranks, ranks);
+  EXPECT_EQ(reports[0].per_rank.size(), ranks > 1 ? static_cast<size_t>(ranks) : 0u);
+
+  std::string single = dir_->str() + "/single";
+  for (const auto* spec : model::all_table_specs()) {
+    EXPECT_EQ(rows_of(lake, *spec), rows_of(single, *spec)) << spec->name;
+  }
+  for (const char* f : {"/_rejects/songs.jsonl", "/_rejects/logs.jsonl"}) {
+    std::string want = read_text(single + f);
+    EXPECT_FALSE(want.empty()) << f;
+    EXPECT_EQ(read_text(lake + f), want) << f;
+  }
+  EXPECT_FALSE(std::filesystem::exists(lake + "/_staging"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Ranks, DistributedEtlTest, ::testing::Values(1, 2, 3, 5));
+
+}  // namespace
+}  // namespace sparkify::exec
