@@ -1,0 +1,68 @@
+// Two MPI ranks against one process on one machine (SPEC §8): `mpirun -np 2 sparkify etl
+// --threads 1` and `sparkify etl --threads 1` on the same input, on tmpfs, alternated, --reps
+// times each. Prints one JSON object: medians, the speed-up, each rank's peak RSS and the bytes
+// each rank sent and received (from --report), against the one process's peak RSS.
+//
+//   node bench/mpi.mjs --input DIR [--ranks 2] [--reps 3] [--build build] [--work /dev/shm/sparkify-mpi]
+//
+// Make the input with `sparkify generate` (the L tier: --songs 50000 --events 2000000).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = { input: '', ranks: 2, reps: 3, build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-mpi' };
+for (let i = 2; i < process.argv.length; i += 2) {
+  const k = process.argv[i].replace(/^--/, '');
+  if (!(k in args)) throw new Error(`unknown option --${k}`);
+  args[k] = typeof args[k] === 'number' ? Number(process.argv[i + 1]) : process.argv[i + 1];
+}
+if (!args.input) throw new Error('--input DIR is required (make one with sparkify generate)');
+const sparkify = path.join(args.build, 'sparkify');
+const tool = path.join(args.build, 'bench/pipeline/sparkify_bench_tool');
+const mpirun = spawnSync('sh', ['-c', 'command -v mpirun'], { encoding: 'utf8' }).stdout.trim();
+for (const b of [sparkify, tool, mpirun]) if (!b || !existsSync(b)) throw new Error(`${b || 'mpirun'} missing`);
+mkdirSync(args.work, { recursive: true });
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+function run(name, rep) {
+  const lake = path.join(args.work, `lake-${name}`);
+  const report = path.join(args.work, `${name}-${rep}.json`);
+  rmSync(lake, { recursive: true, force: true });
+  spawnSync('sync');
+  const etl = [sparkify, 'etl', '--input', args.input, '--output', lake, '--threads', '1', '--no-progress', '--report', report];
+  const cmd = name === 'ranks'
+    ? [mpirun, '--allow-run-as-root', '--oversubscribe', '-q', '-np', String(args.ranks), ...etl]
+    : etl;
+  const prefix = path.join(args.work, `${name}-${rep}`);
+  const r = spawnSync(tool, ['run', '--stdout', `${prefix}.out`, '--stderr', `${prefix}.err`, '--', ...cmd], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${tool} failed: ${r.stderr}`);
+  const t = JSON.parse(r.stdout);
+  if (t.exit_code !== 0) throw new Error(`${name} exited ${t.exit_code}: ${readFileSync(`${prefix}.err`, 'utf8')}`);
+  return { wall_s: t.wall_s, max_rss_kb: t.max_rss_kb, report: JSON.parse(readFileSync(report, 'utf8')) };
+}
+
+const runs = { one: [], ranks: [] };
+for (let rep = 0; rep < args.reps; rep++) {
+  for (const name of rep % 2 ? ['ranks', 'one'] : ['one', 'ranks']) runs[name].push(run(name, rep));
+}
+const last = runs.ranks.at(-1).report;
+const inputBytes = last.input.bytes;
+const result = {
+  date: new Date().toISOString(),
+  machine: (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [])[1],
+  cores: os.cpus().length, ranks: args.ranks, reps: args.reps, input_bytes: inputBytes,
+  one_process: { median_s: median(runs.one.map((r) => r.wall_s)), peak_rss_mb: Math.max(...runs.one.map((r) => r.report.memory.peak)) / 2 ** 20 },
+  mpi: {
+    median_s: median(runs.ranks.map((r) => r.wall_s)),
+    per_rank: last.per_rank.map((k) => ({
+      rank: k.rank, files: k.files, input_bytes: k.bytes, peak_rss_mb: k.peak_memory / 2 ** 20,
+      bytes_sent: k.bytes_sent, bytes_received: k.bytes_received,
+      sent_of_input: k.bytes ? k.bytes_sent / k.bytes : null,
+    })),
+  },
+};
+result.speedup = result.one_process.median_s / result.mpi.median_s;
+console.log(JSON.stringify(result, null, 2));
