@@ -81,9 +81,12 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
   // A listing without versions (local folders) is completed with one stat per file.
   SPARKIFY_RETURN_NOT_OK(parallel_for(files.size(), threads, [&](size_t i, int) -> Status {
     if (!files[i].version.empty()) return Status::OK();
-    SPARKIFY_ASSIGN_OR_RETURN(io::FileInfo info, fs.stat(files[i].path));
-    files[i].size = info.size;
-    files[i].version = std::move(info.version);
+    auto info = fs.stat(files[i].path);
+    // A store whose listing gave no version and that cannot stat: the size alone identifies.
+    if (!info.ok() && info.status().code() == ErrorCode::kNotSupported) return Status::OK();
+    SPARKIFY_RETURN_NOT_OK(info.status());
+    files[i].size = info->size;
+    files[i].version = std::move(info->version);
     return Status::OK();
   }));
   std::unordered_map<std::string_view, const sink::IngestedFile*> seen;
