@@ -12,11 +12,11 @@ namespace {
 class ListingOnlyFileSystem final : public io::FileSystem {
  public:
   std::string kind() const override { return "listing-only"; }
-  Result<std::vector<io::FileInfo>> list(const std::string&) override { return {}; }
-  Result<bool> exists(const std::string&) override { return false; }
-  Result<Buffer> read(const std::string& path, size_t) override {
-    return Status::NotFound(path);
+  Result<std::vector<io::FileInfo>> list(const std::string&) override {
+    return std::vector<io::FileInfo>();
   }
+  Result<bool> exists(const std::string&) override { return false; }
+  Result<Buffer> read(const std::string& path, size_t) override { return Status::NotFound(path); }
   Status write(const std::string&, std::span<const uint8_t>) override { return Status::OK(); }
   Status remove_files(const std::vector<std::string>&) override { return Status::OK(); }
   Status remove_all(const std::string&) override { return Status::OK(); }
