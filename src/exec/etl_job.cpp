@@ -549,9 +549,8 @@ class EtlJob {
   Status write_rejects(const SongStage& songs, const std::vector<model::RejectRecord>& song_rejects,
                        const std::vector<model::RejectRecord>& logs) {
     auto write = [&](const char* name, const std::string& text) {
-      std::string path =
-          io::FileSystem::join(io::FileSystem::join(options_.output, "_rejects"), name);
-      return out_fs_->write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+      return out_fs_->write_text(
+          io::FileSystem::join(io::FileSystem::join(options_.output, "_rejects"), name), text);
     };
     song_rejects_ = base_.song_rejects + sink::rejects_to_jsonl(song_rejects);
     log_rejects_ = base_.log_rejects + sink::rejects_to_jsonl(logs);
@@ -928,8 +927,7 @@ class EtlJob {
       commit.added[table] = files;
     }
     if (!out_fs_->supports_rename()) {
-      static constexpr const char* kOrder[] = {"time", "songplays", "songs", "artists", "users"};
-      for (const char* table : kOrder) {
+      for (const char* table : kLoadOrder) {
         if (io::PendingFiles* pending = committer_->pending(table)) {
           SPARKIFY_RETURN_NOT_OK(out_fs_->complete_pending(pending->take()));
           kill_point(std::string("completed-") + table);

@@ -26,10 +26,6 @@ using io::FileSystem;
 constexpr const char* kSongRejects = "rejects/songs.jsonl";
 constexpr const char* kLogRejects = "rejects/logs.jsonl";
 
-// The order a commit is applied in: time before songplays, so a reader that globs the folders
-// never sees a songplay whose time row is missing.
-constexpr const char* kApplyOrder[] = {"time", "songplays", "songs", "artists", "users"};
-
 model::TableData empty_typed_table(const model::TableSpec& spec) {
   model::TableData t = model::empty_table(spec, 0);
   for (size_t i = 0; i < spec.columns.size(); ++i) {
@@ -66,10 +62,6 @@ Result<std::string> read_text_or_empty(FileSystem& fs, const std::string& path) 
   if (bytes.ok()) return std::string(bytes->view());
   if (bytes.status().code() == ErrorCode::kNotFound) return std::string();
   return bytes.status();
-}
-
-Status write_text(FileSystem& fs, const std::string& path, const std::string& text) {
-  return fs.write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
 }
 
 }  // namespace
@@ -143,8 +135,8 @@ Status write_lake_state(io::FileSystem& fs, const std::string& dir,
     SPARKIFY_RETURN_NOT_OK(fs.make_dirs(table_dir));
     SPARKIFY_RETURN_NOT_OK(sink::write_dataset(fs, table_dir, *table, options).status());
   }
-  SPARKIFY_RETURN_NOT_OK(write_text(fs, FileSystem::join(dir, kSongRejects), song_rejects));
-  return write_text(fs, FileSystem::join(dir, kLogRejects), log_rejects);
+  SPARKIFY_RETURN_NOT_OK(fs.write_text(FileSystem::join(dir, kSongRejects), song_rejects));
+  return fs.write_text(FileSystem::join(dir, kLogRejects), log_rejects);
 }
 
 namespace {
@@ -273,7 +265,7 @@ LogStage::TimeFilter lake_time_filter(io::FileSystem& fs, const std::string& roo
 }
 
 Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::LakeCommit& commit) {
-  for (const char* table : kApplyOrder) {
+  for (const char* table : kLoadOrder) {
     auto added = commit.added.find(table);
     auto removed = commit.removed.find(table);
     if (added == commit.added.end() && removed == commit.removed.end()) continue;
@@ -295,10 +287,10 @@ Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::Lak
       SPARKIFY_RETURN_NOT_OK(fs.remove_files(paths));
     }
     auto files = commit.tables.find(table);
-    SPARKIFY_RETURN_NOT_OK(
-        write_text(fs, FileSystem::join(live, "_SUCCESS"),
-                   sink::success_manifest(files == commit.tables.end() ? std::vector<std::string>()
-                                                                       : files->second)));
+    SPARKIFY_RETURN_NOT_OK(fs.write_text(
+        FileSystem::join(live, "_SUCCESS"),
+        sink::success_manifest(files == commit.tables.end() ? std::vector<std::string>()
+                                                            : files->second)));
     kill_point(std::string("applied-") + table);
   }
   std::string state = FileSystem::join(root, commit.state);
@@ -307,8 +299,8 @@ Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::Lak
                             read_text_or_empty(fs, FileSystem::join(state, kSongRejects)));
   SPARKIFY_ASSIGN_OR_RETURN(std::string logs,
                             read_text_or_empty(fs, FileSystem::join(state, kLogRejects)));
-  SPARKIFY_RETURN_NOT_OK(write_text(fs, FileSystem::join(rejects, "songs.jsonl"), songs));
-  return write_text(fs, FileSystem::join(rejects, "logs.jsonl"), logs);
+  SPARKIFY_RETURN_NOT_OK(fs.write_text(FileSystem::join(rejects, "songs.jsonl"), songs));
+  return fs.write_text(FileSystem::join(rejects, "logs.jsonl"), logs);
 }
 
 Result<std::optional<sink::LakeCommit>> recover_lake(io::FileSystem& fs, const std::string& root) {

@@ -25,6 +25,11 @@
 
 namespace sparkify::exec {
 
+/// The order a load makes its tables' new files visible in (S3 completions, then applying the
+/// commit): time before songplays, so a reader that globs the folders never sees a songplay
+/// whose time row is missing.
+inline constexpr const char* kLoadOrder[] = {"time", "songplays", "songs", "artists", "users"};
+
 /// The input files of one stage, split into those a load takes and those the lake already has.
 struct InputChoice {
   std::vector<source::InputFile> take;    ///< new files, in file order

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -115,6 +116,11 @@ class FileSystem {
 
   /// Writes a whole file, creating parent folders as needed, replacing any existing file.
   virtual Status write(const std::string& path, std::span<const uint8_t> data) = 0;
+
+  /// write() for text (manifests, records, JSON lines).
+  Status write_text(const std::string& path, std::string_view text) {
+    return write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+  }
 
   /// A writer for many files; the default one writes synchronously through write().
   virtual std::unique_ptr<BatchWriter> batch_writer();

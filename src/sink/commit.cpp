@@ -18,10 +18,6 @@ constexpr const char* kStaging = "_staging";
 constexpr const char* kSuccess = "_SUCCESS";
 constexpr const char* kControl = "_sparkify";  // no reader of *.parquet looks in here
 
-Status write_text(io::FileSystem& fs, const std::string& path, const std::string& text) {
-  return fs.write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
-}
-
 class LocalCommitter final : public TableCommitter {
  public:
   LocalCommitter(io::FileSystem& fs, std::string root, std::string run_id)
@@ -44,7 +40,7 @@ class LocalCommitter final : public TableCommitter {
     std::string staged = staging_dir(table);
     SPARKIFY_RETURN_NOT_OK(fs_.make_dirs(staged));
     SPARKIFY_RETURN_NOT_OK(
-        write_text(fs_, io::FileSystem::join(staged, kSuccess), success_manifest(files)));
+        fs_.write_text(io::FileSystem::join(staged, kSuccess), success_manifest(files)));
     std::string live = io::FileSystem::join(root_, table);
     SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs_.exists(live));
     if (!exists) return fs_.rename_dir(staged, live);
@@ -105,7 +101,7 @@ class ObjectStoreCommitter final : public TableCommitter {
     for (const auto& table : dirty) SPARKIFY_RETURN_NOT_OK(remove_unlisted(table));
     if (!records.empty()) SPARKIFY_RETURN_NOT_OK(fs_.remove_files(records));
     // Before any upload starts, so a kill at any later moment leaves a trail.
-    return write_text(fs_, record_, run_record(run_id_, tables));
+    return fs_.write_text(record_, run_record(run_id_, tables));
   }
 
   std::string staging_dir(const std::string& table) const override {
@@ -128,7 +124,7 @@ class ObjectStoreCommitter final : public TableCommitter {
       state.uncompleted.clear();
     }
     SPARKIFY_RETURN_NOT_OK(
-        write_text(fs_, io::FileSystem::join(dir, kSuccess), success_manifest(files)));
+        fs_.write_text(io::FileSystem::join(dir, kSuccess), success_manifest(files)));
     published_.insert(table);
     return remove_unlisted(table);
   }

@@ -171,8 +171,7 @@ Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root) {
 
 Status write_commit(io::FileSystem& fs, const std::string& root, const LakeCommit& commit) {
   std::string text = commit_to_json(commit);
-  return fs.write(commit_path(root, commit.version),
-                  {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
+  return fs.write_text(commit_path(root, commit.version), text);
 }
 
 }  // namespace sparkify::sink
