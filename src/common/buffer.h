@@ -2,6 +2,7 @@
 // can be handed to simdjson (which reads up to SIMDJSON_PADDING bytes past the end) without a copy.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -47,6 +48,21 @@ class Buffer {
     size_ = size;
     padding_ = padding;
     if (padding) std::memset(data_.get() + size, 0, padding);
+  }
+
+  /// Appends `n` bytes, growing the allocation geometrically (contents kept, padding re-zeroed):
+  /// lets a writer build a file in the Buffer it is then handed over in, without a copy.
+  void append(const void* bytes, size_t n) {
+    if (size_ + n + padding_ > capacity_) {
+      size_t capacity = std::max({size_ + n + padding_, 2 * capacity_, size_t{4096}});
+      std::unique_ptr<uint8_t[]> grown(new uint8_t[capacity]);
+      if (size_) std::memcpy(grown.get(), data_.get(), size_);
+      data_ = std::move(grown);
+      capacity_ = capacity;
+    }
+    if (n) std::memcpy(data_.get() + size_, bytes, n);
+    size_ += n;
+    if (padding_) std::memset(data_.get() + size_, 0, padding_);
   }
 
   /// Shrinks the logical size (e.g. after a short read) and re-zeroes the padding.

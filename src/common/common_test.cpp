@@ -1,5 +1,5 @@
 // Unit tests for common/: Status and Result, the string hash, JSON escaping, UUIDs, UTF-8,
-// Buffer and parallel_for.
+// Buffer, parallel_for and its thread pool.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 #include <cstring>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/buffer.h"
@@ -153,6 +154,18 @@ TEST(Buffer, PaddingIsZeroAfterEveryResize) {
   EXPECT_TRUE(Buffer().empty());
 }
 
+TEST(Buffer, AppendGrowsAndKeepsContentsAndPadding) {
+  Buffer b = Buffer::Allocate(0, 4);
+  std::string expected;
+  for (int i = 0; i < 3000; ++i) {
+    std::string piece = std::to_string(i) + ",";
+    b.append(piece.data(), piece.size());
+    expected += piece;
+  }
+  EXPECT_EQ(b.view(), expected);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(b.data()[b.size() + i], 0);
+}
+
 TEST(ParallelFor, VisitsEveryIndexOnceOnEveryWorkerCount) {
   for (int threads : {1, 2, 7}) {
     for (size_t n : {size_t{0}, size_t{1}, size_t{3}, size_t{1000}}) {
@@ -184,6 +197,48 @@ TEST(ParallelFor, ReturnsTheFailureWithTheLowestIndexThatRan) {
     ASSERT_FALSE(any.ok());
     EXPECT_EQ(any.message().rfind("odd ", 0), 0u);
   }
+}
+
+TEST(ParallelFor, WorkersAreDistinctWhileTheyRun) {
+  // Per-worker state indexed by `worker` must never be shared by two threads at once.
+  for (int round = 0; round < 20; ++round) {
+    std::vector<std::atomic<int>> in_use(4);
+    std::atomic<int> clashes{0};
+    Status st = parallel_for(400, 4, [&](size_t, int worker) {
+      if (in_use[worker].fetch_add(1) != 0) clashes++;
+      std::this_thread::yield();
+      in_use[worker].fetch_sub(1);
+      return Status::OK();
+    });
+    EXPECT_TRUE(st.ok());
+    EXPECT_EQ(clashes.load(), 0);
+  }
+}
+
+TEST(ParallelFor, NestedCallsFinish) {
+  // Every outer task runs its own parallel_for: the pool's threads are all busy in outer tasks,
+  // and each inner call still finishes (its caller does the work no free thread takes).
+  std::atomic<size_t> inner{0};
+  Status st = parallel_for(16, 4, [&](size_t, int) {
+    return parallel_for(50, 4, [&](size_t, int) {
+      inner++;
+      return Status::OK();
+    });
+  });
+  EXPECT_TRUE(st.ok());
+  EXPECT_EQ(inner.load(), 16u * 50u);
+}
+
+TEST(ThreadPool, ReusesItsThreadsAcrossCalls) {
+  ASSERT_TRUE(parallel_for(64, 3, [](size_t, int) { return Status::OK(); }).ok());
+  size_t started = ThreadPool::shared().size();
+  EXPECT_GE(started, 2u);
+  for (int round = 0; round < 50; ++round) {
+    ASSERT_TRUE(parallel_for(64, 3, [](size_t, int) { return Status::OK(); }).ok());
+  }
+  // Sequential calls of the same width take idle threads instead of starting new ones (a thread
+  // still on its way back to idle can make one call start one more, never one per call).
+  EXPECT_LE(ThreadPool::shared().size(), started + 2);
 }
 
 }  // namespace

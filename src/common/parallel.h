@@ -1,13 +1,22 @@
 // parallel_for: runs task(i, worker) for i in [0, n) on `threads` threads pulling indices from a
 // shared counter (dynamic scheduling, so one slow file does not stall a static slice). `worker`
 // is in [0, threads): index per-worker state with it, so the hot path needs no locks.
+//
+// The threads come from one pool for the whole process (ThreadPool::shared()), started once and
+// grown on demand, so the run's many parallel steps do not each start and join their own
+// threads. The calling thread always works too, and waits only for pool threads that joined
+// in: a parallel_for called from inside another one never waits on a thread that is busy
+// elsewhere, so nesting cannot deadlock (it gets fewer helpers, never none of its own work).
 #pragma once
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
-#include <exception>
+#include <deque>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -20,6 +29,33 @@ inline int default_thread_count() {
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
 }
+
+/// The process's worker threads. Threads are started when a request needs more idle ones than
+/// there are (S3 transfers ask for dozens, blocked on the network) and then kept for the next.
+class ThreadPool {
+ public:
+  static ThreadPool& shared();
+  ~ThreadPool();
+
+  /// Runs body(1) … body(helpers) on pool threads as they come free, and body(0) on the calling
+  /// thread; returns when body(0) has returned and every body that started has returned. A body
+  /// not started by then is never started (body(0) must do the work the others would have).
+  void run(int helpers, const std::function<void(int worker)>& body);
+
+  /// Threads started so far (for tests).
+  size_t size() const;
+
+ private:
+  struct Job;
+  void work();
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::shared_ptr<Job>> queue_;  // one entry per helper asked for
+  std::vector<std::thread> threads_;
+  size_t idle_ = 0;
+  bool stopping_ = false;
+};
 
 /// Stops handing out new indices after the first failing task and returns its Status (the
 /// failure with the lowest index among those that ran, so the error is deterministic).
@@ -49,11 +85,7 @@ inline Status parallel_for(size_t n, int threads,
   if (threads == 1) {
     body(0);
   } else {
-    std::vector<std::thread> pool;
-    pool.reserve(threads - 1);
-    for (int w = 1; w < threads; ++w) pool.emplace_back(body, w);
-    body(0);
-    for (auto& t : pool) t.join();
+    ThreadPool::shared().run(threads - 1, body);
   }
   size_t best = SIZE_MAX;
   Status result;

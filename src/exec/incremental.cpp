@@ -26,34 +26,12 @@ using io::FileSystem;
 constexpr const char* kSongRejects = "rejects/songs.jsonl";
 constexpr const char* kLogRejects = "rejects/logs.jsonl";
 
-model::TableData empty_typed_table(const model::TableSpec& spec) {
-  model::TableData t = model::empty_table(spec, 0);
-  for (size_t i = 0; i < spec.columns.size(); ++i) {
-    switch (spec.columns[i].type) {
-      case model::ColumnType::kInt32:
-        t.columns[i].values = std::vector<int32_t>();
-        break;
-      case model::ColumnType::kInt64:
-      case model::ColumnType::kTimestampMicros:
-        t.columns[i].values = std::vector<int64_t>();
-        break;
-      case model::ColumnType::kDouble:
-        t.columns[i].values = std::vector<double>();
-        break;
-      case model::ColumnType::kString:
-        t.columns[i].values = std::vector<std::string_view>();
-        break;
-    }
-  }
-  return t;
-}
-
 // A table of the lake (or of its state), empty when its folder does not exist.
 Result<model::TableData> read_table_or_empty(FileSystem& fs, const std::string& root,
                                              const model::TableSpec& spec, int threads) {
   auto table = sink::read_lake_table(fs, root, spec, threads);
   if (table.ok()) return std::move(table->data);
-  if (table.status().code() == ErrorCode::kNotFound) return empty_typed_table(spec);
+  if (table.status().code() == ErrorCode::kNotFound) return model::empty_typed_table(spec);
   return table.status();
 }
 

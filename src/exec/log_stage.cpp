@@ -5,8 +5,8 @@
 #include <tuple>
 
 #include "common/parallel.h"
-#include "exec/file_feeder.h"
 #include "source/chunked_reader.h"
+#include "source/file_feeder.h"
 
 namespace sparkify::exec {
 
@@ -102,7 +102,7 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
     });
   } else {
     // Stores that want many requests in flight hand over whole files; each is one chunk.
-    status = for_each_input(fs, files, threads_, [&](size_t i, int w, const Buffer& data) {
+    status = source::for_each_input(fs, files, threads_, [&](size_t i, int w, const Buffer& data) {
       return counted(i, w, [&] {
         return parse_chunk(i, w, source_name(files[i]), source::Chunk{data, 0, 0, 0});
       });

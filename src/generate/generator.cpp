@@ -64,7 +64,7 @@ class DayFile {
   }
   Status close() {
     if (fd_ < 0) {
-      return fs_.write(path_, {reinterpret_cast<const uint8_t*>(whole_.data()), whole_.size()});
+      return fs_.write_text(path_, whole_);
     }
     int fd = fd_;
     fd_ = -1;
@@ -148,8 +148,7 @@ Result<GenerateReport> generate(io::FileSystem& fs, const GenerateOptions& optio
           }
           song_bytes[worker] += text.size();
           std::string path = io::FileSystem::join(options.output, song_file_path(song));
-          SPARKIFY_RETURN_NOT_OK(
-              fs.write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()}));
+          SPARKIFY_RETURN_NOT_OK(fs.write_text(path, text));
         }
         return Status::OK();
       }));
@@ -201,8 +200,7 @@ Result<GenerateReport> generate(io::FileSystem& fs, const GenerateOptions& optio
   // Written last: its presence says the data set is complete.
   std::string manifest = report_json(report, options);
   SPARKIFY_RETURN_NOT_OK(
-      fs.write(io::FileSystem::join(options.output, "_generate.json"),
-               {reinterpret_cast<const uint8_t*>(manifest.data()), manifest.size()}));
+      fs.write_text(io::FileSystem::join(options.output, "_generate.json"), manifest));
   return report;
 }
 

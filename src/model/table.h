@@ -119,6 +119,30 @@ inline TableData empty_table(const TableSpec& spec, size_t rows) {
   return t;
 }
 
+/// A table with no rows whose columns hold empty vectors of their SPEC types (not the
+/// monostate an unfilled column has), so it can be written or appended to like any other.
+inline TableData empty_typed_table(const TableSpec& spec) {
+  TableData t = empty_table(spec, 0);
+  for (size_t i = 0; i < spec.columns.size(); ++i) {
+    switch (spec.columns[i].type) {
+      case ColumnType::kInt32:
+        t.columns[i].values = std::vector<int32_t>();
+        break;
+      case ColumnType::kInt64:
+      case ColumnType::kTimestampMicros:
+        t.columns[i].values = std::vector<int64_t>();
+        break;
+      case ColumnType::kDouble:
+        t.columns[i].values = std::vector<double>();
+        break;
+      case ColumnType::kString:
+        t.columns[i].values = std::vector<std::string_view>();
+        break;
+    }
+  }
+  return t;
+}
+
 /// Sets a column by its SPEC name, so a table's columns cannot be swapped by position (an
 /// unknown name is a programming error, caught by the table's tests).
 inline void bind(TableData& t, std::string_view name, Column column) {

@@ -138,7 +138,7 @@ std::vector<uint8_t> write_file(const std::vector<TestColumn>& cols, const Write
   Status st = (*writer)->close();
   EXPECT_TRUE(st.ok()) << st.message();
   EXPECT_EQ((*writer)->bytes_written(), static_cast<int64_t>(out.bytes().size()));
-  return out.release();
+  return {out.bytes().begin(), out.bytes().end()};
 }
 
 void expect_equal(const TestColumn& expected, const ColumnData& got) {
@@ -488,7 +488,7 @@ TEST(Dictionary, DictionaryStringsInput) {
         ASSERT_TRUE((*w)->write_batch({&v, 1}, 100).ok());
       }
       ASSERT_TRUE((*w)->close().ok());
-      auto bytes = out.release();
+      std::vector<uint8_t> bytes(out.bytes().begin(), out.bytes().end());
       expect_round_trip({expected}, bytes);
       auto md = footer_of(bytes);
       const auto& st = *md.row_groups[0].columns[0].meta_data->statistics;

@@ -39,7 +39,7 @@ std::vector<uint8_t> small_file(Codec codec = Codec::kSnappy) {
   v[2].values = std::span<const double>(xs);
   EXPECT_TRUE((*w)->write_batch(v, 4).ok());
   EXPECT_TRUE((*w)->close().ok());
-  return out.release();
+  return {out.bytes().begin(), out.bytes().end()};
 }
 
 /// Opens and reads every column; returns the first failure.

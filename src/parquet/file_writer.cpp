@@ -13,12 +13,7 @@
 namespace sparkify::parquet {
 
 Status BufferOutputStream::write(const void* data, size_t size) {
-  const auto* p = static_cast<const uint8_t*>(data);
-  if (bytes_.size() + size > bytes_.capacity()) {
-    // Grow in big steps: a file arrives as many small writes (magic, pages, footer).
-    bytes_.reserve(std::max({bytes_.size() + size, 2 * bytes_.capacity(), size_t{4096}}));
-  }
-  bytes_.insert(bytes_.end(), p, p + size);
+  bytes_.append(data, size);  // grows geometrically: a file arrives as many small writes
   return Status::OK();
 }
 

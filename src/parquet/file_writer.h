@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/buffer.h"
 #include "common/result.h"
 #include "parquet/column_view.h"
 #include "parquet/schema.h"
@@ -25,11 +26,12 @@ class OutputStream {
 class BufferOutputStream final : public OutputStream {
  public:
   Status write(const void* data, size_t size) override;
-  const std::vector<uint8_t>& bytes() const { return bytes_; }
-  std::vector<uint8_t> release() { return std::move(bytes_); }
+  std::span<const uint8_t> bytes() const { return bytes_.bytes(); }
+  /// Hands the file over without a copy; the stream is empty afterwards.
+  Buffer release() { return std::move(bytes_); }
 
  private:
-  std::vector<uint8_t> bytes_;
+  Buffer bytes_;
 };
 
 struct WriterOptions {

@@ -25,6 +25,7 @@ class RequiredFields {
   RequiredFields(std::initializer_list<int16_t> ids) {
     for (int16_t id : ids) wanted_ |= bit(id);
   }
+  void want(int16_t id) { wanted_ |= bit(id); }
   void saw(int16_t id) { seen_ |= bit(id); }
   bool all_seen() const { return (seen_ & wanted_) == wanted_; }
 
@@ -313,6 +314,39 @@ Status parse_file_metadata_struct(CompactReader& r, FileMetaData* md) {
       });
 }
 
+// One i32 field of a struct read by read_i32_struct: its id, where it goes, whether required.
+struct I32Field {
+  int16_t id;
+  int32_t* out;
+  bool required;
+};
+
+// An optional bool field of such a struct.
+struct BoolField {
+  int16_t id = -1;
+  bool* out = nullptr;
+};
+
+// Reads a struct whose fields of interest are i32s (and at most one bool), as the page headers
+// are; other fields are skipped.
+Status read_i32_struct(CompactReader& r, const char* missing,
+                       std::initializer_list<I32Field> fields, BoolField flag = {}) {
+  RequiredFields required({});
+  for (const I32Field& f : fields) {
+    if (f.required) required.want(f.id);
+  }
+  SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& h) -> Status {
+    if (h.id == flag.id) return read_bool(h.type, flag.out);
+    for (const I32Field& f : fields) {
+      if (f.id != h.id) continue;
+      required.saw(f.id);
+      return r.read_i32(h.type, f.out);
+    }
+    return r.skip(h.type);
+  }));
+  return required.all_seen() ? Status::OK() : corrupt(missing);
+}
+
 }  // namespace
 
 Status parse_file_metadata(const uint8_t* data, size_t size, FileMetaData* out) {
@@ -338,61 +372,29 @@ Result<size_t> parse_page_header(const uint8_t* data, size_t size, PageHeader* o
           case 5: {
             SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
             auto& d = out->data_page_header.emplace();
-            return read_struct(r, {1, 2, 3, 4}, "data page header lacks a required field",
-                               [&](const FieldHeader& f) -> Status {
-                                 switch (f.id) {
-                                   case 1:
-                                     return r.read_i32(f.type, &d.num_values);
-                                   case 2:
-                                     return r.read_i32(f.type, &d.encoding);
-                                   case 3:
-                                     return r.read_i32(f.type, &d.definition_level_encoding);
-                                   case 4:
-                                     return r.read_i32(f.type, &d.repetition_level_encoding);
-                                   default:
-                                     return r.skip(f.type);
-                                 }
-                               });
+            return read_i32_struct(r, "data page header lacks a required field",
+                                   {{1, &d.num_values, true},
+                                    {2, &d.encoding, true},
+                                    {3, &d.definition_level_encoding, true},
+                                    {4, &d.repetition_level_encoding, true}});
           }
           case 7: {
             SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
             auto& d = out->dictionary_page_header.emplace();
-            return read_struct(r, {1, 2}, "dictionary page header lacks a required field",
-                               [&](const FieldHeader& f) -> Status {
-                                 switch (f.id) {
-                                   case 1:
-                                     return r.read_i32(f.type, &d.num_values);
-                                   case 2:
-                                     return r.read_i32(f.type, &d.encoding);
-                                   default:
-                                     return r.skip(f.type);
-                                 }
-                               });
+            return read_i32_struct(r, "dictionary page header lacks a required field",
+                                   {{1, &d.num_values, true}, {2, &d.encoding, true}});
           }
           case 8: {
             SPARKIFY_RETURN_NOT_OK(expect_struct(h.type));
             auto& d = out->data_page_header_v2.emplace();
-            return read_struct(r, {1, 2, 3, 4, 5, 6}, "data page v2 header lacks a required field",
-                               [&](const FieldHeader& f) -> Status {
-                                 switch (f.id) {
-                                   case 1:
-                                     return r.read_i32(f.type, &d.num_values);
-                                   case 2:
-                                     return r.read_i32(f.type, &d.num_nulls);
-                                   case 3:
-                                     return r.read_i32(f.type, &d.num_rows);
-                                   case 4:
-                                     return r.read_i32(f.type, &d.encoding);
-                                   case 5:
-                                     return r.read_i32(f.type, &d.definition_levels_byte_length);
-                                   case 6:
-                                     return r.read_i32(f.type, &d.repetition_levels_byte_length);
-                                   case 7:
-                                     return read_bool(f.type, &d.is_compressed);
-                                   default:
-                                     return r.skip(f.type);
-                                 }
-                               });
+            return read_i32_struct(r, "data page v2 header lacks a required field",
+                                   {{1, &d.num_values, true},
+                                    {2, &d.num_nulls, true},
+                                    {3, &d.num_rows, true},
+                                    {4, &d.encoding, true},
+                                    {5, &d.definition_levels_byte_length, true},
+                                    {6, &d.repetition_levels_byte_length, true}},
+                                   {7, &d.is_compressed});
           }
           default:
             return r.skip(h.type);

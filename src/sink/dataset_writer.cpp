@@ -188,19 +188,6 @@ parquet::ColumnView view_of(const model::Column& column, const std::vector<uint3
   return view;
 }
 
-class BufferSink final : public parquet::OutputStream {
- public:
-  Status write(const void* data, size_t size) override {
-    const auto* p = static_cast<const uint8_t*>(data);
-    bytes_.insert(bytes_.end(), p, p + size);
-    return Status::OK();
-  }
-  std::vector<uint8_t>& bytes() { return bytes_; }
-
- private:
-  std::vector<uint8_t> bytes_;
-};
-
 }  // namespace
 
 parquet::Schema parquet_schema_for(const model::TableSpec& spec) {
@@ -251,22 +238,29 @@ std::string codec_file_tag(parquet::Codec codec) {
   return "";
 }
 
-Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& dir,
-                                         const model::TableData& table,
-                                         const DatasetWriteOptions& options) {
-  const model::TableSpec& spec = *table.spec;
-  std::vector<int> partition_columns, data_columns;
-  for (const auto& name : spec.partition_by) partition_columns.push_back(spec.column_index(name));
+namespace {
+
+// The partition columns and the columns written into the files, by index into the spec.
+struct ColumnSplit {
+  std::vector<int> partition, data;
+};
+
+ColumnSplit split_columns(const model::TableSpec& spec) {
+  ColumnSplit split;
+  for (const auto& name : spec.partition_by) split.partition.push_back(spec.column_index(name));
   for (size_t i = 0; i < spec.columns.size(); ++i) {
-    if (std::find(partition_columns.begin(), partition_columns.end(), static_cast<int>(i)) ==
-        partition_columns.end()) {
-      data_columns.push_back(static_cast<int>(i));
+    if (std::find(split.partition.begin(), split.partition.end(), static_cast<int>(i)) ==
+        split.partition.end()) {
+      split.data.push_back(static_cast<int>(i));
     }
   }
+  return split;
+}
 
-  std::vector<Partition> partitions = group_rows(table, partition_columns);
+// One file per `max_rows_per_file` rows of each partition, numbered in partition order.
+std::vector<FileTask> plan_files(const std::vector<Partition>& partitions, size_t max_rows) {
   std::vector<FileTask> tasks;
-  size_t per_file = std::max<size_t>(1, options.max_rows_per_file);
+  size_t per_file = std::max<size_t>(1, max_rows);
   for (const Partition& p : partitions) {
     size_t n = p.rows.size();
     for (size_t begin = 0; begin < n || (n == 0 && begin == 0); begin += per_file) {
@@ -274,57 +268,88 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
       if (n == 0) break;  // an empty unpartitioned table still gets one (empty) file
     }
   }
+  return tasks;
+}
 
+// Creates every folder first, each with one mkdir: writing into a missing folder would cost a
+// failed open and a mkdir per level for each of tens of thousands of small files.
+Status make_partition_dirs(io::FileSystem& fs, const std::string& dir,
+                           const std::vector<Partition>& partitions, int threads) {
+  SPARKIFY_RETURN_NOT_OK(fs.make_dirs(dir));
+  return parallel_for(partitions.size(), threads, [&](size_t p, int) {
+    if (partitions[p].folder.empty()) return Status::OK();
+    return fs.make_dirs(io::FileSystem::join(dir, partitions[p].folder));
+  });
+}
+
+parquet::WriterOptions parquet_options(const model::TableSpec& spec,
+                                       const DatasetWriteOptions& options) {
   parquet::WriterOptions writer_options;
   writer_options.codec = options.codec;
   writer_options.compression_level = options.compression_level;
   writer_options.key_value_metadata = {
       {"org.apache.spark.sql.parquet.row.metadata", spark_row_metadata(spec)},
       {"sparkify.version", SPARKIFY_VERSION}};
+  return writer_options;
+}
+
+// Encodes one file, a slice of one partition's rows, in memory.
+Result<parquet::BufferOutputStream> encode_file(const model::TableData& table,
+                                                const std::vector<int>& data_columns,
+                                                const FileTask& task, Scratch& scratch,
+                                                const parquet::Schema& schema,
+                                                const parquet::WriterOptions& writer_options) {
+  std::vector<parquet::ColumnView> views;
+  views.reserve(data_columns.size());
+  for (size_t i = 0; i < data_columns.size(); ++i) {
+    views.push_back(view_of(table.columns[data_columns[i]], task.partition->rows, task.begin,
+                            task.end, i, scratch));
+  }
+  parquet::BufferOutputStream out;
+  SPARKIFY_ASSIGN_OR_RETURN(auto writer, parquet::FileWriter::Make(schema, writer_options, &out));
+  SPARKIFY_RETURN_NOT_OK(writer->write_batch(views, task.end - task.begin));
+  SPARKIFY_RETURN_NOT_OK(writer->close());
+  return out;
+}
+
+}  // namespace
+
+Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& dir,
+                                         const model::TableData& table,
+                                         const DatasetWriteOptions& options) {
+  const model::TableSpec& spec = *table.spec;
+  ColumnSplit columns = split_columns(spec);
+  std::vector<Partition> partitions = group_rows(table, columns.partition);
+  std::vector<FileTask> tasks = plan_files(partitions, options.max_rows_per_file);
+  parquet::WriterOptions writer_options = parquet_options(spec, options);
   parquet::Schema schema = parquet_schema_for(spec);
   std::string suffix = ".c000" + codec_file_tag(options.codec) + ".parquet";
 
   int threads = std::max(1, options.threads);
-  // Create every folder first, each with one mkdir: writing into a missing folder would cost a
-  // failed open and a mkdir per level for each of tens of thousands of small files.
-  SPARKIFY_RETURN_NOT_OK(fs.make_dirs(dir));
-  SPARKIFY_RETURN_NOT_OK(parallel_for(partitions.size(), threads, [&](size_t p, int) {
-    if (partitions[p].folder.empty()) return Status::OK();
-    return fs.make_dirs(io::FileSystem::join(dir, partitions[p].folder));
-  }));
+  SPARKIFY_RETURN_NOT_OK(make_partition_dirs(fs, dir, partitions, threads));
 
   std::vector<Scratch> scratch(threads);
   for (auto& s : scratch) {
-    s.valid.resize(data_columns.size());
-    s.values.resize(data_columns.size());
+    s.valid.resize(columns.data.size());
+    s.values.resize(columns.data.size());
   }
   std::vector<std::unique_ptr<io::BatchWriter>> writers(threads);
   std::vector<std::string> names(tasks.size());
   std::vector<uint64_t> sizes(tasks.size());
-
   Status status = parallel_for(tasks.size(), threads, [&](size_t t, int worker) -> Status {
     const FileTask& task = tasks[t];
     char prefix[32];
     std::snprintf(prefix, sizeof prefix, "part-%05zu-", options.first_file_index + task.index);
     std::string name = std::string(prefix) + options.job_uuid + suffix;
     if (!task.partition->folder.empty()) name = task.partition->folder + "/" + name;
-
-    std::vector<parquet::ColumnView> views;
-    views.reserve(data_columns.size());
-    for (size_t i = 0; i < data_columns.size(); ++i) {
-      views.push_back(view_of(table.columns[data_columns[i]], task.partition->rows, task.begin,
-                              task.end, i, scratch[worker]));
-    }
-    BufferSink out;
-    SPARKIFY_ASSIGN_OR_RETURN(auto writer, parquet::FileWriter::Make(schema, writer_options, &out));
-    SPARKIFY_RETURN_NOT_OK(writer->write_batch(views, task.end - task.begin));
-    SPARKIFY_RETURN_NOT_OK(writer->close());
+    SPARKIFY_ASSIGN_OR_RETURN(
+        auto file, encode_file(table, columns.data, task, scratch[worker], schema, writer_options));
     if (!writers[worker]) {
       writers[worker] = options.pending ? fs.pending_writer(*options.pending) : fs.batch_writer();
     }
-    sizes[t] = out.bytes().size();
+    sizes[t] = file.bytes().size();
     names[t] = name;
-    return writers[worker]->write(io::FileSystem::join(dir, name), Buffer::CopyOf(out.bytes()));
+    return writers[worker]->write(io::FileSystem::join(dir, name), file.release());
   });
   for (auto& w : writers) {
     if (!w) continue;
@@ -336,7 +361,7 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
   DatasetWriteResult result;
   result.files = std::move(names);
   result.rows = table.num_rows;
-  result.partitions = partition_columns.empty() ? 1 : partitions.size();
+  result.partitions = columns.partition.empty() ? 1 : partitions.size();
   for (uint64_t s : sizes) result.bytes += s;
   for (const Partition& p : partitions) result.partition_folders.push_back(p.folder);
   return result;

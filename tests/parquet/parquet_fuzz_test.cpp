@@ -76,7 +76,7 @@ Bytes write_seed(Codec codec, bool dictionary, size_t rows, size_t page_bytes,
     std::fprintf(stderr, "fuzz: cannot write a seed file\n");
     std::exit(1);
   }
-  return out.release();
+  return {out.bytes().begin(), out.bytes().end()};
 }
 
 size_t rows_of(const ColumnData& d) {

@@ -23,6 +23,29 @@ bool get_nullable(WireReader& r, model::NullableString& s) {
   return !s.valid || r.get_view(s.value);
 }
 
+// Every message below is a list: its length, then each item as put_one writes it.
+template <typename T, typename Put>
+Bytes encode_list(const std::vector<T>& items, Put&& put_one) {
+  Bytes out;
+  WireWriter w(out);
+  w.put<uint64_t>(items.size());
+  for (const T& item : items) put_one(w, item);
+  return out;
+}
+
+// Reads a list written by encode_list, appending to `out`; get_one returns false on bad bytes.
+template <typename T, typename Get>
+Status decode_list(std::span<const uint8_t> bytes, const char* what, std::vector<T>& out,
+                   Get&& get_one) {
+  WireReader r(bytes);
+  uint64_t n = 0;
+  if (!r.get(n)) return unreadable(what);
+  for (uint64_t i = 0; i < n; ++i) {
+    if (!get_one(r, out.emplace_back())) return unreadable(what);
+  }
+  return r.done() ? Status::OK() : unreadable(what);
+}
+
 }  // namespace
 
 std::vector<FileRange> split_by_size(std::span<const uint64_t> sizes, int ranks) {
@@ -51,33 +74,25 @@ std::vector<FileRange> split_by_size(std::span<const uint64_t> sizes, int ranks)
 }
 
 Bytes encode_input_files(const std::vector<source::InputFile>& files) {
-  Bytes out;
-  WireWriter w(out);
-  w.put<uint64_t>(files.size());
-  for (const auto& f : files) {
+  return encode_list(files, [](WireWriter& w, const source::InputFile& f) {
     w.put_string(f.path);
     w.put_string(f.relative);
     w.put<uint64_t>(f.size);
     w.put<uint8_t>(f.gzip);
-  }
-  return out;
+  });
 }
 
 Result<std::vector<source::InputFile>> decode_input_files(std::span<const uint8_t> bytes) {
-  WireReader r(bytes);
-  uint64_t n = 0;
-  if (!r.get(n)) return unreadable("a file list");
   std::vector<source::InputFile> files;
-  for (uint64_t i = 0; i < n; ++i) {
-    source::InputFile f;
-    uint8_t gzip = 0;
-    if (!r.get_string(f.path) || !r.get_string(f.relative) || !r.get(f.size) || !r.get(gzip)) {
-      return unreadable("a file list");
-    }
-    f.gzip = gzip != 0;
-    files.push_back(std::move(f));
-  }
-  if (!r.done()) return unreadable("a file list");
+  SPARKIFY_RETURN_NOT_OK(
+      decode_list(bytes, "a file list", files, [](WireReader& r, source::InputFile& f) {
+        uint8_t gzip = 0;
+        if (!r.get_string(f.path) || !r.get_string(f.relative) || !r.get(f.size) || !r.get(gzip)) {
+          return false;
+        }
+        f.gzip = gzip != 0;
+        return true;
+      }));
   return files;
 }
 
@@ -125,81 +140,49 @@ Status decode_song_records(std::span<const uint8_t> bytes,
 }
 
 Bytes encode_rejects(const std::vector<model::RejectRecord>& rejects) {
-  Bytes out;
-  WireWriter w(out);
-  w.put<uint64_t>(rejects.size());
-  for (const auto& j : rejects) {
+  return encode_list(rejects, [](WireWriter& w, const model::RejectRecord& j) {
     w.put_string(j.source);
     w.put<uint64_t>(j.line);
     w.put<uint64_t>(j.offset);
     w.put_string(j.reason);
     w.put_string(j.raw);
-  }
-  return out;
+  });
 }
 
 Status decode_rejects(std::span<const uint8_t> bytes, std::vector<model::RejectRecord>& out) {
-  WireReader r(bytes);
-  uint64_t n = 0;
-  if (!r.get(n)) return unreadable("rejects");
-  for (uint64_t i = 0; i < n; ++i) {
-    model::RejectRecord j;
-    if (!r.get_string(j.source) || !r.get(j.line) || !r.get(j.offset) || !r.get_string(j.reason) ||
-        !r.get_string(j.raw)) {
-      return unreadable("rejects");
-    }
-    out.push_back(std::move(j));
-  }
-  return r.done() ? Status::OK() : unreadable("rejects");
+  return decode_list(bytes, "rejects", out, [](WireReader& r, model::RejectRecord& j) {
+    return r.get_string(j.source) && r.get(j.line) && r.get(j.offset) && r.get_string(j.reason) &&
+           r.get_string(j.raw);
+  });
 }
 
 Bytes encode_strings(const std::vector<std::string>& strings) {
-  Bytes out;
-  WireWriter w(out);
-  w.put<uint64_t>(strings.size());
-  for (const auto& s : strings) w.put_string(s);
-  return out;
+  return encode_list(strings, [](WireWriter& w, const std::string& s) { w.put_string(s); });
 }
 
 Status decode_strings(std::span<const uint8_t> bytes, std::vector<std::string>& out) {
-  WireReader r(bytes);
-  uint64_t n = 0;
-  if (!r.get(n)) return unreadable("file names");
-  for (uint64_t i = 0; i < n; ++i) {
-    if (!r.get_string(out.emplace_back())) return unreadable("file names");
-  }
-  return r.done() ? Status::OK() : unreadable("file names");
+  return decode_list(bytes, "file names", out,
+                     [](WireReader& r, std::string& s) { return r.get_string(s); });
 }
 
 Bytes encode_pending(const std::vector<io::PendingFile>& files) {
-  Bytes out;
-  WireWriter w(out);
-  w.put<uint64_t>(files.size());
-  for (const auto& f : files) {
+  return encode_list(files, [](WireWriter& w, const io::PendingFile& f) {
     w.put_string(f.path);
     w.put_string(f.upload_id);
     w.put<uint64_t>(f.etags.size());
     for (const auto& e : f.etags) w.put_string(e);
-  }
-  return out;
+  });
 }
 
 Status decode_pending(std::span<const uint8_t> bytes, std::vector<io::PendingFile>& out) {
-  WireReader r(bytes);
-  uint64_t n = 0;
-  if (!r.get(n)) return unreadable("pending uploads");
-  for (uint64_t i = 0; i < n; ++i) {
-    io::PendingFile f;
+  return decode_list(bytes, "pending uploads", out, [](WireReader& r, io::PendingFile& f) {
     uint64_t parts = 0;
-    if (!r.get_string(f.path) || !r.get_string(f.upload_id) || !r.get(parts)) {
-      return unreadable("pending uploads");
-    }
+    if (!r.get_string(f.path) || !r.get_string(f.upload_id) || !r.get(parts)) return false;
     for (uint64_t p = 0; p < parts; ++p) {
-      if (!r.get_string(f.etags.emplace_back())) return unreadable("pending uploads");
+      if (!r.get_string(f.etags.emplace_back())) return false;
     }
-    out.push_back(std::move(f));
-  }
-  return r.done() ? Status::OK() : unreadable("pending uploads");
+    return true;
+  });
 }
 
 }  // namespace sparkify::exec

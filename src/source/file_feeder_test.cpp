@@ -1,7 +1,7 @@
 // for_each_input over a fake file system that keeps files in memory and fails on request, in
 // both modes: workers reading for themselves (concurrency 1, like a local disk) and one fetching
 // thread feeding the workers through a bounded queue (concurrency > 1, like S3).
-#include "exec/file_feeder.h"
+#include "source/file_feeder.h"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 #include "source/reader.h"
 #include "support/gzip.h"
 
-namespace sparkify::exec {
+namespace sparkify::source {
 namespace {
 
 using sparkify::testing::gzip_member;
@@ -143,4 +143,4 @@ INSTANTIATE_TEST_SUITE_P(ReadConcurrency, FileFeeder, ::testing::Values(1, 8),
                          });
 
 }  // namespace
-}  // namespace sparkify::exec
+}  // namespace sparkify::source

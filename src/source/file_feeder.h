@@ -12,7 +12,7 @@
 #include "io/file_system.h"
 #include "source/discovery.h"
 
-namespace sparkify::exec {
+namespace sparkify::source {
 
 /// task(file_index, worker, bytes) — called once per file, on one of `threads` workers. The
 /// bytes are valid only during the call (the worker's buffer is reused for its next file).
@@ -21,4 +21,4 @@ using FileTask = std::function<Status(size_t, int, const Buffer&)>;
 Status for_each_input(io::FileSystem& fs, const std::vector<source::InputFile>& files, int threads,
                       const FileTask& task);
 
-}  // namespace sparkify::exec
+}  // namespace sparkify::source

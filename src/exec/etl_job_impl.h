@@ -1,0 +1,218 @@
+// Internal to exec/: the ETL job (one run of `sparkify etl`) as a class whose steps live in two
+// files: etl_job.cpp holds run() and the stages in the order they run (input, songs, logs,
+// rejects, writing, figures); etl_job_lake.cpp holds the job's dealings with the lake (taking
+// and locking it, joining ranks to it, collecting staged files, publishing and the load commit).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/uuid.h"
+#include "exec/dist/cluster.h"
+#include "exec/etl_job.h"
+#include "exec/incremental.h"
+#include "exec/log_stage.h"
+#include "exec/spill.h"
+#include "sink/commit.h"
+#include "sink/dataset_writer.h"
+#include "sink/lake_log.h"
+#include "source/discovery.h"
+#include "transform/song_tables.h"
+
+namespace sparkify::exec {
+
+using Clock = std::chrono::steady_clock;
+
+// Rank r numbers its songs, users and songplays files from r * kRankFileStride (part-00000…,
+// part-100000…), so ranks writing one folder never pick the same name.
+constexpr size_t kRankFileStride = 100'000;
+
+inline double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+inline void set_stage(Progress* progress, Stage stage, uint64_t files_total) {
+  if (!progress) return;
+  progress->files_total = files_total;
+  progress->files_done = 0;
+  progress->records = 0;
+  progress->bytes = 0;
+  progress->stage = static_cast<int>(stage);
+}
+
+inline void count_file(Progress* progress, uint64_t records, uint64_t bytes) {
+  if (!progress) return;
+  progress->files_done.fetch_add(1, std::memory_order_relaxed);
+  progress->records.fetch_add(records, std::memory_order_relaxed);
+  progress->bytes.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+// What a stage leaves for the rest of the job.
+struct SongStage {
+  transform::SongTables tables;
+  std::vector<model::RejectRecord> rejects;
+  bool from_lake = false;
+};
+
+// The input of one stage: its file system and this rank's files in order (all of them in a
+// single process), files[0] being file `first_index` of the whole input.
+struct StageInput {
+  std::shared_ptr<io::FileSystem> fs;
+  std::vector<source::InputFile> files;
+  size_t first_index = 0;
+};
+
+class EtlJob {
+ public:
+  EtlJob(const EtlOptions& options, Progress* progress, EtlReport& report, Cluster& cluster)
+      : options_(options), progress_(progress), report_(report), cluster_(cluster) {}
+
+  // Every rank goes through the same collectives in the same order; a rank that fails carries
+  // its status to the next agree(), where every rank learns of it and stops.
+  Status run();
+
+  // Figures that hold whatever the outcome: the memory used and what was spilled.
+  void finish_report();
+
+  // Leaves nothing staged behind a failed run. Rank 0 owns the run's staging area and record;
+  // the other ranks drop only what they staged themselves.
+  void abandon();
+
+ private:
+  bool distributed() const { return cluster_.size() > 1; }
+
+  // Rank 0 takes the lake: checks the locations, locks it (one run per lake) and removes what
+  // killed runs left; the other ranks wait for it (the agree after) before writing anything.
+  Status open_lake();
+
+  bool incremental() const { return options_.mode == Mode::kIncremental; }
+
+  // An incremental load without a load record may only start a new lake.
+  Status check_empty_lake();
+
+  // A full single-process run that writes every table, and every incremental load, record their
+  // input (sizes and versions) for the next incremental load.
+  bool records_inputs() const {
+    return incremental() || (options_.only == Only::kAll && !distributed());
+  }
+
+  // Every rank writes into rank 0's staging area with rank 0's file-name uuid.
+  Status join_lake();
+
+  bool writes(const model::TableSpec& spec) const;
+
+  Status check_locations();
+
+  // How rejects name a file: relative to --input when it was given (song_data/A/B/C/x.json),
+  // else relative to the --songs or --logs folder.
+  std::string source_name(const std::string& root, const source::InputFile& file) const;
+
+  // Rank 0 lists the input (one listing, so every rank cuts the same list) and every rank takes
+  // its contiguous range, balanced by size. The local listing reports no sizes: they are stat'ed.
+  // A stage's input files in one process: every one (full), or those the lake has not taken in
+  // (incremental).
+  Result<StageInput> find_inputs(const std::string& root);
+
+  Result<StageInput> open_stage(const std::string& root, Stage stage, StageInput& found);
+
+  // Runs parse(file index, worker, source name, bytes, rejects, stats) over every file of a
+  // stage on the worker threads; returns the rejects in file order and adds the stage's figures.
+  using ParseFile = std::function<void(size_t, int, const std::string&, const Buffer&,
+                                       std::vector<model::RejectRecord>&, parse::ParseStats&)>;
+  Result<std::vector<model::RejectRecord>> parse_files(const char* name, const std::string& root,
+                                                       const StageInput& in,
+                                                       Clock::time_point start,
+                                                       const ParseFile& parse);
+
+  Result<SongStage> run_song_stage();
+
+  Result<SongStage> load_songs_from_lake();
+
+  Status run_log_stage(LogStage& logs, std::vector<model::RejectRecord>& log_rejects);
+
+  // Rank 0 writes every rank's rejects, in rank (= file) order; every rank learns the totals.
+  Status gather_and_write_rejects(const SongStage& songs,
+                                  const std::vector<model::RejectRecord>& logs);
+
+  // OUT/_rejects/: this run's rejects, after the lake's earlier loads' (incremental).
+  Status write_rejects(const SongStage& songs, const std::vector<model::RejectRecord>& song_rejects,
+                       const std::vector<model::RejectRecord>& logs);
+
+  /// How `table` is written: on S3 its files stay pending uploads until it is published.
+  sink::DatasetWriteOptions write_options(const std::string& table);
+
+  void add_table(const std::string& name, std::vector<std::string> files, uint64_t rows,
+                 size_t partitions, uint64_t bytes, StageReport& stage, bool appended = false);
+
+  model::TableData songs_of_my_artists(const model::TableData& songs) const;
+
+  // File numbers from a per-rank base keep names unique across ranks writing one folder.
+  size_t rank_file_base() const { return static_cast<size_t>(cluster_.rank()) * kRankFileStride; }
+
+  Status write_table(const model::TableData& table, StageReport& stage, size_t first_file = 0,
+                     bool appended = false);
+
+  // This rank's users (all of them in a single process) and songplays, streamed batch by batch
+  // (a failure part-way leaves files in staging, which abandon() removes with the staging area).
+  Status write_log_tables(LogStage& logs, const std::vector<Bytes>& my_users, StageReport& stage);
+
+  // The time table: each (year, month) partition belongs to one rank, which gets every rank's
+  // start times in it and writes the partition's distinct rows.
+  Status exchange_and_write_time(LogStage& logs, StageReport& stage);
+
+  // Whole-run figures on rank 0: what every rank parsed and wrote, summed. (Spill figures stay
+  // each rank's own.)
+  Status sum_figures();
+
+  // The report lists tables in the lake's order, whatever order they were written in.
+  void order_tables();
+
+  TableReport* find_table(const std::string& name);
+
+  // Rank 0 gets every rank's staged files (and, on S3, their pending uploads) to publish them;
+  // from here on, undoing them is rank 0's job.
+  Status collect_staged();
+
+  static std::span<const uint8_t> as_bytes(std::string_view s);
+
+  std::pair<std::string, std::vector<std::string>>* staged_entry(const std::string& table);
+
+  Status publish();
+
+  sink::LakeCommit next_commit(const char* mode);
+
+  // The merge state, then the commit record: the moment the load happens.
+  Status write_commit(const sink::LakeCommit& commit);
+
+  // An incremental load's publish (see exec/incremental.h): new files made durable where readers
+  // do not look (local staging; S3: completed, time first), the commit, then applying it.
+  Status publish_load();
+
+  const EtlOptions& options_;
+  Progress* progress_;
+  EtlReport& report_;
+  std::shared_ptr<io::FileSystem> out_fs_;
+  std::unique_ptr<io::DirectoryLock> lock_;  // one run per lake: the commit protocol assumes it
+  std::unique_ptr<sink::TableCommitter> committer_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> staged_;
+  std::unique_ptr<SpillDir> spill_;
+  Cluster& cluster_;
+  std::string run_id_ = make_uuid();
+  std::string job_uuid_ = make_uuid();
+  int64_t first_songplay_id_ = 1;
+  // Incremental loads (SPEC §9): the lake's state before this run, the inputs this run takes,
+  // and the state it leaves for the next.
+  LakeBase base_;
+  StageInput song_input_, log_input_;
+  bool prefound_ = false;  // one process: the stages' input was listed (and chosen) up front
+  std::vector<sink::IngestedFile> taken_;
+  model::TableData song_keys_, user_latest_;
+  std::string song_rejects_, log_rejects_;
+  bool committed_ = false;
+};
+
+}  // namespace sparkify::exec

@@ -1,0 +1,287 @@
+// The ETL job's dealings with the lake: taking it (locations checked, locked, killed runs
+// recovered), joining ranks to it, collecting every rank's staged files, and publishing them —
+// table by table for a full run, as one load commit for an incremental one (exec/incremental.h).
+#include <filesystem>
+#include <set>
+
+#include "common/kill_point.h"
+#include "common/wire.h"
+#include "exec/dist/rank_work.h"
+#include "exec/etl_job_impl.h"
+
+namespace sparkify::exec {
+
+namespace {
+
+// Normalizes a location for containment checks: s3a:// → s3://, local paths made absolute.
+std::string normalized_location(const std::string& location) {
+  std::string out;
+  if (io::is_s3_url(location)) {
+    out = location.rfind("s3a://", 0) == 0 ? "s3://" + location.substr(6) : location;
+  } else {
+    std::error_code ec;
+    auto p = std::filesystem::weakly_canonical(std::filesystem::absolute(location, ec), ec);
+    out = ec ? location : p.string();
+  }
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out + "/";
+}
+
+bool is_inside(const std::string& inner, const std::string& outer) {
+  std::string a = normalized_location(inner), b = normalized_location(outer);
+  return a.rfind(b, 0) == 0;
+}
+
+}  // namespace
+
+void EtlJob::abandon() {
+  if (!committer_) return;
+  if (committed_) return;  // the lake holds this run's load; the next run finishes applying it
+  for (const auto& [table, files] : staged_) (void)committer_->abort(table, files);
+  if (cluster_.is_root()) (void)committer_->finish();
+}
+
+Status EtlJob::open_lake() {
+  SPARKIFY_RETURN_NOT_OK(check_locations());
+  SPARKIFY_ASSIGN_OR_RETURN(out_fs_, io::make_file_system(options_.output, options_.storage));
+  SPARKIFY_RETURN_NOT_OK(out_fs_->make_dirs(options_.output));
+  SPARKIFY_ASSIGN_OR_RETURN(lock_, out_fs_->lock_directory(options_.output));
+  // A load killed after its commit is finished before anything else touches the lake.
+  SPARKIFY_ASSIGN_OR_RETURN(auto latest, recover_lake(*out_fs_, options_.output));
+  committer_ = sink::TableCommitter::Make(*out_fs_, options_.output, run_id_);
+  std::vector<std::string> tables;
+  for (const auto* spec : model::all_table_specs()) {
+    if (writes(*spec)) tables.push_back(spec->name);
+  }
+  SPARKIFY_RETURN_NOT_OK(committer_->recover(tables));
+  if (!distributed() && options_.only == Only::kLogs && latest) {
+    // The load record's song keys give exactly the join a full run made.
+    SPARKIFY_ASSIGN_OR_RETURN(
+        base_, load_lake_base(*out_fs_, options_.output, std::move(*latest), options_.threads));
+  }
+  if (incremental()) {
+    if (latest) {
+      SPARKIFY_ASSIGN_OR_RETURN(
+          base_, load_lake_base(*out_fs_, options_.output, std::move(*latest), options_.threads));
+    } else {
+      SPARKIFY_RETURN_NOT_OK(check_empty_lake());
+      base_ = empty_lake_base();
+    }
+  }
+  return Status::OK();
+}
+
+Status EtlJob::check_empty_lake() {
+  for (const auto* spec : model::all_table_specs()) {
+    SPARKIFY_ASSIGN_OR_RETURN(bool exists,
+                              out_fs_->exists(io::FileSystem::join(options_.output, spec->name)));
+    if (exists) {
+      return Status::NotFound(
+          "the lake at " + options_.output +
+          " has tables but no load record (_sparkify/commits/): it was written by an older "
+          "sparkify, by hand or by a run with --only; rebuild it once with --mode full");
+    }
+  }
+  return Status::OK();
+}
+
+Status EtlJob::join_lake() {
+  auto run_id = cluster_.broadcast_string(run_id_);
+  if (!run_id.ok()) return run_id.status();
+  auto job_uuid = cluster_.broadcast_string(job_uuid_);
+  if (!job_uuid.ok()) return job_uuid.status();
+  if (cluster_.is_root()) return Status::OK();
+  run_id_ = *run_id;
+  job_uuid_ = *job_uuid;
+  SPARKIFY_ASSIGN_OR_RETURN(out_fs_, io::make_file_system(options_.output, options_.storage));
+  committer_ = sink::TableCommitter::Make(*out_fs_, options_.output, run_id_);
+  return Status::OK();
+}
+
+Status EtlJob::check_locations() {
+  for (const auto* input : {&options_.input, &options_.songs_input, &options_.logs_input}) {
+    if (input->empty()) continue;
+    if (is_inside(options_.output, *input)) {
+      return Status::Invalid("the output " + options_.output + " is inside the input " + *input +
+                             "; choose an output folder outside the input");
+    }
+    if (is_inside(*input, options_.output)) {
+      return Status::Invalid("the input " + *input + " is inside the output " + options_.output +
+                             ", which the run replaces");
+    }
+  }
+  return Status::OK();
+}
+
+Status EtlJob::collect_staged() {
+  if (!distributed()) return Status::OK();
+  Bytes mine;
+  WireWriter w(mine);
+  w.put<uint64_t>(staged_.size());
+  for (const auto& [table, files] : staged_) {
+    w.put_string(table);
+    Bytes names = encode_strings(files);
+    w.put_string({reinterpret_cast<const char*>(names.data()), names.size()});
+    std::vector<io::PendingFile> pending;
+    if (!cluster_.is_root()) {
+      if (io::PendingFiles* set = committer_->pending(table)) pending = set->take();
+    }
+    Bytes p = encode_pending(pending);
+    w.put_string({reinterpret_cast<const char*>(p.data()), p.size()});
+  }
+  SPARKIFY_ASSIGN_OR_RETURN(auto all, cluster_.gather(mine, 0));
+  if (!cluster_.is_root()) {
+    staged_.clear();
+    return Status::OK();
+  }
+  for (size_t r = 1; r < all.size(); ++r) {
+    WireReader in(all[r]);
+    uint64_t tables = 0;
+    if (!in.get(tables)) return Status::Internal("a rank sent an unreadable file list");
+    for (uint64_t t = 0; t < tables; ++t) {
+      std::string table;
+      std::string_view names, pending_bytes;
+      if (!in.get_string(table) || !in.get_view(names) || !in.get_view(pending_bytes)) {
+        return Status::Internal("a rank sent an unreadable file list");
+      }
+      auto* entry = staged_entry(table);
+      SPARKIFY_RETURN_NOT_OK(decode_strings(as_bytes(names), entry->second));
+      std::vector<io::PendingFile> pending;
+      SPARKIFY_RETURN_NOT_OK(decode_pending(as_bytes(pending_bytes), pending));
+      if (io::PendingFiles* set = committer_->pending(table)) {
+        for (auto& f : pending) set->add(std::move(f));
+      }
+    }
+  }
+  // Partitions of the tables several ranks wrote: the distinct folders of their files.
+  for (const auto& [table, files] : staged_) {
+    TableReport* t = find_table(table);
+    if (!t) continue;
+    std::set<std::string> folders;
+    for (const auto& f : files) {
+      size_t slash = f.rfind('/');
+      folders.insert(slash == std::string::npos ? "" : f.substr(0, slash));
+    }
+    t->partitions = folders.size();
+  }
+  return Status::OK();
+}
+
+std::span<const uint8_t> EtlJob::as_bytes(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+std::pair<std::string, std::vector<std::string>>* EtlJob::staged_entry(const std::string& table) {
+  for (auto& entry : staged_) {
+    if (entry.first == table) return &entry;
+  }
+  staged_.emplace_back(table, std::vector<std::string>());
+  return &staged_.back();
+}
+
+Status EtlJob::publish() {
+  auto start = Clock::now();
+  set_stage(progress_, Stage::kPublishing, staged_.size());
+  // Publish in the lake's table order, whatever order the tables were written in.
+  std::vector<std::pair<std::string, std::vector<std::string>>> ordered;
+  for (const auto* spec : model::all_table_specs()) {
+    for (auto& entry : staged_) {
+      if (entry.first == spec->name) ordered.push_back(std::move(entry));
+    }
+  }
+  staged_.clear();
+  // From the first replaced table on, no earlier load record describes the lake.
+  SPARKIFY_RETURN_NOT_OK(forget_commits(*out_fs_, options_.output));
+  for (size_t i = 0; i < ordered.size(); ++i) {
+    const auto& [table, files] = ordered[i];
+    Status st = committer_->publish(table, files).with_context("publishing " + table);
+    if (!st.ok()) {
+      for (size_t j = i; j < ordered.size(); ++j) staged_.push_back(std::move(ordered[j]));
+      return st;
+    }
+    count_file(progress_, 0, 0);
+  }
+  report_.published = true;
+  if (records_inputs()) {
+    // The record later incremental loads start from. (Under mpirun no record is written yet:
+    // the next incremental load asks for a one-process full run.)
+    sink::LakeCommit commit = next_commit("full");
+    for (const auto& [table, files] : ordered) commit.tables[table] = files;
+    SPARKIFY_RETURN_NOT_OK(write_commit(commit));
+  }
+  SPARKIFY_RETURN_NOT_OK(committer_->finish());
+  report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
+  return Status::OK();
+}
+
+sink::LakeCommit EtlJob::next_commit(const char* mode) {
+  sink::LakeCommit commit;
+  commit.version = base_.commit.version + 1;
+  commit.run = run_id_;
+  commit.mode = mode;
+  commit.songplays = base_.commit.songplays + static_cast<int64_t>(report_.songplays);
+  commit.state = "_sparkify/state/" + run_id_;
+  commit.inputs = base_.commit.inputs;
+  for (const auto& f : taken_) commit.inputs.push_back(f);
+  return commit;
+}
+
+Status EtlJob::write_commit(const sink::LakeCommit& commit) {
+  kill_point("before-state");
+  SPARKIFY_RETURN_NOT_OK(write_lake_state(*out_fs_,
+                                          io::FileSystem::join(options_.output, commit.state),
+                                          song_keys_, user_latest_, song_rejects_, log_rejects_)
+                             .with_context("writing the lake's load state"));
+  kill_point("before-commit");
+  SPARKIFY_RETURN_NOT_OK(sink::write_commit(*out_fs_, options_.output, commit)
+                             .with_context("writing the lake's load record"));
+  kill_point("after-commit");
+  committed_ = true;
+  report_.load.lake_version = commit.version;
+  return Status::OK();
+}
+
+Status EtlJob::publish_load() {
+  auto start = Clock::now();
+  set_stage(progress_, Stage::kPublishing, staged_.size());
+  sink::LakeCommit commit = next_commit("incremental");
+  commit.tables = base_.commit.tables;
+  for (auto& [table, files] : staged_) {
+    bool appended = false;
+    for (const auto& t : report_.tables) {
+      if (t.name == table) appended = t.appended;
+    }
+    auto& all = commit.tables[table];
+    if (!appended) {
+      commit.removed[table] = all;
+      all.clear();
+    }
+    all.insert(all.end(), files.begin(), files.end());
+    commit.added[table] = files;
+  }
+  if (!out_fs_->supports_rename()) {
+    for (const char* table : kLoadOrder) {
+      if (io::PendingFiles* pending = committer_->pending(table)) {
+        SPARKIFY_RETURN_NOT_OK(out_fs_->complete_pending(pending->take()));
+        kill_point(std::string("completed-") + table);
+      }
+    }
+  }
+  SPARKIFY_RETURN_NOT_OK(write_commit(commit));
+  staged_.clear();
+  SPARKIFY_RETURN_NOT_OK(apply_commit(*out_fs_, options_.output, commit));
+  report_.published = true;
+  kill_point("applied");
+  SPARKIFY_RETURN_NOT_OK(committer_->finish());
+  // The previous commit and its state are now obsolete.
+  if (base_.commit.version > 0) {
+    SPARKIFY_RETURN_NOT_OK(
+        out_fs_->remove_files({sink::commit_path(options_.output, base_.commit.version)}));
+    SPARKIFY_RETURN_NOT_OK(
+        out_fs_->remove_all(io::FileSystem::join(options_.output, base_.commit.state)));
+  }
+  report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
+  return Status::OK();
+}
+
+}  // namespace sparkify::exec
