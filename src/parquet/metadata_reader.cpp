@@ -336,7 +336,7 @@ Status read_i32_struct(CompactReader& r, const char* missing,
     if (f.required) required.want(f.id);
   }
   SPARKIFY_RETURN_NOT_OK(for_each_field(r, [&](const FieldHeader& h) -> Status {
-    if (h.id == flag.id) return read_bool(h.type, flag.out);
+    if (flag.out && h.id == flag.id) return read_bool(h.type, flag.out);
     for (const I32Field& f : fields) {
       if (f.id != h.id) continue;
       required.saw(f.id);
