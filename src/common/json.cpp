@@ -4,10 +4,17 @@
 
 namespace sparkify {
 
-std::string json_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (char ch : text) {
+namespace {
+
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c == 0x7F; }
+
+}  // namespace
+
+void append_json_escaped(std::string& out, std::string_view text) {
+  size_t plain = 0;  // the longest prefix that needs no escape is copied at once
+  while (plain < text.size() && !needs_escape(static_cast<unsigned char>(text[plain]))) ++plain;
+  out.append(text.data(), plain);
+  for (char ch : text.substr(plain)) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
       case '"':
@@ -35,6 +42,12 @@ std::string json_escape(std::string_view text) {
         }
     }
   }
+}
+
+std::string json_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 8);
+  append_json_escaped(out, text);
   return out;
 }
 

@@ -9,7 +9,22 @@ namespace sparkify {
 /// Escapes UTF-8 text for the inside of a JSON string literal.
 std::string json_escape(std::string_view text);
 
+/// Appends the escaped text to `out` (no temporary string; text without escapes is copied whole).
+void append_json_escaped(std::string& out, std::string_view text);
+
+/// Appends `"text"`, escaped.
+inline void append_json_quoted(std::string& out, std::string_view text) {
+  out.push_back('"');
+  append_json_escaped(out, text);
+  out.push_back('"');
+}
+
 /// `"text"`, escaped.
-inline std::string json_quote(std::string_view text) { return "\"" + json_escape(text) + "\""; }
+inline std::string json_quote(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_json_quoted(out, text);
+  return out;
+}
 
 }  // namespace sparkify

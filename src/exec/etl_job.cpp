@@ -39,27 +39,20 @@ Status EtlJob::run() {
     return Status::Invalid(
         "--only cannot be combined with --mode incremental, which updates every table");
   }
-  if (incremental() && distributed()) {
-    // Every rank sees the same flags, so every rank stops here alike.
-    return Status::NotSupported(
-        "--mode incremental does not run under mpirun yet; run the daily load as one process");
-  }
   SPARKIFY_RETURN_NOT_OK(cluster_.agree(cluster_.is_root() ? open_lake() : Status::OK()));
   if (distributed()) SPARKIFY_RETURN_NOT_OK(cluster_.agree(join_lake()));
-  if (!distributed()) {
-    // One process lists its input before anything else: an incremental load with nothing new
-    // stops here, having changed nothing.
-    if (options_.only != Only::kLogs) {
-      SPARKIFY_ASSIGN_OR_RETURN(song_input_, find_inputs(options_.songs_input));
-    }
-    if (options_.only != Only::kSongs) {
-      SPARKIFY_ASSIGN_OR_RETURN(log_input_, find_inputs(options_.logs_input));
-    }
-    prefound_ = true;
-    if (incremental() && song_input_.files.empty() && log_input_.files.empty()) {
-      report_.load.nothing_new = true;  // the lake already holds every input: nothing to do
-      return committer_->finish();
-    }
+  if (distributed() && incremental()) SPARKIFY_RETURN_NOT_OK(share_lake_base());
+  // Rank 0 lists the input before anything else (one listing, so every rank cuts the same
+  // list): an incremental load with nothing new stops here, having changed nothing.
+  Status listed;
+  if (cluster_.is_root()) listed = list_inputs();
+  SPARKIFY_RETURN_NOT_OK(cluster_.agree(listed));
+  uint64_t nothing_new[] = {cluster_.is_root() && incremental() && song_input_.files.empty() &&
+                            log_input_.files.empty()};
+  SPARKIFY_ASSIGN_OR_RETURN(auto any, cluster_.sum(nothing_new));
+  if (any[0] > 0) {
+    report_.load.nothing_new = true;  // the lake already holds every input: nothing to do
+    return cluster_.agree(cluster_.is_root() ? committer_->finish() : Status::OK());
   }
 
   spill_ = std::make_unique<SpillDir>(options_.spill_dir);
@@ -103,9 +96,12 @@ Status EtlJob::run() {
   StageReport write_stage{"write", 0, 0, 0, 0};
   // Users are hash-partitioned by user_id: rank r reduces (and writes) the users whose id mod N
   // is r, from every rank's latest events for them.
-  std::vector<Bytes> my_users;
-  if (logs && distributed()) {
-    SPARKIFY_ASSIGN_OR_RETURN(my_users, cluster_.all_to_all(logs->encode_users(cluster_.size())));
+  if (logs) {
+    std::vector<Bytes> my_users;
+    if (distributed()) {
+      SPARKIFY_ASSIGN_OR_RETURN(my_users, cluster_.all_to_all(logs->encode_users(cluster_.size())));
+    }
+    SPARKIFY_RETURN_NOT_OK(reduce_users(*logs, my_users));
   }
   Status st;
   if (!songs.from_lake) {
@@ -118,15 +114,25 @@ Status EtlJob::run() {
       // Every rank holds the songs; each writes those of the artists it owns (by a hash of
       // artist_id), so each (year, artist_id) folder has one writer and the many small song
       // files are written in parallel. Artists (one file) come from rank 0.
-      st = write_table(songs_of_my_artists(songs.tables.songs), write_stage, rank_file_base());
+      if (!incremental() || songs.tables.songs.num_rows > 0) {
+        st = write_table(songs_of_my_artists(songs.tables.songs), write_stage, rank_file_base(),
+                         incremental());
+      }
     }
     if (st.ok() && cluster_.is_root() && (!incremental() || songs.tables.artists_changed)) {
       st = write_table(songs.tables.artists, write_stage);
     }
   }
-  if (logs && st.ok()) st = write_log_tables(*logs, my_users, write_stage);
+  if (logs && st.ok()) st = write_log_tables(*logs, write_stage);
   SPARKIFY_RETURN_NOT_OK(cluster_.agree(st));
   if (logs) SPARKIFY_RETURN_NOT_OK(exchange_and_write_time(*logs, write_stage));
+  if (logs && distributed() && records_inputs()) {
+    // Each rank's share of the users' latest event times goes into the load's state folder.
+    SPARKIFY_RETURN_NOT_OK(cluster_.agree(
+        write_user_state(*out_fs_, io::FileSystem::join(options_.output, state_folder()),
+                         user_latest_, rank_file_base())
+            .with_context("writing the lake's load state")));
+  }
   write_stage.seconds = seconds_since(start);
   report_.stages.push_back(write_stage);
   SPARKIFY_RETURN_NOT_OK(sum_figures());
@@ -167,7 +173,9 @@ std::string EtlJob::source_name(const std::string& root, const source::InputFile
 Result<StageInput> EtlJob::find_inputs(const std::string& root) {
   StageInput in;
   SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
-  SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root, records_inputs()));
+  // Sizes and versions: the load record keeps them, and ranks split the input by size.
+  SPARKIFY_ASSIGN_OR_RETURN(in.files,
+                            source::discover(*in.fs, root, records_inputs() || distributed()));
   if (!records_inputs()) return in;
   SPARKIFY_ASSIGN_OR_RETURN(
       InputChoice choice,
@@ -182,23 +190,15 @@ Result<StageInput> EtlJob::find_inputs(const std::string& root) {
 }
 
 Result<StageInput> EtlJob::open_stage(const std::string& root, Stage stage, StageInput& found) {
-  if (prefound_) {
-    StageInput in = std::move(found);
-    report_.input_files += in.files.size();
-    report_.load.files_taken += in.files.size();
-    set_stage(progress_, stage, in.files.size());
-    return in;
-  }
-  StageInput in;
-  Status st = [&]() -> Status {
-    SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
-    if (!cluster_.is_root()) return Status::OK();
-    // Ranks split the input by size: the listing gives sizes (local: a stat in the walk).
-    SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root, distributed()));
-    return Status::OK();
-  }();
-  SPARKIFY_RETURN_NOT_OK(cluster_.agree(st));
+  StageInput in = std::move(found);  // rank 0's listing (list_inputs); nothing on the others
   if (distributed()) {
+    Status st;
+    if (!in.fs) {
+      auto fs = io::make_file_system(root, options_.storage);
+      if (fs.ok()) in.fs = *fs;
+      st = fs.status();
+    }
+    SPARKIFY_RETURN_NOT_OK(cluster_.agree(st));
     SPARKIFY_ASSIGN_OR_RETURN(Bytes listed, cluster_.broadcast(encode_input_files(in.files), 0));
     SPARKIFY_ASSIGN_OR_RETURN(in.files, decode_input_files(listed));
   }
@@ -426,30 +426,76 @@ Status EtlJob::write_table(const model::TableData& table, StageReport& stage, si
   return Status::OK();
 }
 
-Status EtlJob::write_log_tables(LogStage& logs, const std::vector<Bytes>& my_users,
-                                StageReport& stage) {
-  if (!distributed()) {
-    model::TableData latest;
-    model::TableData users = logs.users(&latest);
-    if (incremental()) {
-      auto merged = transform::merge_lake_users(base_.users, base_.user_latest, users, latest);
-      user_latest_ = std::move(merged.latest);
-      if (merged.changed) SPARKIFY_RETURN_NOT_OK(write_table(merged.users, stage));
+Status EtlJob::list_inputs() {
+  if (options_.only != Only::kLogs) {
+    SPARKIFY_ASSIGN_OR_RETURN(song_input_, find_inputs(options_.songs_input));
+  }
+  if (options_.only != Only::kSongs) {
+    SPARKIFY_ASSIGN_OR_RETURN(log_input_, find_inputs(options_.logs_input));
+  }
+  return Status::OK();
+}
+
+Status EtlJob::reduce_users(LogStage& logs, const std::vector<Bytes>& my_users) {
+  transform::MergedUsers merged;
+  Status st = [&]() -> Status {
+    model::TableData users, latest;
+    if (!distributed()) {
+      users = logs.users(&latest);
     } else {
-      user_latest_ = std::move(latest);
-      SPARKIFY_RETURN_NOT_OK(write_table(users, stage));
+      std::vector<transform::LogWorkerState> states;
+      states.emplace_back(nullptr);
+      for (const auto& bytes : my_users) {
+        if (!states[0].merge_users(bytes)) return Status::Internal("a rank sent unreadable users");
+      }
+      users = transform::build_users(states, &latest);
     }
-  } else {
-    std::vector<transform::LogWorkerState> merged;
-    merged.emplace_back(nullptr);
-    for (const auto& bytes : my_users) {
-      if (!merged[0].merge_users(bytes)) return Status::Internal("a rank sent unreadable users");
+    if (!incremental()) {
+      merged.users = std::move(users);
+      merged.latest = std::move(latest);
+      merged.changed = true;
+      return Status::OK();
     }
-    model::TableData users = transform::build_users(merged);
-    // An empty share adds no file; rank 0 always writes one, so the table exists.
-    if (users.num_rows > 0 || cluster_.is_root()) {
-      SPARKIFY_RETURN_NOT_OK(write_table(users, stage, rank_file_base()));
+    // The lake's users this rank owns (all of them in one process) merge with the new ones.
+    const model::TableData* prior_users = &base_.users;
+    const model::TableData* prior_latest = &base_.user_latest;
+    model::TableData share_users, share_latest;
+    if (distributed()) {
+      share_users = my_share(base_.users);
+      share_latest = my_share(base_.user_latest);
+      prior_users = &share_users;
+      prior_latest = &share_latest;
     }
+    merged = transform::merge_lake_users(*prior_users, *prior_latest, users, latest);
+    return Status::OK();
+  }();
+  SPARKIFY_RETURN_NOT_OK(cluster_.agree(st));
+  // The users table is rewritten whole when any rank's share changed.
+  uint64_t changed[] = {merged.changed};
+  SPARKIFY_ASSIGN_OR_RETURN(auto any, cluster_.sum(changed));
+  users_ = std::move(merged.users);
+  user_latest_ = std::move(merged.latest);
+  write_users_ = any[0] > 0;
+  return Status::OK();
+}
+
+model::TableData EtlJob::my_share(const model::TableData& users) const {
+  const auto& ids = std::get<std::vector<int64_t>>(model::column(users, "user_id").values);
+  auto ranks = static_cast<uint64_t>(cluster_.size());
+  std::vector<uint32_t> rows;
+  for (size_t r = 0; r < users.num_rows; ++r) {
+    // The partition LogWorkerState::encode_users sends a user to.
+    if (static_cast<uint64_t>(ids[r]) % ranks == static_cast<uint64_t>(cluster_.rank())) {
+      rows.push_back(static_cast<uint32_t>(r));
+    }
+  }
+  return model::take_rows(users, rows);
+}
+
+Status EtlJob::write_log_tables(LogStage& logs, StageReport& stage) {
+  // An empty share adds no file; rank 0 always writes one, so the table exists.
+  if (write_users_ && (users_.num_rows > 0 || cluster_.is_root())) {
+    SPARKIFY_RETURN_NOT_OK(write_table(users_, stage, rank_file_base()));
   }
   const std::string& name = model::songplays_spec().name;
   sink::DatasetWriteOptions options = write_options(name);
@@ -550,6 +596,10 @@ Status EtlJob::sum_figures() {
   }
   for (const auto& name : streamed) {
     TableReport* t = find_table(name);
+    if (!t && total[i] == 0 && total[i + 1] == 0) {
+      i += 3;  // no rank wrote it (an incremental load's unchanged users)
+      continue;
+    }
     if (!t) {
       report_.tables.push_back({name, 0, 0, 0, 0});
       t = &report_.tables.back();

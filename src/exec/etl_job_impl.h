@@ -94,14 +94,21 @@ class EtlJob {
   // An incremental load without a load record may only start a new lake.
   Status check_empty_lake();
 
-  // A full single-process run that writes every table, and every incremental load, record their
-  // input (sizes and versions) for the next incremental load.
-  bool records_inputs() const {
-    return incremental() || (options_.only == Only::kAll && !distributed());
-  }
+  // A full run that writes every table, and every incremental load, record their input (sizes
+  // and versions) for the next incremental load.
+  bool records_inputs() const { return incremental() || options_.only == Only::kAll; }
 
   // Every rank writes into rank 0's staging area with rank 0's file-name uuid.
   Status join_lake();
+
+  // Under mpirun, an incremental load's base (rank 0's, from open_lake) on every rank.
+  Status share_lake_base();
+
+  // Rank 0 lists (and, when the lake records its input, chooses) each stage's input files.
+  Status list_inputs();
+
+  // The load's state folder, relative to the lake.
+  std::string state_folder() const { return "_sparkify/state/" + run_id_; }
 
   bool writes(const model::TableSpec& spec) const;
 
@@ -111,12 +118,12 @@ class EtlJob {
   // else relative to the --songs or --logs folder.
   std::string source_name(const std::string& root, const source::InputFile& file) const;
 
-  // Rank 0 lists the input (one listing, so every rank cuts the same list) and every rank takes
-  // its contiguous range, balanced by size. The local listing reports no sizes: they are stat'ed.
-  // A stage's input files in one process: every one (full), or those the lake has not taken in
-  // (incremental).
+  // A stage's input files (rank 0): every one (full), or those the lake has not taken in
+  // (incremental), with sizes (and versions, when the lake records its input).
   Result<StageInput> find_inputs(const std::string& root);
 
+  // A stage's input on this rank: rank 0's listing (`found`), sent to every rank, of which each
+  // takes its contiguous range, balanced by size (all of it in one process).
   Result<StageInput> open_stage(const std::string& root, Stage stage, StageInput& found);
 
   // Runs parse(file index, worker, source name, bytes, rejects, stats) over every file of a
@@ -158,7 +165,15 @@ class EtlJob {
 
   // This rank's users (all of them in a single process) and songplays, streamed batch by batch
   // (a failure part-way leaves files in staging, which abandon() removes with the staging area).
-  Status write_log_tables(LogStage& logs, const std::vector<Bytes>& my_users, StageReport& stage);
+  Status write_log_tables(LogStage& logs, StageReport& stage);
+
+  // Every rank: the users table this rank writes (its share under mpirun), merged with the
+  // lake's for an incremental load, and whether the table is written at all (a load rewrites
+  // it whole when any rank's share changed).
+  Status reduce_users(LogStage& logs, const std::vector<Bytes>& my_users);
+
+  // The rows of a users-keyed table (users, user_latest) this rank owns under mpirun.
+  model::TableData my_share(const model::TableData& users) const;
 
   // The time table: each (year, month) partition belongs to one rank, which gets every rank's
   // start times in it and writes the partition's distinct rows.
@@ -208,9 +223,10 @@ class EtlJob {
   // and the state it leaves for the next.
   LakeBase base_;
   StageInput song_input_, log_input_;
-  bool prefound_ = false;  // one process: the stages' input was listed (and chosen) up front
   std::vector<sink::IngestedFile> taken_;
   model::TableData song_keys_, user_latest_;
+  model::TableData users_;  // what write_log_tables writes, from reduce_users
+  bool write_users_ = false;
   std::string song_rejects_, log_rejects_;
   bool committed_ = false;
 };

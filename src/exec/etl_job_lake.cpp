@@ -34,6 +34,29 @@ bool is_inside(const std::string& inner, const std::string& outer) {
 
 }  // namespace
 
+Status EtlJob::share_lake_base() {
+  // Rank 0 found the newest commit (after recovering the lake); the others read the state it
+  // names from the shared lake. An empty text: a first load into an empty lake.
+  std::string text = cluster_.is_root() && base_.commit.version > 0
+                         ? sink::commit_to_json(base_.commit)
+                         : std::string();
+  SPARKIFY_ASSIGN_OR_RETURN(std::string got, cluster_.broadcast_string(text));
+  Status st;
+  if (!cluster_.is_root()) {
+    st = [&]() -> Status {
+      if (got.empty()) {
+        base_ = empty_lake_base();
+        return Status::OK();
+      }
+      SPARKIFY_ASSIGN_OR_RETURN(sink::LakeCommit commit, sink::parse_commit(got));
+      SPARKIFY_ASSIGN_OR_RETURN(
+          base_, load_lake_base(*out_fs_, options_.output, std::move(commit), options_.threads));
+      return Status::OK();
+    }();
+  }
+  return cluster_.agree(st.with_context("reading the lake's load state"));
+}
+
 void EtlJob::abandon() {
   if (!committer_) return;
   if (committed_) return;  // the lake holds this run's load; the next run finishes applying it
@@ -203,8 +226,7 @@ Status EtlJob::publish() {
   }
   report_.published = true;
   if (records_inputs()) {
-    // The record later incremental loads start from. (Under mpirun no record is written yet:
-    // the next incremental load asks for a one-process full run.)
+    // The record later incremental loads start from.
     sink::LakeCommit commit = next_commit("full");
     for (const auto& [table, files] : ordered) commit.tables[table] = files;
     SPARKIFY_RETURN_NOT_OK(write_commit(commit));
@@ -220,7 +242,7 @@ sink::LakeCommit EtlJob::next_commit(const char* mode) {
   commit.run = run_id_;
   commit.mode = mode;
   commit.songplays = base_.commit.songplays + static_cast<int64_t>(report_.songplays);
-  commit.state = "_sparkify/state/" + run_id_;
+  commit.state = state_folder();
   commit.inputs = base_.commit.inputs;
   for (const auto& f : taken_) commit.inputs.push_back(f);
   return commit;
@@ -228,10 +250,11 @@ sink::LakeCommit EtlJob::next_commit(const char* mode) {
 
 Status EtlJob::write_commit(const sink::LakeCommit& commit) {
   kill_point("before-state");
-  SPARKIFY_RETURN_NOT_OK(write_lake_state(*out_fs_,
-                                          io::FileSystem::join(options_.output, commit.state),
-                                          song_keys_, user_latest_, song_rejects_, log_rejects_)
-                             .with_context("writing the lake's load state"));
+  std::string state = io::FileSystem::join(options_.output, commit.state);
+  Status st = write_lake_state(*out_fs_, state, song_keys_, song_rejects_, log_rejects_);
+  // Under mpirun every rank has written its share of the users' state already.
+  if (st.ok() && !distributed()) st = write_user_state(*out_fs_, state, user_latest_, 0);
+  SPARKIFY_RETURN_NOT_OK(st.with_context("writing the lake's load state"));
   kill_point("before-commit");
   SPARKIFY_RETURN_NOT_OK(sink::write_commit(*out_fs_, options_.output, commit)
                              .with_context("writing the lake's load record"));

@@ -103,18 +103,31 @@ Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
   return base;
 }
 
-Status write_lake_state(io::FileSystem& fs, const std::string& dir,
-                        const model::TableData& song_keys, const model::TableData& user_latest,
-                        const std::string& song_rejects, const std::string& log_rejects) {
+namespace {
+
+Status write_state_table(io::FileSystem& fs, const std::string& dir, const model::TableData& table,
+                         size_t first_file) {
   sink::DatasetWriteOptions options;
   options.job_uuid = "state";
-  for (const auto* table : {&song_keys, &user_latest}) {
-    std::string table_dir = FileSystem::join(dir, table->spec->name);
-    SPARKIFY_RETURN_NOT_OK(fs.make_dirs(table_dir));
-    SPARKIFY_RETURN_NOT_OK(sink::write_dataset(fs, table_dir, *table, options).status());
-  }
+  options.first_file_index = first_file;
+  std::string table_dir = FileSystem::join(dir, table.spec->name);
+  SPARKIFY_RETURN_NOT_OK(fs.make_dirs(table_dir));
+  return sink::write_dataset(fs, table_dir, table, options).status();
+}
+
+}  // namespace
+
+Status write_lake_state(io::FileSystem& fs, const std::string& dir,
+                        const model::TableData& song_keys, const std::string& song_rejects,
+                        const std::string& log_rejects) {
+  SPARKIFY_RETURN_NOT_OK(write_state_table(fs, dir, song_keys, 0));
   SPARKIFY_RETURN_NOT_OK(fs.write_text(FileSystem::join(dir, kSongRejects), song_rejects));
   return fs.write_text(FileSystem::join(dir, kLogRejects), log_rejects);
+}
+
+Status write_user_state(io::FileSystem& fs, const std::string& dir,
+                        const model::TableData& user_latest, size_t first_file) {
+  return write_state_table(fs, dir, user_latest, first_file);
 }
 
 namespace {

@@ -60,10 +60,16 @@ Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
 /// The base of a first incremental load into an empty lake: no rows, no inputs.
 LakeBase empty_lake_base();
 
-/// The merge state a commit names, written into `dir` (OUT/_sparkify/state/<run>).
+/// The merge state a commit names, written into `dir` (OUT/_sparkify/state/<run>): the song
+/// keys and the rejects so far, by one writer (rank 0)…
 Status write_lake_state(io::FileSystem& fs, const std::string& dir,
-                        const model::TableData& song_keys, const model::TableData& user_latest,
-                        const std::string& song_rejects, const std::string& log_rejects);
+                        const model::TableData& song_keys, const std::string& song_rejects,
+                        const std::string& log_rejects);
+
+/// …and each user's latest event time, which under mpirun every rank writes its share of (the
+/// users it owns), its files numbered from `first_file`.
+Status write_user_state(io::FileSystem& fs, const std::string& dir,
+                        const model::TableData& user_latest, size_t first_file);
 
 /// Keeps the start times the lake's time table lacks, reading each (year, month) partition of
 /// `time_files` (relative to OUT/time) once, when a batch first reaches it.

@@ -14,24 +14,28 @@ namespace {
 
 constexpr const char* kControl = "_sparkify";
 
-std::string string_list(const std::vector<std::string>& items) {
-  std::string out = "[";
+void append_string_list(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
   for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ",";
-    out += json_quote(items[i]);
+    if (i) out += ',';
+    append_json_quoted(out, items[i]);
   }
-  return out + "]";
+  out += ']';
 }
 
-std::string table_map(const std::map<std::string, std::vector<std::string>>& tables) {
-  std::string out = "{";
+void append_table_map(std::string& out,
+                      const std::map<std::string, std::vector<std::string>>& tables) {
+  out += '{';
   bool first = true;
   for (const auto& [table, files] : tables) {
-    if (!first) out += ",";
+    if (!first) out += ',';
     first = false;
-    out += "\n  " + json_quote(table) + ":" + string_list(files);
+    out += "\n  ";
+    append_json_quoted(out, table);
+    out += ':';
+    append_string_list(out, files);
   }
-  return out + "}";
+  out += '}';
 }
 
 // Version numbers are zero-padded so a listing sorts them.
@@ -91,15 +95,28 @@ std::string commit_to_json(const LakeCommit& c) {
       "{\"committer\":\"sparkify " SPARKIFY_VERSION "\",\"version\":" + std::to_string(c.version) +
       ",\"run\":" + json_quote(c.run) + ",\"mode\":" + json_quote(c.mode) +
       ",\"songplays\":" + std::to_string(c.songplays) + ",\"state\":" + json_quote(c.state) +
-      ",\n\"tables\":" + table_map(c.tables) + ",\n\"added\":" + table_map(c.added) +
-      ",\n\"removed\":" + table_map(c.removed) + ",\n\"inputs\":[";
+      ",\n\"tables\":";
+  append_table_map(out, c.tables);
+  out += ",\n\"added\":";
+  append_table_map(out, c.added);
+  out += ",\n\"removed\":";
+  append_table_map(out, c.removed);
+  out += ",\n\"inputs\":[";
   for (size_t i = 0; i < c.inputs.size(); ++i) {
     const IngestedFile& f = c.inputs[i];
     out += i ? ",\n  " : "\n  ";
-    out += "{\"path\":" + json_quote(f.path) + ",\"size\":" + std::to_string(f.size) +
-           ",\"version\":" + json_quote(f.version) + ",\"run\":" + json_quote(f.run) + "}";
+    out += "{\"path\":";
+    append_json_quoted(out, f.path);
+    out += ",\"size\":";
+    out += std::to_string(f.size);
+    out += ",\"version\":";
+    append_json_quoted(out, f.version);
+    out += ",\"run\":";
+    append_json_quoted(out, f.run);
+    out += '}';
   }
-  return out + "]}\n";
+  out += "]}\n";
+  return out;
 }
 
 Result<LakeCommit> parse_commit(std::string_view text) {
