@@ -4,8 +4,8 @@
 #include <map>
 #include <unordered_set>
 
+#include "lake/lake_reader.h"
 #include "model/table.h"
-#include "sink/lake_reader.h"
 #include "transform/time_breakdown.h"
 
 namespace sparkify::exec {
@@ -144,10 +144,10 @@ Result<VerifyReport> verify_lake(const std::string& lake, const io::FileSystemOp
   SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs->exists(lake));
   if (!exists) return Status::NotFound("the lake " + lake + " does not exist");
   VerifyReport report;
-  std::map<std::string, sink::LakeTable> tables;
+  std::map<std::string, lake::LakeTable> tables;
   for (const auto* spec : model::all_table_specs()) {
     CheckResult present = named_check(spec->name + " is published (_SUCCESS) and readable");
-    auto table = sink::read_lake_table(*fs, lake, *spec, threads);
+    auto table = lake::read_lake_table(*fs, lake, *spec, threads);
     if (!table.ok()) {
       if (table.status().code() != ErrorCode::kNotFound) return table.status();
       present.passed = false;

@@ -1,4 +1,4 @@
-#include "sink/lake_reader.h"
+#include "lake/lake_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -6,12 +6,12 @@
 #include <memory>
 
 #include "common/parallel.h"
+#include "lake/file_schema.h"
+#include "lake/hive_partition.h"
 #include "parquet/file_reader.h"
 #include "parquet/value_json.h"
-#include "sink/dataset_writer.h"
-#include "sink/hive_partition.h"
 
-namespace sparkify::sink {
+namespace sparkify::lake {
 
 namespace {
 
@@ -299,4 +299,4 @@ Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
   return out;
 }
 
-}  // namespace sparkify::sink
+}  // namespace sparkify::lake

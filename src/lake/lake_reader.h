@@ -12,7 +12,7 @@
 #include "model/table.h"
 #include "parquet/file_reader.h"
 
-namespace sparkify::sink {
+namespace sparkify::lake {
 
 struct LakeTable {
   model::TableData data;
@@ -44,4 +44,4 @@ Result<parquet::ColumnData> read_lake_column(parquet::FileReader& reader, int ro
 Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
                                   const model::TableSpec& spec, int threads = 1);
 
-}  // namespace sparkify::sink
+}  // namespace sparkify::lake
