@@ -4,7 +4,9 @@
 // defaults too: INT96 or INT64 millis/nanos timestamps, int32/int64 either way, FLOAT as DOUBLE.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -43,5 +45,48 @@ Result<parquet::ColumnData> read_lake_column(parquet::FileReader& reader, int ro
 /// Reads `root/<spec.name>`. NotFound when the table folder does not exist.
 Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
                                   const model::TableSpec& spec, int threads = 1);
+
+/// A partition column's value for one file, from its folders.
+struct PartitionValue {
+  size_t column = 0;  ///< in the table spec
+  std::string value;
+  bool is_null = false;
+};
+
+/// One row group of one file of a table, read a column at a time, so a caller holds only the
+/// columns it is working on. Made by scan_lake_table.
+class LakeRowGroup {
+ public:
+  struct Source {
+    const model::TableSpec* spec;
+    parquet::FileReader* reader;
+    const std::string* path;
+    const std::vector<PartitionValue>* partitions;
+  };
+  LakeRowGroup(const Source& source, size_t file, int row_group, size_t rows);
+
+  size_t file() const { return file_; }  ///< index into the listing's files
+  size_t rows() const { return rows_; }
+  /// Column `name` of the table as read_lake_column reads it; partition columns come from the
+  /// file's folders.
+  Result<parquet::ColumnData> read(std::string_view name);
+  /// Reads (and drops) every column not read yet, so a damaged one is found.
+  Status read_the_rest();
+
+ private:
+  Source source_;
+  size_t file_;
+  int row_group_;
+  size_t rows_;
+  std::vector<bool> read_;
+};
+
+/// Streams the files of `listing` as read_lake_table reads them, one row group at a time: each
+/// goes to `visit`, which reads the columns it needs; the columns it leaves are read and dropped
+/// after it returns, so a table read_lake_table refuses is refused here too. A worker holds one
+/// file's bytes and the columns `visit` holds. `visit` runs on up to `threads` workers at once
+/// (its second argument says which); the row groups of one file go to one worker, in order.
+Status scan_lake_table(io::FileSystem& fs, const LakeListing& listing, const model::TableSpec& spec,
+                       int threads, const std::function<Status(LakeRowGroup&, int worker)>& visit);
 
 }  // namespace sparkify::lake
