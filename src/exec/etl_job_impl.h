@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -182,6 +183,9 @@ class EtlJob {
   std::pair<std::string, std::vector<std::string>>* staged_entry(const std::string& table);
 
   Status publish();
+  // The rows of a table this run replaces, for its `_SUCCESS` manifest (readers count a table of
+  // many small files from it). Under MPI the count is left out: each rank wrote its share.
+  std::optional<uint64_t> published_rows(const std::string& table) const;
 
   sink::LakeCommit next_commit(const char* mode);
 

@@ -194,7 +194,8 @@ Status EtlJob::publish() {
   SPARKIFY_RETURN_NOT_OK(forget_commits(*out_fs_, options_.output));
   for (size_t i = 0; i < ordered.size(); ++i) {
     const auto& [table, files] = ordered[i];
-    Status st = committer_->publish(table, files).with_context("publishing " + table);
+    Status st = committer_->publish(table, files, published_rows(table))
+                    .with_context("publishing " + table);
     if (!st.ok()) {
       for (size_t j = i; j < ordered.size(); ++j) staged_.push_back(std::move(ordered[j]));
       return st;
@@ -212,6 +213,14 @@ Status EtlJob::publish() {
   SPARKIFY_RETURN_NOT_OK(committer_->finish());
   report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
   return Status::OK();
+}
+
+std::optional<uint64_t> EtlJob::published_rows(const std::string& table) const {
+  if (distributed()) return std::nullopt;
+  for (const auto& t : report_.tables) {
+    if (t.name == table && !t.appended) return t.rows;
+  }
+  return std::nullopt;
 }
 
 sink::LakeCommit EtlJob::next_commit(const char* mode) {

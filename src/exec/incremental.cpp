@@ -10,6 +10,7 @@
 #include "common/kill_point.h"
 #include "common/parallel.h"
 #include "lake/lake_reader.h"
+#include "lake/manifest.h"
 #include "parquet/file_reader.h"
 #include "parquet/metadata.h"
 #include "sink/commit.h"
@@ -267,7 +268,7 @@ Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::Lak
     auto files = commit.tables.find(table);
     SPARKIFY_RETURN_NOT_OK(fs.write_text(
         FileSystem::join(live, "_SUCCESS"),
-        sink::success_manifest(files == commit.tables.end() ? std::vector<std::string>()
+        lake::success_manifest(files == commit.tables.end() ? std::vector<std::string>()
                                                             : files->second)));
     kill_point(std::string("applied-") + table);
   }

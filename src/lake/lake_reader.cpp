@@ -8,6 +8,7 @@
 #include "common/parallel.h"
 #include "lake/file_schema.h"
 #include "lake/hive_partition.h"
+#include "lake/manifest.h"
 #include "parquet/file_reader.h"
 #include "parquet/metadata.h"
 #include "parquet/value_json.h"
@@ -243,6 +244,18 @@ Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
   }
   std::sort(out.files.begin(), out.files.end());
   return out;
+}
+
+Result<std::optional<uint64_t>> manifest_rows(io::FileSystem& fs, const LakeListing& listing) {
+  if (!listing.has_success) return std::optional<uint64_t>();
+  SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(io::FileSystem::join(listing.dir, "_SUCCESS")));
+  std::string_view text = bytes.view();
+  std::optional<uint64_t> rows = parse_success_manifest_rows(text);
+  if (!rows) return rows;
+  std::optional<std::vector<std::string>> named = parse_success_manifest(text);
+  std::sort(named->begin(), named->end());
+  if (*named != listing.files) return std::optional<uint64_t>();
+  return rows;
 }
 
 Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,

@@ -4,7 +4,9 @@
 // defaults too: INT96 or INT64 millis/nanos timestamps, int32/int64 either way, FLOAT as DOUBLE.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +35,11 @@ struct LakeListing {
 /// file. NotFound when the table folder does not exist.
 Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
                                     const model::TableSpec& spec);
+
+/// The table's rows as its `_SUCCESS` manifest states them, when the manifest names exactly the
+/// listed files; nullopt otherwise (no count in it, another writer's `_SUCCESS`, files added or
+/// removed since), and the caller counts from the files' footers.
+Result<std::optional<uint64_t>> manifest_rows(io::FileSystem& fs, const LakeListing& listing);
 
 /// Reads column `want.name` of one row group (all row groups when `row_group` < 0) of a lake
 /// file as the table column's type — our own types exactly, and what Spark writes with its

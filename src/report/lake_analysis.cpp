@@ -237,9 +237,16 @@ Result<std::optional<lake::LakeTable>> read_dimension(io::FileSystem& fs, const 
   return std::optional<lake::LakeTable>(std::move(*table));
 }
 
-// Rows of a table from its files' footers, without decoding any column.
+// Rows of a table: from its `_SUCCESS` manifest when that names exactly its files, else from the
+// files' footers, without decoding any column. (The songs table is one small file per artist
+// folder: tens of thousands of files to open on a large lake.)
 Status count_rows(io::FileSystem& fs, const lake::LakeListing& listing, int threads,
                   uint64_t& rows) {
+  SPARKIFY_ASSIGN_OR_RETURN(std::optional<uint64_t> stated, lake::manifest_rows(fs, listing));
+  if (stated) {
+    rows += *stated;
+    return Status::OK();
+  }
   std::vector<uint64_t> per_file(listing.files.size());
   SPARKIFY_RETURN_NOT_OK(parallel_for(listing.files.size(), threads, [&](size_t i, int) -> Status {
     std::string path = io::FileSystem::join(listing.dir, listing.files[i]);
@@ -384,8 +391,8 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
     return time_listing.status();
   }
 
-  // songs: one small file per artist folder, so only footers are read for the count; titles
-  // come from the folders of the top songs' artists (below).
+  // songs: one small file per artist folder, so the count comes from the manifest (or the
+  // footers); titles come from the folders of the top songs' artists only (below).
   auto song_listing = lake::list_lake_table(fs, lake, model::songs_spec());
   if (song_listing.ok()) {
     TableFacts& f = facts("songs");
