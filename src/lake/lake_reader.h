@@ -1,7 +1,8 @@
-// Reads a table of the lake back into a TableData: every Parquet file below the table folder
-// (hidden `_`/`.` names skipped), with partition columns taken from the `name=value` folders.
-// Used by `etl --only logs` (songs and artists) and by `verify`. Reads lakes Spark wrote with its
-// defaults too: INT96 or INT64 millis/nanos timestamps, int32/int64 either way, FLOAT as DOUBLE.
+// Reads a table of the lake back: whole into a TableData (`etl --only logs`: songs and artists),
+// or streamed a row group at a time (`verify`) — every Parquet file below the table folder (hidden
+// `_`/`.` names skipped), with partition columns taken from the `name=value` folders. Reads lakes
+// Spark wrote with its defaults too: INT96 or INT64 millis/nanos timestamps, int32/int64 either
+// way, FLOAT as DOUBLE.
 #pragma once
 
 #include <cstdint>
