@@ -188,6 +188,9 @@ class EtlJob {
   std::optional<uint64_t> published_rows(const std::string& table) const;
 
   sink::LakeCommit next_commit(const char* mode);
+  // A table's rows after this load, for its manifest: what it wrote, plus the table's previous
+  // rows when it appended to it (unknown, and left out, when the previous record lacks them).
+  void update_rows(sink::LakeCommit& commit, const std::string& table, bool appended) const;
 
   // The merge state, then the commit record: the moment the load happens.
   Status write_commit(const sink::LakeCommit& commit);

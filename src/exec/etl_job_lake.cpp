@@ -207,7 +207,10 @@ Status EtlJob::publish() {
     // The record later incremental loads start from. (Under mpirun no record is written yet:
     // the next incremental load asks for a one-process full run.)
     sink::LakeCommit commit = next_commit("full");
-    for (const auto& [table, files] : ordered) commit.tables[table] = files;
+    for (const auto& [table, files] : ordered) {
+      commit.tables[table] = files;
+      if (auto rows = published_rows(table)) commit.rows[table] = *rows;
+    }
     SPARKIFY_RETURN_NOT_OK(write_commit(commit));
   }
   SPARKIFY_RETURN_NOT_OK(committer_->finish());
@@ -231,8 +234,23 @@ sink::LakeCommit EtlJob::next_commit(const char* mode) {
   commit.songplays = base_.commit.songplays + static_cast<int64_t>(report_.songplays);
   commit.state = "_sparkify/state/" + run_id_;
   commit.inputs = base_.commit.inputs;
+  commit.rows = base_.commit.rows;
   for (const auto& f : taken_) commit.inputs.push_back(f);
   return commit;
+}
+
+void EtlJob::update_rows(sink::LakeCommit& commit, const std::string& table, bool appended) const {
+  auto it = commit.rows.find(table);
+  for (const auto& t : report_.tables) {
+    if (t.name != table) continue;
+    if (!appended) {
+      commit.rows[table] = t.rows;
+    } else if (it != commit.rows.end()) {
+      it->second += t.rows;
+    }
+    return;
+  }
+  if (it != commit.rows.end()) commit.rows.erase(it);
 }
 
 Status EtlJob::write_commit(const sink::LakeCommit& commit) {
@@ -265,6 +283,7 @@ Status EtlJob::publish_load() {
       commit.removed[table] = all;
       all.clear();
     }
+    update_rows(commit, table, appended);
     all.insert(all.end(), files.begin(), files.end());
     commit.added[table] = files;
   }

@@ -266,10 +266,12 @@ Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::Lak
       SPARKIFY_RETURN_NOT_OK(fs.remove_files(paths));
     }
     auto files = commit.tables.find(table);
+    auto rows = commit.rows.find(table);
     SPARKIFY_RETURN_NOT_OK(fs.write_text(
         FileSystem::join(live, "_SUCCESS"),
-        lake::success_manifest(files == commit.tables.end() ? std::vector<std::string>()
-                                                            : files->second)));
+        lake::success_manifest(
+            files == commit.tables.end() ? std::vector<std::string>() : files->second,
+            rows == commit.rows.end() ? std::nullopt : std::optional<uint64_t>(rows->second))));
     kill_point(std::string("applied-") + table);
   }
   std::string state = FileSystem::join(root, commit.state);

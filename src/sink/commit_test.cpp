@@ -219,6 +219,7 @@ TEST(LakeLog, CommitRecordRoundTripsAndATornOneIsNoCommit) {
   c.tables["users"] = {"part-00000-b.c000.snappy.parquet"};
   c.added["users"] = c.tables["users"];
   c.removed["users"] = {"part-00000-old \"quoted\".parquet"};
+  c.rows = {{"songplays", 6820}, {"users", 96}};
   c.inputs.push_back({"log_data/2018/11/2018-11-01-events.json", 1234, "\"etag\"", "run-0"});
   std::string text = commit_to_json(c);
   auto back = parse_commit(text);
@@ -228,12 +229,19 @@ TEST(LakeLog, CommitRecordRoundTripsAndATornOneIsNoCommit) {
   EXPECT_EQ(back->tables, c.tables);
   EXPECT_EQ(back->added, c.added);
   EXPECT_EQ(back->removed, c.removed);
+  EXPECT_EQ(back->rows, c.rows);
   ASSERT_EQ(back->inputs.size(), 1u);
   EXPECT_EQ(back->inputs[0].version, "\"etag\"");
   EXPECT_EQ(back->inputs[0].size, 1234u);
   for (size_t cut : {size_t{0}, size_t{10}, text.size() / 2, text.size() - 3}) {
     EXPECT_FALSE(parse_commit(std::string_view(text).substr(0, cut)).ok()) << cut;
   }
+  // A record written before row counts were kept reads with none.
+  size_t at = text.find(",\n\"rows\":");
+  size_t end = text.find('}', at);
+  auto older = parse_commit(text.substr(0, at) + text.substr(end + 1));
+  ASSERT_TRUE(older.ok()) << older.status().message();
+  EXPECT_TRUE(older->rows.empty());
 }
 
 }  // namespace sparkify::sink

@@ -92,7 +92,13 @@ std::string commit_to_json(const LakeCommit& c) {
       ",\"run\":" + json_quote(c.run) + ",\"mode\":" + json_quote(c.mode) +
       ",\"songplays\":" + std::to_string(c.songplays) + ",\"state\":" + json_quote(c.state) +
       ",\n\"tables\":" + table_map(c.tables) + ",\n\"added\":" + table_map(c.added) +
-      ",\n\"removed\":" + table_map(c.removed) + ",\n\"inputs\":[";
+      ",\n\"removed\":" + table_map(c.removed) + ",\n\"rows\":{";
+  bool first = true;
+  for (const auto& [table, rows] : c.rows) {
+    out += (first ? "" : ",") + json_quote(table) + ":" + std::to_string(rows);
+    first = false;
+  }
+  out += "},\n\"inputs\":[";
   for (size_t i = 0; i < c.inputs.size(); ++i) {
     const IngestedFile& f = c.inputs[i];
     out += i ? ",\n  " : "\n  ";
@@ -125,6 +131,14 @@ Result<LakeCommit> parse_commit(std::string_view text) {
   SPARKIFY_ASSIGN_OR_RETURN(c.tables, tables_of(doc, "tables"));
   SPARKIFY_ASSIGN_OR_RETURN(c.added, tables_of(doc, "added"));
   SPARKIFY_ASSIGN_OR_RETURN(c.removed, tables_of(doc, "removed"));
+  simdjson::dom::object rows;
+  if (!doc["rows"].get_object().get(rows)) {  // records before row counts have none
+    for (auto field : rows) {
+      uint64_t n = 0;
+      if (field.value.get_uint64().get(n)) return bad("rows holds a non-count");
+      c.rows[std::string(field.key)] = n;
+    }
+  }
   simdjson::dom::array inputs;
   if (doc["inputs"].get_array().get(inputs)) return bad("inputs is missing");
   for (auto item : inputs) {
