@@ -51,4 +51,55 @@ std::string json_escape(std::string_view text) {
   return out;
 }
 
+std::optional<std::vector<std::string>> parse_sparkify_string_list(std::string_view text,
+                                                                   std::string_view list) {
+  // Reads back what we write; anything else (an empty Spark `_SUCCESS`, a damaged file) is
+  // nullopt, so no caller deletes files on the word of a document it cannot read.
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  size_t pos = text.find(list);
+  if (text.rfind("{\"committer\":\"sparkify", 0) != 0 || pos == std::string_view::npos) {
+    return std::nullopt;
+  }
+  pos += list.size();
+  std::vector<std::string> files;
+  while (pos < text.size() && text[pos] != ']') {
+    if (text[pos] == ',') ++pos;
+    if (pos >= text.size() || text[pos] != '"') return std::nullopt;
+    ++pos;
+    std::string value;
+    while (pos < text.size() && text[pos] != '"') {
+      if (text[pos] != '\\') {
+        value.push_back(text[pos++]);
+        continue;
+      }
+      if (pos + 1 >= text.size()) return std::nullopt;
+      char e = text[pos + 1];
+      if (e != 'u') {
+        value.push_back(e);
+        pos += 2;
+        continue;
+      }
+      if (pos + 5 >= text.size()) return std::nullopt;
+      int code = 0;
+      for (size_t k = 2; k < 6; ++k) {
+        int h = hex(text[pos + k]);
+        if (h < 0) return std::nullopt;
+        code = code * 16 + h;
+      }
+      value.push_back(static_cast<char>(code));
+      pos += 6;
+    }
+    if (pos >= text.size()) return std::nullopt;
+    ++pos;  // closing quote
+    files.push_back(std::move(value));
+  }
+  if (pos >= text.size()) return std::nullopt;
+  return files;
+}
+
 }  // namespace sparkify

@@ -1,8 +1,10 @@
-// Minimal JSON output helpers for reports, manifests and reject files.
+// Minimal JSON helpers for reports, manifests and reject files.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sparkify {
 
@@ -26,5 +28,11 @@ inline std::string json_quote(std::string_view text) {
   append_json_quoted(out, text);
   return out;
 }
+
+/// The strings of JSON list `list` (e.g. `"files":[`) in a document sparkify wrote (it starts
+/// `{"committer":"sparkify`); nullopt for anything else, so no caller acts on the word of a
+/// document it cannot read.
+std::optional<std::vector<std::string>> parse_sparkify_string_list(std::string_view text,
+                                                                   std::string_view list);
 
 }  // namespace sparkify

@@ -18,12 +18,12 @@
 #include "exec/log_stage.h"
 #include "exec/memory_plan.h"
 #include "exec/spill.h"
+#include "lake/lake_reader.h"
 #include "model/string_arena.h"
 #include "parse/json_parsers.h"
 #include "sink/commit.h"
 #include "sink/dataset_writer.h"
 #include "sink/lake_log.h"
-#include "sink/lake_reader.h"
 #include "sink/rejects_writer.h"
 #include "source/discovery.h"
 #include "source/file_feeder.h"
@@ -295,10 +295,10 @@ Result<SongStage> EtlJob::load_songs_from_lake() {
   stage.from_lake = true;
   SPARKIFY_ASSIGN_OR_RETURN(
       auto songs,
-      sink::read_lake_table(*out_fs_, options_.output, model::songs_spec(), options_.threads));
+      lake::read_lake_table(*out_fs_, options_.output, model::songs_spec(), options_.threads));
   SPARKIFY_ASSIGN_OR_RETURN(
       auto artists,
-      sink::read_lake_table(*out_fs_, options_.output, model::artists_spec(), options_.threads));
+      lake::read_lake_table(*out_fs_, options_.output, model::artists_spec(), options_.threads));
   if (!songs.has_success || !artists.has_success) {
     return Status::NotFound("the lake at " + options_.output +
                             " has no complete songs and artists tables; run --only songs first");

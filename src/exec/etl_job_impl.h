@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -197,8 +198,14 @@ class EtlJob {
   std::pair<std::string, std::vector<std::string>>* staged_entry(const std::string& table);
 
   Status publish();
+  // The rows of a table this run replaces, for its `_SUCCESS` manifest (readers count a table of
+  // many small files from it). Under MPI the count is left out: each rank wrote its share.
+  std::optional<uint64_t> published_rows(const std::string& table) const;
 
   sink::LakeCommit next_commit(const char* mode);
+  // A table's rows after this load, for its manifest: what it wrote, plus the table's previous
+  // rows when it appended to it (unknown, and left out, when the previous record lacks them).
+  void update_rows(sink::LakeCommit& commit, const std::string& table, bool appended) const;
 
   // The merge state, then the commit record: the moment the load happens.
   Status write_commit(const sink::LakeCommit& commit);

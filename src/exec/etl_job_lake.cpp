@@ -217,7 +217,8 @@ Status EtlJob::publish() {
   SPARKIFY_RETURN_NOT_OK(forget_commits(*out_fs_, options_.output));
   for (size_t i = 0; i < ordered.size(); ++i) {
     const auto& [table, files] = ordered[i];
-    Status st = committer_->publish(table, files).with_context("publishing " + table);
+    Status st = committer_->publish(table, files, published_rows(table))
+                    .with_context("publishing " + table);
     if (!st.ok()) {
       for (size_t j = i; j < ordered.size(); ++j) staged_.push_back(std::move(ordered[j]));
       return st;
@@ -228,12 +229,23 @@ Status EtlJob::publish() {
   if (records_inputs()) {
     // The record later incremental loads start from.
     sink::LakeCommit commit = next_commit("full");
-    for (const auto& [table, files] : ordered) commit.tables[table] = files;
+    for (const auto& [table, files] : ordered) {
+      commit.tables[table] = files;
+      if (auto rows = published_rows(table)) commit.rows[table] = *rows;
+    }
     SPARKIFY_RETURN_NOT_OK(write_commit(commit));
   }
   SPARKIFY_RETURN_NOT_OK(committer_->finish());
   report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
   return Status::OK();
+}
+
+std::optional<uint64_t> EtlJob::published_rows(const std::string& table) const {
+  if (distributed()) return std::nullopt;
+  for (const auto& t : report_.tables) {
+    if (t.name == table && !t.appended) return t.rows;
+  }
+  return std::nullopt;
 }
 
 sink::LakeCommit EtlJob::next_commit(const char* mode) {
@@ -244,8 +256,23 @@ sink::LakeCommit EtlJob::next_commit(const char* mode) {
   commit.songplays = base_.commit.songplays + static_cast<int64_t>(report_.songplays);
   commit.state = state_folder();
   commit.inputs = base_.commit.inputs;
+  commit.rows = base_.commit.rows;
   for (const auto& f : taken_) commit.inputs.push_back(f);
   return commit;
+}
+
+void EtlJob::update_rows(sink::LakeCommit& commit, const std::string& table, bool appended) const {
+  auto it = commit.rows.find(table);
+  for (const auto& t : report_.tables) {
+    if (t.name != table) continue;
+    if (!appended) {
+      commit.rows[table] = t.rows;
+    } else if (it != commit.rows.end()) {
+      it->second += t.rows;
+    }
+    return;
+  }
+  if (it != commit.rows.end()) commit.rows.erase(it);
 }
 
 Status EtlJob::write_commit(const sink::LakeCommit& commit) {
@@ -279,6 +306,7 @@ Status EtlJob::publish_load() {
       commit.removed[table] = all;
       all.clear();
     }
+    update_rows(commit, table, appended);
     all.insert(all.end(), files.begin(), files.end());
     commit.added[table] = files;
   }

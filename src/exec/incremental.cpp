@@ -9,11 +9,12 @@
 #include "common/civil_date.h"
 #include "common/kill_point.h"
 #include "common/parallel.h"
+#include "lake/lake_reader.h"
+#include "lake/manifest.h"
 #include "parquet/file_reader.h"
 #include "parquet/metadata.h"
 #include "sink/commit.h"
 #include "sink/dataset_writer.h"
-#include "sink/lake_reader.h"
 #include "transform/log_tables.h"
 #include "transform/song_tables.h"
 
@@ -29,7 +30,7 @@ constexpr const char* kLogRejects = "rejects/logs.jsonl";
 // A table of the lake (or of its state), empty when its folder does not exist.
 Result<model::TableData> read_table_or_empty(FileSystem& fs, const std::string& root,
                                              const model::TableSpec& spec, int threads) {
-  auto table = sink::read_lake_table(fs, root, spec, threads);
+  auto table = lake::read_lake_table(fs, root, spec, threads);
   if (table.ok()) return std::move(table->data);
   if (table.status().code() == ErrorCode::kNotFound) return model::empty_typed_table(spec);
   return table.status();
@@ -187,7 +188,7 @@ Status load_group(io::FileSystem& fs, TimeGroup& g) {
   SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(g.path));
   SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), g.path));
   SPARKIFY_ASSIGN_OR_RETURN(auto column,
-                            sink::read_lake_column(*reader, g.row_group, start_time, g.path));
+                            lake::read_lake_column(*reader, g.row_group, start_time, g.path));
   for (int64_t micros : std::get<std::vector<int64_t>>(column.values)) {
     g.values.push_back(floor_div(micros, 1000));
   }
@@ -278,10 +279,12 @@ Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::Lak
       SPARKIFY_RETURN_NOT_OK(fs.remove_files(paths));
     }
     auto files = commit.tables.find(table);
+    auto rows = commit.rows.find(table);
     SPARKIFY_RETURN_NOT_OK(fs.write_text(
         FileSystem::join(live, "_SUCCESS"),
-        sink::success_manifest(files == commit.tables.end() ? std::vector<std::string>()
-                                                            : files->second)));
+        lake::success_manifest(
+            files == commit.tables.end() ? std::vector<std::string>() : files->second,
+            rows == commit.rows.end() ? std::nullopt : std::optional<uint64_t>(rows->second))));
     kill_point(std::string("applied-") + table);
   }
   std::string state = FileSystem::join(root, commit.state);

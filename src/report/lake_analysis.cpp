@@ -9,11 +9,11 @@
 #include <unordered_set>
 
 #include "common/parallel.h"
+#include "lake/hive_partition.h"
+#include "lake/lake_reader.h"
 #include "model/table.h"
 #include "parquet/file_reader.h"
 #include "report/user_agent.h"
-#include "sink/hive_partition.h"
-#include "sink/lake_reader.h"
 
 namespace sparkify::report {
 
@@ -86,7 +86,7 @@ class ColumnFile {
                                    const model::TableSpec& table = model::songplays_spec()) {
     int index = table.column_index(name);
     if (index < 0) return Status::Internal("no column " + std::string(name) + " in " + table.name);
-    return sink::read_lake_column(*reader_, row_group, table.columns[static_cast<size_t>(index)],
+    return lake::read_lake_column(*reader_, row_group, table.columns[static_cast<size_t>(index)],
                                   path_);
   }
 
@@ -222,24 +222,31 @@ std::vector<Ranked> ranked_classes(const StringMap<uint64_t>& agents,
 }
 
 // Reads a dimension table whole (dimensions are small next to songplays) and records its facts.
-Result<std::optional<sink::LakeTable>> read_dimension(io::FileSystem& fs, const std::string& lake,
+Result<std::optional<lake::LakeTable>> read_dimension(io::FileSystem& fs, const std::string& lake,
                                                       const model::TableSpec& spec, int threads,
                                                       TableFacts& facts) {
-  auto table = sink::read_lake_table(fs, lake, spec, threads);
+  auto table = lake::read_lake_table(fs, lake, spec, threads);
   if (!table.ok()) {
-    if (table.status().code() == ErrorCode::kNotFound) return std::optional<sink::LakeTable>();
+    if (table.status().code() == ErrorCode::kNotFound) return std::optional<lake::LakeTable>();
     return table.status();
   }
   facts.present = true;
   facts.complete = table->has_success;
   facts.files = table->files;
   facts.rows = table->data.num_rows;
-  return std::optional<sink::LakeTable>(std::move(*table));
+  return std::optional<lake::LakeTable>(std::move(*table));
 }
 
-// Rows of a table from its files' footers, without decoding any column.
-Status count_rows(io::FileSystem& fs, const sink::LakeListing& listing, int threads,
+// Rows of a table: from its `_SUCCESS` manifest when that names exactly its files, else from the
+// files' footers, without decoding any column. (The songs table is one small file per artist
+// folder: tens of thousands of files to open on a large lake.)
+Status count_rows(io::FileSystem& fs, const lake::LakeListing& listing, int threads,
                   uint64_t& rows) {
+  SPARKIFY_ASSIGN_OR_RETURN(std::optional<uint64_t> stated, lake::manifest_rows(fs, listing));
+  if (stated) {
+    rows += *stated;
+    return Status::OK();
+  }
   std::vector<uint64_t> per_file(listing.files.size());
   SPARKIFY_RETURN_NOT_OK(parallel_for(listing.files.size(), threads, [&](size_t i, int) -> Status {
     std::string path = io::FileSystem::join(listing.dir, listing.files[i]);
@@ -281,14 +288,14 @@ std::string string_or_empty(const model::TableData& t, std::string_view name, si
 
 // Titles of `ids`, read from the song files in their artists' folders only.
 Result<std::unordered_map<std::string, std::string>> song_titles(
-    io::FileSystem& fs, const sink::LakeListing& listing, const StringMap<SongTally>& songs,
+    io::FileSystem& fs, const lake::LakeListing& listing, const StringMap<SongTally>& songs,
     const std::vector<std::string>& ids) {
   std::unordered_set<std::string> folders;
   std::unordered_set<std::string_view> wanted(ids.begin(), ids.end());
   for (const auto& id : ids) {
     auto it = songs.find(id);
     if (it != songs.end() && !it->second.artist_id.empty()) {
-      folders.insert("/" + sink::partition_folder("artist_id", it->second.artist_id) + "/");
+      folders.insert("/" + lake::partition_folder("artist_id", it->second.artist_id) + "/");
     }
   }
   std::unordered_map<std::string, std::string> titles;
@@ -348,7 +355,7 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
   int threads = std::max(1, options.threads);
 
   // songplays: streamed, one file per worker at a time.
-  auto listing = sink::list_lake_table(fs, lake, model::songplays_spec());
+  auto listing = lake::list_lake_table(fs, lake, model::songplays_spec());
   if (!listing.ok() && listing.status().code() != ErrorCode::kNotFound) return listing.status();
   Partial total;
   if (listing.ok()) {
@@ -373,7 +380,7 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
   out.hour_weekday = total.hour_weekday;
 
   // time: only its size is shown.
-  auto time_listing = sink::list_lake_table(fs, lake, model::time_spec());
+  auto time_listing = lake::list_lake_table(fs, lake, model::time_spec());
   if (time_listing.ok()) {
     TableFacts& f = facts("time");
     f.present = true;
@@ -384,9 +391,9 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
     return time_listing.status();
   }
 
-  // songs: one small file per artist folder, so only footers are read for the count; titles
-  // come from the folders of the top songs' artists (below).
-  auto song_listing = sink::list_lake_table(fs, lake, model::songs_spec());
+  // songs: one small file per artist folder, so the count comes from the manifest (or the
+  // footers); titles come from the folders of the top songs' artists only (below).
+  auto song_listing = lake::list_lake_table(fs, lake, model::songs_spec());
   if (song_listing.ok()) {
     TableFacts& f = facts("songs");
     f.present = true;

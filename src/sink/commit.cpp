@@ -9,6 +9,7 @@
 
 #include "common/json.h"
 #include "common/version.h"
+#include "lake/manifest.h"
 
 namespace sparkify::sink {
 
@@ -36,11 +37,12 @@ class LocalCommitter final : public TableCommitter {
     return local_staging_dir(root_, run_id_, table);
   }
 
-  Status publish(const std::string& table, const std::vector<std::string>& files) override {
+  Status publish(const std::string& table, const std::vector<std::string>& files,
+                 std::optional<uint64_t> rows) override {
     std::string staged = staging_dir(table);
     SPARKIFY_RETURN_NOT_OK(fs_.make_dirs(staged));
-    SPARKIFY_RETURN_NOT_OK(
-        fs_.write_text(io::FileSystem::join(staged, kSuccess), success_manifest(files)));
+    SPARKIFY_RETURN_NOT_OK(fs_.write_text(io::FileSystem::join(staged, kSuccess),
+                                          lake::success_manifest(files, rows)));
     std::string live = io::FileSystem::join(root_, table);
     SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs_.exists(live));
     if (!exists) return fs_.rename_dir(staged, live);
@@ -115,7 +117,8 @@ class ObjectStoreCommitter final : public TableCommitter {
     return &state->pending;
   }
 
-  Status publish(const std::string& table, const std::vector<std::string>& files) override {
+  Status publish(const std::string& table, const std::vector<std::string>& files,
+                 std::optional<uint64_t> rows) override {
     std::string dir = staging_dir(table);
     if (auto it = tables_.find(table); it != tables_.end()) {
       TableState& state = *it->second;
@@ -124,7 +127,7 @@ class ObjectStoreCommitter final : public TableCommitter {
       state.uncompleted.clear();
     }
     SPARKIFY_RETURN_NOT_OK(
-        fs_.write_text(io::FileSystem::join(dir, kSuccess), success_manifest(files)));
+        fs_.write_text(io::FileSystem::join(dir, kSuccess), lake::success_manifest(files, rows)));
     published_.insert(table);
     return remove_unlisted(table);
   }
@@ -202,7 +205,7 @@ class ObjectStoreCommitter final : public TableCommitter {
     for (const auto& info : *listed) has_manifest |= info.path == kSuccess;
     if (!has_manifest) return Status::OK();
     SPARKIFY_ASSIGN_OR_RETURN(Buffer manifest, fs_.read(io::FileSystem::join(dir, kSuccess)));
-    auto files = parse_success_manifest(manifest.view());
+    auto files = lake::parse_success_manifest(manifest.view());
     if (!files) return Status::OK();
     std::unordered_set<std::string> keep(files->begin(), files->end());
     keep.insert(kSuccess);
@@ -248,74 +251,6 @@ std::string run_trace_path(io::FileSystem& fs, const std::string& output_root,
       io::FileSystem::join(io::FileSystem::join(output_root, kControl), "runs"), run_id + ".json");
 }
 
-// The strings of JSON list `list` ("\"files\":[") in a document we wrote.
-static std::optional<std::vector<std::string>> parse_string_list(std::string_view text,
-                                                                 std::string_view list);
-
-std::string success_manifest(const std::vector<std::string>& files) {
-  std::string out = "{\"committer\":\"sparkify " SPARKIFY_VERSION "\",\"files\":[";
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (i) out += ",";
-    out += "\"" + json_escape(files[i]) + "\"";
-  }
-  return out + "]}\n";
-}
-
-static std::optional<std::vector<std::string>> parse_string_list(std::string_view text,
-                                                                 std::string_view list) {
-  // Reads back what we write; anything else (an empty Spark `_SUCCESS`, a damaged file) is
-  // nullopt, so no caller deletes files on the word of a document it cannot read.
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  size_t pos = text.find(list);
-  if (text.rfind("{\"committer\":\"sparkify", 0) != 0 || pos == std::string_view::npos) {
-    return std::nullopt;
-  }
-  pos += list.size();
-  std::vector<std::string> files;
-  while (pos < text.size() && text[pos] != ']') {
-    if (text[pos] == ',') ++pos;
-    if (pos >= text.size() || text[pos] != '"') return std::nullopt;
-    ++pos;
-    std::string value;
-    while (pos < text.size() && text[pos] != '"') {
-      if (text[pos] != '\\') {
-        value.push_back(text[pos++]);
-        continue;
-      }
-      if (pos + 1 >= text.size()) return std::nullopt;
-      char e = text[pos + 1];
-      if (e != 'u') {
-        value.push_back(e);
-        pos += 2;
-        continue;
-      }
-      if (pos + 5 >= text.size()) return std::nullopt;
-      int code = 0;
-      for (size_t k = 2; k < 6; ++k) {
-        int h = hex(text[pos + k]);
-        if (h < 0) return std::nullopt;
-        code = code * 16 + h;
-      }
-      value.push_back(static_cast<char>(code));
-      pos += 6;
-    }
-    if (pos >= text.size()) return std::nullopt;
-    ++pos;  // closing quote
-    files.push_back(std::move(value));
-  }
-  if (pos >= text.size()) return std::nullopt;
-  return files;
-}
-
-std::optional<std::vector<std::string>> parse_success_manifest(std::string_view text) {
-  return parse_string_list(text, "\"files\":[");
-}
-
 std::string run_record(const std::string& run_id, const std::vector<std::string>& tables) {
   std::string out = "{\"committer\":\"sparkify " SPARKIFY_VERSION "\",\"run\":\"" +
                     json_escape(run_id) + "\",\"tables\":[";
@@ -327,7 +262,7 @@ std::string run_record(const std::string& run_id, const std::vector<std::string>
 }
 
 std::optional<std::vector<std::string>> parse_run_record(std::string_view text) {
-  return parse_string_list(text, "\"tables\":[");
+  return parse_sparkify_string_list(text, "\"tables\":[");
 }
 
 }  // namespace sparkify::sink

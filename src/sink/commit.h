@@ -6,11 +6,12 @@
 // rename (renameat2 RENAME_EXCHANGE). Object stores have no rename: as Hadoop's S3A "magic"
 // committer does, each file is uploaded under its final name as a multipart upload left
 // pending (invisible); publish completes them all in parallel, puts `_SUCCESS` — a manifest
-// listing the table's files — and only then deletes the previous files. A record under
-// OUT/_sparkify/runs/ names the tables a run writes; after a kill, the next run's recover()
+// listing the table's files (lake/manifest.h) — and only then deletes the previous files. A record
+// under OUT/_sparkify/runs/ names the tables a run writes; after a kill, the next run's recover()
 // aborts their pending uploads and deletes completed files no manifest names.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,8 +37,10 @@ class TableCommitter {
   /// Where the writers of `table` must put their files to hold them back until publish (a
   /// pending writer's set), or nullptr when they write straight into staging_dir.
   virtual io::PendingFiles* pending(const std::string& table) { return nullptr; }
-  /// Publishes the staged table whose files (relative to staging_dir) are `files`.
-  virtual Status publish(const std::string& table, const std::vector<std::string>& files) = 0;
+  /// Publishes the staged table whose files (relative to staging_dir) are `files`, holding
+  /// `rows` rows when the caller knows (the `_SUCCESS` manifest records it: lake/manifest.h).
+  virtual Status publish(const std::string& table, const std::vector<std::string>& files,
+                         std::optional<uint64_t> rows) = 0;
   /// Drops this run's staged, unpublished files of `table`.
   virtual Status abort(const std::string& table, const std::vector<std::string>& files) = 0;
   /// Removes the run's (now empty) staging area, if any.
@@ -52,10 +55,6 @@ std::string run_trace_path(io::FileSystem& fs, const std::string& output_root,
 std::string local_staging_dir(const std::string& output_root, const std::string& run_id,
                               const std::string& table);
 
-/// The `_SUCCESS` manifest: JSON naming the committer and the table's files.
-std::string success_manifest(const std::vector<std::string>& files);
-/// The files a manifest of ours names; nullopt for anything else (an empty Spark `_SUCCESS`).
-std::optional<std::vector<std::string>> parse_success_manifest(std::string_view text);
 /// The record of a run in progress on an object store: JSON naming its run id and tables.
 std::string run_record(const std::string& run_id, const std::vector<std::string>& tables);
 /// The tables a run record names; nullopt for anything else.

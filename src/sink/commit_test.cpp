@@ -7,6 +7,7 @@
 #include <map>
 
 #include "io/local/local_file_system.h"
+#include "lake/manifest.h"
 #include "support/temp_dir.h"
 
 namespace sparkify::sink {
@@ -23,15 +24,6 @@ Status put(io::FileSystem& f, const std::string& path, std::string_view text) {
   return f.write(path, {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
 }
 
-TEST(Commit, ManifestRoundTrip) {
-  std::vector<std::string> files{"year=1/a.parquet", "we\"ird\\name\x01.parquet"};
-  auto parsed = parse_success_manifest(success_manifest(files));
-  ASSERT_TRUE(parsed.has_value());
-  EXPECT_EQ(*parsed, files);
-  EXPECT_FALSE(parse_success_manifest("").has_value());  // Spark's empty _SUCCESS
-  EXPECT_FALSE(parse_success_manifest("{\"committer\":\"sparkify 1\",\"files\":[\"a").has_value());
-}
-
 TEST(Commit, LocalReplacesTableWholeAndCleansDebris) {
   io::LocalFileSystem lfs;
   testing::TempDir dir("sparkify-commit");
@@ -46,15 +38,16 @@ TEST(Commit, LocalReplacesTableWholeAndCleansDebris) {
   std::string staged = committer->staging_dir("songs");
   ASSERT_TRUE(put(lfs, staged + "/new.parquet", "new").ok());
   EXPECT_EQ(read_text(lfs, root + "/songs/old.parquet"), "old");  // not visible yet
-  ASSERT_TRUE(committer->publish("songs", {"new.parquet"}).ok());
+  ASSERT_TRUE(committer->publish("songs", {"new.parquet"}, 1).ok());
   EXPECT_EQ(read_text(lfs, root + "/songs/new.parquet"), "new");
   EXPECT_FALSE(fs::exists(root + "/songs/old.parquet"));
-  auto manifest = parse_success_manifest(read_text(lfs, root + "/songs/_SUCCESS"));
+  auto manifest = lake::parse_success_manifest(read_text(lfs, root + "/songs/_SUCCESS"));
   ASSERT_TRUE(manifest.has_value());
   EXPECT_EQ(*manifest, std::vector<std::string>{"new.parquet"});
+  EXPECT_EQ(lake::parse_success_manifest_rows(read_text(lfs, root + "/songs/_SUCCESS")), 1u);
   // A first publish of a table that did not exist.
   ASSERT_TRUE(put(lfs, committer->staging_dir("users") + "/u.parquet", "u").ok());
-  ASSERT_TRUE(committer->publish("users", {"u.parquet"}).ok());
+  ASSERT_TRUE(committer->publish("users", {"u.parquet"}, std::nullopt).ok());
   ASSERT_TRUE(committer->finish().ok());
   EXPECT_FALSE(fs::exists(root + "/_staging"));
   EXPECT_TRUE(fs::exists(root + "/users/_SUCCESS"));
@@ -82,7 +75,7 @@ TEST(Commit, ObjectStoreKeepsOldTableUntilManifestThenDeletes) {
   std::string root = dir.str();
   auto first = TableCommitter::Make(store, root, "run1");
   ASSERT_TRUE(put(store, first->staging_dir("t") + "/a.parquet", "a").ok());
-  ASSERT_TRUE(first->publish("t", {"a.parquet"}).ok());
+  ASSERT_TRUE(first->publish("t", {"a.parquet"}, std::nullopt).ok());
 
   // A second run is killed after uploading b but before its manifest: a stays the table.
   auto killed = TableCommitter::Make(store, root, "run2");
@@ -92,7 +85,7 @@ TEST(Commit, ObjectStoreKeepsOldTableUntilManifestThenDeletes) {
   EXPECT_FALSE(fs::exists(root + "/t/b.parquet"));
   EXPECT_TRUE(fs::exists(root + "/t/a.parquet"));
   ASSERT_TRUE(put(store, third->staging_dir("t") + "/c.parquet", "c").ok());
-  ASSERT_TRUE(third->publish("t", {"c.parquet"}).ok());
+  ASSERT_TRUE(third->publish("t", {"c.parquet"}, std::nullopt).ok());
   EXPECT_FALSE(fs::exists(root + "/t/a.parquet"));
   EXPECT_TRUE(fs::exists(root + "/t/c.parquet"));
 }
@@ -174,7 +167,7 @@ TEST(Commit, ObjectStoreHoldsFilesBackUntilPublishAndCleansUpAfterAKill) {
   EXPECT_TRUE(fs::exists(root + "/_sparkify/runs/run1.json"));
   ASSERT_TRUE(stage(*first, "t", "a.parquet", "a", store).ok());
   EXPECT_FALSE(fs::exists(root + "/t/a.parquet"));  // pending: nobody sees it yet
-  ASSERT_TRUE(first->publish("t", {"a.parquet"}).ok());
+  ASSERT_TRUE(first->publish("t", {"a.parquet"}, std::nullopt).ok());
   EXPECT_TRUE(fs::exists(root + "/t/a.parquet"));
   ASSERT_TRUE(first->finish().ok());
   EXPECT_FALSE(fs::exists(root + "/_sparkify/runs/run1.json"));
@@ -197,7 +190,7 @@ TEST(Commit, ObjectStoreHoldsFilesBackUntilPublishAndCleansUpAfterAKill) {
 
   // A failed run aborts what it staged; a published table is not touched by a later abort.
   ASSERT_TRUE(stage(*third, "other", "c.parquet", "c", store).ok());
-  ASSERT_TRUE(third->publish("other", {"c.parquet"}).ok());
+  ASSERT_TRUE(third->publish("other", {"c.parquet"}, std::nullopt).ok());
   ASSERT_TRUE(stage(*third, "t", "d.parquet", "d", store).ok());
   ASSERT_TRUE(third->abort("other", {"c.parquet"}).ok());
   ASSERT_TRUE(third->abort("t", {"d.parquet"}).ok());
@@ -226,6 +219,7 @@ TEST(LakeLog, CommitRecordRoundTripsAndATornOneIsNoCommit) {
   c.tables["users"] = {"part-00000-b.c000.snappy.parquet"};
   c.added["users"] = c.tables["users"];
   c.removed["users"] = {"part-00000-old \"quoted\".parquet"};
+  c.rows = {{"songplays", 6820}, {"users", 96}};
   c.inputs.push_back({"log_data/2018/11/2018-11-01-events.json", 1234, "\"etag\"", "run-0"});
   std::string text = commit_to_json(c);
   auto back = parse_commit(text);
@@ -235,12 +229,19 @@ TEST(LakeLog, CommitRecordRoundTripsAndATornOneIsNoCommit) {
   EXPECT_EQ(back->tables, c.tables);
   EXPECT_EQ(back->added, c.added);
   EXPECT_EQ(back->removed, c.removed);
+  EXPECT_EQ(back->rows, c.rows);
   ASSERT_EQ(back->inputs.size(), 1u);
   EXPECT_EQ(back->inputs[0].version, "\"etag\"");
   EXPECT_EQ(back->inputs[0].size, 1234u);
   for (size_t cut : {size_t{0}, size_t{10}, text.size() / 2, text.size() - 3}) {
     EXPECT_FALSE(parse_commit(std::string_view(text).substr(0, cut)).ok()) << cut;
   }
+  // A record written before row counts were kept reads with none.
+  size_t at = text.find(",\n\"rows\":");
+  size_t end = text.find('}', at);
+  auto older = parse_commit(text.substr(0, at) + text.substr(end + 1));
+  ASSERT_TRUE(older.ok()) << older.status().message();
+  EXPECT_TRUE(older->rows.empty());
 }
 
 }  // namespace sparkify::sink

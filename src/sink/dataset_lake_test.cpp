@@ -1,6 +1,6 @@
 // The dataset writer and the lake reader against each other: grouping into Hive folders
 // (escaped and null values), splitting large partitions, Spark file names and numbering, empty
-// tables, and what the reader skips or refuses. (DuckDB reads the same files in tests/e2e.)
+// tables, and what the reader skips. (DuckDB reads the same files in tests/e2e.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,14 +12,15 @@
 #include <vector>
 
 #include "io/local/local_file_system.h"
+#include "lake/lake_reader.h"
 #include "sink/dataset_writer.h"
-#include "sink/lake_reader.h"
 #include "support/temp_dir.h"
 
 namespace sparkify::sink {
 namespace {
 
 namespace fs = std::filesystem;
+using lake::read_lake_table;
 using sparkify::testing::TempDir;
 
 struct SongRow {
@@ -133,22 +134,6 @@ TEST(DatasetAndLake, BatchesNumberFilesOnAndEmptyTablesWriteNothing) {
   ASSERT_TRUE(batch.ok()) << batch.status().message();
   ASSERT_EQ(batch->files.size(), 1u);
   EXPECT_NE(batch->files[0].find("/part-00007-"), std::string::npos) << batch->files[0];
-}
-
-TEST(DatasetAndLake, ReaderNamesWhatIsMissingOrWrong) {
-  TempDir dir;
-  io::LocalFileSystem lfs;
-  auto missing = read_lake_table(lfs, dir.str(), model::users_spec());
-  ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.status().code(), ErrorCode::kNotFound);
-
-  ASSERT_TRUE(lfs.write(dir / "songs/year=1969/artist_id=AR1/part-0.parquet",
-                        {reinterpret_cast<const uint8_t*>("not parquet"), 11})
-                  .ok());
-  auto corrupt = read_lake_table(lfs, dir.str(), model::songs_spec());
-  ASSERT_FALSE(corrupt.ok());
-  EXPECT_NE(corrupt.status().message().find("part-0.parquet"), std::string::npos)
-      << corrupt.status().message();
 }
 
 }  // namespace

@@ -9,8 +9,9 @@
 
 #include "common/parallel.h"
 #include "common/version.h"
+#include "lake/file_schema.h"
+#include "lake/hive_partition.h"
 #include "parquet/file_writer.h"
-#include "sink/hive_partition.h"
 
 namespace sparkify::sink {
 
@@ -87,18 +88,18 @@ void append_key(std::string& key, const model::Column& column, size_t row) {
 }
 
 std::string folder_value(const model::ColumnSpec& spec, const model::Column& column, size_t row) {
-  if (column.is_null(row)) return partition_folder(spec.name, std::nullopt);
+  if (column.is_null(row)) return lake::partition_folder(spec.name, std::nullopt);
   return std::visit(
       [&](const auto& values) -> std::string {
         using V = std::decay_t<decltype(values)>;
         if constexpr (std::is_same_v<V, Strings> || std::is_same_v<V, model::DictionaryColumn>) {
-          return partition_folder(spec.name, column.string_at(row));
+          return lake::partition_folder(spec.name, column.string_at(row));
         } else if constexpr (std::is_same_v<V, std::vector<double>>) {
           char buf[32];
           std::snprintf(buf, sizeof buf, "%.17g", values[row]);
-          return partition_folder(spec.name, std::string_view(buf));
+          return lake::partition_folder(spec.name, std::string_view(buf));
         } else {
-          return partition_folder(spec.name, std::to_string(values[row]));
+          return lake::partition_folder(spec.name, std::to_string(values[row]));
         }
       },
       column.values);
@@ -189,35 +190,6 @@ parquet::ColumnView view_of(const model::Column& column, const std::vector<uint3
 }
 
 }  // namespace
-
-parquet::Schema parquet_schema_for(const model::TableSpec& spec) {
-  parquet::Schema schema;
-  for (const auto& c : spec.columns) {
-    if (std::find(spec.partition_by.begin(), spec.partition_by.end(), c.name) !=
-        spec.partition_by.end()) {
-      continue;
-    }
-    auto rep = c.required ? parquet::Repetition::kRequired : parquet::Repetition::kOptional;
-    switch (c.type) {
-      case model::ColumnType::kInt32:
-        schema.columns.push_back(parquet::ColumnSchema::Int32(c.name, rep));
-        break;
-      case model::ColumnType::kInt64:
-        schema.columns.push_back(parquet::ColumnSchema::Int64(c.name, rep));
-        break;
-      case model::ColumnType::kDouble:
-        schema.columns.push_back(parquet::ColumnSchema::Double(c.name, rep));
-        break;
-      case model::ColumnType::kString:
-        schema.columns.push_back(parquet::ColumnSchema::String(c.name, rep));
-        break;
-      case model::ColumnType::kTimestampMicros:
-        schema.columns.push_back(parquet::ColumnSchema::TimestampMicros(c.name, rep));
-        break;
-    }
-  }
-  return schema;
-}
 
 std::string codec_file_tag(parquet::Codec codec) {
   switch (codec) {
@@ -322,7 +294,7 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
   std::vector<Partition> partitions = group_rows(table, columns.partition);
   std::vector<FileTask> tasks = plan_files(partitions, options.max_rows_per_file);
   parquet::WriterOptions writer_options = parquet_options(spec, options);
-  parquet::Schema schema = parquet_schema_for(spec);
+  parquet::Schema schema = lake::parquet_schema_for(spec);
   std::string suffix = ".c000" + codec_file_tag(options.codec) + ".parquet";
 
   int threads = std::max(1, options.threads);

@@ -35,9 +35,6 @@ struct DatasetWriteResult {
   std::vector<std::string> partition_folders;  ///< relative to the table folder ("" if none)
 };
 
-/// The Parquet schema of a table's files: its columns minus the partition columns.
-parquet::Schema parquet_schema_for(const model::TableSpec& spec);
-
 /// ".snappy", ".zstd", ".gz" or "" — the codec part of a Spark file name.
 std::string codec_file_tag(parquet::Codec codec);
 

@@ -101,7 +101,16 @@ std::string commit_to_json(const LakeCommit& c) {
   append_table_map(out, c.added);
   out += ",\n\"removed\":";
   append_table_map(out, c.removed);
-  out += ",\n\"inputs\":[";
+  out += ",\n\"rows\":{";
+  bool first = true;
+  for (const auto& [table, rows] : c.rows) {
+    if (!first) out += ',';
+    first = false;
+    append_json_quoted(out, table);
+    out += ':';
+    out += std::to_string(rows);
+  }
+  out += "},\n\"inputs\":[";
   for (size_t i = 0; i < c.inputs.size(); ++i) {
     const IngestedFile& f = c.inputs[i];
     out += i ? ",\n  " : "\n  ";
@@ -142,6 +151,14 @@ Result<LakeCommit> parse_commit(std::string_view text) {
   SPARKIFY_ASSIGN_OR_RETURN(c.tables, tables_of(doc, "tables"));
   SPARKIFY_ASSIGN_OR_RETURN(c.added, tables_of(doc, "added"));
   SPARKIFY_ASSIGN_OR_RETURN(c.removed, tables_of(doc, "removed"));
+  simdjson::dom::object rows;
+  if (!doc["rows"].get_object().get(rows)) {  // records before row counts have none
+    for (auto field : rows) {
+      uint64_t n = 0;
+      if (field.value.get_uint64().get(n)) return bad("rows holds a non-count");
+      c.rows[std::string(field.key)] = n;
+    }
+  }
   simdjson::dom::array inputs;
   if (doc["inputs"].get_array().get(inputs)) return bad("inputs is missing");
   for (auto item : inputs) {

@@ -38,6 +38,9 @@ struct LakeCommit {
   /// Files this commit added (a subset of `tables`) and removed, per table: what applying it
   /// after a kill must finish.
   std::map<std::string, std::vector<std::string>> added, removed;
+  /// Rows per table where the load knew them (a full run, or an incremental one on a record
+  /// that had them): what each table's `_SUCCESS` manifest states.
+  std::map<std::string, uint64_t> rows;
   std::vector<IngestedFile> inputs;  ///< every input file ingested so far
 };
 

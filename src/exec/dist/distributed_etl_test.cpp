@@ -10,8 +10,8 @@
 #include "exec/dist/thread_cluster.h"
 #include "exec/etl_job.h"
 #include "generate/generator.h"
+#include "lake/lake_reader.h"
 #include "model/table.h"
-#include "sink/lake_reader.h"
 #include "support/temp_dir.h"
 
 namespace sparkify::exec {
@@ -21,7 +21,7 @@ namespace {
 std::vector<std::string> rows_of(const std::string& lake, const model::TableSpec& spec) {
   auto fs = io::make_file_system(lake, {});
   EXPECT_TRUE(fs.ok());
-  auto table = sink::read_lake_table(**fs, lake, spec);
+  auto table = lake::read_lake_table(**fs, lake, spec);
   EXPECT_TRUE(table.ok()) << table.status().message();
   if (!table.ok()) return {};
   EXPECT_TRUE(table->has_success) << spec.name;

@@ -1,8 +1,8 @@
-#include "sink/hive_partition.h"
+#include "lake/hive_partition.h"
 
 #include <gtest/gtest.h>
 
-namespace sparkify::sink {
+namespace sparkify::lake {
 namespace {
 
 TEST(HivePartition, EscapesLikeSpark) {
@@ -47,4 +47,4 @@ TEST(HivePartition, RoundTrip) {
 }
 
 }  // namespace
-}  // namespace sparkify::sink
+}  // namespace sparkify::lake

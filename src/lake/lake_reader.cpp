@@ -1,4 +1,4 @@
-#include "sink/lake_reader.h"
+#include "lake/lake_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -6,12 +6,14 @@
 #include <memory>
 
 #include "common/parallel.h"
+#include "lake/file_schema.h"
+#include "lake/hive_partition.h"
+#include "lake/manifest.h"
 #include "parquet/file_reader.h"
+#include "parquet/metadata.h"
 #include "parquet/value_json.h"
-#include "sink/dataset_writer.h"
-#include "sink/hive_partition.h"
 
-namespace sparkify::sink {
+namespace sparkify::lake {
 
 namespace {
 
@@ -149,6 +151,29 @@ Status fill_partition_column(const std::string& file, const model::ColumnSpec& s
   return Status::OK();
 }
 
+// Partition values come from the folders: songs/year=1969/artist_id=AR…/part-….parquet
+Result<std::vector<PartitionValue>> partition_values(const std::string& path, std::string_view rel,
+                                                     const model::TableSpec& spec) {
+  std::vector<PartitionValue> out;
+  std::string_view remaining(rel);
+  for (const auto& pname : spec.partition_by) {
+    size_t slash = remaining.find('/');
+    if (slash == std::string_view::npos) {
+      return Status::Corrupt(path + ": not inside a " + pname + "= folder");
+    }
+    std::string_view name;
+    PartitionValue v;
+    if (!parse_partition_folder(remaining.substr(0, slash), name, v.value, v.is_null) ||
+        name != pname) {
+      return Status::Corrupt(path + ": expected a " + pname + "= folder");
+    }
+    v.column = static_cast<size_t>(spec.column_index(pname));
+    out.push_back(std::move(v));
+    remaining = remaining.substr(slash + 1);
+  }
+  return out;
+}
+
 Result<FilePart> read_file(io::FileSystem& fs, const std::string& table_dir, const std::string& rel,
                            const model::TableSpec& spec, const parquet::Schema& file_schema) {
   std::string path = io::FileSystem::join(table_dir, rel);
@@ -162,24 +187,10 @@ Result<FilePart> read_file(io::FileSystem& fs, const std::string& table_dir, con
     SPARKIFY_ASSIGN_OR_RETURN(part.data[col],
                               read_lake_column(*reader, -1, spec.columns[col], path));
   }
-  // Partition values come from the folders: songs/year=1969/artist_id=AR…/part-….parquet
-  std::string_view remaining(rel);
-  for (const auto& pname : spec.partition_by) {
-    size_t slash = remaining.find('/');
-    if (slash == std::string_view::npos) {
-      return Status::Corrupt(path + ": not inside a " + pname + "= folder");
-    }
-    std::string_view name;
-    std::string value;
-    bool is_null;
-    if (!parse_partition_folder(remaining.substr(0, slash), name, value, is_null) ||
-        name != pname) {
-      return Status::Corrupt(path + ": expected a " + pname + "= folder");
-    }
-    int col = spec.column_index(pname);
-    SPARKIFY_RETURN_NOT_OK(
-        fill_partition_column(path, spec.columns[col], value, is_null, part.rows, part.data[col]));
-    remaining = remaining.substr(slash + 1);
+  SPARKIFY_ASSIGN_OR_RETURN(auto partitions, partition_values(path, rel, spec));
+  for (const auto& p : partitions) {
+    SPARKIFY_RETURN_NOT_OK(fill_partition_column(path, spec.columns[p.column], p.value, p.is_null,
+                                                 part.rows, part.data[p.column]));
   }
   return part;
 }
@@ -233,6 +244,18 @@ Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
   }
   std::sort(out.files.begin(), out.files.end());
   return out;
+}
+
+Result<std::optional<uint64_t>> manifest_rows(io::FileSystem& fs, const LakeListing& listing) {
+  if (!listing.has_success) return std::optional<uint64_t>();
+  SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(io::FileSystem::join(listing.dir, "_SUCCESS")));
+  std::string_view text = bytes.view();
+  std::optional<uint64_t> rows = parse_success_manifest_rows(text);
+  if (!rows) return rows;
+  std::optional<std::vector<std::string>> named = parse_success_manifest(text);
+  std::sort(named->begin(), named->end());
+  if (*named != listing.files) return std::optional<uint64_t>();
+  return rows;
 }
 
 Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
@@ -299,4 +322,60 @@ Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
   return out;
 }
 
-}  // namespace sparkify::sink
+LakeRowGroup::LakeRowGroup(const Source& source, size_t file, int row_group, size_t rows)
+    : source_(source),
+      file_(file),
+      row_group_(row_group),
+      rows_(rows),
+      read_(source.spec->columns.size(), false) {}
+
+Result<parquet::ColumnData> LakeRowGroup::read(std::string_view name) {
+  const model::TableSpec& spec = *source_.spec;
+  int index = spec.column_index(name);
+  if (index < 0) return Status::Internal("no column " + std::string(name) + " in " + spec.name);
+  const auto col = static_cast<size_t>(index);
+  read_[col] = true;
+  for (const auto& p : *source_.partitions) {
+    if (p.column != col) continue;
+    parquet::ColumnData out;
+    SPARKIFY_RETURN_NOT_OK(
+        fill_partition_column(*source_.path, spec.columns[col], p.value, p.is_null, rows_, out));
+    return out;
+  }
+  return read_lake_column(*source_.reader, row_group_, spec.columns[col], *source_.path);
+}
+
+Status LakeRowGroup::read_the_rest() {
+  for (size_t c = 0; c < read_.size(); ++c) {
+    if (!read_[c]) SPARKIFY_RETURN_NOT_OK(read(source_.spec->columns[c].name).status());
+  }
+  return Status::OK();
+}
+
+Status scan_lake_table(io::FileSystem& fs, const LakeListing& listing, const model::TableSpec& spec,
+                       int threads, const std::function<Status(LakeRowGroup&, int worker)>& visit) {
+  const parquet::Schema file_schema = parquet_schema_for(spec);
+  return parallel_for(listing.files.size(), threads, [&](size_t i, int worker) -> Status {
+    std::string path = io::FileSystem::join(listing.dir, listing.files[i]);
+    SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(path));
+    SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), path));
+    SPARKIFY_ASSIGN_OR_RETURN(auto partitions, partition_values(path, listing.files[i], spec));
+    LakeRowGroup::Source source{&spec, reader.get(), &path, &partitions};
+    const auto& groups = reader->metadata().row_groups;
+    if (groups.empty()) {
+      // No rows, but the columns must still be there, of a type the table can take.
+      for (const auto& c : file_schema.columns) {
+        SPARKIFY_RETURN_NOT_OK(
+            read_lake_column(*reader, -1, spec.columns[spec.column_index(c.name)], path).status());
+      }
+    }
+    for (size_t g = 0; g < groups.size(); ++g) {
+      LakeRowGroup group(source, i, static_cast<int>(g), static_cast<size_t>(groups[g].num_rows));
+      SPARKIFY_RETURN_NOT_OK(visit(group, worker));
+      SPARKIFY_RETURN_NOT_OK(group.read_the_rest());
+    }
+    return Status::OK();
+  });
+}
+
+}  // namespace sparkify::lake

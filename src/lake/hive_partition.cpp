@@ -1,8 +1,8 @@
-#include "sink/hive_partition.h"
+#include "lake/hive_partition.h"
 
 #include "common/percent_coding.h"
 
-namespace sparkify::sink {
+namespace sparkify::lake {
 
 namespace {
 
@@ -73,4 +73,4 @@ bool parse_partition_folder(std::string_view folder, std::string_view& name, std
   return true;
 }
 
-}  // namespace sparkify::sink
+}  // namespace sparkify::lake

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace sparkify::sink {
+namespace sparkify::lake {
 
 inline constexpr std::string_view kHiveDefaultPartition = "__HIVE_DEFAULT_PARTITION__";
 
@@ -24,4 +24,4 @@ std::string partition_folder(std::string_view column, std::optional<std::string_
 bool parse_partition_folder(std::string_view folder, std::string_view& name, std::string& value,
                             bool& is_null);
 
-}  // namespace sparkify::sink
+}  // namespace sparkify::lake
