@@ -188,17 +188,32 @@ parquet::ColumnView view_of(const model::Column& column, const std::vector<uint3
   return view;
 }
 
+// Collects one file in a Buffer that goes to the file system as is: a copy would hold each file
+// twice at the moment the workers finish theirs, which is the top of a songplays batch.
 class BufferSink final : public parquet::OutputStream {
  public:
   Status write(const void* data, size_t size) override {
-    const auto* p = static_cast<const uint8_t*>(data);
-    bytes_.insert(bytes_.end(), p, p + size);
+    if (size == 0) return Status::OK();
+    if (size_ + size > buffer_.size()) grow(size_ + size);
+    std::memcpy(buffer_.data() + size_, data, size);
+    size_ += size;
     return Status::OK();
   }
-  std::vector<uint8_t>& bytes() { return bytes_; }
+  size_t size() const { return size_; }
+  Buffer take() {
+    buffer_.truncate(size_);
+    return std::move(buffer_);
+  }
 
  private:
-  std::vector<uint8_t> bytes_;
+  void grow(size_t needed) {
+    Buffer bigger = Buffer::Allocate(std::max({needed, buffer_.size() * 2, size_t{64} << 10}));
+    if (size_ > 0) std::memcpy(bigger.data(), buffer_.data(), size_);
+    buffer_ = std::move(bigger);
+  }
+
+  Buffer buffer_;
+  size_t size_ = 0;
 };
 
 }  // namespace
@@ -322,9 +337,9 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
     if (!writers[worker]) {
       writers[worker] = options.pending ? fs.pending_writer(*options.pending) : fs.batch_writer();
     }
-    sizes[t] = out.bytes().size();
+    sizes[t] = out.size();
     names[t] = name;
-    return writers[worker]->write(io::FileSystem::join(dir, name), Buffer::CopyOf(out.bytes()));
+    return writers[worker]->write(io::FileSystem::join(dir, name), out.take());
   });
   for (auto& w : writers) {
     if (!w) continue;
