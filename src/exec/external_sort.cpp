@@ -48,7 +48,10 @@ class RunCursor {
 
 Status DistinctSorter::add(std::vector<int64_t> values) {
   sort_distinct(values);
-  held_ += values.size();
+  // A batch's start times are mostly repeats: keeping the run at the batch's capacity would hold
+  // every start time of every batch until the next spill, while only the distinct ones count.
+  if (values.capacity() > values.size() + values.size() / 4) values.shrink_to_fit();
+  held_ += values.capacity();
   memory_runs_.push_back(std::move(values));
   if (held_ > memory_values_) return spill_memory();
   return Status::OK();

@@ -106,6 +106,7 @@ class LogStage {
 
   Status keep_blocks(int worker);
   Status spill_blocks(int worker);
+  Status spill_held_tail();
   Result<transform::EventBlock> load(BlockRef& ref);
 
   const transform::SongTables& songs_;

@@ -184,6 +184,13 @@ bool LogWorkerState::merge_users(std::span<const uint8_t> bytes) {
   return r.done();
 }
 
+void LogWorkerState::absorb_users(LogWorkerState& other) {
+  std::vector<uint8_t> bytes;
+  other.encode_users(bytes);
+  std::unordered_map<int64_t, LatestUserEvent>().swap(other.users_);  // its buckets too
+  (void)merge_users(bytes);  // our own encoding: always readable
+}
+
 std::vector<EventBlock> LogWorkerState::take_blocks() {
   std::vector<EventBlock> out = std::move(blocks_);
   blocks_.clear();

@@ -71,6 +71,8 @@ class LogWorkerState final : public model::EventSink {
   void encode_users(std::vector<std::vector<uint8_t>>& out_parts) const;
   /// Merges users written by encode_users, by the same latest-event rule; false if unreadable.
   bool merge_users(std::span<const uint8_t> bytes);
+  /// Moves `other`'s users into this state (the same latest-event rule) and frees other's.
+  void absorb_users(LogWorkerState& other);
 
  private:
   friend class SongplayBatcher;

@@ -156,5 +156,48 @@ TEST(LogTables, MergeUsersKeepsTheLatestEvent) {
   EXPECT_FALSE(same.changed);
 }
 
+// Reducing the workers' users into one state (after parsing) gives the same users table as
+// reducing them while it is built.
+TEST(LogTables, AbsorbUsersKeepsTheLatestEvent) {
+  auto two_workers = [] {
+    std::vector<LogWorkerState> workers;
+    workers.emplace_back(nullptr, 0);
+    workers.emplace_back(nullptr, 1);
+    workers[1].begin_file(0);
+    workers[1].on_event(event(2000, 7, "free", 1));
+    workers[1].on_event(event(1000, 8, "paid", 2));
+    workers[1].on_event(event(3000, 9, "paid", 3));
+    workers[0].begin_file(1);
+    workers[0].on_event(event(2000, 7, "paid", 1));  // same ts, later file: wins
+    workers[0].on_event(event(500, 8, "free", 2));   // earlier: loses
+    return workers;
+  };
+  auto separate = two_workers();
+  model::TableData expected = build_users(separate);
+  auto absorbed = two_workers();
+  absorbed[0].absorb_users(absorbed[1]);
+  std::vector<uint8_t> left;
+  absorbed[1].encode_users(left);
+  EXPECT_EQ(left.size(), sizeof(uint64_t));  // only the count (0) remains
+  model::TableData users = build_users(absorbed);
+  ASSERT_EQ(users.num_rows, 3u);
+  for (const char* name : {"user_id", "first_name", "level"}) {
+    for (size_t r = 0; r < 3; ++r) {
+      const auto& got = model::column(users, name);
+      const auto& want = model::column(expected, name);
+      if (got.is_null(r) || want.is_null(r)) {
+        EXPECT_EQ(got.is_null(r), want.is_null(r));
+      } else if (std::string(name) == "user_id") {
+        EXPECT_EQ(std::get<std::vector<int64_t>>(got.values)[r],
+                  std::get<std::vector<int64_t>>(want.values)[r]);
+      } else {
+        EXPECT_EQ(got.string_at(r), want.string_at(r)) << name << " row " << r;
+      }
+    }
+  }
+  EXPECT_EQ(model::column(users, "level").string_at(0), "paid");
+  EXPECT_EQ(model::column(users, "level").string_at(1), "paid");
+}
+
 }  // namespace
 }  // namespace sparkify::transform
