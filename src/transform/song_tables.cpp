@@ -208,25 +208,27 @@ SongTables build_song_tables(std::span<const std::vector<model::SongRecord>* con
 
 SongIndex song_index_from_tables(const model::TableData& songs, const model::TableData& artists) {
   using Strings = std::vector<std::string_view>;
-  const auto& a_ids = std::get<Strings>(artists.columns[0].values);
-  const auto& a_names = std::get<Strings>(artists.columns[1].values);
+  const model::Column& artist_name_column = model::column(artists, "name");
+  const auto& a_ids = std::get<Strings>(model::column(artists, "artist_id").values);
+  const auto& a_names = std::get<Strings>(artist_name_column.values);
   std::unordered_map<std::string_view, std::string_view> artist_name;
   for (size_t i = 0; i < artists.num_rows; ++i) {
-    if (!artists.columns[1].is_null(i)) artist_name.emplace(a_ids[i], a_names[i]);
+    if (!artist_name_column.is_null(i)) artist_name.emplace(a_ids[i], a_names[i]);
   }
-  const auto& song_ids = std::get<Strings>(songs.columns[0].values);
-  const auto& titles = std::get<Strings>(songs.columns[1].values);
-  const auto& s_artists = std::get<Strings>(songs.columns[2].values);
-  const auto& durations = std::get<std::vector<double>>(songs.columns[4].values);
+  const model::Column& title = model::column(songs, "title");
+  const model::Column& artist = model::column(songs, "artist_id");
+  const model::Column& duration = model::column(songs, "duration");
+  const auto& song_ids = std::get<Strings>(model::column(songs, "song_id").values);
+  const auto& titles = std::get<Strings>(title.values);
+  const auto& s_artists = std::get<Strings>(artist.values);
+  const auto& durations = std::get<std::vector<double>>(duration.values);
   std::vector<size_t> order(songs.num_rows);
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(),
             [&](size_t a, size_t b) { return song_ids[a] < song_ids[b]; });
   SongIndex index;
   for (size_t i : order) {
-    if (songs.columns[1].is_null(i) || songs.columns[2].is_null(i) || songs.columns[4].is_null(i)) {
-      continue;
-    }
+    if (title.is_null(i) || artist.is_null(i) || duration.is_null(i)) continue;
     auto name = artist_name.find(s_artists[i]);
     if (name == artist_name.end()) continue;
     index.add(titles[i], name->second, durations[i], {song_ids[i], s_artists[i]});
