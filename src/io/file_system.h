@@ -172,6 +172,8 @@ struct FileSystemOptions {
   std::string endpoint;  ///< e.g. http://127.0.0.1:9000 (path-style addressing)
   int max_connections = 64;
   bool verify_tls = true;
+  /// Threads a local folder listing may use (S3 lists one page after another).
+  int threads = 1;
   /// Receives diagnostic notes (e.g. a listing that fell back to a slower method); may be empty.
   std::function<void(const std::string&)> debug;
 };

@@ -8,6 +8,8 @@ namespace sparkify::io {
 
 class LocalFileSystem final : public FileSystem {
  public:
+  /// `threads`: how many threads a listing may use (folders are shared between them).
+  explicit LocalFileSystem(int threads = 1);
   std::string kind() const override { return "local"; }
   Result<std::vector<FileInfo>> list(const std::string& root) override;
   Result<std::vector<FileInfo>> list_detailed(const std::string& root) override;
@@ -27,6 +29,8 @@ class LocalFileSystem final : public FileSystem {
 
  private:
   Result<std::vector<FileInfo>> list_files(const std::string& root, bool detailed);
+
+  int threads_;
 };
 
 }  // namespace sparkify::io
