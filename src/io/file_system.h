@@ -96,6 +96,16 @@ class FileSystem {
     return list(root);
   }
 
+  /// One of `count` disjoint shares of list()/list_detailed(): every file is in exactly one
+  /// share, and the same call on any machine that sees the same tree cuts it the same way (so
+  /// processes can list a tree together). A store that cannot cut its listing puts every file
+  /// in share 0 (the default); the local file system shares out folders.
+  virtual Result<std::vector<FileInfo>> list_share(const std::string& root, bool detailed,
+                                                   int index, int count) {
+    if (index != 0) return std::vector<FileInfo>{};
+    return detailed ? list_detailed(root) : list(root);
+  }
+
   /// True when `path` exists as a file or folder (for S3: as an object or a non-empty prefix).
   virtual Result<bool> exists(const std::string& path) = 0;
 

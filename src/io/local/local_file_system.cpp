@@ -122,8 +122,8 @@ Status walk(int dir_fd, const std::string& rel_prefix, const WalkContext& ctx,
 
 // Opens `rel` under the root (the root itself when empty).
 Result<int> open_folder(int root_fd, const std::string& rel, const std::string& shown_path) {
-  int fd = rel.empty() ? fcntl(root_fd, F_DUPFD_CLOEXEC, 0)
-                       : openat(root_fd, rel.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  // "." rather than a duplicate of root_fd: a duplicate would share its read position.
+  int fd = openat(root_fd, rel.empty() ? "." : rel.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return errno_status("cannot list", rel.empty() ? shown_path : shown_path + "/" + rel, errno);
   return fd;
 }
@@ -140,10 +140,21 @@ Result<std::vector<FileInfo>> LocalFileSystem::list_detailed(const std::string& 
   return list_files(root, true);
 }
 
+Result<std::vector<FileInfo>> LocalFileSystem::list_share(const std::string& root, bool detailed,
+                                                          int index, int count) {
+  if (count < 1 || index < 0 || index >= count) {
+    return Status::Invalid("listing share " + std::to_string(index) + " of " +
+                           std::to_string(count) + " does not exist");
+  }
+  return list_files(root, detailed, index, count);
+}
+
 // The top levels are read breadth-first on the calling thread until there are enough folders
-// to share; the threads then walk those folders depth-first, each into its own list, and the
-// lists are joined in folder order (so the result does not depend on the thread count).
-Result<std::vector<FileInfo>> LocalFileSystem::list_files(const std::string& root, bool detailed) {
+// to share (the files found on the way are share 0's); the folders, sorted by name, are dealt
+// out to the shares in turn, and a share's threads walk its folders depth-first, each into its
+// own list, joined in folder order (so the result does not depend on the thread count).
+Result<std::vector<FileInfo>> LocalFileSystem::list_files(const std::string& root, bool detailed,
+                                                          int index, int count) {
   int root_fd = open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0) {
     int err = errno;
@@ -157,15 +168,32 @@ Result<std::vector<FileInfo>> LocalFileSystem::list_files(const std::string& roo
   WalkContext ctx{root, detailed};
   std::vector<FileInfo> out;
   std::vector<std::string> frontier{""};
-  const size_t enough = threads_ > 1 ? 8 * static_cast<size_t>(threads_) : 0;
-  while (!frontier.empty() && frontier.size() < enough) {
-    std::vector<std::string> next;
-    for (const std::string& rel : frontier) {
-      SPARKIFY_ASSIGN_OR_RETURN(int fd, open_folder(root_fd, rel, root));
-      SPARKIFY_RETURN_NOT_OK(walk(fd, rel, ctx, out, &next));
+  // Reads the frontier's folders a level at a time until it holds at least `target` folders.
+  auto expand = [&](size_t target) -> Status {
+    while (!frontier.empty() && frontier.size() < target) {
+      std::vector<std::string> next;
+      for (const std::string& rel : frontier) {
+        SPARKIFY_ASSIGN_OR_RETURN(int fd, open_folder(root_fd, rel, root));
+        SPARKIFY_RETURN_NOT_OK(walk(fd, rel, ctx, out, &next));
+      }
+      frontier = std::move(next);
     }
-    frontier = std::move(next);
+    return Status::OK();
+  };
+  if (count > 1) {
+    // The same cut for every share (nothing here depends on this process's thread count).
+    SPARKIFY_RETURN_NOT_OK(expand(8 * static_cast<size_t>(count)));
+    if (index != 0) out.clear();
+    std::sort(frontier.begin(), frontier.end());
+    size_t kept = 0;
+    for (size_t i = static_cast<size_t>(index); i < frontier.size();
+         i += static_cast<size_t>(count)) {
+      if (kept != i) frontier[kept] = std::move(frontier[i]);
+      ++kept;
+    }
+    frontier.resize(kept);
   }
+  if (threads_ > 1) SPARKIFY_RETURN_NOT_OK(expand(8 * static_cast<size_t>(threads_)));
   std::vector<std::vector<FileInfo>> found(frontier.size());
   SPARKIFY_RETURN_NOT_OK(parallel_for(frontier.size(), threads_, [&](size_t i, int) -> Status {
     SPARKIFY_ASSIGN_OR_RETURN(int fd, open_folder(root_fd, frontier[i], root));

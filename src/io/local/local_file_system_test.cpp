@@ -110,6 +110,17 @@ TEST(LocalFileSystem, ListingSharedBetweenThreadsFindsTheSameFiles) {
   EXPECT_EQ(a->size(), written + 1 + 1 + 16);
   EXPECT_EQ(paths(*a), paths(*b));
   EXPECT_EQ(paths(*four.list(dir / "root")), paths(*one.list(dir / "root")));
+  // Shares for several processes: disjoint, and together the whole listing.
+  for (int count : {2, 3, 5, 200}) {
+    std::vector<FileInfo> joined;
+    for (int index = 0; index < count; ++index) {
+      auto share = (index % 2 ? four : one).list_share(dir / "root", true, index, count);
+      ASSERT_TRUE(share.ok()) << share.status().message();
+      for (auto& f : *share) joined.push_back(f);
+    }
+    EXPECT_EQ(paths(joined), paths(*a)) << count << " shares";
+  }
+  EXPECT_FALSE(one.list_share(dir / "root", true, 2, 2).ok());
   auto missing = four.list(dir / "no_folder");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), ErrorCode::kNotFound);
