@@ -544,9 +544,9 @@ Status EtlJob::exchange_and_write_time(LogStage& logs, StageReport& stage) {
     // rank's sample, so each rank sorts, deduplicates and writes an equal share of the rows even
     // when every event falls in one month (its files join the others' in the partition).
     const std::vector<int64_t>& mine = logs.time_samples();
-    SPARKIFY_ASSIGN_OR_RETURN(
-        auto gathered, cluster_.all_gather({reinterpret_cast<const uint8_t*>(mine.data()),
-                                            mine.size() * sizeof(int64_t)}));
+    SPARKIFY_ASSIGN_OR_RETURN(auto gathered,
+                              cluster_.all_gather({reinterpret_cast<const uint8_t*>(mine.data()),
+                                                   mine.size() * sizeof(int64_t)}));
     std::vector<int64_t> samples;
     for (const auto& bytes : gathered) {
       size_t at = samples.size();

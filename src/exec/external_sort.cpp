@@ -116,7 +116,8 @@ Status DistinctSorter::for_each_sorted(
     memory_runs_.push_back(std::move(merged));
   }
   if (disk_runs_.empty()) {  // nothing spilled: the one run is the answer
-    std::vector<int64_t> run = memory_runs_.empty() ? std::vector<int64_t>{} : std::move(memory_runs_[0]);
+    std::vector<int64_t> run =
+        memory_runs_.empty() ? std::vector<int64_t>{} : std::move(memory_runs_[0]);
     memory_runs_.clear();
     held_ = 0;
     size_t step = std::max<size_t>(batch, 1);

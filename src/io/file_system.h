@@ -182,7 +182,7 @@ struct FileSystemOptions {
   std::string endpoint;  ///< e.g. http://127.0.0.1:9000 (path-style addressing)
   int max_connections = 64;
   bool verify_tls = true;
-  /// Threads a local folder listing may use (S3 lists one page after another).
+  /// Threads a local folder listing may use (an S3 listing uses the connections instead).
   int threads = 1;
   /// Receives diagnostic notes (e.g. a listing that fell back to a slower method); may be empty.
   std::function<void(const std::string&)> debug;

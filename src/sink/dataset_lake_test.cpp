@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <optional>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <regex>
 #include <string>
 #include <tuple>
@@ -145,8 +145,10 @@ TEST(DatasetAndLake, ThreadsGroupRowsAsOnePassWould) {
   ASSERT_EQ(one, three);
   EXPECT_GT(one.size(), 40u);
   for (const std::string& f : one) {
-    std::ifstream a(dir / ("one/" + f), std::ios::binary), b(dir / ("three/" + f), std::ios::binary);
-    std::string ca((std::istreambuf_iterator<char>(a)), {}), cb((std::istreambuf_iterator<char>(b)), {});
+    std::ifstream a(dir / ("one/" + f), std::ios::binary),
+        b(dir / ("three/" + f), std::ios::binary);
+    std::string ca((std::istreambuf_iterator<char>(a)), {}),
+        cb((std::istreambuf_iterator<char>(b)), {});
     EXPECT_EQ(ca, cb) << f;
   }
 }

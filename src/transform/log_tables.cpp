@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <cstring>
+#include <functional>
 #include <tuple>
 
 #include "common/parallel.h"
@@ -262,12 +262,12 @@ model::TableData SongplayBatcher::build(std::span<EventBlock> blocks, int64_t fi
   // The columns are allocated (and so zeroed, page by page) by all threads: on one, that was a
   // stretch of the write stage where the other threads waited.
   std::vector<std::function<void()>> allocate = {
-      [&] { ts.resize(ts_base + total); },     [&] { songplay_id.resize(total); },
-      [&] { start_time.resize(total); },       [&] { user_id.resize(total); },
-      [&] { session.resize(total); },          [&] { session_valid.resize(total); },
-      [&] { year.resize(total); },             [&] { month.resize(total); },
-      [&] { level.resize(total); },            [&] { location.resize(total); },
-      [&] { user_agent.resize(total); },       [&] { song_id.resize(total); },
+      [&] { ts.resize(ts_base + total); }, [&] { songplay_id.resize(total); },
+      [&] { start_time.resize(total); },   [&] { user_id.resize(total); },
+      [&] { session.resize(total); },      [&] { session_valid.resize(total); },
+      [&] { year.resize(total); },         [&] { month.resize(total); },
+      [&] { level.resize(total); },        [&] { location.resize(total); },
+      [&] { user_agent.resize(total); },   [&] { song_id.resize(total); },
       [&] { artist_id.resize(total); }};
   (void)parallel_for(allocate.size(), threads, [&](size_t i, int) {
     allocate[i]();

@@ -124,7 +124,8 @@ Status walk(int dir_fd, const std::string& rel_prefix, const WalkContext& ctx,
 Result<int> open_folder(int root_fd, const std::string& rel, const std::string& shown_path) {
   // "." rather than a duplicate of root_fd: a duplicate would share its read position.
   int fd = openat(root_fd, rel.empty() ? "." : rel.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return errno_status("cannot list", rel.empty() ? shown_path : shown_path + "/" + rel, errno);
+  if (fd < 0)
+    return errno_status("cannot list", rel.empty() ? shown_path : shown_path + "/" + rel, errno);
   return fd;
 }
 
