@@ -303,7 +303,7 @@ Result<SongStage> EtlJob::run_song_stage() {
   for (const auto& r : records) ordered.push_back(&r);
   transform::PriorSongs prior;
   if (incremental()) prior = {&base_.song_keys, &base_.artists};
-  stage.tables = transform::build_song_tables(ordered, std::move(owners), prior);
+  stage.tables = transform::build_song_tables(ordered, std::move(owners), prior, options_.threads);
   report_.duplicate_songs = stage.tables.duplicate_songs;
   report_.stages.back().seconds = seconds_since(start);
   return stage;

@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/parallel.h"
+
 namespace sparkify::transform {
 
 namespace {
@@ -49,35 +51,37 @@ class SongTableBuilder {
     artist_slot_.reserve(expected);
   }
 
-  void add_prior(const PriorSongs& prior) {
-    if (prior.keys) {
-      const model::TableData& k = *prior.keys;
-      const auto& song_id = model::column(k, "song_id");
-      const auto &title = model::column(k, "title"), &artist_id = model::column(k, "artist_id");
-      const auto& artist_name = model::column(k, "artist_name");
-      const auto& duration = model::column(k, "duration");
-      for (size_t i = 0; i < k.num_rows; ++i) {
-        std::string_view id = song_id.string_at(i);
-        if (!seen_songs_.insert(id).second) continue;
-        add_key(id, nullable(title, i), artist_id.string_at(i), nullable(artist_name, i),
-                nullable_double(duration, i));
-      }
-    }
-    if (prior.artists) {
-      const model::TableData& a = *prior.artists;
-      const auto &id = model::column(a, "artist_id"), &name = model::column(a, "name");
-      const auto& location = model::column(a, "location");
-      const auto &lat = model::column(a, "latitude"), &lon = model::column(a, "longitude");
-      for (size_t i = 0; i < a.num_rows; ++i) {
-        offer_artist({id.string_at(i), nullable(name, i), nullable(location, i),
-                      nullable_double(lat, i), nullable_double(lon, i)});
-      }
-      artists_changed_ = false;
+  // Songs (first in file order wins; the song keys and the index) and artists (most complete
+  // wins) are independent reductions of the same records: the two can run at once.
+  void add_prior_songs(const PriorSongs& prior) {
+    if (!prior.keys) return;
+    const model::TableData& k = *prior.keys;
+    const auto& song_id = model::column(k, "song_id");
+    const auto &title = model::column(k, "title"), &artist_id = model::column(k, "artist_id");
+    const auto& artist_name = model::column(k, "artist_name");
+    const auto& duration = model::column(k, "duration");
+    for (size_t i = 0; i < k.num_rows; ++i) {
+      std::string_view id = song_id.string_at(i);
+      if (!seen_songs_.insert(id).second) continue;
+      add_key(id, nullable(title, i), artist_id.string_at(i), nullable(artist_name, i),
+              nullable_double(duration, i));
     }
   }
 
-  void add(const model::SongRecord& r) {
-    offer_artist({r.artist_id, r.artist_name, r.artist_location, r.latitude, r.longitude});
+  void add_prior_artists(const PriorSongs& prior) {
+    if (!prior.artists) return;
+    const model::TableData& a = *prior.artists;
+    const auto &id = model::column(a, "artist_id"), &name = model::column(a, "name");
+    const auto& location = model::column(a, "location");
+    const auto &lat = model::column(a, "latitude"), &lon = model::column(a, "longitude");
+    for (size_t i = 0; i < a.num_rows; ++i) {
+      offer_artist({id.string_at(i), nullable(name, i), nullable(location, i),
+                    nullable_double(lat, i), nullable_double(lon, i)});
+    }
+    artists_changed_ = false;
+  }
+
+  void add_song(const model::SongRecord& r) {
     if (!seen_songs_.insert(r.song_id).second) {
       ++duplicates_;
       return;
@@ -89,6 +93,10 @@ class SongTableBuilder {
     duration_.push_optional(r.duration);
     ++new_songs_;
     add_key(r.song_id, r.title, r.artist_id, r.artist_name, r.duration);
+  }
+
+  void add_artist(const model::SongRecord& r) {
+    offer_artist({r.artist_id, r.artist_name, r.artist_location, r.latitude, r.longitude});
   }
 
   SongTables finish(std::vector<std::shared_ptr<const void>> owners, const PriorSongs& prior) {
@@ -195,14 +203,24 @@ const model::TableSpec& song_keys_spec() {
 
 SongTables build_song_tables(std::span<const std::vector<model::SongRecord>* const> files,
                              std::vector<std::shared_ptr<const void>> owners,
-                             const PriorSongs& prior) {
+                             const PriorSongs& prior, int threads) {
   size_t total = 0;
   for (const auto* f : files) total += f->size();
   SongTableBuilder builder(total + (prior.keys ? prior.keys->num_rows : 0));
-  builder.add_prior(prior);
-  for (const auto* file : files) {
-    for (const model::SongRecord& r : *file) builder.add(r);
-  }
+  (void)parallel_for(2, threads, [&](size_t part, int) {
+    if (part == 0) {
+      builder.add_prior_songs(prior);
+      for (const auto* file : files) {
+        for (const model::SongRecord& r : *file) builder.add_song(r);
+      }
+    } else {
+      builder.add_prior_artists(prior);
+      for (const auto* file : files) {
+        for (const model::SongRecord& r : *file) builder.add_artist(r);
+      }
+    }
+    return Status::OK();
+  });
   return builder.finish(std::move(owners), prior);
 }
 

@@ -39,9 +39,10 @@ struct PriorSongs {
 /// `files` holds each input file's accepted records, in file order. `owners` keep the records'
 /// strings alive and are attached to the tables. With a prior, its songs win over new records
 /// with the same song_id (counted as duplicates) and its artists count as the first records.
+/// With two threads or more, songs and artists are reduced at once.
 SongTables build_song_tables(std::span<const std::vector<model::SongRecord>* const> files,
                              std::vector<std::shared_ptr<const void>> owners,
-                             const PriorSongs& prior = {});
+                             const PriorSongs& prior = {}, int threads = 1);
 
 /// Rebuilds the join index from a lake's songs and artists tables (for `--only logs`): a song's
 /// artist name is its artist's chosen name; among songs with equal keys the smallest song_id wins,

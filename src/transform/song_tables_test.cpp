@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace sparkify::transform {
 namespace {
 
@@ -44,6 +47,62 @@ TEST(SongTables, DedupArtistChoiceAndIndex) {
   EXPECT_EQ(t.index.match(m).song_id, "S2");
   EXPECT_EQ(t.index.find("T2", "N2", 5.0000001), -1);
   EXPECT_GE(t.index.find("T1", "Name", 100.0), 0);
+}
+
+// Songs and artists are reduced at once on two threads: the same tables as on one, with a prior
+// (a lake) and with duplicate songs and competing artist records.
+TEST(SongTables, TwoThreadsBuildWhatOneBuilds) {
+  std::vector<std::string> text;  // the records' strings
+  text.reserve(4 * 900);          // no reallocation: the records view these strings
+  auto keep = [&](std::string s) -> std::string_view { return text.emplace_back(std::move(s)); };
+  std::vector<model::SongRecord> lake_file, f1, f2;
+  for (int i = 0; i < 900; ++i) {
+    auto& f = i < 300 ? lake_file : (i % 2 ? f1 : f2);
+    int id = i % 700;  // some song ids come back: duplicates
+    f.push_back(song(keep("S" + std::to_string(id)), keep("A" + std::to_string(i % 53)),
+                     keep("T" + std::to_string(id % 97)), keep("N" + std::to_string(i % 11)),
+                     i % 13 ? std::optional<double>(i % 29) : std::nullopt));
+    if (i % 7 == 0) f.back().artist_location = {"L", true};
+    if (i % 5 == 0) f.back().latitude = 1.5;
+  }
+  auto strings = [](const model::TableData& t) {
+    std::vector<std::string> rows(t.num_rows);
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      for (size_t i = 0; i < t.num_rows; ++i) {
+        const auto& col = t.columns[c];
+        std::string v = "null";
+        if (!col.is_null(i)) {
+          if (const auto* s = std::get_if<Strings>(&col.values)) v = std::string((*s)[i]);
+          if (const auto* d = std::get_if<std::vector<double>>(&col.values))
+            v = std::to_string((*d)[i]);
+          if (const auto* n = std::get_if<std::vector<int32_t>>(&col.values))
+            v = std::to_string((*n)[i]);
+        }
+        rows[i] += v + "|";
+      }
+    }
+    return rows;
+  };
+  const std::vector<model::SongRecord>* lake_files[] = {&lake_file};
+  const std::vector<model::SongRecord>* new_files[] = {&f1, &f2};
+  SongTables lake = build_song_tables(lake_files, {});
+  SongTables one = build_song_tables(new_files, {}, {&lake.keys, &lake.artists}, 1);
+  SongTables two = build_song_tables(new_files, {}, {&lake.keys, &lake.artists}, 2);
+  EXPECT_GT(one.duplicate_songs, 0u);
+  EXPECT_EQ(one.duplicate_songs, two.duplicate_songs);
+  EXPECT_EQ(one.artists_changed, two.artists_changed);
+  EXPECT_EQ(strings(one.songs), strings(two.songs));
+  EXPECT_EQ(strings(one.keys), strings(two.keys));
+  EXPECT_EQ(strings(one.artists), strings(two.artists));
+  for (int t = 0; t < 97; ++t) {
+    for (int d = 0; d < 29; ++d) {
+      std::string title = "T" + std::to_string(t);
+      for (int n = 0; n < 11; ++n) {
+        std::string name = "N" + std::to_string(n);
+        EXPECT_EQ(one.index.find(title, name, d), two.index.find(title, name, d));
+      }
+    }
+  }
 }
 
 TEST(SongTables, ArtistTieGoesToFirst) {
