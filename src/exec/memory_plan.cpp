@@ -113,6 +113,19 @@ uint64_t current_rss() {
 }
 
 uint64_t peak_rss() {
+  // VmHWM is this program's own high-water mark. getrusage's ru_maxrss is not: Linux carries it
+  // across exec, so a child forked from a large parent (a Node test harness holding DuckDB,
+  // 170 MB) would report the parent's footprint as its own peak.
+  if (FILE* f = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    unsigned long kib = 0;
+    bool found = false;
+    while (!found && std::fgets(line, sizeof line, f)) {
+      found = std::sscanf(line, "VmHWM: %lu kB", &kib) == 1;
+    }
+    std::fclose(f);
+    if (found) return static_cast<uint64_t>(kib) * 1024;
+  }
   struct rusage usage {};
   if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
   return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
