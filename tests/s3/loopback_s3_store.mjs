@@ -99,8 +99,12 @@ export class LoopbackStore {
   // CompleteMultipartUpload's checks, as S3 makes them: every named part exists with that ETag,
   // in ascending order, and every part but the last is at least 5 MiB.
   checkParts(upload, xml) {
-    const parts = [...xml.matchAll(/<Part>\s*<PartNumber>(\d+)<\/PartNumber>\s*<ETag>([^<]*)<\/ETag>\s*<\/Part>/g)]
-      .map((m) => ({ number: Number(m[1]), etag: m[2].replace(/&quot;|"/g, '') }));
+    // A Part's elements come in any order (awscli writes ETag before PartNumber).
+    const parts = [...xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => ({
+      number: Number(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/.exec(m[1])?.[1] ?? NaN),
+      etag: (/<ETag>([^<]*)<\/ETag>/.exec(m[1])?.[1] ?? '').replace(/&quot;|"/g, ''),
+    }));
+    if (parts.some((p) => Number.isNaN(p.number) || !p.etag)) return ['MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.'];
     if (parts.length === 0) return ['MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.'];
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i];
