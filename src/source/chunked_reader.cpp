@@ -121,6 +121,7 @@ class RangeStream final : public ByteStream {
       if (ahead_.empty()) {
         if (end_) return size_t{0};
         request_ahead();
+        if (ahead_.empty()) return size_t{0};
       }
       Piece piece = std::move(ahead_.front());
       ahead_.pop_front();
@@ -133,6 +134,9 @@ class RangeStream final : public ByteStream {
         for (auto& p : ahead_) p.result.wait();
         ahead_.clear();
       } else {
+        // Bytes past the size the listing gave: the object grew since. Read on to its end, as a
+        // whole read would.
+        if (piece.offset + piece.length > listed_size_) listed_size_ = 0;
         request_ahead();
       }
     }
@@ -153,7 +157,7 @@ class RangeStream final : public ByteStream {
 
   // Requests pieces until a window's worth is in flight. The listing's size (when it gave one)
   // stops requests one piece past it: that last request confirms the end, or finds that the
-  // object grew.
+  // object grew (then the size is forgotten and pieces go on until one comes back short).
   void request_ahead() {
     size_t in_flight = 0;
     for (const auto& p : ahead_) in_flight += p.length;

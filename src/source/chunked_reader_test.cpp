@@ -202,6 +202,16 @@ TEST_F(ChunkedReader, AnExactMultipleOfThePieceEndsWithOneEmptyRange) {
   EXPECT_EQ(read_all(file, 1 << 20, nullptr, &unsized, 2), text);
 }
 
+TEST_F(ChunkedReader, AnObjectLargerThanListedIsReadToItsEnd) {
+  std::string text = lines(60000);
+  auto file = write("grew.json", text);
+  for (uint64_t listed : {uint64_t{1}, uint64_t{300000}, uint64_t{1} << 20}) {
+    file.size = listed;
+    RangedFileSystem ranged;
+    EXPECT_EQ(read_all(file, 1 << 20, nullptr, &ranged, 4), text) << "listed as " << listed;
+  }
+}
+
 TEST_F(ChunkedReader, StreamsGzipOverRanges) {
   std::string text = lines(30000);
   std::string half1 = text.substr(0, text.size() / 2), half2 = text.substr(text.size() / 2);
