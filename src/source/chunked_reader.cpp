@@ -11,6 +11,7 @@
 #include <future>
 #include <memory>
 #include <string>
+#include <system_error>
 
 #include "source/reader.h"  // kParserPadding
 
@@ -103,7 +104,7 @@ class GzipStream final : public ByteStream {
 class RangeStream final : public ByteStream {
  public:
   RangeStream(io::FileSystem& fs, const InputFile& file, size_t window, int requests)
-      : fs_(fs), path_(file.path), listed_size_(file.size) {
+      : fs_(fs), path_(file.path), version_(file.version), listed_size_(file.size) {
     size_t n = static_cast<size_t>(std::clamp(requests, 1, kMaxRequests));
     // Pieces of at least 256 KiB: below that the requests cost more than they bring.
     piece_ = std::max<size_t>((window + n - 1) / n, std::min<size_t>(window, 256u << 10));
@@ -169,20 +170,26 @@ class RangeStream final : public ByteStream {
       Buffer* into = p.data.get();
       io::FileSystem* fs = &fs_;
       const std::string* path = &path_;
+      const std::string* version = &version_;
       uint64_t offset = p.offset;
       size_t length = p.length;
-      p.result = std::async(std::launch::async, [fs, path, offset, length, into] {
-        return fs->read_range(*path, offset, length, *into, 0);
-      });
+      auto fetch = [fs, path, version, offset, length, into] {
+        return fs->read_range(*path, offset, length, *into, 0, *version);
+      };
+      try {
+        p.result = std::async(std::launch::async, fetch);
+      } catch (const std::system_error&) {
+        p.result = std::async(std::launch::deferred, fetch);  // no thread to spare: read at get()
+      }
       next_ += piece_;
       in_flight += piece_;
       ahead_.push_back(std::move(p));
-      if (listed_size_ > 0 && next_ > listed_size_) break;
     }
   }
 
   io::FileSystem& fs_;
   std::string path_;
+  std::string version_;  // the listing's (S3: its ETag): every piece comes from that version
   uint64_t listed_size_;
   size_t piece_ = 0, window_ = 0;
   uint64_t next_ = 0;  // the first byte not yet requested

@@ -116,13 +116,13 @@ class RangedFileSystem final : public io::FileSystem {
     return Status::Internal("a whole read of " + path + ": the chunked reader must use ranges");
   }
   Status read_range(const std::string& path, uint64_t offset, size_t length, Buffer& buffer,
-                    size_t padding) override {
+                    size_t padding, const std::string& version) override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       asked_.emplace_back(offset, length);
     }
     if (fail_at_ && offset >= *fail_at_) return Status::IoError("scripted failure at " + path);
-    return local_.read_range(path, offset, length, buffer, padding);
+    return local_.read_range(path, offset, length, buffer, padding, version);
   }
   int preferred_read_concurrency() const override { return 64; }
   Status write(const std::string&, std::span<const uint8_t>) override {
@@ -210,6 +210,20 @@ TEST_F(ChunkedReader, AnObjectLargerThanListedIsReadToItsEnd) {
     RangedFileSystem ranged;
     EXPECT_EQ(read_all(file, 1 << 20, nullptr, &ranged, 4), text) << "listed as " << listed;
   }
+}
+
+TEST_F(ChunkedReader, AFileThatChangedSinceItWasListedIsAnError) {
+  auto file = write("changed.json", lines(20000));
+  auto listed = fs_.stat(file.path);
+  ASSERT_TRUE(listed.ok()) << listed.status().message();
+  RangedFileSystem ranged;
+  file.version = listed->version;  // the version read matches: read as usual
+  EXPECT_EQ(read_all(file, 1 << 20, nullptr, &ranged, 4), lines(20000));
+  file.version = listed->version + "1";  // another version than listed
+  Status st = for_each_chunk(ranged, file, 1 << 20, 4, [](const Chunk&) { return Status::OK(); });
+  EXPECT_EQ(st.code(), ErrorCode::kIoError);
+  EXPECT_NE(st.message().find("changed while it was being read"), std::string::npos)
+      << st.message();
 }
 
 TEST_F(ChunkedReader, StreamsGzipOverRanges) {

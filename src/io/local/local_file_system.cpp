@@ -147,9 +147,21 @@ Status LocalFileSystem::read_into(const std::string& path, size_t padding, Buffe
 }
 
 Status LocalFileSystem::read_range(const std::string& path, uint64_t offset, size_t length,
-                                   Buffer& buffer, size_t padding) {
+                                   Buffer& buffer, size_t padding, const std::string& version) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno_status("cannot read", path, errno);
+  if (!version.empty()) {
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+      int err = errno;
+      close(fd);
+      return errno_status("cannot read", path, err);
+    }
+    if (mtime_version(st) != version) {
+      close(fd);
+      return Status::IoError("cannot read " + path + ": it changed while it was being read");
+    }
+  }
   buffer.resize_for_overwrite(length, padding);
   size_t done = 0;
   while (done < length) {

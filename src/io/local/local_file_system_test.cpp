@@ -55,6 +55,13 @@ TEST(LocalFileSystem, ReadRangeReadsAPieceAndStopsAtTheEnd) {
   EXPECT_TRUE(b.empty());
   ASSERT_TRUE(lfs.read_range(dir / "r.json", 50, 4, b).ok());  // past it: nothing
   EXPECT_TRUE(b.empty());
+  auto listed = lfs.stat(dir / "r.json");
+  ASSERT_TRUE(listed.ok());
+  ASSERT_TRUE(lfs.read_range(dir / "r.json", 0, 4, b, 0, listed->version).ok());
+  EXPECT_EQ(b.view(), "0123");
+  Status changed = lfs.read_range(dir / "r.json", 0, 4, b, 0, listed->version + "7");
+  EXPECT_EQ(changed.code(), ErrorCode::kIoError);
+  EXPECT_NE(changed.message().find("changed while it was being read"), std::string::npos);
   Status missing = lfs.read_range(dir / "none.json", 0, 4, b);
   EXPECT_EQ(missing.code(), ErrorCode::kNotFound);
   EXPECT_NE(missing.message().find("none.json"), std::string::npos);

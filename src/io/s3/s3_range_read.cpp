@@ -43,7 +43,7 @@ bool parse_content_range(std::string_view value, ContentRange& out) {
 }  // namespace
 
 Status S3FileSystem::read_range(const std::string& url, uint64_t offset, size_t length,
-                                Buffer& buffer, size_t padding) {
+                                Buffer& buffer, size_t padding, const std::string& version) {
   SPARKIFY_ASSIGN_OR_RETURN(S3Path path, parse_s3_url(url));
   if (path.key.empty()) return Status::Invalid(url + " names a bucket, not an object");
   buffer.resize_for_overwrite(0, padding);
@@ -56,10 +56,16 @@ Status S3FileSystem::read_range(const std::string& url, uint64_t offset, size_t 
     request.key = path.key;
     std::string asked = "bytes=" + std::to_string(at) + "-" + std::to_string(end - 1);
     request.headers = {{"range", asked}};  // signed with the rest, as S3 accepts
+    if (!version.empty()) request.headers.emplace_back("if-match", "\"" + version + "\"");
     request.body_padding = padding;
     SPARKIFY_ASSIGN_OR_RETURN(http::HttpResponse response, client_->send(request));
     // Nothing at or past the end: S3 answers InvalidRange (also for any range of an empty object).
     if (response.status == 416) break;
+    if (response.status == 412 && !version.empty()) {
+      return Status::IoError(s3_url(path.bucket, path.key) +
+                             " changed while it was being read (its ETag is no longer " + version +
+                             "); run again");
+    }
     std::string where = "reading " + s3_url(path.bucket, path.key) + " (" + asked + ")";
     if (response.status == 200) {
       return Status::NotSupported("the S3 endpoint " + client_->endpoint().display() +

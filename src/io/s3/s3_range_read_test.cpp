@@ -116,6 +116,24 @@ TEST(S3RangeRead, OtherBytesThanAskedAreAnError) {
   }
 }
 
+TEST(S3RangeRead, AVersionIsSentAsIfMatchAnd412SaysTheObjectChanged) {
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->push(partial(kObject, 0, 3));
+  client->push(ScriptedHttpClient::s3_error(
+      412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"));
+  auto fs = make_fs(client);
+  Buffer b;
+  ASSERT_TRUE(fs->read_range("s3://lake/a.json", 0, 4, b, 0, "0123abcd").ok());
+  EXPECT_EQ(client->requests()[0].header("if-match"), "\"0123abcd\"");
+  EXPECT_NE(client->requests()[0].header("authorization").find("if-match"), std::string::npos);
+  Status st = fs->read_range("s3://lake/a.json", 4, 4, b, 0, "0123abcd");
+  EXPECT_EQ(st.code(), ErrorCode::kIoError);
+  EXPECT_NE(st.message().find("s3://lake/a.json changed while it was being read"),
+            std::string::npos)
+      << st.message();
+  EXPECT_EQ(client->request_count(), 2u);  // not retried
+}
+
 TEST(S3RangeRead, RetriesTransientFailuresAndNamesMissingObjects) {
   auto client = std::make_shared<ScriptedHttpClient>();
   client->push(ScriptedHttpClient::s3_error(503, "SlowDown"));
