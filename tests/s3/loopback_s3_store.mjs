@@ -62,7 +62,7 @@ export class LoopbackStore {
     if ((method === 'GET' || method === 'HEAD') && key && headers.range !== undefined && Object.keys(query).length === 0) {
       const bucketDir = this.bucketDir(bucket);
       const info = bucketDir && this.objectInfo(bucketDir, key);
-      if (info) return (req, res) => this.getRange(res, method, path.join(bucketDir, key + OBJECT_SUFFIX), info, String(headers.range));
+      if (info) return (req, res) => this.getRange(res, method, path.join(bucketDir, key + OBJECT_SUFFIX), info, String(headers.range), headers['if-match']);
     }
     if (method === 'GET' && !key && 'uploads' in query) return (req, res) => this.listMultipartUploads(res, bucket, query);
     if (key && 'uploadId' in query) {
@@ -172,7 +172,13 @@ export class LoopbackStore {
   // starts at or past the end (any range of an empty object, a suffix of 0) is 416 InvalidRange
   // with Content-Range "bytes */SIZE"; a header that is not one valid byte range (several ranges,
   // another unit, LAST < FIRST) is ignored and the whole object comes back with 200.
-  getRange(res, method, file, info, header) {
+  getRange(res, method, file, info, header, ifMatch) {
+    // If-Match first, as S3 checks it before the range: another ETag is 412 PreconditionFailed.
+    if (ifMatch !== undefined && !String(ifMatch).split(',').map((t) => t.trim()).some((t) => t === '*' || t === info.etag || `"${t}"` === info.etag)) {
+      const body = xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', '<Condition>If-Match</Condition>');
+      res.writeHead(412, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      return res.end(method === 'HEAD' ? undefined : body);
+    }
     const headers = { 'accept-ranges': 'bytes', etag: info.etag, 'last-modified': info.mtime.toUTCString(), 'content-type': 'application/octet-stream' };
     const size = info.size;
     const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());

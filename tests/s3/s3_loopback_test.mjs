@@ -152,6 +152,16 @@ test('ranged reads through read_range: a piece, over the end, past the end, an e
   assert.equal((await range('big.bin', bytes.length, 4096)).length, 0);
   assert.equal((await range('big.bin', bytes.length + 5000, 10)).length, 0);
   assert.equal((await range('empty.bin', 0, 4096)).length, 0);
+  // With the listing's ETag (If-Match): read while it holds; an overwritten object is an error.
+  const etag = JSON.parse(ok(await aws(s3.endpoint, ['s3api', 'head-object', '--bucket', 'lake', '--key', 'ranged/big.bin', '--output', 'json']), 'head-object').stdout).ETag.replaceAll('"', '');
+  ok(await ours(['cat-range', 's3://lake/ranged/big.bin', '0', '10', etag]), 'cat-range with the ETag');
+  ok(await aws(s3.endpoint, ['s3', 'cp', '--only-show-errors', path.join(scratch, 'ranged-empty.bin'), 's3://lake/ranged/replaced.bin']), 'aws upload');
+  const before = JSON.parse(ok(await aws(s3.endpoint, ['s3api', 'head-object', '--bucket', 'lake', '--key', 'ranged/replaced.bin', '--output', 'json']), 'head-object').stdout).ETag.replaceAll('"', '');
+  fs.writeFileSync(path.join(scratch, 'ranged-other.bin'), 'other bytes');
+  ok(await aws(s3.endpoint, ['s3', 'cp', '--only-show-errors', path.join(scratch, 'ranged-other.bin'), 's3://lake/ranged/replaced.bin']), 'aws upload');
+  const changed = await ours(['cat-range', 's3://lake/ranged/replaced.bin', '0', '4', before]);
+  assert.notEqual(changed.code, 0);
+  assert.match(changed.stderr, /s3:\/\/lake\/ranged\/replaced\.bin changed while it was being read/);
   const missing = await ours(['cat-range', 's3://lake/ranged/none.bin', '0', '10']);
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /s3:\/\/lake\/ranged\/none\.bin does not exist/);

@@ -132,10 +132,11 @@ int main(int argc, char** argv) {
     std::fwrite(buffer->data(), 1, buffer->size(), stdout);
     return 0;
   }
-  if (cmd == "cat-range") {  // cat-range URL OFFSET LENGTH: one ranged read
-    need(3);
+  if (cmd == "cat-range") {  // cat-range URL OFFSET LENGTH [ETAG]: one ranged read
+    if (args.size() != 5) need(3);
     Buffer buffer;
-    Status st = s3.read_range(args[1], std::stoull(args[2]), std::stoull(args[3]), buffer);
+    Status st = s3.read_range(args[1], std::stoull(args[2]), std::stoull(args[3]), buffer, 0,
+                              args.size() == 5 ? args[4] : std::string());
     if (!st.ok()) return fail(st);
     std::fwrite(buffer.data(), 1, buffer.size(), stdout);
     return 0;
