@@ -109,6 +109,7 @@ Result<exec::EtlOptions> make_options(EtlFlags& f) {
   if (f.max_rows_per_file == 0) return Status::Invalid("--max-rows-per-file must be positive");
   o.max_rows_per_file = f.max_rows_per_file;
   SPARKIFY_ASSIGN_OR_RETURN(o.storage, resolve_storage_flags(f.storage));
+  o.storage.threads = o.threads;
   auto limit = exec::parse_size(f.memory_limit);
   if (!limit.ok()) return Status::Invalid("--memory-limit: " + limit.status().message());
   o.memory_limit = *limit;

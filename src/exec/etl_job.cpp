@@ -7,7 +7,6 @@
 #include <cstring>
 #include <memory>
 
-#include "common/civil_date.h"
 #include "common/hash.h"
 #include "common/uuid.h"
 #include "common/wire.h"
@@ -42,11 +41,10 @@ Status EtlJob::run() {
   SPARKIFY_RETURN_NOT_OK(cluster_.agree(cluster_.is_root() ? open_lake() : Status::OK()));
   if (distributed()) SPARKIFY_RETURN_NOT_OK(cluster_.agree(join_lake()));
   if (distributed() && incremental()) SPARKIFY_RETURN_NOT_OK(share_lake_base());
-  // Rank 0 lists the input before anything else (one listing, so every rank cuts the same
-  // list): an incremental load with nothing new stops here, having changed nothing.
-  Status listed;
-  if (cluster_.is_root()) listed = list_inputs();
-  SPARKIFY_RETURN_NOT_OK(cluster_.agree(listed));
+  // The input is listed before anything else (under mpirun by every rank, a share each, joined
+  // on rank 0 into the one list every rank cuts): an incremental load with nothing new stops
+  // here, having changed nothing.
+  SPARKIFY_RETURN_NOT_OK(cluster_.agree(list_inputs()));
   uint64_t nothing_new[] = {cluster_.is_root() && incremental() && song_input_.files.empty() &&
                             log_input_.files.empty()};
   SPARKIFY_ASSIGN_OR_RETURN(auto any, cluster_.sum(nothing_new));
@@ -175,10 +173,33 @@ std::string EtlJob::source_name(const std::string& root, const source::InputFile
 
 Result<StageInput> EtlJob::find_inputs(const std::string& root) {
   StageInput in;
-  SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
   // Sizes and versions: the load record keeps them, and ranks split the input by size.
-  SPARKIFY_ASSIGN_OR_RETURN(in.files,
-                            source::discover(*in.fs, root, records_inputs() || distributed()));
+  const bool detailed = records_inputs() || distributed();
+  if (!distributed()) {
+    SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
+    SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root, detailed));
+  } else {
+    // Every rank lists a share of the folders (on S3, rank 0 lists it all); rank 0 joins the
+    // shares into the one sorted list that open_stage hands to every rank.
+    auto share = [&]() -> Result<std::vector<source::InputFile>> {
+      SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
+      return source::discover_share(*in.fs, root, detailed, cluster_.rank(), cluster_.size());
+    }();
+    SPARKIFY_RETURN_NOT_OK(cluster_.agree(share.status()));
+    SPARKIFY_ASSIGN_OR_RETURN(auto shares, cluster_.gather(encode_input_files(*share), 0));
+    if (!cluster_.is_root()) return in;
+    // Each share comes sorted: merge them.
+    auto by_name = [](const source::InputFile& a, const source::InputFile& b) {
+      return a.relative < b.relative;
+    };
+    for (const auto& bytes : shares) {
+      SPARKIFY_ASSIGN_OR_RETURN(auto files, decode_input_files(bytes));
+      size_t middle = in.files.size();
+      for (auto& f : files) in.files.push_back(std::move(f));
+      std::inplace_merge(in.files.begin(), in.files.begin() + static_cast<ptrdiff_t>(middle),
+                         in.files.end(), by_name);
+    }
+  }
   if (!records_inputs()) return in;
   SPARKIFY_ASSIGN_OR_RETURN(
       InputChoice choice,
@@ -193,7 +214,7 @@ Result<StageInput> EtlJob::find_inputs(const std::string& root) {
 }
 
 Result<StageInput> EtlJob::open_stage(const std::string& root, Stage stage, StageInput& found) {
-  StageInput in = std::move(found);  // rank 0's listing (list_inputs); nothing on the others
+  StageInput in = std::move(found);  // the joined listing on rank 0 (list_inputs); none on others
   if (distributed()) {
     Status st;
     if (!in.fs) {
@@ -431,7 +452,10 @@ Status EtlJob::write_table(const model::TableData& table, StageReport& stage, si
 
 Status EtlJob::list_inputs() {
   if (options_.only != Only::kLogs) {
-    SPARKIFY_ASSIGN_OR_RETURN(song_input_, find_inputs(options_.songs_input));
+    auto found = find_inputs(options_.songs_input);
+    // Ranks list together: the log listing starts on all of them or on none.
+    if (distributed()) SPARKIFY_RETURN_NOT_OK(cluster_.agree(found.status()));
+    SPARKIFY_ASSIGN_OR_RETURN(song_input_, std::move(found));
   }
   if (options_.only != Only::kSongs) {
     SPARKIFY_ASSIGN_OR_RETURN(log_input_, find_inputs(options_.logs_input));
@@ -519,12 +543,31 @@ Status EtlJob::exchange_and_write_time(LogStage& logs, StageReport& stage) {
   const std::string& name = model::time_spec().name;
   if (distributed()) {
     size_t ranks = static_cast<size_t>(cluster_.size());
+    // Rank r takes the start times between the r-th and (r+1)-th splitter: quantiles of every
+    // rank's sample, so each rank sorts, deduplicates and writes an equal share of the rows even
+    // when every event falls in one month (its files join the others' in the partition).
+    const std::vector<int64_t>& mine = logs.time_samples();
+    SPARKIFY_ASSIGN_OR_RETURN(auto gathered,
+                              cluster_.all_gather({reinterpret_cast<const uint8_t*>(mine.data()),
+                                                   mine.size() * sizeof(int64_t)}));
+    std::vector<int64_t> samples;
+    for (const auto& bytes : gathered) {
+      size_t at = samples.size();
+      samples.resize(at + bytes.size() / sizeof(int64_t));
+      if (bytes.size() >= sizeof(int64_t)) {
+        std::memcpy(samples.data() + at, bytes.data(), (samples.size() - at) * sizeof(int64_t));
+      }
+    }
+    std::sort(samples.begin(), samples.end());
+    std::vector<int64_t> splitters;
+    for (size_t r = 1; r < ranks && !samples.empty(); ++r) {
+      splitters.push_back(samples[r * samples.size() / ranks]);
+    }
     std::vector<Bytes> to(ranks);
     Status st = logs.take_times([&](std::span<const int64_t> ts) {
       for (int64_t t : ts) {
-        CivilDate d = civil_from_days(floor_div(t, 86'400'000));
-        uint64_t month = static_cast<uint64_t>(d.year * 12 + d.month - 1);
-        Bytes& out = to[month % ranks];
+        auto owner = std::upper_bound(splitters.begin(), splitters.end(), t) - splitters.begin();
+        Bytes& out = to[static_cast<size_t>(owner)];
         size_t at = out.size();
         out.resize(at + sizeof t);
         std::memcpy(out.data() + at, &t, sizeof t);
@@ -543,7 +586,9 @@ Status EtlJob::exchange_and_write_time(LogStage& logs, StageReport& stage) {
     SPARKIFY_RETURN_NOT_OK(cluster_.agree(st.with_context("exchanging start times")));
   }
   StreamedTable time;
-  Status st = logs.write_time(*out_fs_, committer_->staging_dir(name), write_options(name), time);
+  sink::DatasetWriteOptions options = write_options(name);
+  options.first_file_index = rank_file_base();  // ranks write into the same partitions
+  Status st = logs.write_time(*out_fs_, committer_->staging_dir(name), options, time);
   if (st.ok()) {
     add_table(name, std::move(time.files), time.rows, time.partitions, time.bytes, stage,
               incremental());

@@ -176,8 +176,8 @@ class EtlJob {
   // The rows of a users-keyed table (users, user_latest) this rank owns under mpirun.
   model::TableData my_share(const model::TableData& users) const;
 
-  // The time table: each (year, month) partition belongs to one rank, which gets every rank's
-  // start times in it and writes the partition's distinct rows.
+  // The time table: each rank gets every rank's start times in its range of start times (cut
+  // at quantiles of the ranks' samples) and writes their distinct rows.
   Status exchange_and_write_time(LogStage& logs, StageReport& stage);
 
   // Whole-run figures on rank 0: what every rank parsed and wrote, summed. (Spill figures stay

@@ -7,8 +7,33 @@ namespace sparkify::exec {
 
 namespace {
 
+// Start times arrive in file order, and a day's log is in time order: a batch is usually
+// sorted already, or a few sorted runs. Those are merged rather than sorted again.
 void sort_distinct(std::vector<int64_t>& v) {
-  std::sort(v.begin(), v.end());
+  std::vector<size_t> runs{0};  // where each ascending run begins
+  for (size_t i = 1; i < v.size(); ++i) {
+    if (v[i] < v[i - 1]) {
+      runs.push_back(i);
+      if (runs.size() > 64) break;  // not a few runs: sort
+    }
+  }
+  if (runs.size() > 64) {
+    std::sort(v.begin(), v.end());
+  } else {
+    runs.push_back(v.size());
+    // Merge neighbouring runs pairwise until one is left.
+    while (runs.size() > 2) {
+      std::vector<size_t> merged{0};
+      for (size_t r = 0; r + 2 < runs.size(); r += 2) {
+        std::inplace_merge(v.begin() + static_cast<ptrdiff_t>(runs[r]),
+                           v.begin() + static_cast<ptrdiff_t>(runs[r + 1]),
+                           v.begin() + static_cast<ptrdiff_t>(runs[r + 2]));
+        merged.push_back(runs[r + 2]);
+      }
+      if (runs.size() % 2 == 0) merged.push_back(runs.back());  // an odd run out waits
+      runs = std::move(merged);
+    }
+  }
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
@@ -82,10 +107,25 @@ Status DistinctSorter::for_each_sorted(
   if (memory_runs_.size() > 1) {  // one in-memory run to merge, not many
     std::vector<int64_t> merged;
     merged.reserve(held_);
-    for (auto& run : memory_runs_) merged.insert(merged.end(), run.begin(), run.end());
+    for (auto& run : memory_runs_) {
+      merged.insert(merged.end(), run.begin(), run.end());
+      run = {};
+    }
     memory_runs_.clear();
-    sort_distinct(merged);
+    sort_distinct(merged);  // a concatenation of sorted runs: merged, not sorted
     memory_runs_.push_back(std::move(merged));
+  }
+  if (disk_runs_.empty()) {  // nothing spilled: the one run is the answer
+    std::vector<int64_t> run =
+        memory_runs_.empty() ? std::vector<int64_t>{} : std::move(memory_runs_[0]);
+    memory_runs_.clear();
+    held_ = 0;
+    size_t step = std::max<size_t>(batch, 1);
+    for (size_t at = 0; at < run.size(); at += step) {
+      SPARKIFY_RETURN_NOT_OK(
+          on_batch(std::span<const int64_t>(run).subspan(at, std::min(step, run.size() - at))));
+    }
+    return Status::OK();
   }
   std::vector<RunCursor> cursors;
   for (const auto& run : memory_runs_) cursors.emplace_back(&run);

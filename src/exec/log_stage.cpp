@@ -161,6 +161,23 @@ void add_written(StreamedTable& table, sink::DatasetWriteResult& written,
 
 }  // namespace
 
+void LogStage::sample_times(std::span<const int64_t> ts, uint64_t first_number) {
+  constexpr size_t kMaxSamples = 1 << 16;
+  for (uint64_t end = first_number + ts.size(); time_sample_next_ < end;
+       time_sample_next_ += time_sample_stride_) {
+    time_samples_.push_back(ts[time_sample_next_ - first_number]);
+  }
+  if (time_samples_.size() <= kMaxSamples) return;
+  // Too many: keep every other one (those at multiples of the doubled stride) and go on with the
+  // doubled stride, so the sample does not depend on how the events were batched. The next one
+  // is then at or past this batch's end.
+  size_t kept = 0;
+  for (size_t i = 0; i < time_samples_.size(); i += 2) time_samples_[kept++] = time_samples_[i];
+  time_samples_.resize(kept);
+  time_sample_stride_ *= 2;
+  time_sample_next_ = kept * time_sample_stride_;
+}
+
 Status LogStage::write_songplays_and_time(io::FileSystem& fs, const std::string& songplays_dir,
                                           const std::string& time_dir,
                                           const sink::DatasetWriteOptions& songplays_options,
@@ -191,6 +208,7 @@ Status LogStage::write_songplays(io::FileSystem& fs, const std::string& songplay
   sink::DatasetWriteOptions batch_options = songplays_options;
   std::set<std::string> folders;
   int64_t next_id = first_id;
+  uint64_t first_sample_number = 0;
   std::vector<transform::EventBlock> batch;
   size_t batch_rows = 0;
   auto flush = [&]() -> Status {
@@ -199,6 +217,8 @@ Status LogStage::write_songplays(io::FileSystem& fs, const std::string& songplay
     ts.reserve(batch_rows);
     model::TableData table = batcher.build(batch, next_id, threads_, ts);
     batch.clear();
+    sample_times(ts, first_sample_number);
+    first_sample_number += ts.size();
     // Into the time sorter before the write: deduplicated, the batch's start times shrink to a
     // fraction (15% at 20M events), and a merge of the sorter's runs into its spill file happens
     // before the writer's buffers exist rather than beside them.

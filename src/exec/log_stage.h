@@ -77,6 +77,9 @@ class LogStage {
   Status take_times(const std::function<Status(std::span<const int64_t>)>& on_batch);
   /// Adds start times (any order, duplicates allowed) to those the time table is written from.
   Status add_times(std::vector<int64_t> ts);
+  /// A deterministic sample of the start times write_songplays saw (every `stride`-th, at most
+  /// about 64k values): what ranks cut the time table's start-time range by.
+  const std::vector<int64_t>& time_samples() const { return time_samples_; }
   /// Writes the time table from the kept start times.
   Status write_time(io::FileSystem& fs, const std::string& dir,
                     const sink::DatasetWriteOptions& options, StreamedTable& time);
@@ -105,6 +108,7 @@ class LogStage {
   };
 
   Status keep_blocks(int worker);
+  void sample_times(std::span<const int64_t> ts, uint64_t first_number);
   Status spill_blocks(int worker);
   Status spill_held_tail();
   Result<transform::EventBlock> load(BlockRef& ref);
@@ -119,6 +123,8 @@ class LogStage {
   int64_t first_songplay_id_ = 1;
   TimeFilter time_filter_;
   std::unique_ptr<DistinctSorter> times_;
+  std::vector<int64_t> time_samples_;
+  uint64_t time_sample_stride_ = 64, time_sample_next_ = 0;  // next sampled start time's number
 };
 
 }  // namespace sparkify::exec

@@ -107,6 +107,39 @@ TEST_F(SpillTest, DistinctSorterMergesSpilledAndMemoryRuns) {
   EXPECT_EQ(batches, (all.size() + 332) / 333);
 }
 
+TEST_F(SpillTest, DistinctSorterInMemoryTakesSortedRunsAndShuffledBatches) {
+  // Batches as the log stage makes them (a few ascending runs: days in file order, with
+  // repeats), one shuffled batch, and an empty one; nothing spills.
+  SpillDir dir(parent_.string());
+  DistinctSorter sorter(dir, 1 << 20);
+  std::mt19937_64 rng(11);
+  std::vector<int64_t> all;
+  for (int batch = 0; batch < 6; ++batch) {
+    std::vector<int64_t> values;
+    for (int run = 0; run < 1 + batch; ++run) {
+      int64_t t = static_cast<int64_t>(rng() % 1000);
+      for (int i = 0; i < 500; ++i) values.push_back(t += static_cast<int64_t>(rng() % 3));
+    }
+    if (batch == 4) std::shuffle(values.begin(), values.end(), rng);
+    if (batch == 5) values.clear();
+    all.insert(all.end(), values.begin(), values.end());
+    ASSERT_TRUE(sorter.add(values).ok());
+  }
+  EXPECT_EQ(dir.bytes_by_kind()["time"], 0u);
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  std::vector<int64_t> got;
+  ASSERT_TRUE(sorter
+                  .for_each_sorted(1000,
+                                   [&](std::span<const int64_t> batch) {
+                                     EXPECT_LE(batch.size(), 1000u);
+                                     got.insert(got.end(), batch.begin(), batch.end());
+                                     return Status::OK();
+                                   })
+                  .ok());
+  EXPECT_EQ(got, all);
+}
+
 TEST(MemoryPlan, ParsesSizes) {
   EXPECT_EQ(*parse_size("512MB"), 512'000'000u);
   EXPECT_EQ(*parse_size("2GiB"), uint64_t{2} << 30);

@@ -112,7 +112,7 @@ Result<std::shared_ptr<FileSystem>> make_file_system(const std::string& url,
     SPARKIFY_ASSIGN_OR_RETURN(auto fs, s3::S3FileSystem::Make(options));
     return std::shared_ptr<FileSystem>(std::move(fs));
   }
-  return std::shared_ptr<FileSystem>(std::make_shared<LocalFileSystem>());
+  return std::shared_ptr<FileSystem>(std::make_shared<LocalFileSystem>(options.threads));
 }
 
 }  // namespace sparkify::io

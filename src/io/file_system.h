@@ -96,6 +96,16 @@ class FileSystem {
     return list(root);
   }
 
+  /// One of `count` disjoint shares of list()/list_detailed(): every file is in exactly one
+  /// share, and the same call on any machine that sees the same tree cuts it the same way (so
+  /// processes can list a tree together). A store that cannot cut its listing puts every file
+  /// in share 0 (the default); the local file system shares out folders.
+  virtual Result<std::vector<FileInfo>> list_share(const std::string& root, bool detailed,
+                                                   int index, int count) {
+    if (index != 0) return std::vector<FileInfo>{};
+    return detailed ? list_detailed(root) : list(root);
+  }
+
   /// True when `path` exists as a file or folder (for S3: as an object or a non-empty prefix).
   virtual Result<bool> exists(const std::string& path) = 0;
 
@@ -181,6 +191,8 @@ struct FileSystemOptions {
   std::string endpoint;  ///< e.g. http://127.0.0.1:9000 (path-style addressing)
   int max_connections = 64;
   bool verify_tls = true;
+  /// Threads a local folder listing may use (an S3 listing uses the connections instead).
+  int threads = 1;
   /// Receives diagnostic notes (e.g. a listing that fell back to a slower method); may be empty.
   std::function<void(const std::string&)> debug;
 };

@@ -105,8 +105,11 @@ std::string folder_value(const model::ColumnSpec& spec, const model::Column& col
       column.values);
 }
 
+// Rows by partition, partitions in the order their first rows come, each partition's rows in
+// table order. Contiguous ranges of rows are grouped on the threads, then joined in range order,
+// which gives the same result as one pass.
 std::vector<Partition> group_rows(const model::TableData& table,
-                                  const std::vector<int>& partition_columns) {
+                                  const std::vector<int>& partition_columns, int threads) {
   std::vector<Partition> partitions;
   if (partition_columns.empty()) {
     Partition all;
@@ -115,30 +118,54 @@ std::vector<Partition> group_rows(const model::TableData& table,
     partitions.push_back(std::move(all));
     return partitions;
   }
-  std::unordered_map<std::string, size_t> ids;
-  std::string key, previous_key;
-  size_t previous_id = SIZE_MAX;
-  for (size_t row = 0; row < table.num_rows; ++row) {
-    key.clear();
-    for (int c : partition_columns) append_key(key, table.columns[c], row);
-    size_t id;
-    if (previous_id != SIZE_MAX && key == previous_key) {
-      id = previous_id;  // rows arrive grouped (a log file is one day): skip the hash lookup
-    } else {
-      auto [it, inserted] = ids.try_emplace(key, partitions.size());
-      if (inserted) {
-        Partition p;
-        for (int c : partition_columns) {
-          if (!p.folder.empty()) p.folder.push_back('/');
-          p.folder += folder_value(table.spec->columns[c], table.columns[c], row);
+  struct Range {
+    std::vector<std::string> keys;  // one per partition below
+    std::vector<Partition> partitions;
+  };
+  size_t ranges = table.num_rows < (1u << 16) ? 1 : static_cast<size_t>(std::max(1, threads));
+  std::vector<Range> found(ranges);
+  (void)parallel_for(ranges, threads, [&](size_t r, int) {
+    Range& out = found[r];
+    std::unordered_map<std::string, size_t> ids;
+    std::string key;
+    size_t previous_id = SIZE_MAX;
+    size_t begin = table.num_rows * r / ranges, end = table.num_rows * (r + 1) / ranges;
+    for (size_t row = begin; row < end; ++row) {
+      key.clear();
+      for (int c : partition_columns) append_key(key, table.columns[c], row);
+      size_t id;
+      if (previous_id != SIZE_MAX && key == out.keys[previous_id]) {
+        id = previous_id;  // rows arrive grouped (a log file is one day): skip the hash lookup
+      } else {
+        auto [it, inserted] = ids.try_emplace(key, out.partitions.size());
+        if (inserted) {
+          Partition p;
+          for (int c : partition_columns) {
+            if (!p.folder.empty()) p.folder.push_back('/');
+            p.folder += folder_value(table.spec->columns[c], table.columns[c], row);
+          }
+          out.partitions.push_back(std::move(p));
+          out.keys.push_back(key);
         }
-        partitions.push_back(std::move(p));
+        id = it->second;
+        previous_id = id;
       }
-      id = it->second;
-      previous_key = key;
-      previous_id = id;
+      out.partitions[id].rows.push_back(static_cast<uint32_t>(row));
     }
-    partitions[id].rows.push_back(static_cast<uint32_t>(row));
+    return Status::OK();
+  });
+  if (ranges == 1) return std::move(found[0].partitions);
+  std::unordered_map<std::string, size_t> ids;
+  for (Range& range : found) {
+    for (size_t i = 0; i < range.partitions.size(); ++i) {
+      auto [it, inserted] = ids.try_emplace(std::move(range.keys[i]), partitions.size());
+      if (inserted) {
+        partitions.push_back(std::move(range.partitions[i]));
+      } else {
+        auto& rows = partitions[it->second].rows;
+        rows.insert(rows.end(), range.partitions[i].rows.begin(), range.partitions[i].rows.end());
+      }
+    }
   }
   return partitions;
 }
@@ -291,7 +318,7 @@ Result<DatasetWriteResult> write_dataset(io::FileSystem& fs, const std::string& 
                                          const DatasetWriteOptions& options) {
   const model::TableSpec& spec = *table.spec;
   ColumnSplit columns = split_columns(spec);
-  std::vector<Partition> partitions = group_rows(table, columns.partition);
+  std::vector<Partition> partitions = group_rows(table, columns.partition, options.threads);
   std::vector<FileTask> tasks = plan_files(partitions, options.max_rows_per_file);
   parquet::WriterOptions writer_options = parquet_options(spec, options);
   parquet::Schema schema = lake::parquet_schema_for(spec);

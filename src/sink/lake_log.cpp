@@ -90,8 +90,29 @@ std::string state_dir(const std::string& root, const std::string& run) {
   return io::FileSystem::join(states_dir(root), run);
 }
 
+namespace {
+
+// The record's length without escapes (which file names and input paths hardly ever need): one
+// allocation of about the right size, where growing by doubling would briefly hold 1.5-3x the
+// record (11 MB on a lake of 50k input files) at the run's last, most crowded moment.
+size_t commit_size_estimate(const LakeCommit& c) {
+  size_t n = 512 + c.state.size() + c.run.size();
+  for (const auto* map : {&c.tables, &c.added, &c.removed}) {
+    for (const auto& [table, files] : *map) {
+      n += table.size() + 8;
+      for (const auto& f : files) n += f.size() + 3;
+    }
+  }
+  for (const auto& f : c.inputs) n += f.path.size() + f.version.size() + f.run.size() + 64;
+  return n + n / 64;
+}
+
+}  // namespace
+
 std::string commit_to_json(const LakeCommit& c) {
-  std::string out =
+  std::string out;
+  out.reserve(commit_size_estimate(c));
+  out +=
       "{\"committer\":\"sparkify " SPARKIFY_VERSION "\",\"version\":" + std::to_string(c.version) +
       ",\"run\":" + json_quote(c.run) + ",\"mode\":" + json_quote(c.mode) +
       ",\"songplays\":" + std::to_string(c.songplays) + ",\"state\":" + json_quote(c.state) +

@@ -27,7 +27,13 @@ bool is_input_path(std::string_view relative) {
 
 Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root,
                                         bool detailed) {
-  auto listed = detailed ? fs.list_detailed(root) : fs.list(root);
+  return discover_share(fs, root, detailed, 0, 1);
+}
+
+Result<std::vector<InputFile>> discover_share(io::FileSystem& fs, const std::string& root,
+                                              bool detailed, int index, int count) {
+  auto listed = count == 1 ? (detailed ? fs.list_detailed(root) : fs.list(root))
+                           : fs.list_share(root, detailed, index, count);
   if (!listed.ok()) {
     // A missing local folder reads best as such; S3 already says which part is missing (the
     // bucket, or nothing under the prefix).

@@ -29,4 +29,9 @@ bool is_input_path(std::string_view relative);
 Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root,
                                         bool detailed = false);
 
+/// discover() of share `index` of `count` (FileSystem::list_share): the shares of every index,
+/// joined and sorted, are discover()'s list.
+Result<std::vector<InputFile>> discover_share(io::FileSystem& fs, const std::string& root,
+                                              bool detailed, int index, int count);
+
 }  // namespace sparkify::source

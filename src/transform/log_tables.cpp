@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <tuple>
 
 #include "common/parallel.h"
@@ -209,7 +210,8 @@ struct PooledColumn {
   model::DictionaryColumn column;
   std::vector<uint8_t> valid;
 
-  explicit PooledColumn(size_t rows) {
+  PooledColumn() = default;
+  void resize(size_t rows) {
     column.indices.resize(rows);
     valid.resize(rows);
   }
@@ -253,11 +255,24 @@ model::TableData SongplayBatcher::build(std::span<EventBlock> blocks, int64_t fi
     total += blocks[b].rows();
   }
   size_t ts_base = ts.size();
-  ts.resize(ts_base + total);
-  std::vector<int64_t> songplay_id(total), start_time(total), user_id(total), session(total);
-  std::vector<uint8_t> session_valid(total);
-  std::vector<int32_t> year(total), month(total);
-  PooledColumn level(total), location(total), user_agent(total), song_id(total), artist_id(total);
+  std::vector<int64_t> songplay_id, start_time, user_id, session;
+  std::vector<uint8_t> session_valid;
+  std::vector<int32_t> year, month;
+  PooledColumn level, location, user_agent, song_id, artist_id;
+  // The columns are allocated (and so zeroed, page by page) by all threads: on one, that was a
+  // stretch of the write stage where the other threads waited.
+  std::vector<std::function<void()>> allocate = {
+      [&] { ts.resize(ts_base + total); }, [&] { songplay_id.resize(total); },
+      [&] { start_time.resize(total); },   [&] { user_id.resize(total); },
+      [&] { session.resize(total); },      [&] { session_valid.resize(total); },
+      [&] { year.resize(total); },         [&] { month.resize(total); },
+      [&] { level.resize(total); },        [&] { location.resize(total); },
+      [&] { user_agent.resize(total); },   [&] { song_id.resize(total); },
+      [&] { artist_id.resize(total); }};
+  (void)parallel_for(allocate.size(), threads, [&](size_t i, int) {
+    allocate[i]();
+    return Status::OK();
+  });
 
   (void)parallel_for(blocks.size(), threads, [&](size_t b, int) {
     EventBlock& f = blocks[b];
@@ -317,8 +332,15 @@ model::TableData make_time_batch(std::span<const int64_t> all_ts, int threads) {
   std::vector<int32_t> hour(n), day(n), week(n), month(n), year(n), weekday(n);
   constexpr size_t kSlice = 64 * 1024;
   (void)parallel_for((n + kSlice - 1) / kSlice, threads, [&](size_t slice, int) {
+    // The start times come sorted: the calendar fields change once a day, the hour once an hour.
+    int64_t cached_hour = INT64_MIN;
+    TimeParts p{};
     for (size_t i = slice * kSlice; i < std::min(n, (slice + 1) * kSlice); ++i) {
-      TimeParts p = time_parts_from_millis(all_ts[i]);
+      int64_t in_hour = all_ts[i] >= 0 ? all_ts[i] / 3600000 : (all_ts[i] - 3599999) / 3600000;
+      if (in_hour != cached_hour) {
+        p = time_parts_from_millis(all_ts[i]);
+        cached_hour = in_hour;
+      }
       start[i] = all_ts[i] * 1000;
       hour[i] = p.hour;
       day[i] = p.day;

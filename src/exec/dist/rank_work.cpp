@@ -78,6 +78,7 @@ Bytes encode_input_files(const std::vector<source::InputFile>& files) {
     w.put_string(f.path);
     w.put_string(f.relative);
     w.put<uint64_t>(f.size);
+    w.put_string(f.version);
     w.put<uint8_t>(f.gzip);
   });
 }
@@ -87,7 +88,8 @@ Result<std::vector<source::InputFile>> decode_input_files(std::span<const uint8_
   SPARKIFY_RETURN_NOT_OK(
       decode_list(bytes, "a file list", files, [](WireReader& r, source::InputFile& f) {
         uint8_t gzip = 0;
-        if (!r.get_string(f.path) || !r.get_string(f.relative) || !r.get(f.size) || !r.get(gzip)) {
+        if (!r.get_string(f.path) || !r.get_string(f.relative) || !r.get(f.size) ||
+            !r.get_string(f.version) || !r.get(gzip)) {
           return false;
         }
         f.gzip = gzip != 0;

@@ -76,10 +76,12 @@ TEST(RankWire, RejectsFilesAndPendingRoundTrip) {
   EXPECT_EQ(back[0].offset, 40u);
   EXPECT_EQ(back[0].raw, "{x");
 
-  std::vector<source::InputFile> files = {{"/in/a.json", "a.json", 12, false},
+  std::vector<source::InputFile> files = {{"/in/a.json", "a.json", 12, false, "1700000000"},
                                           {"/in/b.json.gz", "b.json.gz", 0, true}};
   auto files_back = decode_input_files(encode_input_files(files));
   ASSERT_TRUE(files_back.ok());
+  EXPECT_EQ((*files_back)[0].size, 12u);
+  EXPECT_EQ((*files_back)[0].version, "1700000000");  // the load record keeps it
   EXPECT_EQ((*files_back)[1].relative, "b.json.gz");
   EXPECT_TRUE((*files_back)[1].gzip);
 

@@ -8,9 +8,13 @@ namespace sparkify::io {
 
 class LocalFileSystem final : public FileSystem {
  public:
+  /// `threads`: how many threads a listing may use (folders are shared between them).
+  explicit LocalFileSystem(int threads = 1);
   std::string kind() const override { return "local"; }
   Result<std::vector<FileInfo>> list(const std::string& root) override;
   Result<std::vector<FileInfo>> list_detailed(const std::string& root) override;
+  Result<std::vector<FileInfo>> list_share(const std::string& root, bool detailed, int index,
+                                           int count) override;
   Result<bool> exists(const std::string& path) override;
   Result<Buffer> read(const std::string& path, size_t padding = 0) override;
   Status read_into(const std::string& path, size_t padding, Buffer& buffer) override;
@@ -28,7 +32,10 @@ class LocalFileSystem final : public FileSystem {
   Result<std::unique_ptr<DirectoryLock>> lock_directory(const std::string& path) override;
 
  private:
-  Result<std::vector<FileInfo>> list_files(const std::string& root, bool detailed);
+  Result<std::vector<FileInfo>> list_files(const std::string& root, bool detailed, int index = 0,
+                                           int count = 1);
+
+  int threads_;
 };
 
 }  // namespace sparkify::io

@@ -100,6 +100,58 @@ TEST(LocalFileSystem, ListIsRecursiveWithRelativePaths) {
   EXPECT_EQ(files[0].size, 0u);
 }
 
+TEST(LocalFileSystem, ListingSharedBetweenThreadsFindsTheSameFiles) {
+  // Enough folders (4 × 5 × 3, files at every level, a symbolic link to a file and one to a
+  // folder, an empty folder, a hidden file) that four threads each take several sub-trees.
+  TempDir dir;
+  LocalFileSystem one(1), four(4);
+  size_t written = 0;
+  for (int a = 0; a < 4; ++a) {
+    std::string pa = "root/" + std::to_string(a);
+    ASSERT_TRUE(one.write(dir / (pa + "/top.json"), bytes("a")).ok());
+    ++written;
+    for (int b = 0; b < 5; ++b) {
+      std::string pb = pa + "/" + std::to_string(b);
+      for (int c = 0; c < 3; ++c) {
+        ASSERT_TRUE(one.write(dir / (pb + "/" + std::to_string(c) + "/f.json"), bytes("xyz")).ok());
+        ++written;
+      }
+    }
+  }
+  ASSERT_TRUE(one.write(dir / "root/.hidden", bytes("h")).ok());
+  ASSERT_TRUE(one.make_dirs(dir / "root/empty").ok());
+  fs::create_symlink(dir / "root/0/top.json", dir / "root/link.json");
+  fs::create_directory_symlink(dir / "root/1", dir / "root/linked_folder");
+  auto paths = [](std::vector<FileInfo> files) {
+    std::vector<std::string> out;
+    for (auto& f : files) out.push_back(f.path + " " + std::to_string(f.size) + " " + f.version);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto a = one.list_detailed(dir / "root");
+  auto b = four.list_detailed(dir / "root");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  // Every written file, the hidden one, the link to a file and the linked folder's 16 files.
+  EXPECT_EQ(a->size(), written + 1 + 1 + 16);
+  EXPECT_EQ(paths(*a), paths(*b));
+  EXPECT_EQ(paths(*four.list(dir / "root")), paths(*one.list(dir / "root")));
+  // Shares for several processes: disjoint, and together the whole listing.
+  for (int count : {2, 3, 5, 200}) {
+    std::vector<FileInfo> joined;
+    for (int index = 0; index < count; ++index) {
+      auto share = (index % 2 ? four : one).list_share(dir / "root", true, index, count);
+      ASSERT_TRUE(share.ok()) << share.status().message();
+      for (auto& f : *share) joined.push_back(f);
+    }
+    EXPECT_EQ(paths(joined), paths(*a)) << count << " shares";
+  }
+  EXPECT_FALSE(one.list_share(dir / "root", true, 2, 2).ok());
+  auto missing = four.list(dir / "no_folder");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), ErrorCode::kNotFound);
+}
+
 TEST(LocalFileSystem, RemoveToleratesMissingPaths) {
   TempDir dir;
   LocalFileSystem lfs;
