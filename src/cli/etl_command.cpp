@@ -190,8 +190,9 @@ Command add_etl_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--report", f->report, "Also write the run's figures as JSON to this file");
   sub->add_option("--memory-limit", f->memory_limit,
-                  "Memory the run may use, e.g. 512MB or 2GiB; past it, parsed events and the "
-                  "time table's sort spill to --spill-dir")
+                  "Memory the run may use, e.g. 512MB or 2GiB; log files stream in chunks sized "
+                  "from it (local files by reads, S3 objects by ranged GETs, never whole); past "
+                  "it, parsed events and the time table's sort spill to --spill-dir")
       ->capture_default_str();
   sub->add_option("--spill-dir", f->spill_dir,
                   "Folder for spill files, removed when the run ends (default: $TMPDIR or /tmp)");

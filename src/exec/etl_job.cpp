@@ -65,7 +65,10 @@ Status EtlJob::run() {
   }
   // The song index is the state that must be held at once; the rest of the limit is planned.
   release_free_memory();  // what the stage freed is not held: measure what is
-  auto planned = plan_memory(options_.memory_limit, current_rss(), options_.threads);
+  // Logs on S3 are read by ranges, the next one fetched while a chunk is parsed: two more
+  // chunks per worker than a local read.
+  int chunks_held = io::is_s3_url(options_.logs_input) ? kChunksHeldRanged : kChunksHeldLocal;
+  auto planned = plan_memory(options_.memory_limit, current_rss(), options_.threads, chunks_held);
   SPARKIFY_RETURN_NOT_OK(cluster_.agree(planned.status()));  // ranks' memory use differs
   MemoryPlan plan = std::move(planned).value();
   std::vector<model::RejectRecord> log_rejects;

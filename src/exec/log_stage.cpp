@@ -6,7 +6,6 @@
 
 #include "common/parallel.h"
 #include "source/chunked_reader.h"
-#include "source/file_feeder.h"
 
 namespace sparkify::exec {
 
@@ -103,24 +102,18 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
     return Status::OK();
   };
 
-  Status status;
-  if (fs.preferred_read_concurrency() <= 1) {
-    status = parallel_for(files.size(), threads_, [&](size_t i, int w) -> Status {
-      std::string source = source_name(files[i]);
-      return counted(i, w, [&] {
-        return source::for_each_chunk(fs, files[i], plan_.chunk_bytes, [&](const source::Chunk& c) {
-          return parse_chunk(i, w, source, c);
-        });
-      });
+  // Every file streams in chunks, local or not: a store that wants many requests in flight (S3)
+  // gets its share of them per worker as ranged reads of the next chunk, fetched while this
+  // one is parsed, so memory stays a couple of chunks per worker whatever a file's size.
+  int requests = std::max(1, fs.preferred_read_concurrency() / threads_);
+  Status status = parallel_for(files.size(), threads_, [&](size_t i, int w) -> Status {
+    std::string source = source_name(files[i]);
+    return counted(i, w, [&] {
+      return source::for_each_chunk(
+          fs, files[i], plan_.chunk_bytes, requests,
+          [&](const source::Chunk& c) { return parse_chunk(i, w, source, c); });
     });
-  } else {
-    // Stores that want many requests in flight hand over whole files; each is one chunk.
-    status = source::for_each_input(fs, files, threads_, [&](size_t i, int w, const Buffer& data) {
-      return counted(i, w, [&] {
-        return parse_chunk(i, w, source_name(files[i]), source::Chunk{data, 0, 0, 0});
-      });
-    });
-  }
+  });
   SPARKIFY_RETURN_NOT_OK(status);
   SPARKIFY_RETURN_NOT_OK(spill_held_tail());
   // Every worker saw nearly every user: one reduced copy, not one per worker, is what stays

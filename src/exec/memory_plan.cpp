@@ -14,15 +14,15 @@ namespace {
 
 // Bytes each part of the plan costs per unit (measured on generated logs, with headroom):
 // a parsed event held in a block ~41 B; a songplays row while it is built, gathered by partition
-// and encoded ~160 B; a time row ~80 B; a read chunk is held about three times (read buffer,
-// parser copy, its events).
+// and encoded ~160 B; a time row ~80 B; a read chunk is held `chunks_held` times (see
+// memory_plan.h).
 constexpr uint64_t kSongplayRowBytes = 160;
 constexpr uint64_t kTimeRowBytes = 80;
 constexpr uint64_t kWorkingMinimum = uint64_t{8} << 20;  // allocator slack, writer buffers
 
 }  // namespace
 
-Result<MemoryPlan> plan_memory(uint64_t limit, uint64_t resident, int threads) {
+Result<MemoryPlan> plan_memory(uint64_t limit, uint64_t resident, int threads, int chunks_held) {
   uint64_t needed = resident + kWorkingMinimum + (uint64_t{8} << 20);
   if (limit < needed) {
     return Status::Invalid("--memory-limit " + size_text(limit) +
@@ -34,7 +34,8 @@ Result<MemoryPlan> plan_memory(uint64_t limit, uint64_t resident, int threads) {
   MemoryPlan p;
   uint64_t t = static_cast<uint64_t>(std::max(1, threads));
   p.chunk_bytes = static_cast<size_t>(
-      std::clamp<uint64_t>(avail / 10 / (3 * t), uint64_t{64} << 10, uint64_t{16} << 20));
+      std::clamp<uint64_t>(avail / 10 / (static_cast<uint64_t>(std::max(1, chunks_held)) * t),
+                           uint64_t{64} << 10, uint64_t{16} << 20));
   // Shares sum to about 0.7 of what is left: allocator slack and the Parquet writer's page and
   // file buffers take the rest. Small shares for held events and time runs keep the peak flat
   // (they are what would otherwise grow with the input); spilling them costs little.
@@ -112,6 +113,19 @@ uint64_t current_rss() {
 }
 
 uint64_t peak_rss() {
+  // VmHWM is this program's own high-water mark. getrusage's ru_maxrss is not: Linux carries it
+  // across exec, so a child forked from a large parent (a Node test harness holding DuckDB,
+  // 170 MB) would report the parent's footprint as its own peak.
+  if (FILE* f = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    unsigned long kib = 0;
+    bool found = false;
+    while (!found && std::fgets(line, sizeof line, f)) {
+      found = std::sscanf(line, "VmHWM: %lu kB", &kib) == 1;
+    }
+    std::fclose(f);
+    if (found) return static_cast<uint64_t>(kib) * 1024;
+  }
   struct rusage usage {};
   if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
   return static_cast<uint64_t>(usage.ru_maxrss) * 1024;

@@ -23,9 +23,16 @@ struct MemoryPlan {
   size_t time_batch_rows = 1u << 20;  ///< time rows built and written at a time
 };
 
+/// Read chunks each worker holds at once: reading locally, the read buffer, the parser's copy
+/// and its events; reading by ranges (S3), also the range being consumed and the next one.
+inline constexpr int kChunksHeldLocal = 3;
+inline constexpr int kChunksHeldRanged = 5;
+
 /// The plan for `limit` bytes given `resident` bytes already in use (the song index and the
-/// program) and `threads` workers; an error naming the limit needed when it cannot fit.
-Result<MemoryPlan> plan_memory(uint64_t limit, uint64_t resident, int threads);
+/// program), `threads` workers each holding `chunks_held` read chunks at once; an error naming
+/// the limit needed when it cannot fit.
+Result<MemoryPlan> plan_memory(uint64_t limit, uint64_t resident, int threads,
+                               int chunks_held = kChunksHeldLocal);
 
 /// Parses "512MB", "2GiB", "1g", "300000000" (bytes). KB/MB/GB/TB are powers of 1000; KiB, K,
 /// MiB, M … powers of 1024.

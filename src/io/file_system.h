@@ -115,6 +115,15 @@ class FileSystem {
   /// Reads a whole file into `buffer`, reusing its allocation when it is large enough.
   virtual Status read_into(const std::string& path, size_t padding, Buffer& buffer);
 
+  /// Reads bytes [offset, offset + length) of a file into `buffer` (reusing its allocation where
+  /// the store allows), followed by `padding` zero bytes. Fewer bytes come back only where the
+  /// file ends first — none at or past its end — so a short read means the end. Local files use
+  /// pread; S3 a GET with a Range header. With a `version` (FileInfo::version from a listing),
+  /// a file that is no longer that version is an error, so pieces of one file never mix two
+  /// versions. Stores without ranged reads answer NotSupported.
+  virtual Status read_range(const std::string& path, uint64_t offset, size_t length, Buffer& buffer,
+                            size_t padding = 0, const std::string& version = {});
+
   /// How many reads this file system wants in flight to reach its throughput. A local disk says 1:
   /// callers read from their own worker threads. S3 says e.g. 64 and overrides read_many.
   virtual int preferred_read_concurrency() const { return 1; }

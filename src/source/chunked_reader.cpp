@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <future>
 #include <memory>
 #include <string>
+#include <system_error>
 
-#include "source/reader.h"
+#include "source/reader.h"  // kParserPadding
 
 namespace sparkify::source {
 
@@ -36,7 +39,7 @@ struct UninitializedAllocator : std::allocator<T> {
   }
 };
 
-// A byte stream over one input: plain file, gzip file, or a whole buffer already in memory.
+// A byte stream over one input: a local file, an object read by ranges, or gzip over either.
 class ByteStream {
  public:
   virtual ~ByteStream() = default;
@@ -114,46 +117,136 @@ class GzipStream final : public ByteStream {
   bool member_done_ = false;  // an empty .gz file is not a valid gzip file
 };
 
-class MemoryStream final : public ByteStream {
+// Reads a file of another store (S3) by ranges: a window of one chunk ahead of what has been
+// handed out is always requested, cut into up to `requests` pieces fetched at once, so the next
+// chunk arrives while this one is parsed and memory stays about two chunks whatever the file's
+// size. A piece that comes back short is the end of the file.
+class RangeStream final : public ByteStream {
  public:
-  explicit MemoryStream(Buffer data) : data_(std::move(data)) {}
+  RangeStream(io::FileSystem& fs, const InputFile& file, size_t window, int requests)
+      : fs_(fs), path_(file.path), version_(file.version), listed_size_(file.size) {
+    size_t n = static_cast<size_t>(std::clamp(requests, 1, kMaxRequests));
+    // Pieces of at least 256 KiB: below that the requests cost more than they bring.
+    piece_ = std::max<size_t>((window + n - 1) / n, std::min<size_t>(window, 256u << 10));
+    window_ = std::max(window, piece_);
+  }
+  ~RangeStream() override {
+    // Pieces still in flight read into buffers this object owns: wait for them.
+    for (auto& p : ahead_) {
+      if (p.result.valid()) p.result.wait();
+    }
+  }
+
   Result<size_t> read(uint8_t* out, size_t size) override {
-    size_t n = std::min(size, data_.size() - pos_);
-    if (n) std::memcpy(out, data_.data() + pos_, n);
+    while (pos_ == current_.size()) {
+      if (ahead_.empty()) {
+        if (end_) return size_t{0};
+        request_ahead();
+        if (ahead_.empty()) return size_t{0};
+      }
+      Piece piece = std::move(ahead_.front());
+      ahead_.pop_front();
+      SPARKIFY_RETURN_NOT_OK(piece.result.get());
+      current_ = std::move(*piece.data);
+      pos_ = 0;
+      if (current_.size() < piece.length) {
+        // The end: pieces requested after this one find nothing (416) — let them finish unread.
+        end_ = true;
+        for (auto& p : ahead_) p.result.wait();
+        ahead_.clear();
+      } else {
+        // Bytes past the size the listing gave: the object grew since. Read on to its end, as a
+        // whole read would.
+        if (piece.offset + piece.length > listed_size_) listed_size_ = 0;
+        request_ahead();
+      }
+    }
+    size_t n = std::min(size, current_.size() - pos_);
+    std::memcpy(out, current_.data() + pos_, n);
     pos_ += n;
     return n;
   }
 
  private:
-  Buffer data_;
+  static constexpr int kMaxRequests = 4;
+  struct Piece {
+    uint64_t offset = 0;
+    size_t length = 0;
+    std::unique_ptr<Buffer> data;  // stable address for the fetching thread
+    std::future<Status> result;
+  };
+
+  // Requests pieces until a window's worth is in flight. The listing's size (when it gave one)
+  // stops requests one piece past it: that last request confirms the end, or finds that the
+  // object grew (then the size is forgotten and pieces go on until one comes back short).
+  void request_ahead() {
+    size_t in_flight = 0;
+    for (const auto& p : ahead_) in_flight += p.length;
+    while (in_flight < window_ && !(listed_size_ > 0 && next_ > listed_size_)) {
+      Piece p;
+      p.offset = next_;
+      p.length = piece_;
+      p.data = std::make_unique<Buffer>();
+      Buffer* into = p.data.get();
+      io::FileSystem* fs = &fs_;
+      const std::string* path = &path_;
+      const std::string* version = &version_;
+      uint64_t offset = p.offset;
+      size_t length = p.length;
+      auto fetch = [fs, path, version, offset, length, into] {
+        return fs->read_range(*path, offset, length, *into, 0, *version);
+      };
+      try {
+        p.result = std::async(std::launch::async, fetch);
+      } catch (const std::system_error&) {
+        p.result = std::async(std::launch::deferred, fetch);  // no thread to spare: read at get()
+      }
+      next_ += piece_;
+      in_flight += piece_;
+      ahead_.push_back(std::move(p));
+    }
+  }
+
+  io::FileSystem& fs_;
+  std::string path_;
+  std::string version_;  // the listing's (S3: its ETag): every piece comes from that version
+  uint64_t listed_size_;
+  size_t piece_ = 0, window_ = 0;
+  uint64_t next_ = 0;  // the first byte not yet requested
+  bool end_ = false;
+  Buffer current_;
   size_t pos_ = 0;
+  std::deque<Piece> ahead_;  // requested, in file order; destroyed first (declared last)
 };
 
-Result<std::unique_ptr<ByteStream>> open_stream(io::FileSystem& fs, const InputFile& file) {
+Result<std::unique_ptr<ByteStream>> open_stream(io::FileSystem& fs, const InputFile& file,
+                                                size_t chunk_bytes, int requests) {
+  std::unique_ptr<ByteStream> raw;
   if (fs.kind() == "local") {
     int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       return Status::IoError("cannot read " + file.path + ": " + std::strerror(errno));
     }
-    std::unique_ptr<ByteStream> plain = std::make_unique<PlainFileStream>(fd, file.path);
-    if (!file.gzip) return plain;
-    return std::unique_ptr<ByteStream>(
-        std::make_unique<GzipStream>(std::move(plain), file.relative));
+    raw = std::make_unique<PlainFileStream>(fd, file.path);
+  } else {
+    raw = std::make_unique<RangeStream>(fs, file, chunk_bytes, requests);
   }
-  // Other stores are read whole (one object per request) and then cut like a local file.
-  Buffer whole;
-  SPARKIFY_RETURN_NOT_OK(read_input(fs, file, whole));
-  return std::unique_ptr<ByteStream>(std::make_unique<MemoryStream>(std::move(whole)));
+  if (!file.gzip) return raw;
+  return std::unique_ptr<ByteStream>(std::make_unique<GzipStream>(std::move(raw), file.relative));
 }
 
 }  // namespace
 
 Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes,
                       const std::function<Status(const Chunk&)>& on_chunk) {
+  return for_each_chunk(fs, file, chunk_bytes, 1, on_chunk);
+}
+
+Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes, int requests,
+                      const std::function<Status(const Chunk&)>& on_chunk) {
   chunk_bytes = std::max<size_t>(chunk_bytes, 4096);
-  SPARKIFY_ASSIGN_OR_RETURN(auto stream, open_stream(fs, file));
-  // A local stream still needs its byte-order mark dropped; read_input did that for the rest.
-  bool strip_bom = fs.kind() == "local";
+  SPARKIFY_ASSIGN_OR_RETURN(auto stream, open_stream(fs, file, chunk_bytes, requests));
+  bool strip_bom = true;
   // Bytes read but not yet handed out (a partial line). Grown without zeroing: every byte is
   // read into before it is used, and zeroing a 16 MB chunk buffer per small file was most of the
   // time spent on a folder of small day files.

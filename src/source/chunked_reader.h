@@ -2,7 +2,8 @@
 // with one chunk per worker in memory. Each chunk carries the line number and byte offset of its
 // first byte in the whole (decompressed) file, so rejects name the same place a whole-file read
 // would; a line longer than the chunk size grows the chunk until the line is whole. Local files
-// stream (gzip through zlib); other stores are read whole and then cut the same way.
+// stream through read(); other stores (S3) by ranged reads of the chunk size, the next range
+// fetched while this chunk is parsed; gzip inflates through zlib over either.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,11 @@ struct Chunk {
 
 /// Calls `on_chunk` for each chunk of `file`, in order; stops at the first error.
 Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes,
+                      const std::function<Status(const Chunk&)>& on_chunk);
+
+/// The same, with up to `requests` ranged reads in flight for a store that is not local (the
+/// next chunk's bytes, cut in pieces); at most about one chunk is read ahead.
+Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes, int requests,
                       const std::function<Status(const Chunk&)>& on_chunk);
 
 }  // namespace sparkify::source

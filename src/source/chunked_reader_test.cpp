@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
+
+#include <mutex>
+#include <vector>
 
 #include "io/local/local_file_system.h"
 #include "source/reader.h"
@@ -26,19 +30,21 @@ class ChunkedReader : public ::testing::Test {
   }
 
   // Reads `file` in chunks, checking each chunk's position against the text read so far.
-  std::string read_all(const InputFile& file, size_t chunk_bytes, size_t* chunks = nullptr) {
+  std::string read_all(const InputFile& file, size_t chunk_bytes, size_t* chunks = nullptr,
+                       io::FileSystem* fs = nullptr, int requests = 1) {
     std::string all;
     size_t n = 0;
-    Status st = for_each_chunk(fs_, file, chunk_bytes, [&](const Chunk& c) -> Status {
-      EXPECT_EQ(c.index, n);
-      EXPECT_EQ(c.first_offset, all.size());
-      EXPECT_EQ(c.first_line, static_cast<uint64_t>(std::count(all.begin(), all.end(), '\n')));
-      EXPECT_GE(c.data.padding(), kParserPadding);
-      EXPECT_EQ(c.data.data()[c.data.size()], 0);
-      all += c.data.view();
-      ++n;
-      return Status::OK();
-    });
+    Status st =
+        for_each_chunk(fs ? *fs : fs_, file, chunk_bytes, requests, [&](const Chunk& c) -> Status {
+          EXPECT_EQ(c.index, n);
+          EXPECT_EQ(c.first_offset, all.size());
+          EXPECT_EQ(c.first_line, static_cast<uint64_t>(std::count(all.begin(), all.end(), '\n')));
+          EXPECT_GE(c.data.padding(), kParserPadding);
+          EXPECT_EQ(c.data.data()[c.data.size()], 0);
+          all += c.data.view();
+          ++n;
+          return Status::OK();
+        });
     EXPECT_TRUE(st.ok()) << st.message();
     if (chunks) *chunks = n;
     return all;
@@ -95,6 +101,158 @@ TEST_F(ChunkedReader, RefusesTruncatedOrInvalidGzip) {
     EXPECT_FALSE(st.ok());
     EXPECT_NE(st.message().find("not a valid gzip file"), std::string::npos) << st.message();
   }
+}
+
+// A store that is not local and reads only by ranges (as S3 does), over local files; records
+// every range asked and can fail one.
+class RangedFileSystem final : public io::FileSystem {
+ public:
+  std::string kind() const override { return "ranged"; }
+  Result<std::vector<io::FileInfo>> list(const std::string&) override {
+    return Status::NotSupported("no listing");
+  }
+  Result<bool> exists(const std::string& path) override { return local_.exists(path); }
+  Result<Buffer> read(const std::string& path, size_t) override {
+    return Status::Internal("a whole read of " + path + ": the chunked reader must use ranges");
+  }
+  Status read_range(const std::string& path, uint64_t offset, size_t length, Buffer& buffer,
+                    size_t padding, const std::string& version) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      asked_.emplace_back(offset, length);
+    }
+    if (fail_at_ && offset >= *fail_at_) return Status::IoError("scripted failure at " + path);
+    return local_.read_range(path, offset, length, buffer, padding, version);
+  }
+  int preferred_read_concurrency() const override { return 64; }
+  Status write(const std::string&, std::span<const uint8_t>) override {
+    return Status::NotSupported("read only");
+  }
+  Status remove_files(const std::vector<std::string>&) override { return Status::OK(); }
+  Status remove_all(const std::string&) override { return Status::OK(); }
+  Status make_dirs(const std::string&) override { return Status::OK(); }
+
+  std::vector<std::pair<uint64_t, size_t>> asked() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto out = asked_;
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::optional<uint64_t> fail_at_;
+
+ private:
+  io::LocalFileSystem local_;
+  std::mutex mutex_;
+  std::vector<std::pair<uint64_t, size_t>> asked_;
+};
+
+TEST_F(ChunkedReader, ReadsOtherStoresByRangesWithTheSamePositions) {
+  std::string text = "\xEF\xBB\xBF" + lines(40000) + "{\"last\":\"no newline\"}";
+  auto file = write("big.json", text);
+  for (int requests : {1, 4}) {
+    RangedFileSystem ranged;
+    size_t chunks = 0;
+    EXPECT_EQ(read_all(file, 1 << 20, &chunks, &ranged, requests), text.substr(3));
+    EXPECT_GT(chunks, 2u);
+    // Contiguous pieces from 0, each one piece long; the last starts at most at the end (the
+    // request that confirms it).
+    auto asked = ranged.asked();
+    ASSERT_FALSE(asked.empty());
+    uint64_t next = 0;
+    for (auto [offset, length] : asked) {
+      EXPECT_EQ(offset, next);
+      EXPECT_EQ(length, requests == 1 ? size_t{1} << 20 : size_t{256} << 10);
+      next = offset + length;
+    }
+    EXPECT_LE(asked.back().first, text.size());
+    EXPECT_GT(next, text.size());
+  }
+}
+
+TEST_F(ChunkedReader, ReadsAtMostAboutOneChunkAhead) {
+  auto file = write("ahead.json", lines(80000));
+  for (int requests : {1, 4}) {
+    RangedFileSystem ranged;
+    const size_t chunk = 1 << 20;
+    Status st = for_each_chunk(ranged, file, chunk, requests, [&](const Chunk& c) {
+      uint64_t requested_end = 0;
+      for (auto [offset, length] : ranged.asked()) {
+        requested_end = std::max(requested_end, offset + length);
+      }
+      // This chunk, the piece it ends in, and one chunk more: two chunks and a piece.
+      EXPECT_LE(requested_end, c.first_offset + c.data.size() + 2 * chunk + chunk / requests)
+          << "chunk " << c.index << " with " << requests << " requests";
+      return Status::OK();
+    });
+    EXPECT_TRUE(st.ok()) << st.message();
+  }
+}
+
+TEST_F(ChunkedReader, AnExactMultipleOfThePieceEndsWithOneEmptyRange) {
+  std::string text = lines(100000).substr(0, 3 << 20);
+  auto file = write("exact.json", text);
+  RangedFileSystem ranged;
+  EXPECT_EQ(read_all(file, 1 << 20, nullptr, &ranged, 1), text);
+  auto asked = ranged.asked();
+  ASSERT_EQ(asked.size(), 4u);
+  EXPECT_EQ(asked.back().first, uint64_t{3} << 20);
+  // Without a size from the listing, the reader finds the end by itself.
+  file.size = 0;
+  RangedFileSystem unsized;
+  EXPECT_EQ(read_all(file, 1 << 20, nullptr, &unsized, 2), text);
+}
+
+TEST_F(ChunkedReader, AnObjectLargerThanListedIsReadToItsEnd) {
+  std::string text = lines(60000);
+  auto file = write("grew.json", text);
+  for (uint64_t listed : {uint64_t{1}, uint64_t{300000}, uint64_t{1} << 20}) {
+    file.size = listed;
+    RangedFileSystem ranged;
+    EXPECT_EQ(read_all(file, 1 << 20, nullptr, &ranged, 4), text) << "listed as " << listed;
+  }
+}
+
+TEST_F(ChunkedReader, AFileThatChangedSinceItWasListedIsAnError) {
+  auto file = write("changed.json", lines(20000));
+  auto listed = fs_.stat(file.path);
+  ASSERT_TRUE(listed.ok()) << listed.status().message();
+  RangedFileSystem ranged;
+  file.version = listed->version;  // the version read matches: read as usual
+  EXPECT_EQ(read_all(file, 1 << 20, nullptr, &ranged, 4), lines(20000));
+  file.version = listed->version + "1";  // another version than listed
+  Status st = for_each_chunk(ranged, file, 1 << 20, 4, [](const Chunk&) { return Status::OK(); });
+  EXPECT_EQ(st.code(), ErrorCode::kIoError);
+  EXPECT_NE(st.message().find("changed while it was being read"), std::string::npos)
+      << st.message();
+}
+
+TEST_F(ChunkedReader, StreamsGzipOverRanges) {
+  std::string text = lines(30000);
+  std::string half1 = text.substr(0, text.size() / 2), half2 = text.substr(text.size() / 2);
+  std::string gz = gzip_member("\xEF\xBB\xBF" + half1) + gzip_member(half2);
+  auto file = write("c.json.gz", gz);
+  RangedFileSystem ranged;
+  size_t chunks = 0;
+  EXPECT_EQ(read_all(file, 64 << 10, &chunks, &ranged, 4), text);
+  EXPECT_GT(chunks, 10u);
+  EXPECT_GT(ranged.asked().size(), 1u);  // the compressed file itself came in pieces
+  file = write("bad.json.gz", gz.substr(0, gz.size() / 2));
+  Status st = for_each_chunk(ranged, file, 64 << 10, 4, [](const Chunk&) { return Status::OK(); });
+  EXPECT_NE(st.message().find("not a valid gzip file"), std::string::npos) << st.message();
+}
+
+TEST_F(ChunkedReader, AFailedRangeStopsTheFileWithItsError) {
+  auto file = write("f.json", lines(40000));
+  RangedFileSystem ranged;
+  ranged.fail_at_ = uint64_t{1} << 20;
+  size_t handed = 0;
+  Status st = for_each_chunk(ranged, file, 1 << 20, 4, [&](const Chunk& c) {
+    handed += c.data.size();
+    return Status::OK();
+  });
+  EXPECT_EQ(st.code(), ErrorCode::kIoError);
+  EXPECT_NE(st.message().find("scripted failure"), std::string::npos);
+  EXPECT_LT(handed, size_t{1} << 20);
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 // folder and checks no signatures) behind a proxy that verifies every request's SigV4 signature
 // with an independent signer (@smithy/signature-v4) and can inject faults at a set rate: 500
 // InternalError, 503 SlowDown, dropped connections, truncated bodies and slow responses.
-// Listings and multipart bookkeeping, which s3rver lacks or gets wrong, are answered from its
-// folder as S3 answers them (loopback_s3_store.mjs).
+// Listings, multipart bookkeeping and ranged GETs, which s3rver lacks or gets wrong, are answered
+// from its folder as S3 answers them (loopback_s3_store.mjs).
 //
 // Run as its own process (s3rver's continuation tokens need --openssl-legacy-provider):
 //   node --openssl-legacy-provider loopback_s3_server.mjs --dir D --access-key K --secret-key S
@@ -177,7 +177,7 @@ async function main() {
   const store = new LoopbackStore(args.dir);
   let faults = { rate: 0, kinds: [], slow_ms: 200, match: null };
   let random = rng(1);
-  const newStats = () => ({ requests: 0, forwarded: 0, refused: {}, faults: {}, aborts: 0, by_kind: {}, upstream_status: {} });
+  const newStats = () => ({ requests: 0, ranged_gets: 0, forwarded: 0, refused: {}, faults: {}, aborts: 0, by_kind: {}, upstream_status: {} });
   let stats = newStats();
   const getCache = new Map();
   let cacheGeneration = 0;
@@ -224,6 +224,7 @@ async function main() {
     stats.requests++;
     const kind = classify(req);
     bump(stats.by_kind, kind);
+    if (req.method === 'GET' && req.headers.range !== undefined) stats.ranged_gets++;
 
     const refused = await verify(req, body, args);
     if (refused) {
@@ -336,7 +337,7 @@ async function main() {
         };
       }
       // What s3rver lacks or gets wrong (listings, multipart bookkeeping) the store answers.
-      (store.route(req.method, req.url, body) ?? upstreams[0].handler)(inner, res);
+      (store.route(req.method, req.url, body, headers) ?? upstreams[0].handler)(inner, res);
     });
   }
 

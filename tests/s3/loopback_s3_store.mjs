@@ -1,8 +1,9 @@
 // The S3 requests the loopback proxy answers itself from s3rver's folder, because s3rver 3.7.1
 // gets them wrong or lacks them: ListObjectsV2 (s3rver does not walk beneath a common prefix, so
 // a `delimiter` listing of nested keys returns nothing), ListMultipartUploads and
-// AbortMultipartUpload (not implemented), and NoSuchUpload / InvalidPart / EntityTooSmall for
-// UploadPart and CompleteMultipartUpload (s3rver answers 500 or accepts). Each answer follows the
+// AbortMultipartUpload (not implemented), NoSuchUpload / InvalidPart / EntityTooSmall for
+// UploadPart and CompleteMultipartUpload (s3rver answers 500 or accepts), and GetObject with a
+// Range header (s3rver misreads some ranges; see getRange). Each answer follows the
 // S3 API reference: keys in UTF-8 byte order, CommonPrefixes counted against max-keys, opaque
 // continuation tokens, StartAfter, KeyCount, IsTruncated, encoding-type=url.
 //
@@ -49,7 +50,7 @@ export class LoopbackStore {
   }
 
   /// A handler (req, res) for this request when the store answers it, else null (s3rver does).
-  route(method, url, body) {
+  route(method, url, body, headers = {}) {
     const q = url.indexOf('?');
     const pathname = decodeURIComponent(q < 0 ? url : url.slice(0, q));
     const query = parseQuery(q < 0 ? '' : url.slice(q + 1));
@@ -58,6 +59,11 @@ export class LoopbackStore {
     const key = slash < 0 ? '' : pathname.slice(slash + 1);
     if (!bucket) return null;
     if (method === 'GET' && !key && query['list-type'] === '2' && !this.s3rverListings) return (req, res) => this.listObjectsV2(res, bucket, query);
+    if ((method === 'GET' || method === 'HEAD') && key && headers.range !== undefined && Object.keys(query).length === 0) {
+      const bucketDir = this.bucketDir(bucket);
+      const info = bucketDir && this.objectInfo(bucketDir, key);
+      if (info) return (req, res) => this.getRange(res, method, path.join(bucketDir, key + OBJECT_SUFFIX), info, String(headers.range), headers['if-match']);
+    }
     if (method === 'GET' && !key && 'uploads' in query) return (req, res) => this.listMultipartUploads(res, bucket, query);
     if (key && 'uploadId' in query) {
       const upload = this.upload(bucket, query.uploadId);
@@ -93,8 +99,12 @@ export class LoopbackStore {
   // CompleteMultipartUpload's checks, as S3 makes them: every named part exists with that ETag,
   // in ascending order, and every part but the last is at least 5 MiB.
   checkParts(upload, xml) {
-    const parts = [...xml.matchAll(/<Part>\s*<PartNumber>(\d+)<\/PartNumber>\s*<ETag>([^<]*)<\/ETag>\s*<\/Part>/g)]
-      .map((m) => ({ number: Number(m[1]), etag: m[2].replace(/&quot;|"/g, '') }));
+    // A Part's elements come in any order (awscli writes ETag before PartNumber).
+    const parts = [...xml.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map((m) => ({
+      number: Number(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/.exec(m[1])?.[1] ?? NaN),
+      etag: (/<ETag>([^<]*)<\/ETag>/.exec(m[1])?.[1] ?? '').replace(/&quot;|"/g, ''),
+    }));
+    if (parts.some((p) => Number.isNaN(p.number) || !p.etag)) return ['MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.'];
     if (parts.length === 0) return ['MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.'];
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i];
@@ -153,6 +163,51 @@ export class LoopbackStore {
     } catch {
       return null;  // deleted while we listed
     }
+  }
+
+  // GetObject with a Range header, as S3 answers it (s3rver 3.7.1 reads "bytes=0-0" as the whole
+  // object, "bytes=-N" as the first N bytes, and calls any range of an empty object satisfiable):
+  // one byte range per RFC 9110 §14 — FIRST-LAST (LAST past the end is cut to it), FIRST- (to the
+  // end) or -SUFFIX (the last SUFFIX bytes) — answered 206 with Content-Range; a range that
+  // starts at or past the end (any range of an empty object, a suffix of 0) is 416 InvalidRange
+  // with Content-Range "bytes */SIZE"; a header that is not one valid byte range (several ranges,
+  // another unit, LAST < FIRST) is ignored and the whole object comes back with 200.
+  getRange(res, method, file, info, header, ifMatch) {
+    // If-Match first, as S3 checks it before the range: another ETag is 412 PreconditionFailed.
+    if (ifMatch !== undefined && !String(ifMatch).split(',').map((t) => t.trim()).some((t) => t === '*' || t === info.etag || `"${t}"` === info.etag)) {
+      const body = xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', '<Condition>If-Match</Condition>');
+      res.writeHead(412, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      return res.end(method === 'HEAD' ? undefined : body);
+    }
+    const headers = { 'accept-ranges': 'bytes', etag: info.etag, 'last-modified': info.mtime.toUTCString(), 'content-type': 'application/octet-stream' };
+    const size = info.size;
+    const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+    let first = null, last = null;
+    if (m && (m[1] !== '' || m[2] !== '')) {
+      if (m[1] === '') {  // suffix
+        const suffix = Number(m[2]);
+        first = suffix === 0 ? size : Math.max(0, size - suffix);  // "-0" asks for nothing
+        last = size - 1;
+      } else {
+        first = Number(m[1]);
+        last = m[2] === '' ? size - 1 : Number(m[2]);
+        if (m[2] !== '' && last < first) first = last = null;  // invalid: ignored
+      }
+    }
+    if (first === null) {
+      res.writeHead(200, { ...headers, 'content-length': size });
+      if (method === 'HEAD' || size === 0) return res.end();
+      return fs.createReadStream(file).pipe(res);
+    }
+    if (first >= size) {
+      const body = xmlError('InvalidRange', 'The requested range is not satisfiable', `<RangeRequested>${xmlText(header)}</RangeRequested><ActualObjectSize>${size}</ActualObjectSize>`);
+      res.writeHead(416, { 'content-type': 'application/xml', 'content-range': `bytes */${size}`, 'content-length': Buffer.byteLength(body) });
+      return res.end(method === 'HEAD' ? undefined : body);
+    }
+    last = Math.min(last, size - 1);
+    res.writeHead(206, { ...headers, 'content-range': `bytes ${first}-${last}/${size}`, 'content-length': last - first + 1 });
+    if (method === 'HEAD') return res.end();
+    fs.createReadStream(file, { start: first, end: last }).pipe(res);
   }
 
   listObjectsV2(res, bucket, query) {

@@ -101,6 +101,80 @@ test('objects written by awscli read back identically through read and read_many
   assert.equal(ok(await ours(['exists', 's3://lake/from-aws/nope']), 'exists').stdout.toString().trim(), 'false');
 });
 
+test('the loopback S3 answers ranged GETs as S3 does (checked with awscli)', async () => {
+  const src = path.join(scratch, 'range-src.bin');
+  const bytes = crypto.randomBytes(10000);
+  fs.writeFileSync(src, bytes);
+  fs.writeFileSync(path.join(scratch, 'range-empty.bin'), '');
+  ok(await aws(s3.endpoint, ['s3', 'cp', '--only-show-errors', src, 's3://lake/ranges/obj.bin']), 'aws upload');
+  ok(await aws(s3.endpoint, ['s3', 'cp', '--only-show-errors', path.join(scratch, 'range-empty.bin'), 's3://lake/ranges/empty.bin']), 'aws upload');
+  const get = async (key, range) => {
+    const out = path.join(scratch, 'range-out.bin');
+    fs.rmSync(out, { force: true });
+    const r = await aws(s3.endpoint, ['s3api', 'get-object', '--bucket', 'lake', '--key', key, ...(range ? ['--range', range] : []), out, '--output', 'json']);
+    return { r, meta: r.code === 0 ? JSON.parse(r.stdout.toString()) : null, body: r.code === 0 ? fs.readFileSync(out) : null };
+  };
+  const cases = [
+    ['bytes=0-0', 0, 0], ['bytes=100-199', 100, 199], ['bytes=9990-20000', 9990, 9999],
+    ['bytes=9000-', 9000, 9999], ['bytes=-500', 9500, 9999], ['bytes=-20000', 0, 9999],
+  ];
+  for (const [range, first, last] of cases) {
+    const { r, meta, body } = await get('ranges/obj.bin', range);
+    assert.equal(r.code, 0, `${range}: ${r.stderr}`);
+    assert.equal(meta.ContentRange, `bytes ${first}-${last}/10000`, range);
+    assert.equal(meta.ContentLength, last - first + 1, range);
+    assert.deepEqual(body, bytes.subarray(first, last + 1), range);
+  }
+  for (const [key, range] of [['ranges/obj.bin', 'bytes=10000-10010'], ['ranges/obj.bin', 'bytes=-0'], ['ranges/empty.bin', 'bytes=0-99']]) {
+    const { r } = await get(key, range);
+    assert.notEqual(r.code, 0, `${key} ${range} must be unsatisfiable`);
+    assert.match(r.stderr, /InvalidRange/, `${key} ${range}: ${r.stderr}`);
+  }
+  // Not one valid byte range: ignored, the whole object with 200 (no Content-Range).
+  for (const range of ['bytes=0-1,5-6', 'bytes=200-100', 'items=0-5']) {
+    const { r, meta, body } = await get('ranges/obj.bin', range);
+    assert.equal(r.code, 0, `${range}: ${r.stderr}`);
+    assert.equal(meta.ContentRange, undefined, range);
+    assert.deepEqual(body, bytes, range);
+  }
+});
+
+test('ranged reads through read_range: a piece, over the end, past the end, an empty object, and piece by piece under 10% faults', async () => {
+  const src = path.join(scratch, 'ranged-src.bin');
+  const bytes = crypto.randomBytes(3 * 1024 * 1024 + 17);
+  fs.writeFileSync(src, bytes);
+  ok(await aws(s3.endpoint, ['s3', 'cp', '--only-show-errors', src, 's3://lake/ranged/big.bin']), 'aws upload');
+  fs.writeFileSync(path.join(scratch, 'ranged-empty.bin'), '');
+  ok(await aws(s3.endpoint, ['s3', 'cp', '--only-show-errors', path.join(scratch, 'ranged-empty.bin'), 's3://lake/ranged/empty.bin']), 'aws upload');
+  const range = async (key, offset, length) => ok(await ours(['cat-range', `s3://lake/ranged/${key}`, String(offset), String(length)]), `cat-range ${key} ${offset} ${length}`).stdout;
+  assert.deepEqual(await range('big.bin', 12345, 4096), bytes.subarray(12345, 12345 + 4096));
+  assert.deepEqual(await range('big.bin', bytes.length - 10, 4096), bytes.subarray(bytes.length - 10));
+  assert.equal((await range('big.bin', bytes.length, 4096)).length, 0);
+  assert.equal((await range('big.bin', bytes.length + 5000, 10)).length, 0);
+  assert.equal((await range('empty.bin', 0, 4096)).length, 0);
+  // With the listing's ETag (If-Match): read while it holds; an overwritten object is an error.
+  const etag = JSON.parse(ok(await aws(s3.endpoint, ['s3api', 'head-object', '--bucket', 'lake', '--key', 'ranged/big.bin', '--output', 'json']), 'head-object').stdout).ETag.replaceAll('"', '');
+  ok(await ours(['cat-range', 's3://lake/ranged/big.bin', '0', '10', etag]), 'cat-range with the ETag');
+  ok(await aws(s3.endpoint, ['s3', 'cp', '--only-show-errors', path.join(scratch, 'ranged-empty.bin'), 's3://lake/ranged/replaced.bin']), 'aws upload');
+  const before = JSON.parse(ok(await aws(s3.endpoint, ['s3api', 'head-object', '--bucket', 'lake', '--key', 'ranged/replaced.bin', '--output', 'json']), 'head-object').stdout).ETag.replaceAll('"', '');
+  fs.writeFileSync(path.join(scratch, 'ranged-other.bin'), 'other bytes');
+  ok(await aws(s3.endpoint, ['s3', 'cp', '--only-show-errors', path.join(scratch, 'ranged-other.bin'), 's3://lake/ranged/replaced.bin']), 'aws upload');
+  const changed = await ours(['cat-range', 's3://lake/ranged/replaced.bin', '0', '4', before]);
+  assert.notEqual(changed.code, 0);
+  assert.match(changed.stderr, /s3:\/\/lake\/ranged\/replaced\.bin changed while it was being read/);
+  const missing = await ours(['cat-range', 's3://lake/ranged/none.bin', '0', '10']);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /s3:\/\/lake\/ranged\/none\.bin does not exist/);
+  await s3.setFaults({ rate: 0.1, kinds: ['500', '503', 'drop', 'truncate', 'slow'], slow_ms: 100, seed: 5 });
+  await s3.resetStats();
+  const whole = await ours(['cat-by-ranges', 's3://lake/ranged/big.bin', String(64 * 1024)]);
+  const stats = await s3.stats();
+  await s3.clearFaults();
+  ok(whole, 'cat-by-ranges under faults');
+  assert.ok(Object.values(stats.faults).reduce((a, b) => a + b, 0) >= 3, `too few faults: ${JSON.stringify(stats)}`);
+  assert.ok(whole.stdout.equals(bytes), 'the object read piece by piece under faults differs');
+});
+
 test('listing pages through 2,500 objects and batch delete removes them in 3 requests', async () => {
   // Nested (100 folders, listed in parallel) and flat (one folder: continuation tokens).
   ok(await ours(['put-many', 's3://lake/many', '2500', '64']), 'put-many');

@@ -132,6 +132,27 @@ int main(int argc, char** argv) {
     std::fwrite(buffer->data(), 1, buffer->size(), stdout);
     return 0;
   }
+  if (cmd == "cat-range") {  // cat-range URL OFFSET LENGTH [ETAG]: one ranged read
+    if (args.size() != 5) need(3);
+    Buffer buffer;
+    Status st = s3.read_range(args[1], std::stoull(args[2]), std::stoull(args[3]), buffer, 0,
+                              args.size() == 5 ? args[4] : std::string());
+    if (!st.ok()) return fail(st);
+    std::fwrite(buffer.data(), 1, buffer.size(), stdout);
+    return 0;
+  }
+  if (cmd == "cat-by-ranges") {  // cat-by-ranges URL PIECE: the whole object, piece by piece
+    need(2);
+    uint64_t piece = std::stoull(args[2]), offset = 0;
+    Buffer buffer;
+    do {
+      Status st = s3.read_range(args[1], offset, piece, buffer);
+      if (!st.ok()) return fail(st);
+      std::fwrite(buffer.data(), 1, buffer.size(), stdout);
+      offset += buffer.size();
+    } while (buffer.size() == piece);
+    return 0;
+  }
   if (cmd == "exists") {
     need(1);
     auto e = s3.exists(args[1]);

@@ -252,6 +252,42 @@ Status LocalFileSystem::read_into(const std::string& path, size_t padding, Buffe
   return Status::OK();
 }
 
+Status LocalFileSystem::read_range(const std::string& path, uint64_t offset, size_t length,
+                                   Buffer& buffer, size_t padding, const std::string& version) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno_status("cannot read", path, errno);
+  if (!version.empty()) {
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+      int err = errno;
+      close(fd);
+      return errno_status("cannot read", path, err);
+    }
+    if (mtime_version(st) != version) {
+      close(fd);
+      return Status::IoError("cannot read " + path + ": it changed while it was being read");
+    }
+  }
+  buffer.resize_for_overwrite(length, padding);
+  size_t done = 0;
+  while (done < length) {
+    ssize_t n = ::pread(fd, buffer.data() + done, length - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      close(fd);
+      // A folder answers EISDIR here; say so as read_into does.
+      if (err == EISDIR) return Status::Invalid("cannot read " + path + ": it is a folder");
+      return errno_status("cannot read", path, err);
+    }
+    if (n == 0) break;  // the end of the file
+    done += static_cast<size_t>(n);
+  }
+  close(fd);
+  buffer.truncate(done);
+  return Status::OK();
+}
+
 Status LocalFileSystem::write(const std::string& path, std::span<const uint8_t> data) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0 && errno == ENOENT) {

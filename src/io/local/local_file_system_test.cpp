@@ -41,6 +41,32 @@ TEST(LocalFileSystem, WriteCreatesParentsAndReadCarriesZeroPadding) {
   EXPECT_EQ(reused.view(), "short");
 }
 
+TEST(LocalFileSystem, ReadRangeReadsAPieceAndStopsAtTheEnd) {
+  TempDir dir;
+  LocalFileSystem lfs;
+  ASSERT_TRUE(lfs.write(dir / "r.json", bytes("0123456789")).ok());
+  Buffer b;
+  ASSERT_TRUE(lfs.read_range(dir / "r.json", 2, 3, b, 16).ok());
+  EXPECT_EQ(b.view(), "234");
+  for (size_t i = 0; i < 16; ++i) EXPECT_EQ(b.data()[b.size() + i], 0);
+  ASSERT_TRUE(lfs.read_range(dir / "r.json", 7, 100, b).ok());  // short: the end
+  EXPECT_EQ(b.view(), "789");
+  ASSERT_TRUE(lfs.read_range(dir / "r.json", 10, 4, b).ok());  // at the end: nothing
+  EXPECT_TRUE(b.empty());
+  ASSERT_TRUE(lfs.read_range(dir / "r.json", 50, 4, b).ok());  // past it: nothing
+  EXPECT_TRUE(b.empty());
+  auto listed = lfs.stat(dir / "r.json");
+  ASSERT_TRUE(listed.ok());
+  ASSERT_TRUE(lfs.read_range(dir / "r.json", 0, 4, b, 0, listed->version).ok());
+  EXPECT_EQ(b.view(), "0123");
+  Status changed = lfs.read_range(dir / "r.json", 0, 4, b, 0, listed->version + "7");
+  EXPECT_EQ(changed.code(), ErrorCode::kIoError);
+  EXPECT_NE(changed.message().find("changed while it was being read"), std::string::npos);
+  Status missing = lfs.read_range(dir / "none.json", 0, 4, b);
+  EXPECT_EQ(missing.code(), ErrorCode::kNotFound);
+  EXPECT_NE(missing.message().find("none.json"), std::string::npos);
+}
+
 TEST(LocalFileSystem, MissingPathsAreNotFoundWithTheirName) {
   TempDir dir;
   LocalFileSystem lfs;

@@ -43,6 +43,12 @@ class S3FileSystem final : public FileSystem {
   Result<std::vector<FileInfo>> list(const std::string& root) override;
   Result<bool> exists(const std::string& path) override;
   Result<Buffer> read(const std::string& path, size_t padding = 0) override;
+  /// GET with `Range: bytes=a-b` (and `If-Match` with the ETag given as `version`): expects 206
+  /// and a Content-Range naming exactly those bytes (a shorter answer is continued from where it
+  /// ended); 416 past the end reads nothing; 412 means the object changed. A server that ignores
+  /// Range (200 with the whole object) is an error, not a silent whole read.
+  Status read_range(const std::string& path, uint64_t offset, size_t length, Buffer& buffer,
+                    size_t padding = 0, const std::string& version = {}) override;
   int preferred_read_concurrency() const override { return max_connections_; }
   Status read_many(const std::vector<std::string>& paths, size_t padding,
                    const std::function<Status(size_t, Buffer)>& on_file) override;
