@@ -4,7 +4,7 @@
 // ~70 MB object is hundreds of ranged GETs. The lake (every row of every table, every
 // songplay_id) and the rejects (line numbers and byte offsets) must equal the same input read
 // locally; no log object may be fetched whole (only the song files are), and the run's own
-// memory peak must stay well below one log object.
+// memory peak must stay below one log object, near the local run's.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -105,10 +105,16 @@ await checks.check('rejects: identical files (same lines and byte offsets), the 
   assert.ok(logs.some((r) => r.source.endsWith('.json.gz')), 'no reject from the gzipped day');
 });
 
-await checks.check(`memory: the S3 run's peak stays well below one log object (${largestLog} bytes)`, async () => {
+await checks.check(`memory: the S3 run's peak is below one log object (${largestLog} bytes) and near the local run's`, async () => {
+  // A log object read whole would lift the peak above its own size (the program's base comes on
+  // top); streamed, the S3 run holds what the local one does plus its read-ahead (two chunks a
+  // worker, a few hundred KiB at this limit) and the HTTP client.
   const rep = readReport(remote.report);
-  assert.ok(rep.memory.peak > 0, JSON.stringify(rep.memory));
-  assert.ok(rep.memory.peak < largestLog * 0.75, `peak ${rep.memory.peak} of a ${largestLog}-byte object`);
+  const localPeak = readReport(local.report).memory.peak;
+  assert.ok(rep.memory.peak > 0 && localPeak > 0, JSON.stringify(rep.memory));
+  assert.ok(rep.memory.peak < largestLog, `peak ${rep.memory.peak} of a ${largestLog}-byte object`);
+  assert.ok(rep.memory.peak < localPeak + 16 * 2 ** 20,
+    `S3 peak ${rep.memory.peak} against the local run's ${localPeak}`);
 });
 
 checks.finish();
