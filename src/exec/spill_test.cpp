@@ -78,6 +78,26 @@ TEST_F(SpillTest, AMissingSpillFolderIsOneClearError) {
       << file.status().message();
 }
 
+// The sorter's output, its batches checked against `batch` (and counted into `batches`).
+std::vector<int64_t> sorted_output(DistinctSorter& sorter, size_t batch,
+                                   size_t* batches = nullptr) {
+  std::vector<int64_t> got;
+  Status st = sorter.for_each_sorted(batch, [&](std::span<const int64_t> values) {
+    EXPECT_LE(values.size(), batch);
+    got.insert(got.end(), values.begin(), values.end());
+    if (batches) ++*batches;
+    return Status::OK();
+  });
+  EXPECT_TRUE(st.ok()) << st.message();
+  return got;
+}
+
+std::vector<int64_t> distinct_sorted(std::vector<int64_t> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return values;
+}
+
 TEST_F(SpillTest, DistinctSorterMergesSpilledAndMemoryRuns) {
   SpillDir dir(parent_.string());
   DistinctSorter sorter(dir, 1024);  // tiny: most runs spill
@@ -90,21 +110,10 @@ TEST_F(SpillTest, DistinctSorterMergesSpilledAndMemoryRuns) {
     ASSERT_TRUE(sorter.add(values).ok());
   }
   EXPECT_GT(dir.bytes_by_kind()["time"], 0u);
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  std::vector<int64_t> got;
+  std::vector<int64_t> want = distinct_sorted(all);
   size_t batches = 0;
-  ASSERT_TRUE(sorter
-                  .for_each_sorted(333,
-                                   [&](std::span<const int64_t> batch) {
-                                     EXPECT_LE(batch.size(), 333u);
-                                     got.insert(got.end(), batch.begin(), batch.end());
-                                     ++batches;
-                                     return Status::OK();
-                                   })
-                  .ok());
-  EXPECT_EQ(got, all);
-  EXPECT_EQ(batches, (all.size() + 332) / 333);
+  EXPECT_EQ(sorted_output(sorter, 333, &batches), want);
+  EXPECT_EQ(batches, (want.size() + 332) / 333);
 }
 
 TEST_F(SpillTest, DistinctSorterInMemoryTakesSortedRunsAndShuffledBatches) {
@@ -126,18 +135,7 @@ TEST_F(SpillTest, DistinctSorterInMemoryTakesSortedRunsAndShuffledBatches) {
     ASSERT_TRUE(sorter.add(values).ok());
   }
   EXPECT_EQ(dir.bytes_by_kind()["time"], 0u);
-  std::sort(all.begin(), all.end());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
-  std::vector<int64_t> got;
-  ASSERT_TRUE(sorter
-                  .for_each_sorted(1000,
-                                   [&](std::span<const int64_t> batch) {
-                                     EXPECT_LE(batch.size(), 1000u);
-                                     got.insert(got.end(), batch.begin(), batch.end());
-                                     return Status::OK();
-                                   })
-                  .ok());
-  EXPECT_EQ(got, all);
+  EXPECT_EQ(sorted_output(sorter, 1000), distinct_sorted(all));
 }
 
 TEST(MemoryPlan, ParsesSizes) {

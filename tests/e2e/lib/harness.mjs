@@ -293,6 +293,19 @@ export async function tableFingerprint(conn, out, table) {
   return row.fp;
 }
 
+/**
+ * Asserts that a lake's rejects files are byte for byte another's (the same records, line numbers
+ * and byte offsets). With `nonEmpty`, the expected files must hold records too, so the check
+ * cannot pass on an input without bad records.
+ */
+export function expectSameRejects(expectedOut, actualOut, { nonEmpty = false } = {}) {
+  for (const f of ['songs.jsonl', 'logs.jsonl']) {
+    const want = fs.readFileSync(path.join(expectedOut, '_rejects', f), 'utf8');
+    if (nonEmpty) assert.ok(want.length > 0, `${f} is empty: the input has no bad records`);
+    assert.equal(fs.readFileSync(path.join(actualOut, '_rejects', f), 'utf8'), want, `${f} differs`);
+  }
+}
+
 /** Parses the JSON-lines rejects file; [] when it does not exist. */
 export function readRejects(out, kind) {
   const file = path.join(out, '_rejects', `${kind}.jsonl`);
