@@ -61,12 +61,13 @@ Command add_report_command(CLI::App& app) {
       fmt::print(stderr, "sparkify report: {}\n", storage.status().message());
       return 2;
     }
+    int threads = std::max(1, f->threads);
+    storage->threads = threads;  // a local lake is listed on them too
     auto fs = io::make_file_system(f->lake, *storage);
     if (!fs.ok()) {
       fmt::print(stderr, "sparkify report: {}\n", fs.status().message());
       return 1;
     }
-    int threads = std::max(1, f->threads);
     auto analysis = report::analyze_lake(**fs, f->lake, {threads, f->top});
     if (!analysis.ok()) {
       fmt::print(stderr, "sparkify report: {}\n", analysis.status().message());

@@ -39,7 +39,8 @@ Command add_verify_command(CLI::App& app) {
       fmt::print(stderr, "sparkify verify: {}\n", storage.status().message());
       return 2;
     }
-    auto report = exec::verify_lake(f->lake, *storage, std::max(1, f->threads));
+    storage->threads = std::max(1, f->threads);  // a local lake is listed on them too
+    auto report = exec::verify_lake(f->lake, *storage, storage->threads);
     if (!report.ok()) {
       fmt::print(stderr, "sparkify verify: {}\n", report.status().message());
       return 1;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "common/json.h"
 #include "common/parallel.h"
 #include "common/result.h"
+#include "common/sorted.h"
 #include "common/utf8.h"
 #include "common/uuid.h"
 
@@ -243,3 +245,37 @@ TEST(ThreadPool, ReusesItsThreadsAcrossCalls) {
 
 }  // namespace
 }  // namespace sparkify
+
+TEST(SortRuns, SortsAnyInputAndMergesAFewRuns) {
+  std::mt19937_64 rng(7);
+  for (size_t runs : {size_t{0}, size_t{1}, size_t{2}, size_t{3}, size_t{5}, size_t{200}}) {
+    std::vector<int64_t> v;
+    for (size_t r = 0; r < runs; ++r) {
+      std::vector<int64_t> run(rng() % 50);
+      for (auto& x : run) x = static_cast<int64_t>(rng() % 100) - 50;
+      std::sort(run.begin(), run.end());
+      v.insert(v.end(), run.begin(), run.end());
+    }
+    std::vector<int64_t> want = v;
+    std::sort(want.begin(), want.end());
+    sparkify::sort_runs(v, 8);  // 200 runs: sorted whole
+    EXPECT_EQ(v, want) << runs << " runs";
+  }
+}
+
+TEST(LowerBoundNear, AgreesWithLowerBoundFromAnyStartingPoint) {
+  std::mt19937_64 rng(11);
+  for (size_t n : {size_t{0}, size_t{1}, size_t{2}, size_t{7}, size_t{100}}) {
+    std::vector<int64_t> keys(n);
+    for (auto& k : keys) k = static_cast<int64_t>(rng() % 60);  // duplicates too
+    std::sort(keys.begin(), keys.end());
+    for (int64_t v = -2; v < 63; ++v) {
+      size_t want =
+          static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), v) - keys.begin());
+      for (size_t near = 0; near <= n + 2; ++near) {
+        EXPECT_EQ(sparkify::lower_bound_near(keys, v, near), want)
+            << "n " << n << " v " << v << " near " << near;
+      }
+    }
+  }
+}

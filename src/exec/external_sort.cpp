@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <queue>
 
+#include "common/sorted.h"
+
 namespace sparkify::exec {
 
 namespace {
@@ -10,30 +12,7 @@ namespace {
 // Start times arrive in file order, and a day's log is in time order: a batch is usually
 // sorted already, or a few sorted runs. Those are merged rather than sorted again.
 void sort_distinct(std::vector<int64_t>& v) {
-  std::vector<size_t> runs{0};  // where each ascending run begins
-  for (size_t i = 1; i < v.size(); ++i) {
-    if (v[i] < v[i - 1]) {
-      runs.push_back(i);
-      if (runs.size() > 64) break;  // not a few runs: sort
-    }
-  }
-  if (runs.size() > 64) {
-    std::sort(v.begin(), v.end());
-  } else {
-    runs.push_back(v.size());
-    // Merge neighbouring runs pairwise until one is left.
-    while (runs.size() > 2) {
-      std::vector<size_t> merged{0};
-      for (size_t r = 0; r + 2 < runs.size(); r += 2) {
-        std::inplace_merge(v.begin() + static_cast<ptrdiff_t>(runs[r]),
-                           v.begin() + static_cast<ptrdiff_t>(runs[r + 1]),
-                           v.begin() + static_cast<ptrdiff_t>(runs[r + 2]));
-        merged.push_back(runs[r + 2]);
-      }
-      if (runs.size() % 2 == 0) merged.push_back(runs.back());  // an odd run out waits
-      runs = std::move(merged);
-    }
-  }
+  sort_runs(v);
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "common/sorted.h"
 #include "lake/lake_reader.h"
 #include "model/table.h"
 #include "transform/time_breakdown.h"
@@ -133,7 +134,7 @@ struct KeyColumn {
                     std::make_move_iterator(part.end()));
       part = {};
     }
-    std::sort(sorted.begin(), sorted.end());
+    sort_runs(sorted);  // files written sorted (time) give a few runs to merge
     CheckResult r = named_check(table + "." + std::string(name) + " is a unique key");
     r.checked = sorted.size();
     for (size_t i = 1; i < sorted.size(); ++i) {
@@ -146,10 +147,38 @@ struct KeyColumn {
   }
 };
 
-// The sorted keys as a set to look values up in.
-struct Int64Keys {
-  const std::vector<int64_t>* sorted = nullptr;
-  bool contains(int64_t v) const { return std::binary_search(sorted->begin(), sorted->end(), v); }
+// The sorted keys as a set to look values up in. Keys of a narrow range (user ids) become a
+// bitmap, looked up at once; others (start times, microseconds) are searched from the previous
+// lookup's position, as songplays come in start-time order.
+class Int64Keys {
+ public:
+  explicit Int64Keys(const std::vector<int64_t>& sorted) : sorted_(&sorted) {
+    if (sorted.empty()) return;
+    uint64_t span = static_cast<uint64_t>(sorted.back()) - static_cast<uint64_t>(sorted.front());
+    if (span / 64 >= 4 * sorted.size() + 1024) return;  // sparse: search instead
+    first_ = sorted.front();
+    bits_.assign(span / 64 + 1, 0);
+    for (int64_t k : sorted) {
+      uint64_t at = static_cast<uint64_t>(k) - static_cast<uint64_t>(first_);
+      bits_[at / 64] |= uint64_t{1} << (at % 64);
+    }
+  }
+
+  // `near`: where the previous lookup ended (updated).
+  bool contains(int64_t v, size_t& near) const {
+    if (!bits_.empty()) {
+      if (v < first_) return false;
+      uint64_t at = static_cast<uint64_t>(v) - static_cast<uint64_t>(first_);
+      return at / 64 < bits_.size() && (bits_[at / 64] >> (at % 64) & 1) != 0;
+    }
+    near = lower_bound_near(*sorted_, v, near);
+    return near < sorted_->size() && (*sorted_)[near] == v;
+  }
+
+ private:
+  const std::vector<int64_t>* sorted_;
+  int64_t first_ = 0;
+  std::vector<uint64_t> bits_;
 };
 struct StringKeys {
   std::unordered_set<std::string_view> set;
@@ -169,10 +198,11 @@ void check_references(const ColumnData& c, const Keys& keys, Tally& t) {
     }
   } else {
     const auto& v = int64s(c);
+    size_t near = 0;
     for (size_t i = 0; i < v.size(); ++i) {
       if (c.is_null(i)) continue;
       ++t.checked;
-      if (!keys.contains(v[i])) t.fail([&] { return "missing " + show(v[i]); });
+      if (!keys.contains(v[i], near)) t.fail([&] { return "missing " + show(v[i]); });
     }
   }
 }
@@ -302,9 +332,10 @@ Status scan_time(io::FileSystem& fs, const lake::LakeListing& listing, int threa
           parts.push_back(std::move(c));
         }
         Tally& t = columns[g.file()];
+        transform::TimePartsByHour by_hour;
         for (size_t i = 0; i < g.rows(); ++i) {
           ++t.checked;
-          transform::TimeParts p = transform::time_parts_from_millis(start[i] / 1000);
+          const transform::TimeParts& p = by_hour.at(start[i] / 1000);
           int32_t want[] = {p.hour, p.day, p.week, p.month, p.year, p.weekday};
           for (int k = 0; k < 6; ++k) {
             if (parts[k].is_null(i) || int32s(parts[k])[i] != want[k]) {
@@ -359,10 +390,11 @@ Status scan_songplays(io::FileSystem& fs, const lake::LakeListing& listing, int 
           const auto& year = int32s(year_column);
           const auto& month = int32s(month_column);
           Tally& t = out.partitions[g.file()];
+          transform::TimePartsByHour by_hour;
           for (size_t i = 0; i < g.rows(); ++i) {
             if (start.is_null(i)) continue;
             ++t.checked;
-            auto p = transform::time_parts_from_millis(us[i] / 1000);
+            const transform::TimeParts& p = by_hour.at(us[i] / 1000);
             if (p.year != year[i] || p.month != month[i]) {
               t.fail([&] {
                 return "row with start_time " + std::to_string(us[i]) +
@@ -489,8 +521,8 @@ Result<VerifyReport> verify_lake(const std::string& lake, const io::FileSystemOp
 
   if (songplays) {
     std::optional<Int64Keys> user_set, time_set;
-    if (user_ids) user_set = Int64Keys{&user_ids->sorted};
-    if (time_keys) time_set = Int64Keys{&time_keys->sorted};
+    if (user_ids) user_set.emplace(user_ids->sorted);
+    if (time_keys) time_set.emplace(time_keys->sorted);
     SongplayChecks sp;
     SPARKIFY_RETURN_NOT_OK(
         scan_songplays(*fs, *songplays, threads, user_set, time_set, song_set, artist_set, sp));

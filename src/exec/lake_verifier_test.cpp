@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <variant>
@@ -72,10 +73,10 @@ Row time_row(int64_t us) {
           int64_t{p.weekday}};
 }
 
-Row play(int64_t id, std::string song) {
+Row play(int64_t id, std::string song, int64_t user = 7, int64_t start = -1) {
   return {id,
-          kNov1 + id,
-          int64_t{7},
+          start < 0 ? kNov1 + id : start,
+          user,
           std::string("free"),
           song,
           std::string("AR1"),
@@ -86,15 +87,26 @@ Row play(int64_t id, std::string song) {
           int64_t{11}};
 }
 
-// Writes the five tables (songplays three rows per file) under `root`.
-void write_lake(io::FileSystem& fs, const std::string& root, const std::vector<Row>& plays) {
-  std::vector<Row> times;
-  for (const Row& p : plays) times.push_back(time_row(std::get<int64_t>(p[1])));
+// Writes the five tables (songplays three rows per file) under `root`: the users `user_ids`, and
+// a time row for every play's start time but those in `no_time_row`.
+void write_lake(io::FileSystem& fs, const std::string& root, const std::vector<Row>& plays,
+                const std::vector<int64_t>& user_ids = {7},
+                const std::vector<int64_t>& no_time_row = {}) {
+  std::vector<Row> times, users;
+  for (const Row& p : plays) {
+    int64_t start = std::get<int64_t>(p[1]);
+    if (std::find(no_time_row.begin(), no_time_row.end(), start) == no_time_row.end()) {
+      times.push_back(time_row(start));
+    }
+  }
+  for (int64_t id : user_ids) {
+    users.push_back(
+        {id, std::string("A"), std::string("B"), std::string("F"), std::string("free")});
+  }
   std::map<std::string, std::vector<Row>> tables = {
       {"songs", {{std::string("S1"), std::string("One"), std::string("AR1"), int64_t{1999}, 1.5}}},
       {"artists", {{std::string("AR1"), std::string("Band"), std::string("Town"), 1.0, 2.0}}},
-      {"users",
-       {{int64_t{7}, std::string("A"), std::string("B"), std::string("F"), std::string("free")}}},
+      {"users", users},
       {"time", times},
       {"songplays", plays}};
   for (const auto* spec : model::all_table_specs()) {
@@ -167,6 +179,31 @@ TEST(LakeVerifier, GapWithoutDuplicates) {
   ASSERT_TRUE(report.ok()) << report.status().message();
   EXPECT_TRUE(find(*report, "songplays.songplay_id is a unique key").passed);
   EXPECT_EQ(find(*report, "songplays.songplay_id runs 1..N").detail, "expected 3, found 4");
+}
+
+TEST(LakeVerifier, PlaysOfUnknownUsersAndStartTimesWithoutATimeRow) {
+  // Start times out of order (the search goes back as well as forward); user ids of a narrow
+  // range (looked up in a bitmap) and of a wide one (searched).
+  auto at = [](int64_t s) { return kNov1 + s * 1'000'000; };
+  std::vector<Row> plays = {play(1, "S1", 7, at(50)), play(2, "S1", 8, at(10)),
+                            play(3, "S1", 7, at(40)), play(4, "S1", -3, at(60)),
+                            play(5, "S1", 7, at(5)),  play(6, "S1", 8, at(70))};
+  for (const std::vector<int64_t>& users :
+       {std::vector<int64_t>{7}, std::vector<int64_t>{7, int64_t{1} << 50}}) {
+    testing::TempDir dir;
+    io::LocalFileSystem fs;
+    write_lake(fs, dir.str(), plays, users, {at(40), at(5)});
+    auto report = verify_lake(dir.str(), {}, 2);
+    ASSERT_TRUE(report.ok()) << report.status().message();
+    const CheckResult& u = find(*report, "songplays.user_id references users");
+    EXPECT_EQ(u.checked, 6u);
+    EXPECT_EQ(u.failures, 3u) << users.size() << " users";
+    EXPECT_EQ(u.detail, "missing 8");
+    const CheckResult& t = find(*report, "songplays.start_time references time");
+    EXPECT_EQ(t.checked, 6u);
+    EXPECT_EQ(t.failures, 2u);
+    EXPECT_EQ(t.detail, "missing " + std::to_string(at(40)));
+  }
 }
 
 }  // namespace

@@ -355,9 +355,13 @@ Status LakeRowGroup::read_the_rest() {
 Status scan_lake_table(io::FileSystem& fs, const LakeListing& listing, const model::TableSpec& spec,
                        int threads, const std::function<Status(LakeRowGroup&, int worker)>& visit) {
   const parquet::Schema file_schema = parquet_schema_for(spec);
+  // One read buffer per worker, reused file after file: a table of many small files (songs, one
+  // per artist) would otherwise fault in fresh pages for each.
+  std::vector<Buffer> buffers(static_cast<size_t>(std::max(1, threads)));
   return parallel_for(listing.files.size(), threads, [&](size_t i, int worker) -> Status {
     std::string path = io::FileSystem::join(listing.dir, listing.files[i]);
-    SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(path));
+    Buffer& bytes = buffers[static_cast<size_t>(worker)];
+    SPARKIFY_RETURN_NOT_OK(fs.read_into(path, 0, bytes));
     SPARKIFY_ASSIGN_OR_RETURN(auto reader, parquet::FileReader::Open(bytes.bytes(), path));
     SPARKIFY_ASSIGN_OR_RETURN(auto partitions, partition_values(path, listing.files[i], spec));
     LakeRowGroup::Source source{&spec, reader.get(), &path, &partitions};

@@ -278,8 +278,7 @@ model::TableData SongplayBatcher::build(std::span<EventBlock> blocks, int64_t fi
     EventBlock& f = blocks[b];
     int32_t offset = pool_offset_[f.worker];
     auto global = [&](int32_t id) { return id < 0 ? -1 : id + offset; };
-    int64_t cached_day = INT64_MIN;
-    TimeParts cached{};
+    TimePartsByHour parts;
     for (size_t i = 0; i < f.rows(); ++i) {
       size_t row = first_row[b] + i;
       songplay_id[row] = first_id + static_cast<int64_t>(row);
@@ -288,13 +287,9 @@ model::TableData SongplayBatcher::build(std::span<EventBlock> blocks, int64_t fi
       user_id[row] = f.user_id[i];
       session[row] = f.session_id[i];
       session_valid[row] = f.session_valid[i];
-      int64_t day = f.ts[i] >= 0 ? f.ts[i] / 86400000 : (f.ts[i] - 86399999) / 86400000;
-      if (day != cached_day) {
-        cached = time_parts_from_millis(f.ts[i]);
-        cached_day = day;
-      }
-      year[row] = cached.year;
-      month[row] = cached.month;
+      const TimeParts& p = parts.at(f.ts[i]);
+      year[row] = p.year;
+      month[row] = p.month;
       level.set(row, global(f.level[i]));
       location.set(row, global(f.location[i]));
       user_agent.set(row, global(f.user_agent[i]));
@@ -333,14 +328,9 @@ model::TableData make_time_batch(std::span<const int64_t> all_ts, int threads) {
   constexpr size_t kSlice = 64 * 1024;
   (void)parallel_for((n + kSlice - 1) / kSlice, threads, [&](size_t slice, int) {
     // The start times come sorted: the calendar fields change once a day, the hour once an hour.
-    int64_t cached_hour = INT64_MIN;
-    TimeParts p{};
+    TimePartsByHour parts;
     for (size_t i = slice * kSlice; i < std::min(n, (slice + 1) * kSlice); ++i) {
-      int64_t in_hour = all_ts[i] >= 0 ? all_ts[i] / 3600000 : (all_ts[i] - 3599999) / 3600000;
-      if (in_hour != cached_hour) {
-        p = time_parts_from_millis(all_ts[i]);
-        cached_hour = in_hour;
-      }
+      const TimeParts& p = parts.at(all_ts[i]);
       start[i] = all_ts[i] * 1000;
       hour[i] = p.hour;
       day[i] = p.day;
