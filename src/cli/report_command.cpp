@@ -68,14 +68,15 @@ Command add_report_command(CLI::App& app) {
       fmt::print(stderr, "sparkify report: {}\n", fs.status().message());
       return 1;
     }
-    auto analysis = report::analyze_lake(**fs, f->lake, {threads, f->top});
+    lake::LakeListings listings(**fs, f->lake);  // listed once for the figures and the checks
+    auto analysis = report::analyze_lake(**fs, f->lake, {threads, f->top}, listings);
     if (!analysis.ok()) {
       fmt::print(stderr, "sparkify report: {}\n", analysis.status().message());
       return 1;
     }
     std::vector<report::QualityCheck> checks;
     if (!f->no_checks) {
-      auto verified = exec::verify_lake(f->lake, *storage, threads);
+      auto verified = exec::verify_lake(**fs, f->lake, threads, listings);
       if (!verified.ok()) {
         fmt::print(stderr, "sparkify report: {}\n", verified.status().message());
         return 1;

@@ -437,20 +437,28 @@ CheckResult songplay_ids_dense(const IdRuns& ids) {
 Result<VerifyReport> verify_lake(const std::string& lake, const io::FileSystemOptions& storage,
                                  int threads) {
   SPARKIFY_ASSIGN_OR_RETURN(auto fs, io::make_file_system(lake, storage));
+  sparkify::lake::LakeListings listings(*fs, lake);
+  return verify_lake(*fs, lake, threads, listings);
+}
+
+Result<VerifyReport> verify_lake(io::FileSystem& file_system, const std::string& lake, int threads,
+                                 sparkify::lake::LakeListings& listings) {
+  io::FileSystem* fs = &file_system;
   SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs->exists(lake));
   if (!exists) return Status::NotFound("the lake " + lake + " does not exist");
   threads = std::max(1, threads);
 
   // Each table in publishing order: listed, then streamed for what its checks keep.
   VerifyReport report;
-  std::optional<lake::LakeListing> songs, artists, users, time, songplays;
+  const lake::LakeListing *songs = nullptr, *artists = nullptr, *users = nullptr, *time = nullptr,
+                          *songplays = nullptr;
   for (auto [spec, listing] : {std::pair{&model::songs_spec(), &songs},
                                {&model::artists_spec(), &artists},
                                {&model::users_spec(), &users},
                                {&model::time_spec(), &time},
                                {&model::songplays_spec(), &songplays}}) {
     CheckResult present = named_check(spec->name + " is published (_SUCCESS) and readable");
-    auto listed = lake::list_lake_table(*fs, lake, *spec);
+    const auto& listed = listings.of(*spec);
     if (!listed.ok()) {
       if (listed.status().code() != ErrorCode::kNotFound) return listed.status();
       present.passed = false;
@@ -466,7 +474,7 @@ Result<VerifyReport> verify_lake(const std::string& lake, const io::FileSystemOp
       present.detail = "no _SUCCESS: the table was never completely written";
     }
     report.checks.push_back(present);
-    *listing = std::move(*listed);
+    *listing = &*listed;
   }
 
   // The dimensions, in publishing order (a damaged file fails verify as when it read them whole).

@@ -8,6 +8,7 @@
 
 #include "common/result.h"
 #include "io/file_system.h"
+#include "lake/lake_reader.h"
 
 namespace sparkify::exec {
 
@@ -33,5 +34,10 @@ struct VerifyReport {
 /// corrupt file) is an error; a lake that reads but breaks a rule gives failed checks.
 Result<VerifyReport> verify_lake(const std::string& lake, const io::FileSystemOptions& storage,
                                  int threads);
+
+/// The same on a file system already open on the lake, with its tables listed through
+/// `listings` (shared with another reader of the lake, so each table is listed once).
+Result<VerifyReport> verify_lake(io::FileSystem& fs, const std::string& lake, int threads,
+                                 sparkify::lake::LakeListings& listings);
 
 }  // namespace sparkify::exec

@@ -246,6 +246,12 @@ Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
   return out;
 }
 
+const Result<LakeListing>& LakeListings::of(const model::TableSpec& spec) {
+  auto it = listed_.find(spec.name);
+  if (it == listed_.end()) it = listed_.emplace(spec.name, list_lake_table(fs_, root_, spec)).first;
+  return it->second;
+}
+
 Result<std::optional<uint64_t>> manifest_rows(io::FileSystem& fs, const LakeListing& listing) {
   if (!listing.has_success) return std::optional<uint64_t>();
   SPARKIFY_ASSIGN_OR_RETURN(Buffer bytes, fs.read(io::FileSystem::join(listing.dir, "_SUCCESS")));

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,21 @@ struct LakeListing {
 /// file. NotFound when the table folder does not exist.
 Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
                                     const model::TableSpec& spec);
+
+/// A lake's table listings, each listed once however many readers ask: a report lists the lake
+/// for its figures and again for its checks (the songs table alone is a folder per artist).
+/// Not for concurrent use.
+class LakeListings {
+ public:
+  LakeListings(io::FileSystem& fs, std::string root) : fs_(fs), root_(std::move(root)) {}
+  /// list_lake_table(fs, root, spec), listed on the first call for that table.
+  const Result<LakeListing>& of(const model::TableSpec& spec);
+
+ private:
+  io::FileSystem& fs_;
+  std::string root_;
+  std::map<std::string, Result<LakeListing>, std::less<>> listed_;
+};
 
 /// The table's rows as its `_SUCCESS` manifest states them, when the manifest names exactly the
 /// listed files; nullopt otherwise (no count in it, another writer's `_SUCCESS`, files added or

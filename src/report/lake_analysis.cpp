@@ -340,6 +340,13 @@ std::string day_text(int32_t day) {
 
 Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
                                   const AnalysisOptions& options) {
+  sparkify::lake::LakeListings listings(fs, lake);
+  return analyze_lake(fs, lake, options, listings);
+}
+
+Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
+                                  const AnalysisOptions& options,
+                                  sparkify::lake::LakeListings& listings) {
   SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs.exists(lake));
   if (!exists) return Status::NotFound("the lake " + lake + " does not exist");
   LakeAnalysis out;
@@ -355,7 +362,7 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
   int threads = std::max(1, options.threads);
 
   // songplays: streamed, one file per worker at a time.
-  auto listing = lake::list_lake_table(fs, lake, model::songplays_spec());
+  const auto& listing = listings.of(model::songplays_spec());
   if (!listing.ok() && listing.status().code() != ErrorCode::kNotFound) return listing.status();
   Partial total;
   if (listing.ok()) {
@@ -380,7 +387,7 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
   out.hour_weekday = total.hour_weekday;
 
   // time: only its size is shown.
-  auto time_listing = lake::list_lake_table(fs, lake, model::time_spec());
+  const auto& time_listing = listings.of(model::time_spec());
   if (time_listing.ok()) {
     TableFacts& f = facts("time");
     f.present = true;
@@ -393,7 +400,7 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
 
   // songs: one small file per artist folder, so the count comes from the manifest (or the
   // footers); titles come from the folders of the top songs' artists only (below).
-  auto song_listing = lake::list_lake_table(fs, lake, model::songs_spec());
+  const auto& song_listing = listings.of(model::songs_spec());
   if (song_listing.ok()) {
     TableFacts& f = facts("songs");
     f.present = true;

@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "io/file_system.h"
+#include "lake/lake_reader.h"
 
 namespace sparkify::report {
 
@@ -69,6 +70,12 @@ struct AnalysisOptions {
 /// error.
 Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
                                   const AnalysisOptions& options);
+
+/// The same, with the tables listed through `listings` (shared with another reader of the
+/// lake, e.g. the checks of `sparkify verify`, so each table is listed once).
+Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
+                                  const AnalysisOptions& options,
+                                  sparkify::lake::LakeListings& listings);
 
 /// "2018-11-03" for a day number.
 std::string day_text(int32_t day);
