@@ -139,8 +139,8 @@ Status EtlJob::run() {
   SPARKIFY_RETURN_NOT_OK(sum_figures());
   st = collect_staged();
   song_keys_ = std::move(songs.tables.keys);
-  if (st.ok() && cluster_.is_root()) st = incremental() ? publish_load() : publish();
-  return cluster_.agree(st);
+  SPARKIFY_RETURN_NOT_OK(cluster_.agree(st));
+  return cluster_.agree(incremental() ? publish_load() : publish());
 }
 
 void EtlJob::finish_report() {

@@ -197,6 +197,8 @@ class EtlJob {
 
   std::pair<std::string, std::vector<std::string>>* staged_entry(const std::string& table);
 
+  // Publishes the staged tables in the lake's order. Called on every rank: on an object store
+  // each rank completes its own uploads of a table (at once) before rank 0 publishes it.
   Status publish();
   // The rows of a table this run replaces, for its `_SUCCESS` manifest (readers count a table of
   // many small files from it). Under MPI the count is left out: each rank wrote its share.
@@ -213,6 +215,9 @@ class EtlJob {
   // An incremental load's publish (see exec/incremental.h): new files made durable where readers
   // do not look (local staging; S3: completed, time first), the commit, then applying it.
   Status publish_load();
+  // Every rank completes its staged uploads of `table` (object stores; nothing elsewhere): a
+  // collective, so rank 0 never completes every rank's uploads alone.
+  Status complete_staged(const std::string& table);
 
   const EtlOptions& options_;
   Progress* progress_;
@@ -221,6 +226,9 @@ class EtlJob {
   std::unique_ptr<io::DirectoryLock> lock_;  // one run per lake: the commit protocol assumes it
   std::unique_ptr<sink::TableCommitter> committer_;
   std::vector<std::pair<std::string, std::vector<std::string>>> staged_;
+  // Under mpirun, the tables this rank holds pending uploads of (it completes them itself, and
+  // aborts them if the run fails); rank 0's are in staged_.
+  std::vector<std::string> own_uploads_;
   std::unique_ptr<SpillDir> spill_;
   Cluster& cluster_;
   std::string run_id_ = make_uuid();

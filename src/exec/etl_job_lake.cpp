@@ -61,6 +61,9 @@ void EtlJob::abandon() {
   if (!committer_) return;
   if (committed_) return;  // the lake holds this run's load; the next run finishes applying it
   for (const auto& [table, files] : staged_) (void)committer_->abort(table, files);
+  // Another rank's uploads: only it can abort those it has not completed (rank 0 deletes the
+  // completed ones, whose names it holds).
+  for (const auto& table : own_uploads_) (void)committer_->abort(table, {});
   if (cluster_.is_root()) (void)committer_->finish();
 }
 
@@ -145,15 +148,13 @@ Status EtlJob::collect_staged() {
     w.put_string(table);
     Bytes names = encode_strings(files);
     w.put_string({reinterpret_cast<const char*>(names.data()), names.size()});
-    std::vector<io::PendingFile> pending;
-    if (!cluster_.is_root()) {
-      if (io::PendingFiles* set = committer_->pending(table)) pending = set->take();
-    }
-    Bytes p = encode_pending(pending);
-    w.put_string({reinterpret_cast<const char*>(p.data()), p.size()});
   }
   SPARKIFY_ASSIGN_OR_RETURN(auto all, cluster_.gather(mine, 0));
   if (!cluster_.is_root()) {
+    // Pending uploads stay with the rank that started them: it completes them at publish.
+    if (out_fs_->supports_pending_writes()) {
+      for (const auto& [table, files] : staged_) own_uploads_.push_back(table);
+    }
     staged_.clear();
     return Status::OK();
   }
@@ -163,17 +164,12 @@ Status EtlJob::collect_staged() {
     if (!in.get(tables)) return Status::Internal("a rank sent an unreadable file list");
     for (uint64_t t = 0; t < tables; ++t) {
       std::string table;
-      std::string_view names, pending_bytes;
-      if (!in.get_string(table) || !in.get_view(names) || !in.get_view(pending_bytes)) {
+      std::string_view names;
+      if (!in.get_string(table) || !in.get_view(names)) {
         return Status::Internal("a rank sent an unreadable file list");
       }
       auto* entry = staged_entry(table);
       SPARKIFY_RETURN_NOT_OK(decode_strings(as_bytes(names), entry->second));
-      std::vector<io::PendingFile> pending;
-      SPARKIFY_RETURN_NOT_OK(decode_pending(as_bytes(pending_bytes), pending));
-      if (io::PendingFiles* set = committer_->pending(table)) {
-        for (auto& f : pending) set->add(std::move(f));
-      }
     }
   }
   // Partitions of the tables several ranks wrote: the distinct folders of their files.
@@ -202,9 +198,14 @@ std::pair<std::string, std::vector<std::string>>* EtlJob::staged_entry(const std
   return &staged_.back();
 }
 
+Status EtlJob::complete_staged(const std::string& table) {
+  return cluster_.agree(committer_->complete_staged(table).with_context("publishing " + table));
+}
+
 Status EtlJob::publish() {
   auto start = Clock::now();
-  set_stage(progress_, Stage::kPublishing, staged_.size());
+  const bool root = cluster_.is_root();  // holds every rank's file names (collect_staged)
+  if (root) set_stage(progress_, Stage::kPublishing, staged_.size());
   // Publish in the lake's table order, whatever order the tables were written in.
   std::vector<std::pair<std::string, std::vector<std::string>>> ordered;
   for (const auto* spec : model::all_table_specs()) {
@@ -213,18 +214,31 @@ Status EtlJob::publish() {
     }
   }
   staged_.clear();
+  size_t published = 0;  // ordered[published..] are still staged
   // From the first replaced table on, no earlier load record describes the lake.
-  SPARKIFY_RETURN_NOT_OK(forget_commits(*out_fs_, options_.output));
-  for (size_t i = 0; i < ordered.size(); ++i) {
-    const auto& [table, files] = ordered[i];
-    Status st = committer_->publish(table, files, published_rows(table))
-                    .with_context("publishing " + table);
-    if (!st.ok()) {
-      for (size_t j = i; j < ordered.size(); ++j) staged_.push_back(std::move(ordered[j]));
-      return st;
+  Status st = cluster_.agree(root ? forget_commits(*out_fs_, options_.output) : Status::OK());
+  // Every rank goes through every table, so the collectives line up.
+  for (const auto* spec : model::all_table_specs()) {
+    if (st.ok()) st = complete_staged(spec->name);
+    if (!st.ok()) break;
+    bool mine = root && published < ordered.size() && ordered[published].first == spec->name;
+    Status done = Status::OK();
+    if (mine) {
+      const auto& [table, files] = ordered[published];
+      done = committer_->publish(table, files, published_rows(table))
+                 .with_context("publishing " + table);
     }
-    count_file(progress_, 0, 0);
+    st = cluster_.agree(done);
+    if (mine && done.ok()) {
+      ++published;
+      count_file(progress_, 0, 0);
+    }
   }
+  if (!st.ok()) {
+    for (size_t j = published; j < ordered.size(); ++j) staged_.push_back(std::move(ordered[j]));
+    return st;
+  }
+  if (!root) return Status::OK();
   report_.published = true;
   if (records_inputs()) {
     // The record later incremental loads start from.
@@ -293,6 +307,14 @@ Status EtlJob::write_commit(const sink::LakeCommit& commit) {
 
 Status EtlJob::publish_load() {
   auto start = Clock::now();
+  // New files made visible first (object stores), time first: every rank completes its own.
+  if (!out_fs_->supports_rename()) {
+    for (const char* table : kLoadOrder) {
+      SPARKIFY_RETURN_NOT_OK(complete_staged(table));
+      kill_point(std::string("completed-") + table);
+    }
+  }
+  if (!cluster_.is_root()) return Status::OK();
   set_stage(progress_, Stage::kPublishing, staged_.size());
   sink::LakeCommit commit = next_commit("incremental");
   commit.tables = base_.commit.tables;
@@ -309,14 +331,6 @@ Status EtlJob::publish_load() {
     update_rows(commit, table, appended);
     all.insert(all.end(), files.begin(), files.end());
     commit.added[table] = files;
-  }
-  if (!out_fs_->supports_rename()) {
-    for (const char* table : kLoadOrder) {
-      if (io::PendingFiles* pending = committer_->pending(table)) {
-        SPARKIFY_RETURN_NOT_OK(out_fs_->complete_pending(pending->take()));
-        kill_point(std::string("completed-") + table);
-      }
-    }
   }
   SPARKIFY_RETURN_NOT_OK(write_commit(commit));
   staged_.clear();

@@ -117,15 +117,20 @@ class ObjectStoreCommitter final : public TableCommitter {
     return &state->pending;
   }
 
+  Status complete_staged(const std::string& table) override {
+    auto it = tables_.find(table);
+    if (it == tables_.end()) return Status::OK();
+    TableState& state = *it->second;
+    for (auto& file : state.pending.take()) state.uncompleted.push_back(std::move(file));
+    SPARKIFY_RETURN_NOT_OK(fs_.complete_pending(state.uncompleted));
+    state.uncompleted.clear();
+    return Status::OK();
+  }
+
   Status publish(const std::string& table, const std::vector<std::string>& files,
                  std::optional<uint64_t> rows) override {
     std::string dir = staging_dir(table);
-    if (auto it = tables_.find(table); it != tables_.end()) {
-      TableState& state = *it->second;
-      for (auto& file : state.pending.take()) state.uncompleted.push_back(std::move(file));
-      SPARKIFY_RETURN_NOT_OK(fs_.complete_pending(state.uncompleted));
-      state.uncompleted.clear();
-    }
+    SPARKIFY_RETURN_NOT_OK(complete_staged(table));
     SPARKIFY_RETURN_NOT_OK(
         fs_.write_text(io::FileSystem::join(dir, kSuccess), lake::success_manifest(files, rows)));
     published_.insert(table);

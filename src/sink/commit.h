@@ -37,6 +37,11 @@ class TableCommitter {
   /// Where the writers of `table` must put their files to hold them back until publish (a
   /// pending writer's set), or nullptr when they write straight into staging_dir.
   virtual io::PendingFiles* pending(const std::string& table) { return nullptr; }
+  /// Makes the files this process staged for `table` visible without publishing the table: an
+  /// object store completes the pending multipart uploads (publish() completes whatever is still
+  /// pending). Under mpirun every rank completes its own at once before rank 0 publishes, rather
+  /// than rank 0 completing every rank's. Nothing to do where files are written in place.
+  virtual Status complete_staged(const std::string& table) { return Status::OK(); }
   /// Publishes the staged table whose files (relative to staging_dir) are `files`, holding
   /// `rows` rows when the caller knows (the `_SUCCESS` manifest records it: lake/manifest.h).
   virtual Status publish(const std::string& table, const std::vector<std::string>& files,

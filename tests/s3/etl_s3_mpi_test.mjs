@@ -1,6 +1,8 @@
 // `mpirun -np 4 sparkify etl` from S3 to S3 through the loopback S3 (SPEC §8: S3 as the store
-// every rank shares): the lake equals the one-process local lake, and the ranks' pending uploads
-// are all completed by rank 0's publish — no multipart upload and no run record is left behind.
+// every rank shares): the lake equals the one-process local lake, and each rank completes its own
+// pending uploads at publish — no multipart upload and no run record is left behind. When S3
+// refuses every completion, the run fails, nothing is published, and every rank aborts the
+// uploads it started.
 // Skips (77) without mpirun, awscli or the sample.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -72,6 +74,28 @@ await checks.check('no multipart upload of any rank is left pending', async () =
   const text = l.stdout.toString().trim();
   const uploads = text ? (JSON.parse(text).Uploads ?? []) : [];
   assert.deepEqual(uploads.map((u) => u.Key), [], describeRun(r));
+});
+
+// Every CompleteMultipartUpload answered 500 (retried, then given up): the first table's
+// completion fails on every rank at once.
+await s3.setFaults({ rate: 1, kinds: ['500'], match: '^POST [^?]*\\?uploadId=' });
+const failed = await runSparkify(['etl', '--input', 's3://udacity-dend', '--output', 's3://lake/refused',
+  '--config', cfg, '--threads', '1', '--no-progress'], { prefix, env: cleanEnv, guardMs: 300_000 });
+await s3.clearFaults();
+await checks.check('completions refused: exit 1 with one sentence, no table object visible, no upload left', async () => {
+  expectExit(failed, 1);
+  const lines = failed.stderr.trim().split('\n').filter((l) => l.startsWith('sparkify'));
+  assert.equal(lines.length, 1, describeRun(failed));
+  assert.match(lines[0], /publishing songs/, describeRun(failed));
+  const ls = await aws(s3.endpoint, ['s3', 'ls', '--recursive', 's3://lake/refused/']);
+  const keys = ls.stdout.toString().split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/).pop());
+  assert.deepEqual(keys.filter((k) => TABLES.some((t) => k.startsWith(`refused/${t}/`))), [],
+    'table objects visible');
+  const l = await aws(s3.endpoint, ['s3api', 'list-multipart-uploads', '--bucket', 'lake', '--output', 'json']);
+  assert.equal(l.code, 0, l.stderr);
+  const text = l.stdout.toString().trim();
+  const uploads = text ? (JSON.parse(text).Uploads ?? []) : [];
+  assert.deepEqual(uploads.map((u) => u.Key), [], describeRun(failed));
 });
 
 checks.finish();

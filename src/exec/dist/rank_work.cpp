@@ -167,24 +167,4 @@ Status decode_strings(std::span<const uint8_t> bytes, std::vector<std::string>& 
                      [](WireReader& r, std::string& s) { return r.get_string(s); });
 }
 
-Bytes encode_pending(const std::vector<io::PendingFile>& files) {
-  return encode_list(files, [](WireWriter& w, const io::PendingFile& f) {
-    w.put_string(f.path);
-    w.put_string(f.upload_id);
-    w.put<uint64_t>(f.etags.size());
-    for (const auto& e : f.etags) w.put_string(e);
-  });
-}
-
-Status decode_pending(std::span<const uint8_t> bytes, std::vector<io::PendingFile>& out) {
-  return decode_list(bytes, "pending uploads", out, [](WireReader& r, io::PendingFile& f) {
-    uint64_t parts = 0;
-    if (!r.get_string(f.path) || !r.get_string(f.upload_id) || !r.get(parts)) return false;
-    for (uint64_t p = 0; p < parts; ++p) {
-      if (!r.get_string(f.etags.emplace_back())) return false;
-    }
-    return true;
-  });
-}
-
 }  // namespace sparkify::exec

@@ -1,6 +1,6 @@
 // How a run is cut over ranks and what they send each other: contiguous blocks of input files
 // balanced by size (so file order is rank order), and the wire forms of the state ranks combine
-// (input file lists, accepted song records, rejects, written file names, pending uploads).
+// (input file lists, accepted song records, rejects, written file names).
 // Pure functions: tested without MPI.
 #pragma once
 
@@ -12,7 +12,6 @@
 
 #include "common/result.h"
 #include "exec/dist/cluster.h"
-#include "io/file_system.h"
 #include "model/records.h"
 #include "source/discovery.h"
 
@@ -43,8 +42,5 @@ Status decode_rejects(std::span<const uint8_t> bytes, std::vector<model::RejectR
 
 Bytes encode_strings(const std::vector<std::string>& strings);
 Status decode_strings(std::span<const uint8_t> bytes, std::vector<std::string>& out);
-
-Bytes encode_pending(const std::vector<io::PendingFile>& files);
-Status decode_pending(std::span<const uint8_t> bytes, std::vector<io::PendingFile>& out);
 
 }  // namespace sparkify::exec

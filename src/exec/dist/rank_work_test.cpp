@@ -84,11 +84,6 @@ TEST(RankWire, RejectsFilesAndPendingRoundTrip) {
   EXPECT_EQ((*files_back)[0].version, "1700000000");  // the load record keeps it
   EXPECT_EQ((*files_back)[1].relative, "b.json.gz");
   EXPECT_TRUE((*files_back)[1].gzip);
-
-  std::vector<io::PendingFile> pending = {{"bucket/x", "up1", {"e1", "e2"}}};
-  std::vector<io::PendingFile> pending_back;
-  ASSERT_TRUE(decode_pending(encode_pending(pending), pending_back).ok());
-  EXPECT_EQ(pending_back[0].etags.size(), 2u);
 }
 
 TEST(LocalCluster, CollectivesAreTheIdentityAndAgreeKeepsTheSentence) {
