@@ -1,11 +1,13 @@
 #include "exec/log_stage.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include "common/parallel.h"
 #include "source/chunked_reader.h"
+#include "source/prefetch.h"
 
 namespace sparkify::exec {
 
@@ -106,12 +108,25 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
   // gets its share of them per worker as ranged reads of the next chunk, fetched while this
   // one is parsed, so memory stays a couple of chunks per worker whatever a file's size.
   int requests = std::max(1, fs.preferred_read_concurrency() / threads_);
+  // Such a store also gets the small files fetched ahead, up to a chunk per worker: the
+  // read-ahead the memory plan gives each worker (kChunksHeldRanged), unused while it parses a
+  // file smaller than a chunk.
+  std::optional<source::SmallFilePrefetcher> prefetch;
+  if (fs.preferred_read_concurrency() > 1) {
+    prefetch.emplace(fs, files, plan_.chunk_bytes, plan_.chunk_bytes * threads_,
+                     fs.preferred_read_concurrency());
+  }
   Status status = parallel_for(files.size(), threads_, [&](size_t i, int w) -> Status {
     std::string source = source_name(files[i]);
-    return counted(i, w, [&] {
-      return source::for_each_chunk(
-          fs, files[i], plan_.chunk_bytes, requests,
-          [&](const source::Chunk& c) { return parse_chunk(i, w, source, c); });
+    auto on_chunk = [&](const source::Chunk& c) { return parse_chunk(i, w, source, c); };
+    return counted(i, w, [&]() -> Status {
+      if (prefetch) {
+        SPARKIFY_ASSIGN_OR_RETURN(std::optional<Buffer> bytes, prefetch->take(i));
+        if (bytes) {
+          return source::for_each_chunk(files[i], std::move(*bytes), plan_.chunk_bytes, on_chunk);
+        }
+      }
+      return source::for_each_chunk(fs, files[i], plan_.chunk_bytes, requests, on_chunk);
     });
   });
   SPARKIFY_RETURN_NOT_OK(status);

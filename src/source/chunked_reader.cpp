@@ -117,6 +117,22 @@ class GzipStream final : public ByteStream {
   bool member_done_ = false;  // an empty .gz file is not a valid gzip file
 };
 
+// A file already read whole (fetched ahead).
+class MemoryStream final : public ByteStream {
+ public:
+  explicit MemoryStream(Buffer bytes) : bytes_(std::move(bytes)) {}
+  Result<size_t> read(uint8_t* out, size_t size) override {
+    size_t n = std::min(size, bytes_.size() - pos_);
+    if (n) std::memcpy(out, bytes_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  Buffer bytes_;
+  size_t pos_ = 0;
+};
+
 // Reads a file of another store (S3) by ranges: a window of one chunk ahead of what has been
 // handed out is always requested, cut into up to `requests` pieces fetched at once, so the next
 // chunk arrives while this one is parsed and memory stays about two chunks whatever the file's
@@ -219,6 +235,11 @@ class RangeStream final : public ByteStream {
   std::deque<Piece> ahead_;  // requested, in file order; destroyed first (declared last)
 };
 
+std::unique_ptr<ByteStream> maybe_gunzip(std::unique_ptr<ByteStream> raw, const InputFile& file) {
+  if (!file.gzip) return raw;
+  return std::make_unique<GzipStream>(std::move(raw), file.relative);
+}
+
 Result<std::unique_ptr<ByteStream>> open_stream(io::FileSystem& fs, const InputFile& file,
                                                 size_t chunk_bytes, int requests) {
   std::unique_ptr<ByteStream> raw;
@@ -231,9 +252,11 @@ Result<std::unique_ptr<ByteStream>> open_stream(io::FileSystem& fs, const InputF
   } else {
     raw = std::make_unique<RangeStream>(fs, file, chunk_bytes, requests);
   }
-  if (!file.gzip) return raw;
-  return std::unique_ptr<ByteStream>(std::make_unique<GzipStream>(std::move(raw), file.relative));
+  return maybe_gunzip(std::move(raw), file);
 }
+
+Status chunks_of(ByteStream& stream_ref, const InputFile& file, size_t chunk_bytes,
+                 const std::function<Status(const Chunk&)>& on_chunk);
 
 }  // namespace
 
@@ -246,6 +269,22 @@ Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_by
                       const std::function<Status(const Chunk&)>& on_chunk) {
   chunk_bytes = std::max<size_t>(chunk_bytes, 4096);
   SPARKIFY_ASSIGN_OR_RETURN(auto stream, open_stream(fs, file, chunk_bytes, requests));
+  return chunks_of(*stream, file, chunk_bytes, on_chunk);
+}
+
+Status for_each_chunk(const InputFile& file, Buffer bytes, size_t chunk_bytes,
+                      const std::function<Status(const Chunk&)>& on_chunk) {
+  chunk_bytes = std::max<size_t>(chunk_bytes, 4096);
+  auto stream = maybe_gunzip(std::make_unique<MemoryStream>(std::move(bytes)), file);
+  return chunks_of(*stream, file, chunk_bytes, on_chunk);
+}
+
+namespace {
+
+// Cuts what `stream_ref` reads into chunks of whole lines (see chunked_reader.h).
+Status chunks_of(ByteStream& stream_ref, const InputFile& file, size_t chunk_bytes,
+                 const std::function<Status(const Chunk&)>& on_chunk) {
+  ByteStream* stream = &stream_ref;
   bool strip_bom = true;
   // Bytes read but not yet handed out (a partial line). Grown without zeroing: every byte is
   // read into before it is used, and zeroing a 16 MB chunk buffer per small file was most of the
@@ -298,5 +337,7 @@ Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_by
   }
   return Status::OK();
 }
+
+}  // namespace
 
 }  // namespace sparkify::source

@@ -32,4 +32,8 @@ Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_by
 Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes, int requests,
                       const std::function<Status(const Chunk&)>& on_chunk);
 
+/// The same for a file already read whole into `bytes` (e.g. fetched ahead: prefetch.h).
+Status for_each_chunk(const InputFile& file, Buffer bytes, size_t chunk_bytes,
+                      const std::function<Status(const Chunk&)>& on_chunk);
+
 }  // namespace sparkify::source

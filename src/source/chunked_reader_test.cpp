@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "io/local/local_file_system.h"
+#include "source/prefetch.h"
 #include "source/reader.h"
 #include "support/gzip.h"
 #include "support/temp_dir.h"
@@ -253,6 +254,86 @@ TEST_F(ChunkedReader, AFailedRangeStopsTheFileWithItsError) {
   EXPECT_EQ(st.code(), ErrorCode::kIoError);
   EXPECT_NE(st.message().find("scripted failure"), std::string::npos);
   EXPECT_LT(handed, size_t{1} << 20);
+}
+
+// Small files fetched ahead: a worker starting file i gets its bytes (whole, one range from 0),
+// files after it are fetched within the budget, big ones are left to the worker, and chunks of a
+// fetched file (plain or gzip) carry the same positions as a streamed one.
+TEST_F(ChunkedReader, SmallFilesFetchedAheadReadAsStreamed) {
+  std::vector<InputFile> files = {write("a.json", lines(100)), write("big.json", lines(20000)),
+                                  write("b.json.gz", gzip_member("\xEF\xBB\xBF" + lines(300))),
+                                  write("c.json", lines(50))};
+  const size_t max_small = 64 << 10;
+  ASSERT_GT(files[1].size, max_small);
+  RangedFileSystem ranged;
+  std::vector<std::string> texts;
+  {
+    SmallFilePrefetcher prefetch(ranged, files, max_small, 1 << 20, 8);
+    for (size_t i = 0; i < files.size(); ++i) {
+      auto bytes = prefetch.take(i);
+      ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+      EXPECT_EQ(bytes->has_value(), i != 0 && i != 1) << "file " << i;  // 0: nobody fetched it yet
+      if (!*bytes) {
+        texts.push_back(read_all(files[i], 4096, nullptr, &ranged, 2));
+        continue;
+      }
+      std::string all;
+      Status st = for_each_chunk(files[i], std::move(**bytes), 4096, [&](const Chunk& c) {
+        EXPECT_EQ(c.first_offset, all.size());
+        EXPECT_EQ(c.first_line, static_cast<uint64_t>(std::count(all.begin(), all.end(), '\n')));
+        EXPECT_EQ(c.data.data()[c.data.size()], 0);
+        all += c.data.view();
+        return Status::OK();
+      });
+      EXPECT_TRUE(st.ok()) << st.message();
+      texts.push_back(all);
+    }
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{lines(100), lines(20000), lines(300), lines(50)}));
+  // The fetches ahead were one range each, from 0 and one byte past the listed size.
+  auto asked = ranged.asked();
+  for (size_t i : {size_t{2}, size_t{3}}) {
+    EXPECT_NE(
+        std::find(asked.begin(), asked.end(), std::pair<uint64_t, size_t>{0, files[i].size + 1}),
+        asked.end())
+        << "file " << i;
+  }
+}
+
+TEST_F(ChunkedReader, FetchingAheadKeepsToItsBudgetAndHandsOverErrorsAndGrowth) {
+  std::vector<InputFile> files;
+  for (int i = 0; i < 6; ++i) files.push_back(write("f" + std::to_string(i) + ".json", lines(200)));
+  const size_t one = files[0].size;
+  {
+    // Room for two files ahead: take(0) fetches files 1 and 2; taking file 1 makes room for 3.
+    RangedFileSystem ranged;
+    {
+      SmallFilePrefetcher prefetch(ranged, files, 1 << 20, 2 * one, 64);
+      ASSERT_TRUE(prefetch.take(0).ok());
+      ASSERT_TRUE(prefetch.take(1).ok());
+    }                                      // fetches in flight are waited for
+    EXPECT_EQ(ranged.asked().size(), 3u);  // files 1, 2 and 3; not 4 and 5
+  }
+  {
+    // A listing that says less than the file holds: the file grew, and is left to the worker.
+    auto grown = files;
+    grown[1].size = one - 10;
+    RangedFileSystem ranged;
+    SmallFilePrefetcher prefetch(ranged, grown, 1 << 20, 1 << 20, 64);
+    ASSERT_TRUE(prefetch.take(0).ok());
+    auto bytes = prefetch.take(1);
+    ASSERT_TRUE(bytes.ok());
+    EXPECT_FALSE(bytes->has_value());
+  }
+  {
+    RangedFileSystem ranged;
+    ranged.fail_at_ = 0;  // every read fails
+    SmallFilePrefetcher prefetch(ranged, files, 1 << 20, 1 << 20, 64);
+    ASSERT_TRUE(prefetch.take(0).ok());  // not fetched ahead: the worker's own read fails later
+    auto bytes = prefetch.take(1);
+    EXPECT_EQ(bytes.status().code(), ErrorCode::kIoError);
+    EXPECT_NE(bytes.status().message().find("scripted failure"), std::string::npos);
+  }
 }
 
 }  // namespace
