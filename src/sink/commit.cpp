@@ -118,13 +118,7 @@ class ObjectStoreCommitter final : public TableCommitter {
   }
 
   Status complete_staged(const std::string& table) override {
-    auto it = tables_.find(table);
-    if (it == tables_.end()) return Status::OK();
-    TableState& state = *it->second;
-    for (auto& file : state.pending.take()) state.uncompleted.push_back(std::move(file));
-    SPARKIFY_RETURN_NOT_OK(fs_.complete_pending(state.uncompleted));
-    state.uncompleted.clear();
-    return Status::OK();
+    return settle(table, &io::FileSystem::complete_pending);
   }
 
   Status publish(const std::string& table, const std::vector<std::string>& files,
@@ -160,15 +154,22 @@ class ObjectStoreCommitter final : public TableCommitter {
  private:
   struct TableState {
     io::PendingFiles pending;                  // staged by the writers
-    std::vector<io::PendingFile> uncompleted;  // taken by a publish that failed part-way
+    std::vector<io::PendingFile> uncompleted;  // taken by a call that failed part-way
   };
 
   Status abort_uncompleted(const std::string& table) {
+    return settle(table, &io::FileSystem::abort_pending);
+  }
+
+  // Completes or aborts (`how`) the uploads the writers staged for `table` and those a failed
+  // call left behind; they are forgotten once `how` succeeds.
+  Status settle(const std::string& table,
+                Status (io::FileSystem::*how)(const std::vector<io::PendingFile>&)) {
     auto it = tables_.find(table);
     if (it == tables_.end()) return Status::OK();
     TableState& state = *it->second;
     for (auto& file : state.pending.take()) state.uncompleted.push_back(std::move(file));
-    SPARKIFY_RETURN_NOT_OK(fs_.abort_pending(state.uncompleted));
+    SPARKIFY_RETURN_NOT_OK((fs_.*how)(state.uncompleted));
     state.uncompleted.clear();
     return Status::OK();
   }
