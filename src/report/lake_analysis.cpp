@@ -41,6 +41,11 @@ struct DayTally {
   uint64_t plays = 0, free = 0, paid = 0;
 };
 
+struct LocationTally {
+  uint64_t plays = 0;
+  std::unordered_set<int64_t> users;
+};
+
 struct SongTally {
   uint64_t plays = 0;
   std::string artist_id;  // of its plays: tells which songs/ folder holds the song
@@ -53,8 +58,7 @@ struct Partial {
   std::array<std::array<uint64_t, 24>, 7> hour_weekday{};
   StringMap<SongTally> songs;
   StringMap<uint64_t> artists, agents;
-  StringMap<std::unordered_set<int64_t>> location_users;
-  StringMap<uint64_t> locations;
+  StringMap<LocationTally> locations;
   std::unordered_map<int64_t, uint64_t> users;
 };
 
@@ -113,13 +117,19 @@ Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
       const auto& us_values = std::get<std::vector<int64_t>>(start.values);
       const auto& levels = std::get<parquet::StringColumn>(level.values);
       p.plays += us_values.size();
+      int32_t last_day = 0;
+      DayTally* last = nullptr;  // plays come in time order: the day changes seldom
       for (size_t i = 0; i < us_values.size(); ++i) {
         if (start.is_null(i)) continue;
         int64_t us = us_values[i];
         auto day = static_cast<int32_t>(floor_div(us, kMicrosPerDay));
         int hour = static_cast<int>(floor_div(us - int64_t{day} * kMicrosPerDay, kMicrosPerHour));
         int weekday = static_cast<int>(((int64_t{day} + 4) % 7 + 7) % 7);  // 1970-01-01: Thu
-        DayTally& d = p.days[day];
+        if (last == nullptr || day != last_day) {
+          last = &p.days[day];  // unordered_map: the reference stays valid as it grows
+          last_day = day;
+        }
+        DayTally& d = *last;
         ++d.plays;
         if (!level.is_null(i)) {
           std::string_view l = levels.at(i);
@@ -158,8 +168,9 @@ Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
         if (!user.is_null(i)) ++p.users[ids[i]];
       }
       each_string(location, [&](size_t i, std::string_view loc) {
-        ++slot(p.locations, loc);
-        if (!user.is_null(i)) slot(p.location_users, loc).insert(ids[i]);
+        LocationTally& t = slot(p.locations, loc);  // one lookup for both tallies
+        ++t.plays;
+        if (!user.is_null(i)) t.users.insert(ids[i]);
       });
     }
   }
@@ -184,8 +195,11 @@ void merge(Partial& into, Partial& from) {
   }
   for (auto& [k, v] : from.artists) slot(into.artists, k) += v;
   for (auto& [k, v] : from.agents) slot(into.agents, k) += v;
-  for (auto& [k, v] : from.locations) slot(into.locations, k) += v;
-  for (auto& [k, v] : from.location_users) slot(into.location_users, k).merge(v);
+  for (auto& [k, v] : from.locations) {
+    LocationTally& t = slot(into.locations, k);
+    t.plays += v.plays;
+    t.users.merge(v.users);
+  }
   for (auto& [k, v] : from.users) into.users[k] += v;
 }
 
@@ -472,11 +486,14 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
     }
     out.top_users.push_back(std::move(r));
   }
-  for (auto& [loc, plays] : top_n<std::string>(total.locations, options.top)) {
+  std::vector<std::pair<std::string, uint64_t>> location_plays;
+  location_plays.reserve(total.locations.size());
+  for (const auto& [loc, t] : total.locations) location_plays.emplace_back(loc, t.plays);
+  for (auto& [loc, plays] : top_n<std::string>(location_plays, options.top)) {
     Ranked r;
     r.key = loc;
     r.plays = plays;
-    r.users = total.location_users[loc].size();
+    r.users = total.locations[loc].users.size();
     out.top_locations.push_back(std::move(r));
   }
   out.browsers = ranked_classes(total.agents, browser_of);
