@@ -224,6 +224,19 @@ Result<parquet::ColumnData> read_lake_column(parquet::FileReader& reader, int ro
   return Status::Corrupt(path + ": column " + want.name + " is missing or has another type");
 }
 
+Result<std::optional<parquet::DictionaryColumn>> read_lake_dictionary(parquet::FileReader& reader,
+                                                                      int row_group,
+                                                                      const model::ColumnSpec& want,
+                                                                      const std::string& path) {
+  const auto& columns = reader.schema().columns;
+  for (size_t k = 0; k < columns.size(); ++k) {
+    if (columns[k].name != want.name) continue;
+    if (want.type != model::ColumnType::kString || !readable_as(columns[k], want)) break;
+    return reader.read_dictionary_column(row_group, static_cast<int>(k));
+  }
+  return Status::Corrupt(path + ": column " + want.name + " is missing or has another type");
+}
+
 Result<LakeListing> list_lake_table(io::FileSystem& fs, const std::string& root,
                                     const model::TableSpec& spec) {
   LakeListing out;
@@ -352,8 +365,22 @@ Result<parquet::ColumnData> LakeRowGroup::read(std::string_view name) {
 }
 
 Status LakeRowGroup::read_the_rest() {
+  const model::TableSpec& spec = *source_.spec;
   for (size_t c = 0; c < read_.size(); ++c) {
-    if (!read_[c]) SPARKIFY_RETURN_NOT_OK(read(source_.spec->columns[c].name).status());
+    if (read_[c]) continue;
+    // A string column read only to be checked is decoded as dictionary indices when stored so:
+    // every page and index is checked the same, without expanding the strings.
+    bool partition = false;
+    for (const auto& p : *source_.partitions) partition |= p.column == c;
+    if (spec.columns[c].type == model::ColumnType::kString && !partition) {
+      SPARKIFY_ASSIGN_OR_RETURN(auto dict, read_lake_dictionary(*source_.reader, row_group_,
+                                                                spec.columns[c], *source_.path));
+      if (dict) {
+        read_[c] = true;
+        continue;
+      }
+    }
+    SPARKIFY_RETURN_NOT_OK(read(spec.columns[c].name).status());
   }
   return Status::OK();
 }

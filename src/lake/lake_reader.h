@@ -66,6 +66,15 @@ Result<parquet::ColumnData> read_lake_column(parquet::FileReader& reader, int ro
                                              const model::ColumnSpec& want,
                                              const std::string& path);
 
+/// A string column of one row group as its dictionary and per-row indices
+/// (parquet::FileReader::read_dictionary_column): nullopt when its chunk is not wholly
+/// dictionary-encoded (read it with read_lake_column then). Corrupt, naming `path`, when the
+/// column is missing or not a string column.
+Result<std::optional<parquet::DictionaryColumn>> read_lake_dictionary(parquet::FileReader& reader,
+                                                                      int row_group,
+                                                                      const model::ColumnSpec& want,
+                                                                      const std::string& path);
+
 /// Reads `root/<spec.name>`. NotFound when the table folder does not exist.
 Result<LakeTable> read_lake_table(io::FileSystem& fs, const std::string& root,
                                   const model::TableSpec& spec, int threads = 1);

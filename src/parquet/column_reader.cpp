@@ -94,6 +94,22 @@ class ChunkReader {
  public:
   ChunkReader(const ColumnChunkSource& src, ColumnData* out)
       : src_(src), out_(out), codec_(CompressionCodec::Get(src.codec)) {}
+  /// Keeps a string chunk's values as dictionary indices in `dict_out` (`out` gets nothing).
+  ChunkReader(const ColumnChunkSource& src, ColumnData* out, DictionaryColumn* dict_out)
+      : ChunkReader(src, out) {
+    dict_out_ = dict_out;
+  }
+
+  bool not_dictionary() const { return not_dictionary_; }
+
+  /// The dictionary page's values, copied out (after run()).
+  void copy_dictionary() {
+    StringColumn& d = dict_out_->dictionary;
+    for (std::string_view v : dict_strings_) {
+      d.data.append(v);
+      d.offsets.push_back(d.data.size());
+    }
+  }
 
   Status run() {
     const uint8_t* base = src_.bytes.data();
@@ -335,7 +351,7 @@ class ChunkReader {
         break;
     }
     SPARKIFY_RETURN_NOT_OK(st);
-    append_validity(rows, present);
+    if (!dict_out_) append_validity(rows, present);  // dictionary indices mark nulls as -1
     return Status::OK();
   }
 
@@ -437,6 +453,7 @@ class ChunkReader {
   }
 
   Status decode_strings(int32_t encoding, Span data, size_t rows, size_t present) {
+    if (dict_out_) return keep_indices(encoding, data, rows, present);
     const uint8_t* p = data.data();
     const uint8_t* end = p + data.size();
     views_.clear();
@@ -502,6 +519,22 @@ class ChunkReader {
     return Status::OK();
   }
 
+  /// A page's rows as dictionary indices (-1 for nulls), for read_dictionary_column.
+  Status keep_indices(int32_t encoding, Span data, size_t rows, size_t present) {
+    if (encoding != format::kPlainDictionary && encoding != format::kRleDictionary) {
+      not_dictionary_ = true;
+      return Status::NotSupported(encoding_name(encoding) + " page in a dictionary read");
+    }
+    SPARKIFY_RETURN_NOT_OK(decode_indices(data, present));
+    if (dict_size_ > static_cast<size_t>(INT32_MAX)) return corrupt("dictionary too large");
+    std::vector<int32_t>& out = dict_out_->indices;
+    size_t k = 0;
+    for (size_t i = 0; i < rows; ++i) {
+      out.push_back(present == rows || levels_[i] ? static_cast<int32_t>(indices_[k++]) : -1);
+    }
+    return Status::OK();
+  }
+
   /// Extends the validity bytes for the page just decoded. They stay empty until the first
   /// null, so columns without nulls never carry them.
   void append_validity(size_t rows, size_t present) {
@@ -529,12 +562,25 @@ class ChunkReader {
   std::vector<std::string_view> views_;
   std::string delta_storage_;
   int64_t values_read_ = 0;
+  DictionaryColumn* dict_out_ = nullptr;
+  bool not_dictionary_ = false;
 };
 
 }  // namespace
 
 Status read_column_chunk(const ColumnChunkSource& source, ColumnData* out) {
   return ChunkReader(source, out).run();
+}
+
+Status read_column_chunk(const ColumnChunkSource& source, DictionaryColumn* out,
+                         bool* dictionary_encoded) {
+  ColumnData unused = make_column_data(*source.schema);
+  ChunkReader reader(source, &unused, out);
+  Status st = reader.run();
+  *dictionary_encoded = !reader.not_dictionary();
+  if (!st.ok()) return reader.not_dictionary() ? Status::OK() : st;
+  reader.copy_dictionary();
+  return Status::OK();
 }
 
 }  // namespace sparkify::parquet

@@ -25,4 +25,9 @@ ColumnData make_column_data(const ColumnSchema& schema);
 /// may hold part of the chunk.
 Status read_column_chunk(const ColumnChunkSource& source, ColumnData* out);
 
+/// Decodes a string chunk into its dictionary and per-row indices. Sets `*dictionary_encoded` to
+/// false (and stops) at the first data page that is not dictionary-encoded.
+Status read_column_chunk(const ColumnChunkSource& source, DictionaryColumn* out,
+                         bool* dictionary_encoded);
+
 }  // namespace sparkify::parquet

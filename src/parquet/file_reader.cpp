@@ -288,6 +288,25 @@ class FileReaderImpl final : public FileReader {
     return out;
   }
 
+  Result<std::optional<DictionaryColumn>> read_dictionary_column(int row_group,
+                                                                 int column) override {
+    SPARKIFY_RETURN_NOT_OK(check_column(column));
+    if (row_group < 0 || row_group >= num_row_groups()) {
+      return Status::Invalid(name_ + ": no row group " + std::to_string(row_group));
+    }
+    PhysicalType type = schema_.columns[column].physical;
+    if (type != PhysicalType::kByteArray && type != PhysicalType::kFixedLenByteArray) {
+      return std::optional<DictionaryColumn>();
+    }
+    DictionaryColumn out;
+    bool dictionary_encoded = true;
+    SPARKIFY_RETURN_NOT_OK(read_chunk(row_group, column, [&](const ColumnChunkSource& src) {
+      return read_column_chunk(src, &out, &dictionary_encoded);
+    }));
+    if (!dictionary_encoded) return std::optional<DictionaryColumn>();
+    return std::optional<DictionaryColumn>(std::move(out));
+  }
+
   Result<ColumnData> read_column(int column) override {
     SPARKIFY_RETURN_NOT_OK(check_column(column));
     ColumnData out = make_column_data(schema_.columns[column]);
@@ -371,6 +390,13 @@ class FileReaderImpl final : public FileReader {
   }
 
   Status read_into(int row_group, int column, ColumnData* out) {
+    return read_chunk(row_group, column,
+                      [&](const ColumnChunkSource& src) { return read_column_chunk(src, out); });
+  }
+
+  // Locates one column chunk and hands it to `decode` (errors get the chunk's place).
+  template <typename Decode>
+  Status read_chunk(int row_group, int column, Decode&& decode) {
     const auto& rg = md_.row_groups[row_group];
     const auto& m = *rg.columns[column].meta_data;
     const ColumnSchema& schema = schema_.columns[column];
@@ -398,7 +424,7 @@ class FileReaderImpl final : public FileReader {
     auto next = std::upper_bound(chunk_starts_.begin(), chunk_starts_.end(), start);
     const int64_t end = next == chunk_starts_.end() ? data_end : std::min(*next, data_end);
     src.bytes = bytes_.subspan(static_cast<size_t>(start), static_cast<size_t>(end - start));
-    Status st = read_column_chunk(src, out);
+    Status st = decode(src);
     if (!st.ok()) return st.with_context(where);
     return Status::OK();
   }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -52,6 +53,14 @@ struct ColumnData {
   bool is_null(size_t row) const { return !validity.empty() && validity[row] == 0; }
 };
 
+/// A string column as a dictionary-encoded chunk stores it: the distinct values once, and per row
+/// the index of its value (-1 for a null row). A reader can count or look up each distinct value
+/// once instead of once per row, and never holds the expanded strings.
+struct DictionaryColumn {
+  StringColumn dictionary;
+  std::vector<int32_t> indices;
+};
+
 class FileReader {
  public:
   /// Parses the footer of a whole file held in memory (`bytes` must outlive the reader).
@@ -71,6 +80,12 @@ class FileReader {
   virtual Result<ColumnData> read_column(int row_group, int column) = 0;
   /// Reads one column across all row groups, concatenated.
   virtual Result<ColumnData> read_column(int column) = 0;
+  /// Reads one BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY column of one row group as its dictionary and
+  /// indices. nullopt when the column is of another type or a data page of the chunk is not
+  /// dictionary-encoded (writers fall back to PLAIN when a dictionary grows too large): read it
+  /// with read_column then.
+  virtual Result<std::optional<DictionaryColumn>> read_dictionary_column(int row_group,
+                                                                         int column) = 0;
 };
 
 }  // namespace sparkify::parquet

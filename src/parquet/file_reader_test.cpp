@@ -49,6 +49,10 @@ Status read_all(std::span<const uint8_t> bytes, const std::string& name) {
   for (int c = 0; c < static_cast<int>((*r)->schema().columns.size()); ++c) {
     auto d = (*r)->read_column(c);
     if (!d.ok()) return d.status();
+    for (int g = 0; g < (*r)->num_row_groups(); ++g) {  // strings as dictionaries too
+      auto k = (*r)->read_dictionary_column(g, c);
+      if (!k.ok()) return k.status();
+    }
   }
   return Status::OK();
 }
@@ -500,6 +504,83 @@ TEST(FileReader, FixedLengthPageShorterThanItsValuesIsCorrupt) {
   auto data = (*r)->read_column(0);
   ASSERT_FALSE(data.ok());
   EXPECT_EQ(data.status().code(), ErrorCode::kCorrupt);
+}
+
+}  // namespace
+}  // namespace sparkify::parquet
+
+namespace sparkify::parquet {
+namespace {
+
+// A file of one string column (`rows` values from `distinct` of them, every 7th null) and one
+// integer column, written with `options`.
+std::vector<uint8_t> strings_file(WriterOptions options, size_t rows, size_t distinct) {
+  Schema schema{{ColumnSchema::String("s"), ColumnSchema::Int64("n", Repetition::kRequired)}};
+  BufferOutputStream out;
+  auto w = FileWriter::Make(schema, options, &out);
+  std::vector<std::string> storage;
+  for (size_t i = 0; i < distinct; ++i) storage.push_back("value-" + std::to_string(i * 7919));
+  std::vector<std::string_view> s;
+  std::vector<uint8_t> valid;
+  std::vector<int64_t> n;
+  for (size_t i = 0; i < rows; ++i) {
+    s.push_back(storage[(i * 31) % distinct]);
+    valid.push_back(i % 7 != 3);
+    n.push_back(static_cast<int64_t>(i));
+  }
+  ColumnView v[2];
+  v[0].values = std::span<const std::string_view>(s);
+  v[0].validity = valid;
+  v[1].values = std::span<const int64_t>(n);
+  EXPECT_TRUE((*w)->write_batch(v, rows).ok());
+  EXPECT_TRUE((*w)->close().ok());
+  return {out.bytes().begin(), out.bytes().end()};
+}
+
+TEST(FileReader, DictionaryColumnsGiveTheSameRowsAsExpandedOnes) {
+  WriterOptions options;
+  options.page_bytes = 4096;  // many data pages sharing the chunk's dictionary
+  auto bytes = strings_file(options, 20000, 300);
+  auto r = FileReader::Open(bytes, "dict.parquet");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  auto dict = (*r)->read_dictionary_column(0, 0);
+  ASSERT_TRUE(dict.ok()) << dict.status().message();
+  ASSERT_TRUE(dict->has_value());
+  auto plain = (*r)->read_column(0, 0);
+  ASSERT_TRUE(plain.ok());
+  const auto& expanded = std::get<StringColumn>(plain->values);
+  ASSERT_EQ((*dict)->indices.size(), expanded.size());
+  EXPECT_LE((*dict)->dictionary.size(), 300u);
+  for (size_t i = 0; i < expanded.size(); ++i) {
+    int32_t k = (*dict)->indices[i];
+    if (plain->is_null(i)) {
+      EXPECT_EQ(k, -1) << "row " << i;
+    } else {
+      ASSERT_GE(k, 0) << "row " << i;
+      EXPECT_EQ((*dict)->dictionary.at(static_cast<size_t>(k)), expanded.at(i)) << "row " << i;
+    }
+  }
+  // Not a string column: read it as values.
+  auto numbers = (*r)->read_dictionary_column(0, 1);
+  ASSERT_TRUE(numbers.ok());
+  EXPECT_FALSE(numbers->has_value());
+}
+
+TEST(FileReader, ChunksNotWhollyDictionaryEncodedAreLeftToReadColumn) {
+  WriterOptions plain;
+  plain.dictionary = false;
+  WriterOptions fallback;  // the dictionary outgrows its limit: later pages are PLAIN
+  fallback.page_bytes = 4096;
+  fallback.dictionary_page_limit = 2048;
+  for (const WriterOptions& options : {plain, fallback}) {
+    auto bytes = strings_file(options, 20000, 5000);
+    auto r = FileReader::Open(bytes, "plain.parquet");
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    auto dict = (*r)->read_dictionary_column(0, 0);
+    ASSERT_TRUE(dict.ok()) << dict.status().message();
+    EXPECT_FALSE(dict->has_value()) << "dictionary " << options.dictionary;
+    EXPECT_TRUE((*r)->read_column(0, 0).ok());
+  }
 }
 
 }  // namespace

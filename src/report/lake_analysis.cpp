@@ -94,6 +94,17 @@ class ColumnFile {
                                   path_);
   }
 
+  /// A string column of one row group as its dictionary and indices, when the file stores it so
+  /// (nullopt: read() it instead).
+  Result<std::optional<parquet::DictionaryColumn>> read_dictionary(int row_group,
+                                                                   std::string_view name) {
+    const model::TableSpec& table = model::songplays_spec();
+    int index = table.column_index(name);
+    if (index < 0) return Status::Internal("no column " + std::string(name) + " in " + table.name);
+    return lake::read_lake_dictionary(*reader_, row_group,
+                                      table.columns[static_cast<size_t>(index)], path_);
+  }
+
  private:
   std::string path_;
   Buffer bytes_;
@@ -113,9 +124,32 @@ Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
   for (int g = 0; g < file.row_groups(); ++g) {
     {
       SPARKIFY_ASSIGN_OR_RETURN(auto start, file.read(g, "start_time"));
-      SPARKIFY_ASSIGN_OR_RETURN(auto level, file.read(g, "level"));
+      // Each play's level: 1 free, 2 paid, 0 anything else or none; from the dictionary when
+      // the file has one (two or three entries), else compared row by row.
+      std::vector<uint8_t> level_of;
+      {
+        auto code = [](std::string_view l) -> uint8_t {
+          return l == "free" ? 1 : l == "paid" ? 2 : 0;
+        };
+        SPARKIFY_ASSIGN_OR_RETURN(auto dict, file.read_dictionary(g, "level"));
+        if (dict) {
+          std::vector<uint8_t> codes(dict->dictionary.size());
+          for (size_t k = 0; k < codes.size(); ++k) codes[k] = code(dict->dictionary.at(k));
+          level_of.reserve(dict->indices.size());
+          for (int32_t k : dict->indices)
+            level_of.push_back(k < 0 ? 0 : codes[static_cast<size_t>(k)]);
+        } else {
+          SPARKIFY_ASSIGN_OR_RETURN(auto level, file.read(g, "level"));
+          const auto& levels = std::get<parquet::StringColumn>(level.values);
+          level_of.reserve(levels.size());
+          for (size_t i = 0; i < levels.size(); ++i) {
+            level_of.push_back(level.is_null(i) ? 0 : code(levels.at(i)));
+          }
+        }
+      }
       const auto& us_values = std::get<std::vector<int64_t>>(start.values);
-      const auto& levels = std::get<parquet::StringColumn>(level.values);
+      if (level_of.size() != us_values.size())
+        return Status::Corrupt(path + ": columns of different lengths");
       p.plays += us_values.size();
       int32_t last_day = 0;
       DayTally* last = nullptr;  // plays come in time order: the day changes seldom
@@ -131,13 +165,8 @@ Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
         }
         DayTally& d = *last;
         ++d.plays;
-        if (!level.is_null(i)) {
-          std::string_view l = levels.at(i);
-          if (l == "free")
-            ++d.free;
-          else if (l == "paid")
-            ++d.paid;
-        }
+        d.free += level_of[i] == 1;
+        d.paid += level_of[i] == 2;
         ++p.hour_weekday[weekday][hour];
       }
     }
@@ -154,24 +183,54 @@ Status aggregate_file(io::FileSystem& fs, const std::string& path, Partial& p) {
       each_string(artist, [&](size_t, std::string_view id) { ++slot(p.artists, id); });
     }
     {
-      SPARKIFY_ASSIGN_OR_RETURN(auto agent, file.read(g, "user_agent"));
-      const auto& agents = std::get<parquet::StringColumn>(agent.values);
-      for (size_t i = 0; i < agents.size(); ++i) {
-        ++slot(p.agents, agent.is_null(i) ? std::string_view("\x01") : agents.at(i));
+      // Counted per dictionary entry when the file has one: a handful of long strings, never
+      // hashed or expanded per play.
+      SPARKIFY_ASSIGN_OR_RETURN(auto dict, file.read_dictionary(g, "user_agent"));
+      if (dict) {
+        std::vector<uint64_t> counts(dict->dictionary.size() + 1);  // the last: no agent
+        for (int32_t k : dict->indices)
+          ++counts[k < 0 ? counts.size() - 1 : static_cast<size_t>(k)];
+        for (size_t k = 0; k < counts.size(); ++k) {
+          if (counts[k] == 0) continue;
+          bool none = k + 1 == counts.size();
+          slot(p.agents, none ? std::string_view("\x01") : dict->dictionary.at(k)) += counts[k];
+        }
+      } else {
+        SPARKIFY_ASSIGN_OR_RETURN(auto agent, file.read(g, "user_agent"));
+        const auto& agents = std::get<parquet::StringColumn>(agent.values);
+        for (size_t i = 0; i < agents.size(); ++i) {
+          ++slot(p.agents, agent.is_null(i) ? std::string_view("\x01") : agents.at(i));
+        }
       }
     }
     {
       SPARKIFY_ASSIGN_OR_RETURN(auto user, file.read(g, "user_id"));
-      SPARKIFY_ASSIGN_OR_RETURN(auto location, file.read(g, "location"));
       const auto& ids = std::get<std::vector<int64_t>>(user.values);
       for (size_t i = 0; i < ids.size(); ++i) {
         if (!user.is_null(i)) ++p.users[ids[i]];
       }
-      each_string(location, [&](size_t i, std::string_view loc) {
-        LocationTally& t = slot(p.locations, loc);  // one lookup for both tallies
+      auto add = [&](size_t i, LocationTally& t) {
         ++t.plays;
         if (!user.is_null(i)) t.users.insert(ids[i]);
-      });
+      };
+      SPARKIFY_ASSIGN_OR_RETURN(auto dict, file.read_dictionary(g, "location"));
+      if (dict) {
+        // Each entry's tally looked up once (unordered_map: references stay valid).
+        std::vector<LocationTally*> tally(dict->dictionary.size(), nullptr);
+        if (dict->indices.size() != ids.size())
+          return Status::Corrupt(path + ": columns of different lengths");
+        for (size_t i = 0; i < dict->indices.size(); ++i) {
+          int32_t k = dict->indices[i];
+          if (k < 0) continue;
+          LocationTally*& t = tally[static_cast<size_t>(k)];
+          if (t == nullptr) t = &slot(p.locations, dict->dictionary.at(static_cast<size_t>(k)));
+          add(i, *t);
+        }
+      } else {
+        SPARKIFY_ASSIGN_OR_RETURN(auto location, file.read(g, "location"));
+        each_string(location,
+                    [&](size_t i, std::string_view loc) { add(i, slot(p.locations, loc)); });
+      }
     }
   }
   return Status::OK();
