@@ -272,7 +272,7 @@ Result<std::optional<uint64_t>> manifest_rows(io::FileSystem& fs, const LakeList
   std::optional<uint64_t> rows = parse_success_manifest_rows(text);
   if (!rows) return rows;
   std::optional<std::vector<std::string>> named = parse_success_manifest(text);
-  std::sort(named->begin(), named->end());
+  if (!std::is_sorted(named->begin(), named->end())) std::sort(named->begin(), named->end());
   if (*named != listing.files) return std::optional<uint64_t>();
   return rows;
 }

@@ -368,16 +368,20 @@ Result<std::unordered_map<std::string, std::string>> song_titles(
   for (const auto& id : ids) {
     auto it = songs.find(id);
     if (it != songs.end() && !it->second.artist_id.empty()) {
-      folders.insert("/" + lake::partition_folder("artist_id", it->second.artist_id) + "/");
+      folders.insert(lake::partition_folder("artist_id", it->second.artist_id));
     }
   }
+  // Whether a file lies in one of those folders: each of its folders looked up once.
+  auto in_folder = [&](std::string_view rel) {
+    for (size_t start = 0, slash; (slash = rel.find('/', start)) != std::string_view::npos;
+         start = slash + 1) {
+      if (folders.count(std::string(rel.substr(start, slash - start)))) return true;
+    }
+    return false;
+  };
   std::unordered_map<std::string, std::string> titles;
   for (const auto& rel : listing.files) {
-    std::string slashed = "/" + rel;
-    bool in_folder = false;
-    for (const auto& folder : folders)
-      in_folder = in_folder || slashed.find(folder) != std::string::npos;
-    if (!in_folder) continue;
+    if (!in_folder(rel)) continue;
     SPARKIFY_ASSIGN_OR_RETURN(ColumnFile file,
                               ColumnFile::Open(fs, io::FileSystem::join(listing.dir, rel)));
     for (int g = 0; g < file.row_groups(); ++g) {
@@ -449,7 +453,8 @@ Result<LakeAnalysis> analyze_lake(io::FileSystem& fs, const std::string& lake,
           return aggregate_file(fs, io::FileSystem::join(listing->dir, listing->files[i]),
                                 partials[static_cast<size_t>(worker)]);
         }));
-    for (auto& p : partials) merge(total, p);
+    total = std::move(partials[0]);  // the others merge into the first worker's tallies
+    for (size_t w = 1; w < partials.size(); ++w) merge(total, partials[w]);
     f.rows = total.plays;
   }
   out.songplays = total.plays;
