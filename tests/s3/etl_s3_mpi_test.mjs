@@ -1,8 +1,8 @@
 // `mpirun -np 4 sparkify etl` from S3 to S3 through the loopback S3 (SPEC §8: S3 as the store
 // every rank shares): the lake equals the one-process local lake, and each rank completes its own
-// pending uploads at publish — no multipart upload and no run record is left behind. When S3
-// refuses every completion, the run fails, nothing is published, and every rank aborts the
-// uploads it started.
+// pending uploads at publish — no multipart upload and no run record is left behind; the same
+// for incremental loads (3 ranks, then 2). When S3 refuses every completion, the run fails,
+// nothing is published, and every rank aborts the uploads it started.
 // Skips (77) without mpirun, awscli or the sample.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -32,7 +32,7 @@ const prefix = [mpirun, ...(asRoot ? ['--allow-run-as-root'] : []), '--oversubsc
 
 const checks = new Checks('etl s3 mpi');
 const work = makeTempDir('s3mpi');
-const s3 = await startLoopbackS3({ buckets: ['udacity-dend', 'lake'] });
+const s3 = await startLoopbackS3({ buckets: ['udacity-dend', 'growing', 'lake'] });
 process.on('exit', () => s3.killNow());
 const conn = await openDuck();
 
@@ -74,6 +74,35 @@ await checks.check('no multipart upload of any rank is left pending', async () =
   const text = l.stdout.toString().trim();
   const uploads = text ? (JSON.parse(text).Uploads ?? []) : [];
   assert.deepEqual(uploads.map((u) => u.Key), [], describeRun(r));
+});
+
+// Incremental loads under mpirun on S3: the song files and 20 log days with 3 ranks, then the
+// other days with 2; every rank completes its own uploads before the commit. The lake must be
+// the one-process full lake.
+const np = (n) => [...prefix.slice(0, -1), String(n)];
+const days = fs.readdirSync(path.join(sample, 'log_data', '2018', '11')).sort();
+const firstDays = path.join(work, 'first-days');
+fs.cpSync(path.join(sample, 'song_data'), path.join(firstDays, 'song_data'), { recursive: true });
+for (const d of days.slice(0, 20)) {
+  fs.cpSync(path.join(sample, 'log_data', '2018', '11', d), path.join(firstDays, 'log_data', '2018', '11', d));
+}
+const incremental = [];
+for (const [ranks, from] of [[3, firstDays], [2, sample]]) {
+  const put = await aws(s3.endpoint, ['s3', 'cp', '--recursive', '--only-show-errors', from, 's3://growing/']);
+  assert.equal(put.code, 0, put.stderr);
+  incremental.push(await runSparkify(['etl', '--mode', 'incremental', '--input', 's3://growing', '--output',
+    's3://lake/inc', '--config', cfg, '--threads', '1', '--no-progress'], { prefix: np(ranks), env: cleanEnv, guardMs: 300_000 }));
+}
+await checks.check('incremental -np 3 then -np 2 on S3: the one-process full lake, no upload left', async () => {
+  for (const run of incremental) expectExit(run, 0);
+  const dir = path.join(work, 'inc');
+  const cp = await aws(s3.endpoint, ['s3', 'cp', '--recursive', '--only-show-errors', 's3://lake/inc/', dir]);
+  assert.equal(cp.code, 0, cp.stderr);
+  await loadLake(conn, dir, 'inc');
+  for (const t of TABLES) await expectSameRows(conn, `local."${t}"`, `inc."${t}"`, t, { label: `inc.${t}` });
+  const l = await aws(s3.endpoint, ['s3api', 'list-multipart-uploads', '--bucket', 'lake', '--output', 'json']);
+  const text = l.stdout.toString().trim();
+  assert.deepEqual((text ? (JSON.parse(text).Uploads ?? []) : []).map((u) => u.Key), []);
 });
 
 // Every CompleteMultipartUpload answered 500 (retried, then given up): the first table's
