@@ -255,36 +255,9 @@ Result<std::unique_ptr<ByteStream>> open_stream(io::FileSystem& fs, const InputF
   return maybe_gunzip(std::move(raw), file);
 }
 
-Status chunks_of(ByteStream& stream_ref, const InputFile& file, size_t chunk_bytes,
-                 const std::function<Status(const Chunk&)>& on_chunk);
-
-}  // namespace
-
-Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes,
-                      const std::function<Status(const Chunk&)>& on_chunk) {
-  return for_each_chunk(fs, file, chunk_bytes, 1, on_chunk);
-}
-
-Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes, int requests,
-                      const std::function<Status(const Chunk&)>& on_chunk) {
-  chunk_bytes = std::max<size_t>(chunk_bytes, 4096);
-  SPARKIFY_ASSIGN_OR_RETURN(auto stream, open_stream(fs, file, chunk_bytes, requests));
-  return chunks_of(*stream, file, chunk_bytes, on_chunk);
-}
-
-Status for_each_chunk(const InputFile& file, Buffer bytes, size_t chunk_bytes,
-                      const std::function<Status(const Chunk&)>& on_chunk) {
-  chunk_bytes = std::max<size_t>(chunk_bytes, 4096);
-  auto stream = maybe_gunzip(std::make_unique<MemoryStream>(std::move(bytes)), file);
-  return chunks_of(*stream, file, chunk_bytes, on_chunk);
-}
-
-namespace {
-
-// Cuts what `stream_ref` reads into chunks of whole lines (see chunked_reader.h).
-Status chunks_of(ByteStream& stream_ref, const InputFile& file, size_t chunk_bytes,
+// Cuts what `stream` reads into chunks of whole lines (see chunked_reader.h).
+Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
                  const std::function<Status(const Chunk&)>& on_chunk) {
-  ByteStream* stream = &stream_ref;
   bool strip_bom = true;
   // Bytes read but not yet handed out (a partial line). Grown without zeroing: every byte is
   // read into before it is used, and zeroing a 16 MB chunk buffer per small file was most of the
@@ -307,7 +280,7 @@ Status chunks_of(ByteStream& stream_ref, const InputFile& file, size_t chunk_byt
     while (!eof && pending.size() < target) {
       size_t old = pending.size();
       pending.resize(target);
-      SPARKIFY_ASSIGN_OR_RETURN(size_t n, stream->read(pending.data() + old, target - old));
+      SPARKIFY_ASSIGN_OR_RETURN(size_t n, stream.read(pending.data() + old, target - old));
       pending.resize(old + n);
       eof = n == 0;
       if (pending.size() == target &&
@@ -339,5 +312,24 @@ Status chunks_of(ByteStream& stream_ref, const InputFile& file, size_t chunk_byt
 }
 
 }  // namespace
+
+Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes,
+                      const std::function<Status(const Chunk&)>& on_chunk) {
+  return for_each_chunk(fs, file, chunk_bytes, 1, on_chunk);
+}
+
+Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes, int requests,
+                      const std::function<Status(const Chunk&)>& on_chunk) {
+  chunk_bytes = std::max<size_t>(chunk_bytes, 4096);
+  SPARKIFY_ASSIGN_OR_RETURN(auto stream, open_stream(fs, file, chunk_bytes, requests));
+  return chunks_of(*stream, file, chunk_bytes, on_chunk);
+}
+
+Status for_each_chunk(const InputFile& file, Buffer bytes, size_t chunk_bytes,
+                      const std::function<Status(const Chunk&)>& on_chunk) {
+  chunk_bytes = std::max<size_t>(chunk_bytes, 4096);
+  auto stream = maybe_gunzip(std::make_unique<MemoryStream>(std::move(bytes)), file);
+  return chunks_of(*stream, file, chunk_bytes, on_chunk);
+}
 
 }  // namespace sparkify::source
