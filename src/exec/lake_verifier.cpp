@@ -441,10 +441,9 @@ Result<VerifyReport> verify_lake(const std::string& lake, const io::FileSystemOp
   return verify_lake(*fs, lake, threads, listings);
 }
 
-Result<VerifyReport> verify_lake(io::FileSystem& file_system, const std::string& lake, int threads,
+Result<VerifyReport> verify_lake(io::FileSystem& fs, const std::string& lake, int threads,
                                  sparkify::lake::LakeListings& listings) {
-  io::FileSystem* fs = &file_system;
-  SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs->exists(lake));
+  SPARKIFY_ASSIGN_OR_RETURN(bool exists, fs.exists(lake));
   if (!exists) return Status::NotFound("the lake " + lake + " does not exist");
   threads = std::max(1, threads);
 
@@ -486,7 +485,7 @@ Result<VerifyReport> verify_lake(io::FileSystem& file_system, const std::string&
     song_ids.emplace(threads, songs->files.size());
     song_artists.resize(songs->files.size());
     SPARKIFY_RETURN_NOT_OK(lake::scan_lake_table(
-        *fs, *songs, model::songs_spec(), threads, [&](LakeRowGroup& g, int worker) -> Status {
+        fs, *songs, model::songs_spec(), threads, [&](LakeRowGroup& g, int worker) -> Status {
           SPARKIFY_RETURN_NOT_OK(song_ids->add(g, worker, "song_id"));
           SPARKIFY_ASSIGN_OR_RETURN(ColumnData artist, g.read("artist_id"));
           add_runs(artist, song_artists[g.file()]);
@@ -496,18 +495,18 @@ Result<VerifyReport> verify_lake(io::FileSystem& file_system, const std::string&
   if (artists) {
     artist_ids.emplace(threads, artists->files.size());
     SPARKIFY_RETURN_NOT_OK(lake::scan_lake_table(
-        *fs, *artists, model::artists_spec(), threads,
+        fs, *artists, model::artists_spec(), threads,
         [&](LakeRowGroup& g, int worker) { return artist_ids->add(g, worker, "artist_id"); }));
   }
   if (users) {
     user_ids.emplace(threads, users->files.size());
     SPARKIFY_RETURN_NOT_OK(lake::scan_lake_table(
-        *fs, *users, model::users_spec(), threads,
+        fs, *users, model::users_spec(), threads,
         [&](LakeRowGroup& g, int worker) { return user_ids->add(g, worker, "user_id"); }));
   }
   if (time) {
     time_keys.emplace(threads, time->files.size());
-    SPARKIFY_RETURN_NOT_OK(scan_time(*fs, *time, threads, *time_keys, time_columns));
+    SPARKIFY_RETURN_NOT_OK(scan_time(fs, *time, threads, *time_keys, time_columns));
   }
 
   if (song_ids) report.checks.push_back(song_ids->unique("songs", "song_id"));
@@ -533,7 +532,7 @@ Result<VerifyReport> verify_lake(io::FileSystem& file_system, const std::string&
     if (time_keys) time_set.emplace(time_keys->sorted);
     SongplayChecks sp;
     SPARKIFY_RETURN_NOT_OK(
-        scan_songplays(*fs, *songplays, threads, user_set, time_set, song_set, artist_set, sp));
+        scan_songplays(fs, *songplays, threads, user_set, time_set, song_set, artist_set, sp));
     IdRuns ids;
     for (IdRuns& part : sp.ids) ids.merge(std::move(part));
     ids.compact();
@@ -547,7 +546,7 @@ Result<VerifyReport> verify_lake(io::FileSystem& file_system, const std::string&
       report.checks.push_back(combined("songplays.artist_id references artists", sp.artists));
     }
   }
-  SPARKIFY_ASSIGN_OR_RETURN(bool debris, fs->exists(io::FileSystem::join(lake, "_staging")));
+  SPARKIFY_ASSIGN_OR_RETURN(bool debris, fs.exists(io::FileSystem::join(lake, "_staging")));
   CheckResult clean = named_check("no staging debris from an interrupted run");
   clean.checked = 1;
   if (debris) {

@@ -280,9 +280,7 @@ class FileReaderImpl final : public FileReader {
 
   Result<ColumnData> read_column(int row_group, int column) override {
     SPARKIFY_RETURN_NOT_OK(check_column(column));
-    if (row_group < 0 || row_group >= num_row_groups()) {
-      return Status::Invalid(name_ + ": no row group " + std::to_string(row_group));
-    }
+    SPARKIFY_RETURN_NOT_OK(check_row_group(row_group));
     ColumnData out = make_column_data(schema_.columns[column]);
     SPARKIFY_RETURN_NOT_OK(read_into(row_group, column, &out));
     return out;
@@ -291,9 +289,7 @@ class FileReaderImpl final : public FileReader {
   Result<std::optional<DictionaryColumn>> read_dictionary_column(int row_group,
                                                                  int column) override {
     SPARKIFY_RETURN_NOT_OK(check_column(column));
-    if (row_group < 0 || row_group >= num_row_groups()) {
-      return Status::Invalid(name_ + ": no row group " + std::to_string(row_group));
-    }
+    SPARKIFY_RETURN_NOT_OK(check_row_group(row_group));
     PhysicalType type = schema_.columns[column].physical;
     if (type != PhysicalType::kByteArray && type != PhysicalType::kFixedLenByteArray) {
       return std::optional<DictionaryColumn>();
@@ -317,6 +313,13 @@ class FileReaderImpl final : public FileReader {
 
  private:
   Status corrupt(const std::string& what) const { return Status::Corrupt(name_ + ": " + what); }
+
+  Status check_row_group(int row_group) const {
+    if (row_group < 0 || row_group >= num_row_groups()) {
+      return Status::Invalid(name_ + ": no row group " + std::to_string(row_group));
+    }
+    return Status::OK();
+  }
 
   Status check_column(int column) const {
     if (column < 0 || static_cast<size_t>(column) >= schema_.columns.size()) {

@@ -88,24 +88,27 @@ class ColumnFile {
   /// writes for it, as the lake reader does).
   Result<parquet::ColumnData> read(int row_group, std::string_view name,
                                    const model::TableSpec& table = model::songplays_spec()) {
-    int index = table.column_index(name);
-    if (index < 0) return Status::Internal("no column " + std::string(name) + " in " + table.name);
-    return lake::read_lake_column(*reader_, row_group, table.columns[static_cast<size_t>(index)],
-                                  path_);
+    SPARKIFY_ASSIGN_OR_RETURN(const model::ColumnSpec* spec, column_spec(table, name));
+    return lake::read_lake_column(*reader_, row_group, *spec, path_);
   }
 
-  /// A string column of one row group as its dictionary and indices, when the file stores it so
-  /// (nullopt: read() it instead).
+  /// A songplays string column of one row group as its dictionary and indices, when the file
+  /// stores it so (nullopt: read() it instead).
   Result<std::optional<parquet::DictionaryColumn>> read_dictionary(int row_group,
                                                                    std::string_view name) {
-    const model::TableSpec& table = model::songplays_spec();
-    int index = table.column_index(name);
-    if (index < 0) return Status::Internal("no column " + std::string(name) + " in " + table.name);
-    return lake::read_lake_dictionary(*reader_, row_group,
-                                      table.columns[static_cast<size_t>(index)], path_);
+    SPARKIFY_ASSIGN_OR_RETURN(const model::ColumnSpec* spec,
+                              column_spec(model::songplays_spec(), name));
+    return lake::read_lake_dictionary(*reader_, row_group, *spec, path_);
   }
 
  private:
+  static Result<const model::ColumnSpec*> column_spec(const model::TableSpec& table,
+                                                      std::string_view name) {
+    int index = table.column_index(name);
+    if (index < 0) return Status::Internal("no column " + std::string(name) + " in " + table.name);
+    return &table.columns[static_cast<size_t>(index)];
+  }
+
   std::string path_;
   Buffer bytes_;
   std::unique_ptr<parquet::FileReader> reader_;
