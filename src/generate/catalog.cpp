@@ -224,33 +224,44 @@ std::string log_double(double d) {
 
 User make_user(uint64_t index, const CatalogOptions& options) {
   Rng rng = Rng::For(options.seed, Stream::kUser, index);
+  User u;
   bool female = rng.chance(0.55);
-  std::string first(pick(rng, female ? vocab::female_first_names() : vocab::male_first_names()));
-  std::string last(pick(rng, vocab::last_names()));
+  // Heads list the female first names, then the male ones (see user_text).
+  u.head = static_cast<uint32_t>(female ? rng.below(vocab::female_first_names().size())
+                                        : vocab::female_first_names().size() +
+                                              rng.below(vocab::male_first_names().size()));
+  u.last_name = static_cast<uint32_t>(rng.below(vocab::last_names().size()));
   // Bigger metros and commoner browsers first in the lists: a rank-skewed pick.
   auto skewed = [&](size_t n) {
-    return static_cast<size_t>(std::floor(std::pow(rng.uniform(), 1.8) * static_cast<double>(n)));
+    return static_cast<uint32_t>(std::floor(std::pow(rng.uniform(), 1.8) * static_cast<double>(n)));
   };
-  std::string_view metro = vocab::metro_areas()[skewed(vocab::metro_areas().size())];
-  std::string_view agent = vocab::user_agents()[skewed(vocab::user_agents().size())];
+  u.location = skewed(vocab::metro_areas().size());
+  u.agent = skewed(vocab::user_agents().size());
   int64_t start_ms = options.start_seconds * 1000;
-  int64_t registration = start_ms - rng.between(1, 45 * 86400) * 1000 + 796;
-
-  User u;
-  u.head = ",\"auth\":\"Logged In\",\"firstName\":" + log_string(first) +
-           ",\"gender\":" + (female ? "\"F\"" : "\"M\"") + ",\"itemInSession\":";
-  u.last_name = ",\"lastName\":" + log_string(last) + ",\"length\":";
-  u.location = ",\"location\":" + log_string(metro) + ",\"method\":";
-  u.registration = ",\"registration\":";
-  append_int(u.registration, registration);
-  u.registration += ".0,\"sessionId\":";  // the simulator writes registration as a double
-  u.tail =
-      ",\"userAgent\":" + log_string(agent) + ",\"userId\":\"" + std::to_string(index + 1) + "\"}";
+  u.registration_ms = start_ms - rng.between(1, 45 * 86400) * 1000 + 796;
   u.initial_paid = rng.chance(kPaidShare);
   if (rng.chance(u.initial_paid ? kDowngradeShare : kUpgradeShare)) {
     u.level_change_ms = start_ms + rng.between(3600, options.days * 86400LL - 3600) * 1000;
   }
   return u;
+}
+
+// Every value a user's text can take, escaped once for all users.
+UserText user_text() {
+  UserText t;
+  auto head = [&](std::string_view first, const char* gender) {
+    t.heads.push_back(",\"auth\":\"Logged In\",\"firstName\":" + log_string(first) +
+                      ",\"gender\":" + gender + ",\"itemInSession\":");
+  };
+  for (std::string_view first : vocab::female_first_names()) head(first, "\"F\"");
+  for (std::string_view first : vocab::male_first_names()) head(first, "\"M\"");
+  for (std::string_view last : vocab::last_names())
+    t.last_names.push_back(",\"lastName\":" + log_string(last) + ",\"length\":");
+  for (std::string_view metro : vocab::metro_areas())
+    t.locations.push_back(",\"location\":" + log_string(metro) + ",\"method\":");
+  for (std::string_view agent : vocab::user_agents())
+    t.agents.push_back(",\"userAgent\":" + log_string(agent) + ",\"userId\":\"");
+  return t;
 }
 
 PlayedSong make_played(uint64_t index, uint64_t seed) {
@@ -459,11 +470,7 @@ Result<Catalog> build_catalog(const CatalogOptions& options) {
     return Status::OK();
   }));
   c.user_pick = AliasTable(activity);
-  c.guest.head = ",\"auth\":\"Logged Out\",\"firstName\":null,\"gender\":null,\"itemInSession\":";
-  c.guest.last_name = ",\"lastName\":null,\"length\":";
-  c.guest.location = ",\"location\":null,\"method\":";
-  c.guest.registration = ",\"registration\":null,\"sessionId\":";
-  c.guest.tail = ",\"userAgent\":null,\"userId\":\"\"}";
+  c.user_text = user_text();
 
   // The songs users play that the song data lacks: a long tail, most played once or twice.
   uint64_t n_played = std::clamp<uint64_t>(options.events / 8, 500, 250000);

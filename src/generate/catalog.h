@@ -63,16 +63,26 @@ struct Song {
   double near_miss_length = 0;
 };
 
-/// The pieces of an event line that depend only on who is logged in, pre-escaped.
+/// A user, kept small (40 bytes) because a large run has hundreds of thousands: the text of an
+/// event line that depends on who is logged in is shared through UserText's pieces.
 struct User {
-  std::string head;          ///< ,"auth":..,"firstName":..,"gender":..,"itemInSession":
-  std::string last_name;     ///< ,"lastName":..,"length":
-  std::string location;      ///< ,"location":..,"method":
-  std::string registration;  ///< ,"registration":..,"sessionId":
-  std::string tail;          ///< ,"userAgent":..,"userId":"N"}
-  bool initial_paid = false;
+  uint32_t head = 0;       ///< into UserText::heads (first name and gender)
+  uint32_t last_name = 0;  ///< into UserText::last_names
+  uint32_t location = 0;   ///< into UserText::locations
+  uint32_t agent = 0;      ///< into UserText::agents
+  int64_t registration_ms = 0;
   int64_t level_change_ms = INT64_MAX;  ///< from this ts on, the level is the other one
+  bool initial_paid = false;
   bool paid_at(int64_t ts_ms) const { return initial_paid != (ts_ms >= level_change_ms); }
+};
+
+/// The pieces of event lines that depend on who is logged in, pre-escaped, one per value.
+struct UserText {
+  std::vector<std::string>
+      heads;  ///< ,"auth":"Logged In","firstName":..,"gender":..,"itemInSession":
+  std::vector<std::string> last_names;  ///< ,"lastName":..,"length":
+  std::vector<std::string> locations;   ///< ,"location":..,"method":
+  std::vector<std::string> agents;      ///< ,"userAgent":..,"userId":"
 };
 
 /// A song users play that is not in the song data, pre-escaped for the log.
@@ -86,8 +96,8 @@ struct PlayedSong {
 struct Catalog {
   std::vector<Artist> artists;
   std::vector<Song> songs;
-  std::vector<User> users;
-  User guest;  ///< the pieces of a logged-out event (all nulls, userId "")
+  std::vector<User> users;  ///< user i has userId i + 1
+  UserText user_text;
   std::vector<PlayedSong> played;
   AliasTable user_pick;
   AliasTable song_pick;

@@ -77,6 +77,13 @@ inline char* put(char* p, std::string_view s) {
 
 inline char* put_int(char* p, int64_t v) { return std::to_chars(p, p + 24, v).ptr; }
 
+// The pieces of a logged-out event: nulls, and userId "".
+constexpr std::string_view kGuestHead =
+    ",\"auth\":\"Logged Out\",\"firstName\":null,\"gender\":null,\"itemInSession\":";
+constexpr std::string_view kGuestLastName = ",\"lastName\":null,\"length\":";
+constexpr std::string_view kGuestLocation = ",\"location\":null,\"method\":";
+constexpr std::string_view kGuestAgent = ",\"userAgent\":null,\"userId\":\"";
+
 constexpr uint8_t kLoggedOutFlag = 1;
 constexpr uint8_t kPaidFlag = 2;
 
@@ -206,8 +213,13 @@ std::vector<Event> simulate_day(const Catalog& catalog, const DayPlan& day,
     }
     ++session;
   }
-  std::stable_sort(events.begin(), events.end(),
-                   [](const Event& a, const Event& b) { return a.ts_ms < b.ts_ms; });
+  // Sessions and their items were appended in order, so (ts, session, item) orders the day as a
+  // stable sort by ts would, without a stable sort's buffer of the whole day.
+  std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+    if (a.ts_ms != b.ts_ms) return a.ts_ms < b.ts_ms;
+    if (a.session != b.session) return a.session < b.session;
+    return a.item < b.item;
+  });
 
   return events;
 }
@@ -224,7 +236,12 @@ Status render_day(const Catalog& catalog, const DayPlan& day, const EventOptions
   constexpr std::string_view kNull = "null";
   for (const Event& e : events) {
     const bool logged_out = e.flags & kLoggedOutFlag;
-    const User& u = logged_out ? catalog.guest : catalog.users[e.user];
+    const User& u = catalog.users[e.user];
+    const UserText& text = catalog.user_text;
+    const std::string_view head = logged_out ? kGuestHead : text.heads[u.head];
+    const std::string_view last_name = logged_out ? kGuestLastName : text.last_names[u.last_name];
+    const std::string_view location = logged_out ? kGuestLocation : text.locations[u.location];
+    const std::string_view agent = logged_out ? kGuestAgent : text.agents[u.agent];
     const auto kind = static_cast<PlayKind>((e.flags >> 2) & 3);
     std::string_view artist = kNull, title = kNull, length = kNull;
     if (kind == kMatched || kind == kNearMiss) {
@@ -241,27 +258,35 @@ Status render_day(const Catalog& catalog, const DayPlan& day, const EventOptions
     const PageInfo& page = kPages[e.page];
     if (stats.lines > 0) out.commit(put(out.tail(1), "\n"));
     const size_t line_start = out.size();
-    // Fixed text below is under 64 bytes, and the three numbers under 24 bytes each.
-    char* p = out.tail(artist.size() + title.size() + length.size() + u.head.size() +
-                       u.last_name.size() + u.location.size() + u.registration.size() +
-                       u.tail.size() + page.method_and_page.size() + 160);
+    // Fixed text below is under 100 bytes, and the five numbers under 24 bytes each.
+    char* p =
+        out.tail(artist.size() + title.size() + length.size() + head.size() + last_name.size() +
+                 location.size() + agent.size() + page.method_and_page.size() + 256);
     p = put(p, "{\"artist\":");
     p = put(p, artist);
-    p = put(p, u.head);
+    p = put(p, head);
     p = put_int(p, e.item);
-    p = put(p, u.last_name);
+    p = put(p, last_name);
     p = put(p, length);
     p = put(p, (e.flags & kPaidFlag) ? std::string_view(",\"level\":\"paid\"")
                                      : std::string_view(",\"level\":\"free\""));
-    p = put(p, u.location);
+    p = put(p, location);
     p = put(p, page.method_and_page);
-    p = put(p, u.registration);
+    if (logged_out) {
+      p = put(p, ",\"registration\":null,\"sessionId\":");
+    } else {
+      p = put(p, ",\"registration\":");
+      p = put_int(p, u.registration_ms);
+      p = put(p, ".0,\"sessionId\":");  // the simulator writes registration as a double
+    }
     p = put_int(p, static_cast<int64_t>(day.first_session + e.session + 1));
     p = put(p, ",\"song\":");
     p = put(p, title);
     p = put(p, page.status_and_ts);
     p = put_int(p, e.ts_ms);
-    p = put(p, u.tail);
+    p = put(p, agent);
+    if (!logged_out) p = put_int(p, static_cast<int64_t>(e.user) + 1);
+    p = put(p, "\"}");
     out.commit(p);
 
     if (options.bad_fraction > 0 && bad_rng.chance(options.bad_fraction)) {
