@@ -37,7 +37,7 @@ JOBS="$(nproc)"
 # - e2e_crash: SIGKILLs runs at 28 points and checks the next run; the code it exercises (the
 #   commit and recovery) runs under ASan in e2e_incremental's kills and in the unit tests, and
 #   the kills themselves say nothing about memory safety;
-# - e2e_spill: its small --memory-limit (32 MB) is below what an ASan process holds before it
+# - e2e_spill: its small --memory-limit (48 MB) is below what an ASan process holds before it
 #   reads anything (shadow memory and quarantine: about 113 MiB), so the run stops at once
 #   with the limit's one sentence; the spill files' code runs under ASan in exec_spill_test.
 # - s3_etl_ranged_test: its 48 MB limit, for the same reason; the ranged reads run under ASan in

@@ -68,7 +68,11 @@ Status EtlJob::run() {
   // Logs on S3 are read by ranges, the next one fetched while a chunk is parsed: two more
   // chunks per worker than a local read.
   int chunks_held = io::is_s3_url(options_.logs_input) ? kChunksHeldRanged : kChunksHeldLocal;
-  auto planned = plan_memory(options_.memory_limit, current_rss(), options_.threads, chunks_held);
+  MemoryUse use{.resident = current_rss(), .peak = peak_rss()};
+  if (cluster_.is_root() && records_inputs()) {
+    use.publish = publish_bytes(base_.commit.inputs.size() + taken_.size());
+  }
+  auto planned = plan_memory(options_.memory_limit, use, options_.threads, chunks_held);
   SPARKIFY_RETURN_NOT_OK(cluster_.agree(planned.status()));  // ranks' memory use differs
   MemoryPlan plan = std::move(planned).value();
   std::vector<model::RejectRecord> log_rejects;
@@ -124,6 +128,11 @@ Status EtlJob::run() {
       st = write_table(songs.tables.artists, write_stage);
     }
   }
+  if (logs) {
+    // The users and the song tables' file names are held now; what is left is the log tables'.
+    release_free_memory();
+    replan_writes(options_.memory_limit, current_rss(), options_.threads, logs->plan());
+  }
   if (logs && st.ok()) st = write_log_tables(*logs, write_stage);
   SPARKIFY_RETURN_NOT_OK(cluster_.agree(st));
   if (logs) SPARKIFY_RETURN_NOT_OK(exchange_and_write_time(*logs, write_stage));
@@ -140,6 +149,11 @@ Status EtlJob::run() {
   st = collect_staged();
   song_keys_ = std::move(songs.tables.keys);
   SPARKIFY_RETURN_NOT_OK(cluster_.agree(st));
+  // Publishing needs neither the songs nor the log stage: the load record it writes is built
+  // where they were held.
+  logs.reset();
+  songs = SongStage{};
+  release_free_memory();
   return cluster_.agree(incremental() ? publish_load() : publish());
 }
 

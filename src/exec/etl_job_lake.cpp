@@ -243,9 +243,9 @@ Status EtlJob::publish() {
   if (records_inputs()) {
     // The record later incremental loads start from.
     sink::LakeCommit commit = next_commit("full");
-    for (const auto& [table, files] : ordered) {
-      commit.tables[table] = files;
+    for (auto& [table, files] : ordered) {
       if (auto rows = published_rows(table)) commit.rows[table] = *rows;
+      commit.tables[table] = std::move(files);  // published: the names are needed only here
     }
     SPARKIFY_RETURN_NOT_OK(write_commit(commit));
   }
@@ -269,9 +269,13 @@ sink::LakeCommit EtlJob::next_commit(const char* mode) {
   commit.mode = mode;
   commit.songplays = base_.commit.songplays + static_cast<int64_t>(report_.songplays);
   commit.state = state_folder();
-  commit.inputs = base_.commit.inputs;
+  // Moved, not copied: at 50k inputs a copy is ~12 MB at the run's peak. The load ends with
+  // this commit, so neither the base's list nor the taken files are needed after it.
+  commit.inputs = std::move(base_.commit.inputs);
   commit.rows = base_.commit.rows;
-  for (const auto& f : taken_) commit.inputs.push_back(f);
+  commit.inputs.insert(commit.inputs.end(), std::make_move_iterator(taken_.begin()),
+                       std::make_move_iterator(taken_.end()));
+  taken_.clear();
   return commit;
 }
 
@@ -317,7 +321,7 @@ Status EtlJob::publish_load() {
   if (!cluster_.is_root()) return Status::OK();
   set_stage(progress_, Stage::kPublishing, staged_.size());
   sink::LakeCommit commit = next_commit("incremental");
-  commit.tables = base_.commit.tables;
+  commit.tables = std::move(base_.commit.tables);
   for (auto& [table, files] : staged_) {
     bool appended = false;
     for (const auto& t : report_.tables) {

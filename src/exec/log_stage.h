@@ -53,6 +53,10 @@ class LogStage {
     time_filter_ = std::move(filter);
   }
 
+  /// The plan the stage works to; the write stage's shares may be planned again (replan_writes)
+  /// between parsing and writing.
+  MemoryPlan& plan() { return plan_; }
+
   /// Parses every log file; events are held or spilled, rejects returned in file order.
   /// `first_file_index` is the position of files[0] in the whole input (non-zero on a rank
   /// that takes a later range of the files), so users and blocks order across ranks.

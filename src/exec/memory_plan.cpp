@@ -18,32 +18,55 @@ namespace {
 // memory_plan.h).
 constexpr uint64_t kSongplayRowBytes = 160;
 constexpr uint64_t kTimeRowBytes = 80;
-constexpr uint64_t kWorkingMinimum = uint64_t{8} << 20;  // allocator slack, writer buffers
+// Memory the plan does not cut into shares: allocator slack, and per worker the Parquet writer's
+// page, compression and file buffers for the file it is encoding (measured: the write stage
+// rises ~4 MiB a worker above its shares).
+constexpr uint64_t kWorkingBase = uint64_t{8} << 20;
+constexpr uint64_t kWorkingPerWorker = uint64_t{4} << 20;
+
+uint64_t working_bytes(int threads) {
+  return kWorkingBase + kWorkingPerWorker * static_cast<uint64_t>(std::max(1, threads));
+}
+
+// The write stage's shares of `avail` bytes. Shares sum to about 0.7 of it: allocator slack and
+// the Parquet writer's page and file buffers take the rest. Small shares for held events and time
+// runs keep the peak flat (they are what would otherwise grow with the input); spilling them
+// costs little.
+void plan_write_shares(uint64_t avail, MemoryPlan& p) {
+  p.batch_rows = static_cast<size_t>(std::max<uint64_t>(avail * 4 / 10 / kSongplayRowBytes, 4096));
+  p.time_values = static_cast<size_t>(std::max<uint64_t>(avail * 5 / 100 / 16, 4096));
+  p.time_batch_rows = static_cast<size_t>(std::max<uint64_t>(avail * 5 / 10 / kTimeRowBytes, 4096));
+}
 
 }  // namespace
 
-Result<MemoryPlan> plan_memory(uint64_t limit, uint64_t resident, int threads, int chunks_held) {
-  uint64_t needed = resident + kWorkingMinimum + (uint64_t{8} << 20);
+Result<MemoryPlan> plan_memory(uint64_t limit, const MemoryUse& use, int threads, int chunks_held) {
+  const uint64_t resident = use.resident;
+  uint64_t working = working_bytes(threads);
+  uint64_t needed = std::max(use.peak, resident + working + (uint64_t{8} << 20) + use.publish);
   if (limit < needed) {
+    std::string peaked = use.peak > resident + (uint64_t{1} << 20)
+                             ? " (reading the song files peaked at " + size_text(use.peak) + ")"
+                             : "";
     return Status::Invalid("--memory-limit " + size_text(limit) +
                            " is too small: the song index and the program already use " +
-                           size_text(resident) + "; give at least " +
+                           size_text(resident) + peaked + "; give at least " +
                            size_text((needed + (1u << 20) - 1) & ~uint64_t{(1u << 20) - 1}));
   }
-  uint64_t avail = limit - resident - kWorkingMinimum;
+  uint64_t avail = limit - resident - working;
   MemoryPlan p;
   uint64_t t = static_cast<uint64_t>(std::max(1, threads));
   p.chunk_bytes = static_cast<size_t>(
       std::clamp<uint64_t>(avail / 10 / (static_cast<uint64_t>(std::max(1, chunks_held)) * t),
                            uint64_t{64} << 10, uint64_t{16} << 20));
-  // Shares sum to about 0.7 of what is left: allocator slack and the Parquet writer's page and
-  // file buffers take the rest. Small shares for held events and time runs keep the peak flat
-  // (they are what would otherwise grow with the input); spilling them costs little.
   p.event_bytes = static_cast<size_t>(avail * 15 / 100);
-  p.batch_rows = static_cast<size_t>(std::max<uint64_t>(avail * 4 / 10 / kSongplayRowBytes, 4096));
-  p.time_values = static_cast<size_t>(std::max<uint64_t>(avail * 5 / 100 / 16, 4096));
-  p.time_batch_rows = static_cast<size_t>(std::max<uint64_t>(avail * 5 / 10 / kTimeRowBytes, 4096));
+  plan_write_shares(avail, p);
   return p;
+}
+
+void replan_writes(uint64_t limit, uint64_t resident, int threads, MemoryPlan& plan) {
+  uint64_t reserved = resident + working_bytes(threads);
+  plan_write_shares(limit > reserved ? limit - reserved : 0, plan);
 }
 
 Result<uint64_t> parse_size(const std::string& text) {

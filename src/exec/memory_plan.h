@@ -28,11 +28,26 @@ struct MemoryPlan {
 inline constexpr int kChunksHeldLocal = 3;
 inline constexpr int kChunksHeldRanged = 5;
 
-/// The plan for `limit` bytes given `resident` bytes already in use (the song index and the
-/// program), `threads` workers each holding `chunks_held` read chunks at once; an error naming
-/// the limit needed when it cannot fit.
-Result<MemoryPlan> plan_memory(uint64_t limit, uint64_t resident, int threads,
+/// What a plan starts from, measured after the song stage.
+struct MemoryUse {
+  uint64_t resident = 0;  ///< held now: the song index and the program
+  uint64_t peak = 0;      ///< the most held so far (reading the song files)
+  uint64_t publish = 0;   ///< what publishing will add: the load record (publish_bytes)
+};
+
+/// The load record's cost at publish for `inputs` input files: each is an entry in memory and a
+/// line of JSON (measured ~380 bytes together).
+inline uint64_t publish_bytes(uint64_t inputs) { return inputs * 400; }
+
+/// The plan for `limit` bytes given what is in use, `threads` workers each holding `chunks_held`
+/// read chunks at once; an error naming the limit needed when it cannot fit.
+Result<MemoryPlan> plan_memory(uint64_t limit, const MemoryUse& use, int threads,
                                int chunks_held = kChunksHeldLocal);
+
+/// Plans the write stage's shares (songplays batch, time sort and batch) again from what is
+/// `resident` when it starts: the users and the song tables' file names, known only then, come
+/// out of the shares. Never fails: with nothing left, the shares are their minimums.
+void replan_writes(uint64_t limit, uint64_t resident, int threads, MemoryPlan& plan);
 
 /// Parses "512MB", "2GiB", "1g", "300000000" (bytes). KB/MB/GB/TB are powers of 1000; KiB, K,
 /// MiB, M … powers of 1024.

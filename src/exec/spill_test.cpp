@@ -150,13 +150,44 @@ TEST(MemoryPlan, ParsesSizes) {
 }
 
 TEST(MemoryPlan, RefusesALimitBelowWhatIsResident) {
-  auto plan = plan_memory(uint64_t{100} << 20, uint64_t{90} << 20, 4);
+  constexpr uint64_t MiB = uint64_t{1} << 20;
+  auto plan = plan_memory(100 * MiB, {.resident = 90 * MiB}, 4);
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("give at least"), std::string::npos);
-  auto ok = plan_memory(uint64_t{512} << 20, uint64_t{60} << 20, 4);
+  auto ok = plan_memory(512 * MiB, {.resident = 60 * MiB}, 4);
   ASSERT_TRUE(ok.ok());
   EXPECT_GE(ok->batch_rows, 4096u);
   EXPECT_GE(ok->chunk_bytes, size_t{64} << 10);
+}
+
+TEST(MemoryPlan, CountsTheSongStagesPeakAndThePublish) {
+  constexpr uint64_t MiB = uint64_t{1} << 20;
+  // Room for the shares, but reading the songs already went past the limit.
+  auto peaked = plan_memory(100 * MiB, {.resident = 40 * MiB, .peak = 110 * MiB}, 2);
+  ASSERT_FALSE(peaked.ok());
+  EXPECT_NE(peaked.status().message().find("peaked at 110 MiB"), std::string::npos)
+      << peaked.status().message();
+  EXPECT_NE(peaked.status().message().find("give at least 110 MiB"), std::string::npos);
+  // The load record of 200k inputs does not fit beside the index.
+  auto record = plan_memory(100 * MiB, {.resident = 40 * MiB, .publish = publish_bytes(200000)}, 2);
+  ASSERT_FALSE(record.ok());
+  ASSERT_TRUE(
+      plan_memory(100 * MiB, {.resident = 40 * MiB, .publish = publish_bytes(2000)}, 2).ok());
+}
+
+TEST(MemoryPlan, WriteSharesPlannedAgainShrinkWithWhatIsHeld) {
+  constexpr uint64_t MiB = uint64_t{1} << 20;
+  auto plan = plan_memory(256 * MiB, {.resident = 40 * MiB}, 2);
+  ASSERT_TRUE(plan.ok());
+  MemoryPlan later = *plan;
+  replan_writes(256 * MiB, 120 * MiB, 2, later);
+  EXPECT_LT(later.batch_rows, plan->batch_rows);
+  EXPECT_LT(later.time_batch_rows, plan->time_batch_rows);
+  EXPECT_EQ(later.chunk_bytes, plan->chunk_bytes);  // parsing is over: left as it was
+  EXPECT_EQ(later.event_bytes, plan->event_bytes);
+  replan_writes(256 * MiB, 300 * MiB, 2, later);  // nothing left: the minimums
+  EXPECT_EQ(later.batch_rows, 4096u);
+  EXPECT_EQ(later.time_values, 4096u);
 }
 
 }  // namespace

@@ -21,7 +21,7 @@ const checks = new Checks('e2e spill');
 const conn = await openDuck();
 const work = makeTempDir('spill');
 const input = path.join(work, 'input');
-const SMALL = '32MB';
+const SMALL = '48MB';
 
 const gen = await runSparkify(['generate', '--output', input, '--songs', '2000', '--events', '300000',
   '--seed', '9', '--bad-fraction', '0.02', '--days', '30']);
@@ -54,6 +54,8 @@ await checks.check(`--memory-limit ${SMALL}: exits 0, spills events and time, re
   assert.ok(rep.spill.events_bytes > 0, `events not spilled: ${JSON.stringify(rep.spill)}`);
   assert.ok(rep.spill.time_bytes > 0, `time not spilled: ${JSON.stringify(rep.spill)}`);
   assert.ok(rep.spill.files >= 2, JSON.stringify(rep.spill));
+  // Every stage keeps to the limit (SPEC §8): the kernel's peak of the whole run.
+  assert.ok(rep.memory.peak <= rep.memory.limit, `peak over the limit: ${JSON.stringify(rep.memory)}`);
   assert.match(small.r.stdout, /spilled .* in \d+ files/);
   assert.deepEqual(spillEntries(spillDir), [], 'spill folder not emptied');
 });
