@@ -149,11 +149,15 @@ std::string commit_to_json(const LakeCommit& c) {
   return out;
 }
 
-Result<LakeCommit> parse_commit(std::string_view text) {
+namespace {
+
+// `text` must be followed by simdjson::SIMDJSON_PADDING readable bytes.
+Result<LakeCommit> parse_padded_commit(std::string_view text) {
   simdjson::dom::parser parser;
-  simdjson::padded_string padded(text);
   simdjson::dom::object doc;
-  if (parser.parse(padded).get_object().get(doc)) return bad("it is not a JSON object");
+  if (parser.parse(text.data(), text.size(), false).get_object().get(doc)) {
+    return bad("it is not a JSON object");
+  }
   LakeCommit c;
   std::string_view committer, run, mode, state;
   int64_t songplays = 0;
@@ -182,19 +186,38 @@ Result<LakeCommit> parse_commit(std::string_view text) {
   }
   simdjson::dom::array inputs;
   if (doc["inputs"].get_array().get(inputs)) return bad("inputs is missing");
+  c.inputs.reserve(inputs.size());
   for (auto item : inputs) {
-    IngestedFile f;
-    std::string_view path, file_version, file_run;
-    if (item["path"].get_string().get(path) || item["size"].get_uint64().get(f.size) ||
-        item["version"].get_string().get(file_version) || item["run"].get_string().get(file_run)) {
-      return bad("an input entry is incomplete");
+    IngestedFile& f = c.inputs.emplace_back();
+    simdjson::dom::object entry;
+    if (item.get_object().get(entry)) return bad("an input entry is not an object");
+    // One pass over the entry's fields (the record writes them in this order).
+    int found = 0;
+    for (auto field : entry) {
+      std::string_view text;
+      if (field.key == "path" && !field.value.get_string().get(text)) {
+        f.path = text;
+        found |= 1;
+      } else if (field.key == "size" && !field.value.get_uint64().get(f.size)) {
+        found |= 2;
+      } else if (field.key == "version" && !field.value.get_string().get(text)) {
+        f.version = text;
+        found |= 4;
+      } else if (field.key == "run" && !field.value.get_string().get(text)) {
+        f.run = text;
+        found |= 8;
+      }
     }
-    f.path = path;
-    f.version = file_version;
-    f.run = file_run;
-    c.inputs.push_back(std::move(f));
+    if (found != 15) return bad("an input entry is incomplete");
   }
   return c;
+}
+
+}  // namespace
+
+Result<LakeCommit> parse_commit(std::string_view text) {
+  simdjson::padded_string padded(text);
+  return parse_padded_commit(padded);
 }
 
 Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root) {
@@ -212,8 +235,8 @@ Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root) {
   for (auto it = names.rbegin(); it != names.rend(); ++it) {
     std::string path = io::FileSystem::join(dir, *it);
     if (!log.latest) {
-      SPARKIFY_ASSIGN_OR_RETURN(Buffer text, fs.read(path));
-      auto commit = parse_commit(text.view());
+      SPARKIFY_ASSIGN_OR_RETURN(Buffer text, fs.read(path, simdjson::SIMDJSON_PADDING));
+      auto commit = parse_padded_commit(text.view());
       if (commit.ok()) {
         log.latest = std::move(*commit);
         continue;
