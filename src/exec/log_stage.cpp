@@ -1,6 +1,9 @@
 #include "exec/log_stage.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -71,37 +74,120 @@ Status LogStage::spill_held_tail() {
   return Status::OK();
 }
 
+namespace {
+
+// Chunks a file's worker hands to workers that have run out of files, so the last files (or the
+// one new day of an incremental load) are parsed on every thread. A chunk is handed over only to
+// a worker already waiting, so the queue never holds more than the waiting workers take, and each
+// helper holds one chunk: the read buffer it no longer uses.
+class ChunkHandoff {
+ public:
+  struct Item {
+    size_t file = 0;
+    std::string source;  // a copy: the file's worker may have moved on when this is parsed
+    Buffer data;
+    uint32_t index = 0;
+    uint64_t first_line = 0, first_offset = 0;
+  };
+
+  explicit ChunkHandoff(size_t files) : unread_(files), outstanding_(files) {}
+
+  /// A copy of `chunk` for a waiting worker, or false when none waits.
+  bool offer(size_t file, const std::string& source, const source::Chunk& chunk) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (waiting_ <= queue_.size()) return false;
+    Item item;
+    item.file = file;
+    item.source = source;
+    item.data = Buffer::CopyOf({chunk.data.data(), chunk.data.size()}, chunk.data.padding());
+    item.index = chunk.index;
+    item.first_line = chunk.first_line;
+    item.first_offset = chunk.first_offset;
+    queue_.push_back(std::move(item));
+    ++outstanding_[file];
+    ready_.notify_one();
+    return true;
+  }
+
+  /// Waits for a chunk; nullopt once every file is read (or the stage failed) and none is left.
+  std::optional<Item> take() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++waiting_;
+    ready_.wait(lock, [&] { return !queue_.empty() || unread_ == 0 || stopped_; });
+    --waiting_;
+    if (queue_.empty() || stopped_) return std::nullopt;
+    Item item = std::move(queue_.front());
+    queue_.pop_front();
+    return item;
+  }
+
+  /// A handed-over chunk of `file` is parsed.
+  void parsed(size_t file) {
+    std::lock_guard<std::mutex> lock(mu_);
+    --outstanding_[file];
+    done_.notify_all();
+  }
+
+  /// `file` is read to its end: waits until its handed-over chunks are parsed (so the file is
+  /// counted whole), then lets waiting workers go once no file is left to read.
+  void file_read(size_t file) {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_.wait(lock, [&] { return outstanding_[file] == 0 || stopped_; });
+    if (--unread_ == 0) ready_.notify_all();
+  }
+
+  /// Files no worker will take (the stage stopped early) or the stage failed: release everyone.
+  void stop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    ready_.notify_all();
+    done_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable ready_, done_;
+  std::deque<Item> queue_;
+  size_t waiting_ = 0;
+  size_t unread_;                    // files not yet read to their end
+  std::vector<size_t> outstanding_;  // per file: handed-over chunks not yet parsed
+  bool stopped_ = false;
+};
+
+}  // namespace
+
 Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>& files,
                        const SourceName& source_name, const CountFile& count_file,
                        std::vector<model::RejectRecord>& rejects, parse::ParseStats& stats,
                        uint64_t& total_bytes, uint32_t first_file_index) {
   std::vector<parse::EventParser> parsers(threads_);
-  std::vector<std::vector<model::RejectRecord>> per_file(files.size());
+  // Rejects by (file, chunk): chunks of one file may be parsed on several workers.
+  struct ChunkRejects {
+    size_t file;
+    uint32_t chunk;
+    std::vector<model::RejectRecord> rejects;
+  };
+  std::vector<std::vector<ChunkRejects>> worker_rejects(threads_);
   std::vector<parse::ParseStats> worker_stats(threads_);
   std::vector<uint64_t> worker_bytes(threads_);
+  // Records and bytes of a file parsed by helpers, counted with the file when it is done.
+  std::vector<std::atomic<uint64_t>> helped_records(files.size()), helped_bytes(files.size());
 
   // Parses one chunk of file i on worker w: rejects and events get whole-file positions.
-  auto parse_chunk = [&](size_t i, int w, const std::string& source,
-                         const source::Chunk& chunk) -> Status {
-    auto& out = per_file[i];
-    size_t first_reject = out.size();
+  auto parse_chunk = [&](size_t i, int w, const std::string& source, const Buffer& data,
+                         uint32_t index, uint64_t first_line, uint64_t first_offset) -> Status {
+    ChunkRejects out{i, index, {}};
     // A log line is ~450 bytes; most are NextSong events.
-    states_[w].begin_block(first_file_index + static_cast<uint32_t>(i), chunk.index,
-                           chunk.first_line, chunk.data.size() / 400);
-    parsers[w].parse_file(source, chunk.data, states_[w], out, worker_stats[w]);
-    for (size_t r = first_reject; r < out.size(); ++r) {
-      out[r].line += chunk.first_line;
-      out[r].offset += chunk.first_offset;
+    states_[w].begin_block(first_file_index + static_cast<uint32_t>(i), index, first_line,
+                           data.size() / 400);
+    parsers[w].parse_file(source, data, states_[w], out.rejects, worker_stats[w]);
+    for (auto& r : out.rejects) {
+      r.line += first_line;
+      r.offset += first_offset;
     }
-    worker_bytes[w] += chunk.data.size();
+    if (!out.rejects.empty()) worker_rejects[w].push_back(std::move(out));
+    worker_bytes[w] += data.size();
     return keep_blocks(w);
-  };
-  auto counted = [&](size_t i, int w, const std::function<Status()>& body) -> Status {
-    uint64_t records = worker_stats[w].records, bytes = worker_bytes[w];
-    SPARKIFY_RETURN_NOT_OK(body());
-    count_file(worker_stats[w].records - records, worker_bytes[w] - bytes);
-    (void)i;
-    return Status::OK();
   };
 
   // Every file streams in chunks, local or not: a store that wants many requests in flight (S3)
@@ -116,20 +202,77 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
     prefetch.emplace(fs, files, plan_.chunk_bytes, plan_.chunk_bytes * threads_,
                      fs.preferred_read_concurrency());
   }
-  Status status = parallel_for(files.size(), threads_, [&](size_t i, int w) -> Status {
-    std::string source = source_name(files[i]);
-    auto on_chunk = [&](const source::Chunk& c) { return parse_chunk(i, w, source, c); };
-    return counted(i, w, [&]() -> Status {
+  ChunkHandoff handoff(files.size());
+  std::atomic<size_t> next_file{0};
+  std::atomic<bool> failed{false};
+  // A failure stops every worker; the one reported is that of the lowest file index (the error
+  // is deterministic, as parallel_for's is).
+  std::vector<Status> worker_status(threads_);
+  std::vector<size_t> worker_failed_file(threads_, SIZE_MAX);
+  auto fail = [&](int w, size_t file, Status st) {
+    if (st.code() != ErrorCode::kCancelled && file < worker_failed_file[w]) {
+      worker_failed_file[w] = file;
+      worker_status[w] = std::move(st);
+    }
+    failed.store(true, std::memory_order_relaxed);
+    handoff.stop();
+  };
+  auto read_files = [&](int w) {
+    for (size_t i; !failed.load(std::memory_order_relaxed) &&
+                   (i = next_file.fetch_add(1, std::memory_order_relaxed)) < files.size();) {
+      std::string source = source_name(files[i]);
+      uint64_t records = worker_stats[w].records, bytes = worker_bytes[w];
+      auto on_chunk = [&](const source::Chunk& c) -> Status {
+        if (failed.load(std::memory_order_relaxed)) return Status(ErrorCode::kCancelled, "");
+        if (handoff.offer(i, source, c)) return Status::OK();
+        return parse_chunk(i, w, source, c.data, c.index, c.first_line, c.first_offset);
+      };
+      Status st;
+      std::optional<Buffer> ahead;
       if (prefetch) {
-        SPARKIFY_ASSIGN_OR_RETURN(std::optional<Buffer> bytes, prefetch->take(i));
-        if (bytes) {
-          return source::for_each_chunk(files[i], std::move(*bytes), plan_.chunk_bytes, on_chunk);
+        auto taken = prefetch->take(i);
+        if (taken.ok()) {
+          ahead = std::move(taken).value();
+        } else {
+          st = taken.status();
         }
       }
-      return source::for_each_chunk(fs, files[i], plan_.chunk_bytes, requests, on_chunk);
-    });
+      if (st.ok()) {
+        st = ahead
+                 ? source::for_each_chunk(files[i], std::move(*ahead), plan_.chunk_bytes, on_chunk)
+                 : source::for_each_chunk(fs, files[i], plan_.chunk_bytes, requests, on_chunk);
+      }
+      if (!st.ok()) return fail(w, i, std::move(st));
+      handoff.file_read(i);
+      count_file(worker_stats[w].records - records + helped_records[i].load(),
+                 worker_bytes[w] - bytes + helped_bytes[i].load());
+    }
+  };
+  auto help = [&](int w) {
+    while (auto item = handoff.take()) {
+      uint64_t records = worker_stats[w].records;
+      Status st = parse_chunk(item->file, w, item->source, item->data, item->index,
+                              item->first_line, item->first_offset);
+      helped_records[item->file] += worker_stats[w].records - records;
+      helped_bytes[item->file] += item->data.size();
+      item->data = Buffer();
+      handoff.parsed(item->file);
+      if (!st.ok()) return fail(w, item->file, std::move(st));
+    }
+  };
+  ThreadPool::shared().run(threads_ - 1, [&](int w) {
+    read_files(w);
+    help(w);
   });
-  SPARKIFY_RETURN_NOT_OK(status);
+  size_t first_failed = SIZE_MAX;
+  Status failure;
+  for (int w = 0; w < threads_; ++w) {
+    if (worker_failed_file[w] < first_failed) {
+      first_failed = worker_failed_file[w];
+      failure = worker_status[w];
+    }
+  }
+  SPARKIFY_RETURN_NOT_OK(failure);
   SPARKIFY_RETURN_NOT_OK(spill_held_tail());
   // Every worker saw nearly every user: one reduced copy, not one per worker, is what stays
   // resident through the write (at 20M events and 2 workers, 15 MB less).
@@ -141,8 +284,15 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
     stats.rejected += s.rejected;
   }
   for (uint64_t b : worker_bytes) total_bytes += b;
-  for (auto& list : per_file) {
-    for (auto& r : list) rejects.push_back(std::move(r));
+  std::vector<ChunkRejects*> ordered;
+  for (auto& list : worker_rejects) {
+    for (auto& chunk : list) ordered.push_back(&chunk);
+  }
+  std::sort(ordered.begin(), ordered.end(), [](const ChunkRejects* a, const ChunkRejects* b) {
+    return std::tie(a->file, a->chunk) < std::tie(b->file, b->chunk);
+  });
+  for (ChunkRejects* chunk : ordered) {
+    for (auto& r : chunk->rejects) rejects.push_back(std::move(r));
   }
   return Status::OK();
 }

@@ -12,47 +12,11 @@
 #include "generate/generator.h"
 #include "lake/lake_reader.h"
 #include "model/table.h"
+#include "support/lake_rows.h"
 #include "support/temp_dir.h"
 
 namespace sparkify::exec {
 namespace {
-
-// Every row of a lake table as text, sorted: a multiset to compare lakes with.
-std::vector<std::string> rows_of(const std::string& lake, const model::TableSpec& spec) {
-  auto fs = io::make_file_system(lake, {});
-  EXPECT_TRUE(fs.ok());
-  auto table = lake::read_lake_table(**fs, lake, spec);
-  EXPECT_TRUE(table.ok()) << table.status().message();
-  if (!table.ok()) return {};
-  EXPECT_TRUE(table->has_success) << spec.name;
-  const model::TableData& t = table->data;
-  std::vector<std::string> rows(t.num_rows);
-  for (const auto& column : t.columns) {
-    for (size_t r = 0; r < t.num_rows; ++r) {
-      std::ostringstream cell;
-      if (column.is_null(r)) {
-        cell << "null";
-      } else if (const auto* i32 = std::get_if<std::vector<int32_t>>(&column.values)) {
-        cell << (*i32)[r];
-      } else if (const auto* i64 = std::get_if<std::vector<int64_t>>(&column.values)) {
-        cell << (*i64)[r];
-      } else if (const auto* f64 = std::get_if<std::vector<double>>(&column.values)) {
-        cell.precision(17);
-        cell << (*f64)[r];
-      } else {
-        cell << '"' << column.string_at(r) << '"';
-      }
-      rows[r] += cell.str() + "|";
-    }
-  }
-  std::sort(rows.begin(), rows.end());
-  return rows;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
 
 class DistributedEtlTest : public ::testing::TestWithParam<int> {
  protected:
@@ -110,12 +74,12 @@ TEST_P(DistributedEtlTest, WritesTheOneProcessLake) {
 
   std::string single = dir_->str() + "/single";
   for (const auto* spec : model::all_table_specs()) {
-    EXPECT_EQ(rows_of(lake, *spec), rows_of(single, *spec)) << spec->name;
+    EXPECT_EQ(testing::lake_rows(lake, *spec), testing::lake_rows(single, *spec)) << spec->name;
   }
   for (const char* f : {"/_rejects/songs.jsonl", "/_rejects/logs.jsonl"}) {
-    std::string want = read_text(single + f);
+    std::string want = testing::read_text(single + f);
     EXPECT_FALSE(want.empty()) << f;
-    EXPECT_EQ(read_text(lake + f), want) << f;
+    EXPECT_EQ(testing::read_text(lake + f), want) << f;
   }
   EXPECT_FALSE(std::filesystem::exists(lake + "/_staging"));
 }
