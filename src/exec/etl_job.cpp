@@ -191,13 +191,14 @@ Result<StageInput> EtlJob::find_inputs(const std::string& root) {
   const bool detailed = records_inputs() || distributed();
   if (!distributed()) {
     SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
-    SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root, detailed));
+    SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root, detailed, options_.threads));
   } else {
     // Every rank lists a share of the folders (on S3, rank 0 lists it all); rank 0 joins the
     // shares into the one sorted list that open_stage hands to every rank.
     auto share = [&]() -> Result<std::vector<source::InputFile>> {
       SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
-      return source::discover_share(*in.fs, root, detailed, cluster_.rank(), cluster_.size());
+      return source::discover_share(*in.fs, root, detailed, cluster_.rank(), cluster_.size(),
+                                    options_.threads);
     }();
     SPARKIFY_RETURN_NOT_OK(cluster_.agree(share.status()));
     SPARKIFY_ASSIGN_OR_RETURN(auto shares, cluster_.gather(encode_input_files(*share), 0));

@@ -248,8 +248,12 @@ Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root) {
 }
 
 Status write_commit(io::FileSystem& fs, const std::string& root, const LakeCommit& commit) {
-  std::string text = commit_to_json(commit);
-  return fs.write_text(commit_path(root, commit.version), text);
+  return write_commit_json(fs, root, commit.version, commit_to_json(commit));
+}
+
+Status write_commit_json(io::FileSystem& fs, const std::string& root, uint64_t version,
+                         std::string_view json) {
+  return fs.write_text(commit_path(root, version), json);
 }
 
 }  // namespace sparkify::sink

@@ -66,5 +66,8 @@ Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root);
 
 /// Writes `commit` as the next version (it must be newer than every existing one).
 Status write_commit(io::FileSystem& fs, const std::string& root, const LakeCommit& commit);
+/// The same with the commit already serialized (commit_to_json), e.g. on another thread.
+Status write_commit_json(io::FileSystem& fs, const std::string& root, uint64_t version,
+                         std::string_view json);
 
 }  // namespace sparkify::sink

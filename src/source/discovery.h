@@ -26,12 +26,13 @@ bool is_input_path(std::string_view relative);
 /// Lists `root` and returns the input files in deterministic (byte-wise) order. A missing root is
 /// a NotFound error naming it.
 /// With `detailed`, every file's size and version too (FileSystem::list_detailed).
+/// `threads` filter and sort a large listing in parts.
 Result<std::vector<InputFile>> discover(io::FileSystem& fs, const std::string& root,
-                                        bool detailed = false);
+                                        bool detailed = false, int threads = 1);
 
 /// discover() of share `index` of `count` (FileSystem::list_share): the shares of every index,
 /// joined and sorted, are discover()'s list.
 Result<std::vector<InputFile>> discover_share(io::FileSystem& fs, const std::string& root,
-                                              bool detailed, int index, int count);
+                                              bool detailed, int index, int count, int threads = 1);
 
 }  // namespace sparkify::source

@@ -43,6 +43,36 @@ TEST(Discovery, SortsByteWiseAndSkipsHidden) {
   EXPECT_TRUE(files->back().gzip);
 }
 
+TEST(Discovery, ALargeListingSortedInPartsEqualsOneSort) {
+  namespace fs = std::filesystem;
+  testing::TempDir dir("sparkify-disc-large");
+  const fs::path& root = dir.path();
+  // Past the size that is cut into parts, in folders whose names sort unlike their order of
+  // creation, with non-input files among them.
+  for (int i = 0; i < 9000; ++i) {
+    fs::path folder = root / std::to_string((i * 7919) % 97) / std::to_string(i % 3);
+    fs::create_directories(folder);
+    std::string name = std::to_string((i * 104729) % 100003) + (i % 50 == 0 ? ".txt" : ".json");
+    std::FILE* f = std::fopen((folder / name).c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+  }
+  io::LocalFileSystem lfs;
+  auto one = discover(lfs, root.string(), true, 1);
+  auto two = discover(lfs, root.string(), true, 2);
+  ASSERT_TRUE(one.ok() && two.ok());
+  ASSERT_EQ(one->size(), 9000u - 180u);
+  ASSERT_EQ(two->size(), one->size());
+  for (size_t i = 0; i < one->size(); ++i) {
+    EXPECT_EQ((*two)[i].relative, (*one)[i].relative) << i;
+    EXPECT_EQ((*two)[i].path, (*one)[i].path) << i;
+    EXPECT_EQ((*two)[i].version, (*one)[i].version) << i;
+    if (i > 0) {
+      EXPECT_LT((*one)[i - 1].relative, (*one)[i].relative) << i;
+    }
+  }
+}
+
 TEST(Discovery, MissingRootIsNotFound) {
   io::LocalFileSystem lfs;
   auto files = discover(lfs, "/nonexistent/sparkify/input");
