@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <thread>
 
 #include "common/hash.h"
 #include "common/uuid.h"
@@ -38,13 +39,11 @@ Status EtlJob::run() {
     return Status::Invalid(
         "--only cannot be combined with --mode incremental, which updates every table");
   }
-  SPARKIFY_RETURN_NOT_OK(cluster_.agree(cluster_.is_root() ? open_lake() : Status::OK()));
-  if (distributed()) SPARKIFY_RETURN_NOT_OK(cluster_.agree(join_lake()));
-  if (distributed() && incremental()) SPARKIFY_RETURN_NOT_OK(share_lake_base());
   // The input is listed before anything else (under mpirun by every rank, a share each, joined
   // on rank 0 into the one list every rank cuts): an incremental load with nothing new stops
   // here, having changed nothing.
-  SPARKIFY_RETURN_NOT_OK(cluster_.agree(list_inputs()));
+  SPARKIFY_RETURN_NOT_OK(open_lake_and_list());
+  SPARKIFY_RETURN_NOT_OK(cluster_.agree(choose_inputs_to_take()));
   uint64_t nothing_new[] = {cluster_.is_root() && incremental() && song_input_.files.empty() &&
                             log_input_.files.empty()};
   SPARKIFY_ASSIGN_OR_RETURN(auto any, cluster_.sum(nothing_new));
@@ -185,7 +184,7 @@ std::string EtlJob::source_name(const std::string& root, const source::InputFile
   return io::FileSystem::join(root.substr(prefix.size()), file.relative);
 }
 
-Result<StageInput> EtlJob::find_inputs(const std::string& root) {
+Result<StageInput> EtlJob::list_folder(const std::string& root) {
   StageInput in;
   // Sizes and versions: the load record keeps them, and ranks split the input by size.
   const bool detailed = records_inputs() || distributed();
@@ -215,7 +214,11 @@ Result<StageInput> EtlJob::find_inputs(const std::string& root) {
                          in.files.end(), by_name);
     }
   }
-  if (!records_inputs()) return in;
+  return in;
+}
+
+Status EtlJob::choose_from(const std::string& root, StageInput& in) {
+  if (!records_inputs() || !in.fs) return Status::OK();  // ranks other than 0 hold no listing
   SPARKIFY_ASSIGN_OR_RETURN(
       InputChoice choice,
       choose_inputs(
@@ -225,7 +228,7 @@ Result<StageInput> EtlJob::find_inputs(const std::string& root) {
   in.files = std::move(choice.take);
   report_.load.files_skipped += choice.skipped;
   for (auto& f : choice.taken) taken_.push_back(std::move(f));
-  return in;
+  return Status::OK();
 }
 
 Result<StageInput> EtlJob::open_stage(const std::string& root, Stage stage, StageInput& found) {
@@ -467,15 +470,43 @@ Status EtlJob::write_table(const model::TableData& table, StageReport& stage, si
 
 Status EtlJob::list_inputs() {
   if (options_.only != Only::kLogs) {
-    auto found = find_inputs(options_.songs_input);
+    auto found = list_folder(options_.songs_input);
     // Ranks list together: the log listing starts on all of them or on none.
     if (distributed()) SPARKIFY_RETURN_NOT_OK(cluster_.agree(found.status()));
     SPARKIFY_ASSIGN_OR_RETURN(song_input_, std::move(found));
   }
   if (options_.only != Only::kSongs) {
-    SPARKIFY_ASSIGN_OR_RETURN(log_input_, find_inputs(options_.logs_input));
+    SPARKIFY_ASSIGN_OR_RETURN(log_input_, list_folder(options_.logs_input));
   }
   return Status::OK();
+}
+
+Status EtlJob::choose_inputs_to_take() {
+  if (options_.only != Only::kLogs) {
+    SPARKIFY_RETURN_NOT_OK(choose_from(options_.songs_input, song_input_));
+  }
+  if (options_.only != Only::kSongs) {
+    SPARKIFY_RETURN_NOT_OK(choose_from(options_.logs_input, log_input_));
+  }
+  return Status::OK();
+}
+
+Status EtlJob::open_lake_and_list() {
+  if (distributed()) {
+    // Under mpirun the listing is collective: the lake first, as every rank expects.
+    SPARKIFY_RETURN_NOT_OK(cluster_.agree(cluster_.is_root() ? open_lake() : Status::OK()));
+    SPARKIFY_RETURN_NOT_OK(cluster_.agree(join_lake()));
+    if (incremental()) SPARKIFY_RETURN_NOT_OK(share_lake_base());
+    return cluster_.agree(list_inputs());
+  }
+  // One process: the input is listed (50k stats on L) while the lake's load record is read; the
+  // two do not depend on each other. The lake's errors come first, as when they ran in turn.
+  Status listed;
+  std::thread lister([&] { listed = list_inputs(); });
+  Status opened = open_lake();
+  lister.join();
+  SPARKIFY_RETURN_NOT_OK(opened);
+  return listed;
 }
 
 Status EtlJob::reduce_users(LogStage& logs, const std::vector<Bytes>& my_users) {

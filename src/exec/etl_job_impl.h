@@ -107,6 +107,12 @@ class EtlJob {
 
   // Rank 0 lists (and, when the lake records its input, chooses) each stage's input files.
   Status list_inputs();
+  // Keeps, of the listed inputs, those the load takes (all of them in a full run), and notes them
+  // for the load record (taken_); on rank 0, which holds the listing.
+  Status choose_inputs_to_take();
+  // Opens the lake (rank 0) and lists the input: side by side in one process, in turn under
+  // mpirun.
+  Status open_lake_and_list();
 
   // The load's state folder, relative to the lake.
   std::string state_folder() const { return "_sparkify/state/" + run_id_; }
@@ -119,9 +125,11 @@ class EtlJob {
   // else relative to the --songs or --logs folder.
   std::string source_name(const std::string& root, const source::InputFile& file) const;
 
-  // A stage's input files (rank 0): every one (full), or those the lake has not taken in
-  // (incremental), with sizes (and versions, when the lake records its input).
-  Result<StageInput> find_inputs(const std::string& root);
+  // A stage's input files as listed (the whole list on rank 0, none on the others), with sizes
+  // (and versions, when the lake records its input).
+  Result<StageInput> list_folder(const std::string& root);
+  // Keeps every file (full) or those the lake has not taken in (incremental).
+  Status choose_from(const std::string& root, StageInput& in);
 
   // A stage's input on this rank: rank 0's listing (`found`), sent to every rank, of which each
   // takes its contiguous range, balanced by size (all of it in one process).
