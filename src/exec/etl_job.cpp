@@ -500,10 +500,12 @@ Status EtlJob::open_lake_and_list() {
     return cluster_.agree(list_inputs());
   }
   // One process: the input is listed (50k stats on L) while the lake's load record is read; the
-  // two do not depend on each other. The lake's errors come first, as when they ran in turn.
+  // two do not depend on each other. A lake that cannot be reached or is locked stops the run
+  // before the listing starts; the lake's errors come first, as when the two ran in turn.
+  SPARKIFY_RETURN_NOT_OK(reach_lake());
   Status listed;
   std::thread lister([&] { listed = list_inputs(); });
-  Status opened = open_lake();
+  Status opened = read_lake();
   lister.join();
   SPARKIFY_RETURN_NOT_OK(opened);
   return listed;

@@ -89,6 +89,10 @@ class EtlJob {
   // Rank 0 takes the lake: checks the locations, locks it (one run per lake) and removes what
   // killed runs left; the other ranks wait for it (the agree after) before writing anything.
   Status open_lake();
+  // Its two halves: the locations checked and the lake locked; then what killed runs left
+  // recovered and the load record (and, incremental, the lake's state) read.
+  Status reach_lake();
+  Status read_lake();
 
   bool incremental() const { return options_.mode == Mode::kIncremental; }
 

@@ -69,10 +69,19 @@ void EtlJob::abandon() {
 }
 
 Status EtlJob::open_lake() {
+  SPARKIFY_RETURN_NOT_OK(reach_lake());
+  return read_lake();
+}
+
+Status EtlJob::reach_lake() {
   SPARKIFY_RETURN_NOT_OK(check_locations());
   SPARKIFY_ASSIGN_OR_RETURN(out_fs_, io::make_file_system(options_.output, options_.storage));
   SPARKIFY_RETURN_NOT_OK(out_fs_->make_dirs(options_.output));
   SPARKIFY_ASSIGN_OR_RETURN(lock_, out_fs_->lock_directory(options_.output));
+  return Status::OK();
+}
+
+Status EtlJob::read_lake() {
   // A load killed after its commit is finished before anything else touches the lake.
   SPARKIFY_ASSIGN_OR_RETURN(auto latest, recover_lake(*out_fs_, options_.output));
   committer_ = sink::TableCommitter::Make(*out_fs_, options_.output, run_id_);
