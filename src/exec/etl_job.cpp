@@ -218,7 +218,8 @@ Result<StageInput> EtlJob::list_folder(const std::string& root) {
 }
 
 Status EtlJob::choose_from(const std::string& root, StageInput& in) {
-  if (!records_inputs() || !in.fs) return Status::OK();  // ranks other than 0 hold no listing
+  // Rank 0 holds the whole listing (list_folder) and chooses; the others have none.
+  if (!records_inputs() || !cluster_.is_root()) return Status::OK();
   SPARKIFY_ASSIGN_OR_RETURN(
       InputChoice choice,
       choose_inputs(

@@ -191,7 +191,7 @@ Result<LakeCommit> parse_padded_commit(std::string_view text) {
     IngestedFile& f = c.inputs.emplace_back();
     simdjson::dom::object entry;
     if (item.get_object().get(entry)) return bad("an input entry is not an object");
-    // One pass over the entry's fields (the record writes them in this order).
+    // One pass over the entry's fields, in whatever order they come.
     int found = 0;
     for (auto field : entry) {
       std::string_view text;
