@@ -176,12 +176,18 @@ bool EtlJob::writes(const model::TableSpec& spec) const {
   return true;
 }
 
-std::string EtlJob::source_name(const std::string& root, const source::InputFile& file) const {
-  if (options_.input.empty()) return file.relative;
+std::string EtlJob::source_prefix(const std::string& root) const {
+  if (options_.input.empty()) return {};
   std::string prefix = options_.input;
   if (prefix.back() != '/') prefix.push_back('/');
-  if (root.rfind(prefix, 0) != 0) return file.relative;
-  return io::FileSystem::join(root.substr(prefix.size()), file.relative);
+  if (root.rfind(prefix, 0) != 0) return {};
+  std::string below = root.substr(prefix.size());
+  if (!below.empty() && below.back() != '/') below.push_back('/');
+  return below;
+}
+
+std::string EtlJob::source_name(const std::string& root, const source::InputFile& file) const {
+  return source_prefix(root) + file.relative;
 }
 
 Result<StageInput> EtlJob::list_folder(const std::string& root) {
@@ -222,10 +228,8 @@ Status EtlJob::choose_from(const std::string& root, StageInput& in) {
   if (!records_inputs() || !cluster_.is_root()) return Status::OK();
   SPARKIFY_ASSIGN_OR_RETURN(
       InputChoice choice,
-      choose_inputs(
-          *in.fs, std::move(in.files),
-          [&](const source::InputFile& f) { return source_name(root, f); },
-          incremental() ? &base_.commit.inputs : nullptr, run_id_, options_.threads));
+      choose_inputs(*in.fs, std::move(in.files), source_prefix(root),
+                    incremental() ? &base_.commit.inputs : nullptr, run_id_, options_.threads));
   in.files = std::move(choice.take);
   report_.load.files_skipped += choice.skipped;
   for (auto& f : choice.taken) taken_.push_back(std::move(f));

@@ -128,6 +128,8 @@ class EtlJob {
   // How rejects name a file: relative to --input when it was given (song_data/A/B/C/x.json),
   // else relative to the --songs or --logs folder.
   std::string source_name(const std::string& root, const source::InputFile& file) const;
+  // What source_name puts before a file's relative path ("song_data/", or nothing).
+  std::string source_prefix(const std::string& root) const;
 
   // A stage's input files as listed (the whole list on rank 0, none on the others), with sizes
   // (and versions, when the lake records its input).

@@ -4,9 +4,9 @@
 #include <cstring>
 #include <map>
 #include <memory>
-#include <unordered_map>
 
 #include "common/civil_date.h"
+#include "common/hash.h"
 #include "common/kill_point.h"
 #include "common/parallel.h"
 #include "lake/lake_reader.h"
@@ -43,10 +43,54 @@ Result<std::string> read_text_or_empty(FileSystem& fs, const std::string& path) 
   return bytes.status();
 }
 
+// The record's entries under one root, found by their names below it (the recorded name less
+// the root's prefix): an open-addressing table of entry indices, built in one pass with no node
+// or string per entry (50k entries on L). The first entry of a name is the one found.
+class KnownInputs {
+ public:
+  KnownInputs(const std::vector<sink::IngestedFile>* known, std::string_view prefix)
+      : known_(known), prefix_(prefix.size()) {
+    if (!known || known->empty()) return;
+    size_t capacity = 16;
+    while (capacity < known->size() * 2) capacity <<= 1;
+    slots_.assign(capacity, kEmpty);
+    for (size_t i = 0; i < known->size(); ++i) {
+      std::string_view path = (*known)[i].path;
+      if (!path.starts_with(prefix)) continue;
+      uint32_t& slot = slots_[probe(path.substr(prefix_))];
+      if (slot == kEmpty) slot = static_cast<uint32_t>(i);
+    }
+  }
+
+  const sink::IngestedFile* find(std::string_view relative) const {
+    if (slots_.empty()) return nullptr;
+    uint32_t i = slots_[probe(relative)];
+    return i == kEmpty ? nullptr : &(*known_)[i];
+  }
+
+ private:
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+
+  // The slot holding `relative`, or the empty one where it would go.
+  size_t probe(std::string_view relative) const {
+    const size_t mask = slots_.size() - 1;
+    for (size_t s = hash_bytes(relative.data(), relative.size()) & mask;; s = (s + 1) & mask) {
+      if (slots_[s] == kEmpty ||
+          std::string_view((*known_)[slots_[s]].path).substr(prefix_) == relative) {
+        return s;
+      }
+    }
+  }
+
+  const std::vector<sink::IngestedFile>* known_;
+  size_t prefix_;
+  std::vector<uint32_t> slots_;
+};
+
 }  // namespace
 
 Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputFile> files,
-                                  const std::function<std::string(const source::InputFile&)>& name,
+                                  const std::string& name_prefix,
                                   const std::vector<sink::IngestedFile>* known,
                                   const std::string& run, int threads) {
   // A listing without versions (local folders) is completed with one stat per file.
@@ -60,21 +104,15 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
     files[i].version = std::move(info->version);
     return Status::OK();
   }));
-  std::unordered_map<std::string_view, const sink::IngestedFile*> seen;
-  if (known) {
-    seen.reserve(known->size());
-    for (const auto& f : *known) seen.emplace(f.path, &f);
-  }
-  // Names and lookups on the threads (the map is only read; 50k inputs on L), then the lists in
-  // file order; the first changed input by file order is the one reported.
-  std::vector<std::string> recorded(files.size());
+  const KnownInputs seen(known, name_prefix);
+  // Lookups on the threads, then the lists in file order; the first changed input by file order
+  // is the one reported.
   std::vector<const sink::IngestedFile*> before(files.size(), nullptr);
   constexpr size_t kBlock = 4096;
   SPARKIFY_RETURN_NOT_OK(
       parallel_for((files.size() + kBlock - 1) / kBlock, threads, [&](size_t b, int) -> Status {
         for (size_t i = b * kBlock; i < std::min(files.size(), (b + 1) * kBlock); ++i) {
-          recorded[i] = name(files[i]);
-          if (auto it = seen.find(recorded[i]); it != seen.end()) before[i] = it->second;
+          before[i] = seen.find(files[i].relative);
         }
         return Status::OK();
       }));
@@ -83,15 +121,15 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
     source::InputFile& file = files[i];
     if (const sink::IngestedFile* was = before[i]) {
       if (was->size != file.size || was->version != file.version) {
-        return Status::Invalid("the input " + recorded[i] + " was loaded into the lake by run " +
-                               was->run + " and has changed since (" + std::to_string(was->size) +
-                               " bytes then, " + std::to_string(file.size) +
-                               " now); rebuild the lake with --mode full");
+        return Status::Invalid(
+            "the input " + name_prefix + file.relative + " was loaded into the lake by run " +
+            was->run + " and has changed since (" + std::to_string(was->size) + " bytes then, " +
+            std::to_string(file.size) + " now); rebuild the lake with --mode full");
       }
       ++choice.skipped;
       continue;
     }
-    choice.taken.push_back({std::move(recorded[i]), file.size, file.version, run});
+    choice.taken.push_back({name_prefix + file.relative, file.size, file.version, run});
     choice.take.push_back(std::move(file));
   }
   return choice;

@@ -39,9 +39,9 @@ struct InputChoice {
 
 /// Identifies every file (size and version: the listing's ETag, or a stat) and keeps those
 /// `known` does not name (all of them when `known` is null). A known file whose size or version
-/// changed is an error naming it. `name` gives a file's recorded name.
+/// changed is an error naming it. A file's recorded name is `name_prefix` + its relative path.
 Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputFile> files,
-                                  const std::function<std::string(const source::InputFile&)>& name,
+                                  const std::string& name_prefix,
                                   const std::vector<sink::IngestedFile>* known,
                                   const std::string& run, int threads);
 

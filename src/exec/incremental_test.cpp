@@ -31,11 +31,11 @@ std::vector<source::InputFile> inputs(std::map<std::string, uint64_t> sizes) {
 
 TEST(ChooseInputs, NewKnownAndChangedFiles) {
   ListingOnlyFileSystem fs;
-  auto name = [](const source::InputFile& f) { return f.relative; };
+  const std::string name = "song_data/";  // a recorded name: this + the relative path
   auto first = choose_inputs(fs, inputs({{"a.json", 10}, {"b.json", 20}}), name, nullptr, "r1", 2);
   ASSERT_TRUE(first.ok()) << first.status().message();
   ASSERT_EQ(first->take.size(), 2u);
-  EXPECT_EQ(first->taken[1].path, "b.json");
+  EXPECT_EQ(first->taken[1].path, "song_data/b.json");
   EXPECT_EQ(first->taken[1].size, 20u);
   EXPECT_EQ(first->taken[1].run, "r1");
 
@@ -49,8 +49,41 @@ TEST(ChooseInputs, NewKnownAndChangedFiles) {
   auto changed =
       choose_inputs(fs, inputs({{"a.json", 11}, {"b.json", 20}}), name, &first->taken, "r3", 1);
   ASSERT_FALSE(changed.ok());
-  EXPECT_NE(changed.status().message().find("a.json"), std::string::npos);
+  EXPECT_NE(changed.status().message().find("song_data/a.json"), std::string::npos);
   EXPECT_NE(changed.status().message().find("--mode full"), std::string::npos);
+
+  // Entries under another root (the logs' names beside the songs') are not this root's.
+  std::vector<sink::IngestedFile> record = first->taken;
+  record.push_back({"log_data/c.json", 5, "", "r1"});
+  auto other_root =
+      choose_inputs(fs, inputs({{"a.json", 10}, {"c.json", 5}}), name, &record, "r4", 2);
+  ASSERT_TRUE(other_root.ok()) << other_root.status().message();
+  EXPECT_EQ(other_root->skipped, 1u);
+  ASSERT_EQ(other_root->taken.size(), 1u);
+  EXPECT_EQ(other_root->taken[0].path, "song_data/c.json");
+}
+
+TEST(ChooseInputs, ManyFilesAgainstALargeRecord) {
+  // More files than one lookup block and a table that wraps: every known file found, every
+  // new one taken, in file order.
+  ListingOnlyFileSystem fs;
+  std::map<std::string, uint64_t> all;
+  for (int i = 0; i < 10000; ++i) all["f" + std::to_string(i) + ".json"] = 100 + i;
+  std::vector<sink::IngestedFile> record;
+  for (const auto& [name, size] : all) {
+    if (size % 3 != 0) record.push_back({"in/" + name, size, "", "r1"});
+  }
+  auto choice = choose_inputs(fs, inputs(all), "in/", &record, "r2", 2);
+  ASSERT_TRUE(choice.ok()) << choice.status().message();
+  EXPECT_EQ(choice->skipped, record.size());
+  ASSERT_EQ(choice->take.size() + record.size(), all.size());
+  for (size_t i = 0; i < choice->take.size(); ++i) {
+    EXPECT_EQ(choice->take[i].size % 3, 0u);
+    EXPECT_EQ(choice->taken[i].path, "in/" + choice->take[i].relative);
+    if (i > 0) {
+      EXPECT_LT(choice->take[i - 1].relative, choice->take[i].relative);
+    }
+  }
 }
 
 }  // namespace
