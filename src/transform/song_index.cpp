@@ -18,8 +18,16 @@ uint64_t SongIndex::hash(std::string_view title, std::string_view artist, uint64
   return h == 0 ? 1 : h;
 }
 
-void SongIndex::grow() {
-  size_t capacity = slot_hash_.empty() ? 64 : slot_hash_.size() * 2;
+void SongIndex::reserve(size_t songs) {
+  entries_.reserve(songs);
+  size_t capacity = 64;
+  while (capacity < (songs + 1) * 2) capacity *= 2;
+  if (capacity > slot_hash_.size()) rehash(capacity);
+}
+
+void SongIndex::grow() { rehash(slot_hash_.empty() ? 64 : slot_hash_.size() * 2); }
+
+void SongIndex::rehash(size_t capacity) {
   slot_hash_.assign(capacity, 0);
   slot_entry_.assign(capacity, -1);
   mask_ = capacity - 1;

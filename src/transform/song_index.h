@@ -20,6 +20,9 @@ class SongIndex {
   /// Adds a song; the strings must outlive the index. Later songs with the same key are ignored.
   void add(std::string_view title, std::string_view artist_name, double duration, SongMatch match);
 
+  /// Makes room for `songs` songs at once, rather than growing (and rehashing) as they come.
+  void reserve(size_t songs);
+
   /// The match for an event, or -1.
   int32_t find(std::string_view song, std::string_view artist, double length) const;
   const SongMatch& match(int32_t id) const { return entries_[static_cast<size_t>(id)].match; }
@@ -35,6 +38,7 @@ class SongIndex {
   static uint64_t duration_bits(double duration);
   static uint64_t hash(std::string_view title, std::string_view artist, uint64_t bits);
   void grow();
+  void rehash(size_t capacity);
 
   // One bit per hashed duration: most events' lengths are no song's duration, and this 128 KiB
   // filter (it stays in cache) turns them away before any string is hashed.

@@ -4,9 +4,9 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "common/parallel.h"
+#include "transform/string_pool.h"
 
 namespace sparkify::transform {
 
@@ -46,10 +46,7 @@ struct ArtistChoice {
 // Songs, artists and the join index, fed prior rows first and then records in file order.
 class SongTableBuilder {
  public:
-  explicit SongTableBuilder(size_t expected) {
-    seen_songs_.reserve(expected);
-    artist_slot_.reserve(expected);
-  }
+  explicit SongTableBuilder(size_t expected) { index_.reserve(expected); }
 
   // Songs (first in file order wins; the song keys and the index) and artists (most complete
   // wins) are independent reductions of the same records: the two can run at once.
@@ -62,7 +59,7 @@ class SongTableBuilder {
     const auto& duration = model::column(k, "duration");
     for (size_t i = 0; i < k.num_rows; ++i) {
       std::string_view id = song_id.string_at(i);
-      if (!seen_songs_.insert(id).second) continue;
+      if (!first_song(id)) continue;
       add_key(id, nullable(title, i), artist_id.string_at(i), nullable(artist_name, i),
               nullable_double(duration, i));
     }
@@ -82,7 +79,7 @@ class SongTableBuilder {
   }
 
   void add_song(const model::SongRecord& r) {
-    if (!seen_songs_.insert(r.song_id).second) {
+    if (!first_song(r.song_id)) {
       ++duplicates_;
       return;
     }
@@ -148,13 +145,19 @@ class SongTableBuilder {
   }
 
  private:
+  bool first_song(std::string_view song_id) {
+    size_t before = seen_songs_.size();
+    return static_cast<size_t>(seen_songs_.intern(song_id)) == before;
+  }
+
   void offer_artist(const ArtistChoice& c) {
-    auto [slot, is_new] = artist_slot_.try_emplace(c.id, artists_.size());
-    if (is_new) {
+    // Pool ids are dense in first-seen order: an artist's id is its position in artists_.
+    auto slot = static_cast<size_t>(artist_ids_.intern(c.id));
+    if (slot == artists_.size()) {
       artists_.push_back(c);
       artists_changed_ = true;
-    } else if (c.score() > artists_[slot->second].score()) {
-      artists_[slot->second] = c;  // strictly more: ties stay with the first
+    } else if (c.score() > artists_[slot].score()) {
+      artists_[slot] = c;  // strictly more: ties stay with the first
       artists_changed_ = true;
     }
   }
@@ -173,8 +176,8 @@ class SongTableBuilder {
     }
   }
 
-  std::unordered_set<std::string_view> seen_songs_;
-  std::unordered_map<std::string_view, size_t> artist_slot_;  // artist_id -> position in order
+  StringPool seen_songs_;  // song ids
+  StringPool artist_ids_;  // artist_id -> position in artists_
   std::vector<ArtistChoice> artists_;
   bool artists_changed_ = true;
   Strings song_id_, title_, artist_id_;
