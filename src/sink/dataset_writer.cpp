@@ -7,6 +7,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "common/hash.h"
 #include "common/parallel.h"
 #include "common/version.h"
 #include "lake/file_schema.h"
@@ -105,9 +106,56 @@ std::string folder_value(const model::ColumnSpec& spec, const model::Column& col
       column.values);
 }
 
+// One pass of group_rows: rows [begin, end) into partitions in the order of their first rows,
+// each partition's rows in table order; with `parts` > 1 only the rows whose key hashes to
+// `part` (so several passes can share one range, each taking its own partitions).
+struct Grouped {
+  std::vector<std::string> keys;  // one per partition below
+  std::vector<Partition> partitions;
+};
+
+void group_range(const model::TableData& table, const std::vector<int>& partition_columns,
+                 size_t begin, size_t end, size_t part, size_t parts, Grouped& out) {
+  std::unordered_map<std::string, size_t> ids;
+  std::string key, previous_key;
+  size_t previous_id = SIZE_MAX;  // SIZE_MAX - 1: the previous row was another part's
+  for (size_t row = begin; row < end; ++row) {
+    key.clear();
+    for (int c : partition_columns) append_key(key, table.columns[c], row);
+    size_t id;
+    if (previous_id != SIZE_MAX && key == previous_key) {
+      // Rows arrive grouped (a log file is one day): skip the hash lookup.
+      if (previous_id == SIZE_MAX - 1) continue;
+      id = previous_id;
+    } else {
+      previous_key = key;
+      if (parts > 1 && hash_bytes(key) % parts != part) {
+        previous_id = SIZE_MAX - 1;
+        continue;
+      }
+      auto [it, inserted] = ids.try_emplace(key, out.partitions.size());
+      if (inserted) {
+        Partition p;
+        for (int c : partition_columns) {
+          if (!p.folder.empty()) p.folder.push_back('/');
+          p.folder += folder_value(table.spec->columns[c], table.columns[c], row);
+        }
+        out.partitions.push_back(std::move(p));
+        if (parts == 1) out.keys.push_back(key);  // what joins ranges: not needed by parts
+      }
+      id = it->second;
+      previous_id = id;
+    }
+    out.partitions[id].rows.push_back(static_cast<uint32_t>(row));
+  }
+}
+
 // Rows by partition, partitions in the order their first rows come, each partition's rows in
-// table order. Contiguous ranges of rows are grouped on the threads, then joined in range order,
-// which gives the same result as one pass.
+// table order, the same on any number of threads. A large table (the songplays: many rows, few
+// partitions) is grouped in contiguous ranges of rows on the threads, joined in range order; a
+// smaller one with many partitions (the songs: 50k rows in 35k folders) is split by partition:
+// each thread reads every row's key and groups those that hash to it, and the partitions join
+// in the order of their first rows.
 std::vector<Partition> group_rows(const model::TableData& table,
                                   const std::vector<int>& partition_columns, int threads) {
   std::vector<Partition> partitions;
@@ -118,45 +166,31 @@ std::vector<Partition> group_rows(const model::TableData& table,
     partitions.push_back(std::move(all));
     return partitions;
   }
-  struct Range {
-    std::vector<std::string> keys;  // one per partition below
-    std::vector<Partition> partitions;
-  };
-  size_t ranges = table.num_rows < (1u << 16) ? 1 : static_cast<size_t>(std::max(1, threads));
-  std::vector<Range> found(ranges);
-  (void)parallel_for(ranges, threads, [&](size_t r, int) {
-    Range& out = found[r];
-    std::unordered_map<std::string, size_t> ids;
-    std::string key;
-    size_t previous_id = SIZE_MAX;
-    size_t begin = table.num_rows * r / ranges, end = table.num_rows * (r + 1) / ranges;
-    for (size_t row = begin; row < end; ++row) {
-      key.clear();
-      for (int c : partition_columns) append_key(key, table.columns[c], row);
-      size_t id;
-      if (previous_id != SIZE_MAX && key == out.keys[previous_id]) {
-        id = previous_id;  // rows arrive grouped (a log file is one day): skip the hash lookup
-      } else {
-        auto [it, inserted] = ids.try_emplace(key, out.partitions.size());
-        if (inserted) {
-          Partition p;
-          for (int c : partition_columns) {
-            if (!p.folder.empty()) p.folder.push_back('/');
-            p.folder += folder_value(table.spec->columns[c], table.columns[c], row);
-          }
-          out.partitions.push_back(std::move(p));
-          out.keys.push_back(key);
-        }
-        id = it->second;
-        previous_id = id;
-      }
-      out.partitions[id].rows.push_back(static_cast<uint32_t>(row));
+  const size_t n = table.num_rows;
+  const auto workers = static_cast<size_t>(std::max(1, threads));
+  const bool by_rows = n >= (1u << 16);
+  const size_t parts = workers == 1 || n < 4096 ? 1 : workers;
+  std::vector<Grouped> found(parts);
+  (void)parallel_for(parts, threads, [&](size_t r, int) {
+    if (by_rows) {
+      group_range(table, partition_columns, n * r / parts, n * (r + 1) / parts, 0, 1, found[r]);
+    } else {
+      group_range(table, partition_columns, 0, n, r, parts, found[r]);
     }
     return Status::OK();
   });
-  if (ranges == 1) return std::move(found[0].partitions);
+  if (parts == 1) return std::move(found[0].partitions);
+  if (!by_rows) {
+    for (Grouped& g : found) {
+      for (Partition& p : g.partitions) partitions.push_back(std::move(p));
+    }
+    std::sort(partitions.begin(), partitions.end(), [](const Partition& a, const Partition& b) {
+      return a.rows.front() < b.rows.front();
+    });
+    return partitions;
+  }
   std::unordered_map<std::string, size_t> ids;
-  for (Range& range : found) {
+  for (Grouped& range : found) {
     for (size_t i = 0; i < range.partitions.size(); ++i) {
       auto [it, inserted] = ids.try_emplace(std::move(range.keys[i]), partitions.size());
       if (inserted) {
