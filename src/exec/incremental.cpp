@@ -105,18 +105,23 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
     return Status::OK();
   }));
   const KnownInputs seen(known, name_prefix);
-  // Lookups on the threads, then the lists in file order; the first changed input by file order
-  // is the one reported.
+  // Lookups and the new files' recorded names on the threads, then the lists in file order; the
+  // first changed input by file order is the one reported.
   std::vector<const sink::IngestedFile*> before(files.size(), nullptr);
+  std::vector<std::string> recorded(files.size());
   constexpr size_t kBlock = 4096;
   SPARKIFY_RETURN_NOT_OK(
       parallel_for((files.size() + kBlock - 1) / kBlock, threads, [&](size_t b, int) -> Status {
         for (size_t i = b * kBlock; i < std::min(files.size(), (b + 1) * kBlock); ++i) {
           before[i] = seen.find(files[i].relative);
+          if (!before[i]) recorded[i] = name_prefix + files[i].relative;
         }
         return Status::OK();
       }));
   InputChoice choice;
+  auto fresh = static_cast<size_t>(std::count(before.begin(), before.end(), nullptr));
+  choice.taken.reserve(fresh);
+  choice.take.reserve(fresh);
   for (size_t i = 0; i < files.size(); ++i) {
     source::InputFile& file = files[i];
     if (const sink::IngestedFile* was = before[i]) {
@@ -129,7 +134,7 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
       ++choice.skipped;
       continue;
     }
-    choice.taken.push_back({name_prefix + file.relative, file.size, file.version, run});
+    choice.taken.push_back({std::move(recorded[i]), file.size, file.version, run});
     choice.take.push_back(std::move(file));
   }
   return choice;
