@@ -230,7 +230,10 @@ Command add_etl_command(CLI::App& app) {
       return code == 2 ? 1 : code;  // an invalid setup found while running is a failed run
     };
     if (!root) return report.status.ok() ? 0 : failed_run_code();
-    if (report.status.ok() || !report.stages.empty()) {
+    // A failed run's summary shows how far it got (the rejects that stopped it); a setup found
+    // invalid on the way (a --memory-limit below what the song stage used) is its one sentence.
+    bool invalid_setup = exit_code_for(report.status) == 2;
+    if (report.status.ok() || (!report.stages.empty() && !invalid_setup)) {
       fmt::print("{}", summary_table(report, *options));
     }
     if (!f->report.empty()) {

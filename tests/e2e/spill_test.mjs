@@ -133,6 +133,7 @@ await checks.check('a limit below the song index: one sentence naming the limit 
     '--memory-limit', '1MB']);
   expectExit(r, 1);
   assert.match(r.stderr, /^sparkify etl: --memory-limit .* is too small: .* give at least \d+ MiB\n$/);
+  assert.equal(r.stdout, '', 'no summary after the refusal');
   const published = TABLES.filter((t) => fs.existsSync(path.join(out, t)));
   assert.deepEqual(published, [], 'tables published');
 });
