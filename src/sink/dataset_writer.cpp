@@ -106,14 +106,15 @@ std::string folder_value(const model::ColumnSpec& spec, const model::Column& col
       column.values);
 }
 
-// One pass of group_rows: rows [begin, end) into partitions in the order of their first rows,
-// each partition's rows in table order; with `parts` > 1 only the rows whose key hashes to
-// `part` (so several passes can share one range, each taking its own partitions).
+// What one pass of group_rows found.
 struct Grouped {
-  std::vector<std::string> keys;  // one per partition below
+  std::vector<std::string> keys;  // one per partition below (row ranges are joined by key)
   std::vector<Partition> partitions;
 };
 
+// One pass of group_rows: rows [begin, end) into partitions in the order of their first rows,
+// each partition's rows in table order; with `parts` > 1 only the rows whose key hashes to
+// `part` (so several passes can share one range, each taking its own partitions).
 void group_range(const model::TableData& table, const std::vector<int>& partition_columns,
                  size_t begin, size_t end, size_t part, size_t parts, Grouped& out) {
   std::unordered_map<std::string, size_t> ids;
@@ -141,7 +142,7 @@ void group_range(const model::TableData& table, const std::vector<int>& partitio
           p.folder += folder_value(table.spec->columns[c], table.columns[c], row);
         }
         out.partitions.push_back(std::move(p));
-        if (parts == 1) out.keys.push_back(key);  // what joins ranges: not needed by parts
+        if (parts == 1) out.keys.push_back(key);  // partitions split by hash never meet
       }
       id = it->second;
       previous_id = id;
