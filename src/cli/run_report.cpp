@@ -129,8 +129,13 @@ std::string summary_table(const exec::EtlReport& r, const exec::EtlOptions& o) {
   s += fmt::format("memory: peak {} of a {} limit; spilled {} in {} files\n",
                    human_bytes(r.peak_memory), human_bytes(r.memory_limit),
                    human_bytes(r.spilled_bytes), with_thousands(r.spill_files));
-  s += fmt::format("{} in {:.3f} s on {} threads\n",
-                   r.published ? "published" : "nothing published", r.seconds, o.threads);
+  auto counted = [](int n, const char* noun) {
+    return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+  };
+  std::string where = counted(o.threads, "thread");
+  if (r.ranks > 1) where = counted(r.ranks, "rank") + " of " + where + " each";
+  s += fmt::format("{} in {:.3f} s on {}\n", r.published ? "published" : "nothing published",
+                   r.seconds, where);
   return s;
 }
 

@@ -50,6 +50,20 @@ class Buffer {
     if (padding) std::memset(data_.get() + size, 0, padding);
   }
 
+  /// Makes room for `size` bytes plus `padding` zero bytes, keeping the first min(size, size())
+  /// bytes (the rest uninitialized): lets a reader read on into the same block.
+  void resize(size_t size, size_t padding) {
+    if (size + padding > capacity_) {
+      std::unique_ptr<uint8_t[]> grown(new uint8_t[size + padding]);
+      if (size_) std::memcpy(grown.get(), data_.get(), std::min(size_, size));
+      data_ = std::move(grown);
+      capacity_ = size + padding;
+    }
+    size_ = size;
+    padding_ = padding;
+    if (padding) std::memset(data_.get() + size, 0, padding);
+  }
+
   /// Appends `n` bytes, growing the allocation geometrically (contents kept, padding re-zeroed):
   /// lets a writer build a file in the Buffer it is then handed over in, without a copy.
   void append(const void* bytes, size_t n) {

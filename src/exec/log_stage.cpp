@@ -29,9 +29,9 @@ uint64_t LogStage::matched() const {
   return n;
 }
 
-Status LogStage::keep_blocks(int w) {
+Status LogStage::keep_blocks(int w, bool all) {
   Worker& worker = workers_[w];
-  for (auto& block : states_[w].take_blocks()) {
+  for (auto& block : states_[w].take_blocks(!all)) {
     size_t bytes = block.memory_bytes();
     BlockRef ref{block.file_index, block.block_index, block.worker, block.rows(), nullptr};
     ref.memory = std::make_unique<transform::EventBlock>(std::move(block));
@@ -177,9 +177,14 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
   auto parse_chunk = [&](size_t i, int w, const std::string& source, const Buffer& data,
                          uint32_t index, uint64_t first_line, uint64_t first_offset) -> Status {
     ChunkRejects out{i, index, {}};
-    // A log line is ~450 bytes; most are NextSong events.
-    states_[w].begin_block(first_file_index + static_cast<uint32_t>(i), index, first_line,
-                           data.size() / 400);
+    // A log line is ~450 bytes; most are NextSong events. A block takes the events of up to a
+    // plan chunk's bytes (consecutive chunks parsed on this worker), sized for them at once.
+    constexpr size_t kLineBytes = 400;
+    uint64_t left = files[i].size > first_offset ? files[i].size - first_offset : 0;
+    size_t block_bytes = std::max<size_t>(
+        data.size(), static_cast<size_t>(std::min<uint64_t>(left, plan_.chunk_bytes)));
+    states_[w].begin_chunk(first_file_index + static_cast<uint32_t>(i), index, first_line,
+                           data.size() / kLineBytes, block_bytes / kLineBytes);
     parsers[w].parse_file(source, data, states_[w], out.rejects, worker_stats[w]);
     for (auto& r : out.rejects) {
       r.line += first_line;
@@ -187,7 +192,7 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
     }
     if (!out.rejects.empty()) worker_rejects[w].push_back(std::move(out));
     worker_bytes[w] += data.size();
-    return keep_blocks(w);
+    return keep_blocks(w, false);
   };
 
   // Every file streams in chunks, local or not: a store that wants many requests in flight (S3)
@@ -263,6 +268,8 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
   ThreadPool::shared().run(threads_ - 1, [&](int w) {
     read_files(w);
     help(w);
+    // The block the worker's last chunk went to. A failure here is past every file's.
+    if (Status st = keep_blocks(w, true); !st.ok()) fail(w, files.size(), std::move(st));
   });
   size_t first_failed = SIZE_MAX;
   Status failure;

@@ -111,7 +111,8 @@ class LogStage {
     std::unique_ptr<SpillFile> spill;
   };
 
-  Status keep_blocks(int worker);
+  /// Takes the worker's finished blocks (all of them when `all`), spilling when too much is held.
+  Status keep_blocks(int worker, bool all);
   void sample_times(std::span<const int64_t> ts, uint64_t first_number);
   Status spill_blocks(int worker);
   Status spill_held_tail();

@@ -16,7 +16,9 @@ namespace sparkify::exec {
 inline constexpr uint64_t kDefaultMemoryLimit = uint64_t{512} << 20;
 
 struct MemoryPlan {
-  size_t chunk_bytes = 8u << 20;      ///< per worker: log bytes parsed at a time
+  /// Per worker: log bytes read ahead by ranges (S3), and the input one block of parsed events
+  /// covers; the parser is handed at most source::kParseChunkBytes at a time.
+  size_t chunk_bytes = 8u << 20;
   size_t event_bytes = 128u << 20;    ///< parsed events held in memory before spilling
   size_t batch_rows = 1u << 20;       ///< songplays rows built and written at a time
   size_t time_values = 8u << 20;      ///< distinct start times sorted in memory

@@ -19,26 +19,6 @@ namespace sparkify::source {
 
 namespace {
 
-// Leaves new elements uninitialized on resize (the reader writes them before any use).
-template <typename T>
-struct UninitializedAllocator : std::allocator<T> {
-  template <typename U>
-  struct rebind {
-    using other = UninitializedAllocator<U>;
-  };
-  UninitializedAllocator() = default;
-  template <typename U>
-  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
-  template <typename U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <typename U, typename... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-};
-
 // A byte stream over one input: a local file, an object read by ranges, or gzip over either.
 class ByteStream {
  public:
@@ -255,58 +235,63 @@ Result<std::unique_ptr<ByteStream>> open_stream(io::FileSystem& fs, const InputF
   return maybe_gunzip(std::move(raw), file);
 }
 
-// Cuts what `stream` reads into chunks of whole lines (see chunked_reader.h).
+// Cuts what `stream` reads into chunks of whole lines (see chunked_reader.h). Bytes are read
+// straight into the chunk handed out; only the line a chunk cuts off is copied, to the start of
+// the next one.
 Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
                  const std::function<Status(const Chunk&)>& on_chunk) {
+  // Chunks no bigger than a core's L2 cache: the bytes are read, split into lines and parsed
+  // while they are still in it. Larger chunks (the memory plan's are megabytes) went out to
+  // memory between the read and the parse, and two workers then waited on it together.
+  chunk_bytes = std::min(chunk_bytes, kParseChunkBytes);
   bool strip_bom = true;
-  // Bytes read but not yet handed out (a partial line). Grown without zeroing: every byte is
-  // read into before it is used, and zeroing a 16 MB chunk buffer per small file was most of the
-  // time spent on a folder of small day files.
-  std::vector<uint8_t, UninitializedAllocator<uint8_t>> pending;
   // A plain file no bigger than a chunk is read in one go into a buffer of its size (+1 to see
   // its end); a file that turns out bigger than listed is still read to its end.
   size_t first_target = chunk_bytes;
   if (!file.gzip && file.size > 0 && file.size < chunk_bytes) {
     first_target = static_cast<size_t>(file.size) + 1;
   }
-  pending.reserve(first_target);
-  Buffer block;
+  Buffer block;     // [0, held): read and not yet handed out
+  size_t held = 0;  // (uninitialized past it: every byte is read into before it is used)
+  std::string cut;  // the partial line after a chunk, while the chunk's padding covers it
   uint32_t index = 0;
   uint64_t line = 0, offset = 0;
   bool eof = false;
-  while (!eof || !pending.empty()) {
+  while (!eof || held > 0) {
     // Fill up to the chunk size, and beyond it while no line break has been seen.
-    size_t target = std::max(index == 0 ? first_target : chunk_bytes, pending.size() + 4096);
-    while (!eof && pending.size() < target) {
-      size_t old = pending.size();
-      pending.resize(target);
-      SPARKIFY_ASSIGN_OR_RETURN(size_t n, stream.read(pending.data() + old, target - old));
-      pending.resize(old + n);
+    size_t target = std::max(index == 0 ? first_target : chunk_bytes, held + 4096);
+    while (!eof && held < target) {
+      block.resize(target, kParserPadding);  // keeps the bytes held
+      SPARKIFY_ASSIGN_OR_RETURN(size_t n, stream.read(block.data() + held, target - held));
+      held += n;
       eof = n == 0;
-      if (pending.size() == target &&
-          std::memchr(pending.data(), '\n', pending.size()) == nullptr) {
+      if (held == target && std::memchr(block.data(), '\n', held) == nullptr) {
         target *= 2;  // one line longer than the chunk: keep it whole
       }
     }
+    uint8_t* bytes = block.data();
     if (strip_bom) {
       strip_bom = false;
-      if (pending.size() >= 3 && pending[0] == 0xEF && pending[1] == 0xBB && pending[2] == 0xBF) {
-        pending.erase(pending.begin(), pending.begin() + 3);
+      if (held >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) {
+        std::memmove(bytes, bytes + 3, held - 3);
+        held -= 3;
       }
     }
-    if (pending.empty()) break;
-    size_t end = pending.size();
+    if (held == 0) break;
+    size_t end = held;
     if (!eof) {
-      const auto* last = static_cast<const uint8_t*>(memrchr(pending.data(), '\n', pending.size()));
+      const auto* last = static_cast<const uint8_t*>(memrchr(bytes, '\n', held));
       if (last == nullptr) continue;  // no line break yet: read more (target doubled above)
-      end = static_cast<size_t>(last - pending.data()) + 1;
+      end = static_cast<size_t>(last - bytes) + 1;
     }
-    block.resize_for_overwrite(end, kParserPadding);
-    std::memcpy(block.data(), pending.data(), end);
+    cut.assign(reinterpret_cast<const char*>(bytes) + end, held - end);
+    block.resize(end, kParserPadding);  // the padding is zeroed over the cut line
     SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset}));
-    line += static_cast<uint64_t>(std::count(pending.begin(), pending.begin() + end, '\n'));
+    line += static_cast<uint64_t>(std::count(block.data(), block.data() + end, '\n'));
     offset += end;
-    pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(end));
+    held = cut.size();
+    block.resize(held, kParserPadding);
+    if (held) std::memcpy(block.data(), cut.data(), held);
   }
   return Status::OK();
 }

@@ -6,6 +6,7 @@
 // fetched while this chunk is parsed; gzip inflates through zlib over either.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 
@@ -15,6 +16,11 @@
 #include "source/discovery.h"
 
 namespace sparkify::source {
+
+/// The largest chunk handed out, whatever `chunk_bytes` a caller gives (which also sizes the
+/// read-ahead of a store read by ranges): small enough to stay in a core's L2 cache from the
+/// read to the parse.
+inline constexpr size_t kParseChunkBytes = size_t{256} << 10;
 
 struct Chunk {
   const Buffer& data;     ///< whole lines (the last may lack its '\n' at end of file), padded

@@ -70,6 +70,22 @@ TEST_F(ChunkedReader, CutsAtLineBreaksAndKeepsPositions) {
   EXPECT_GT(chunks, 10u);
 }
 
+TEST_F(ChunkedReader, HandsOutNoChunkLargerThanTheCacheSizedOne) {
+  std::string text = lines(40000);  // ~2.4 MB
+  ASSERT_GT(text.size(), 4 * kParseChunkBytes);
+  size_t chunks = 0, largest = 0;
+  Status st =
+      for_each_chunk(fs_, write("big.json", text), size_t{16} << 20, [&](const Chunk& c) -> Status {
+        largest = std::max(largest, c.data.size());
+        ++chunks;
+        return Status::OK();
+      });
+  ASSERT_TRUE(st.ok());
+  EXPECT_LE(largest, kParseChunkBytes);
+  EXPECT_GT(chunks, 4u);
+  EXPECT_EQ(read_all(write("big2.json", text), size_t{16} << 20), text);
+}
+
 TEST_F(ChunkedReader, KeepsALineLongerThanTheChunkWhole) {
   std::string text = "{\"a\":1}\n{\"long\":\"" + std::string(50000, 'y') + "\"}\n{\"b\":2}\n";
   auto file = write("long.json", text);

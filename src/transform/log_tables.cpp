@@ -89,10 +89,31 @@ void LogWorkerState::begin_block(uint32_t file_index, uint32_t block_index, uint
   b.block_index = block_index;
   b.worker = worker_;
   first_line_ = first_line;
+  last_chunk_ = block_index;
   // Growing by doubling would copy each column about twice and fault in pages it then frees.
   for (auto* v : {&b.ts, &b.user_id, &b.session_id}) v->reserve(expected_events);
   for (auto* v : {&b.level, &b.location, &b.user_agent, &b.song}) v->reserve(expected_events);
   b.session_valid.reserve(expected_events);
+}
+
+void LogWorkerState::begin_chunk(uint32_t file_index, uint32_t chunk, uint64_t first_line,
+                                 size_t chunk_events, size_t block_events) {
+  if (blocks_.empty() || blocks_.back().file_index != file_index || last_chunk_ + 1 != chunk ||
+      blocks_.back().rows() >= block_events_) {
+    begin_block(file_index, chunk, first_line, block_events);
+    block_events_ = block_events;
+    return;
+  }
+  EventBlock& b = blocks_.back();
+  first_line_ = first_line;
+  last_chunk_ = chunk;
+  size_t needed = b.rows() + chunk_events;
+  if (b.ts.capacity() >= needed) return;
+  // Sized for the whole block when it began; past that (shorter lines), grown geometrically.
+  size_t capacity = std::max(needed, 2 * b.ts.capacity());
+  for (auto* v : {&b.ts, &b.user_id, &b.session_id}) v->reserve(capacity);
+  for (auto* v : {&b.level, &b.location, &b.user_agent, &b.song}) v->reserve(capacity);
+  b.session_valid.reserve(capacity);
 }
 
 void LogWorkerState::on_event(const model::EventRecord& e) {
@@ -192,9 +213,13 @@ void LogWorkerState::absorb_users(LogWorkerState& other) {
   (void)merge_users(bytes);  // our own encoding: always readable
 }
 
-std::vector<EventBlock> LogWorkerState::take_blocks() {
+std::vector<EventBlock> LogWorkerState::take_blocks(bool keep_last) {
   std::vector<EventBlock> out = std::move(blocks_);
   blocks_.clear();
+  if (keep_last && !out.empty()) {
+    blocks_.push_back(std::move(out.back()));
+    out.pop_back();
+  }
   return out;
 }
 

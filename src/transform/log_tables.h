@@ -56,10 +56,17 @@ class LogWorkerState final : public model::EventSink {
   void begin_file(uint32_t file_index, size_t expected_events = 0) {
     begin_block(file_index, 0, 0, expected_events);
   }
+  /// As begin_block for chunk `chunk` of the file (about `chunk_events` events), but the events
+  /// join the last block when it ends with the chunk before and is not full. A new block is
+  /// sized for `block_events` and full at that many: chunks are sized for the cache, blocks for
+  /// spilling and for the songplays batches.
+  void begin_chunk(uint32_t file_index, uint32_t chunk, uint64_t first_line, size_t chunk_events,
+                   size_t block_events);
   void on_event(const model::EventRecord& event) override;
 
-  /// Moves the finished blocks out (the state keeps the users and the pool).
-  std::vector<EventBlock> take_blocks();
+  /// Moves the finished blocks out (the state keeps the users and the pool); with `keep_last`,
+  /// the last block stays, for begin_chunk to extend.
+  std::vector<EventBlock> take_blocks(bool keep_last = false);
   /// Bytes held by the users table and the string pool (grows with distinct values only).
   size_t resident_bytes() const;
   uint64_t matched() const { return matched_; }
@@ -96,6 +103,8 @@ class LogWorkerState final : public model::EventSink {
   std::shared_ptr<StringPool> pool_;
   std::vector<EventBlock> blocks_;
   uint64_t first_line_ = 0;
+  uint32_t last_chunk_ = 0;  // the chunk blocks_.back() ends with
+  size_t block_events_ = 0;  // and the events that fill it (begin_chunk)
   std::unordered_map<int64_t, LatestUserEvent> users_;
   uint64_t matched_ = 0;
 };

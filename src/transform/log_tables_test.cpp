@@ -121,6 +121,35 @@ TEST(LogTables, ChunkLinesDecideTheLatestUserEvent) {
   EXPECT_EQ(named(t.songplays, "level").string_at(0), "free");  // chunk 0 first
 }
 
+TEST(LogTables, ConsecutiveChunksShareABlockUntilItIsFull) {
+  SongIndex index;
+  LogWorkerState state(&index, 0);
+  state.begin_chunk(4, 0, 0, 1, 2);
+  state.on_event(event(1000, 1, "free", 5));
+  EXPECT_TRUE(state.take_blocks(true).empty());  // the block may still grow
+  state.begin_chunk(4, 1, 10, 1, 2);             // the next chunk: the same block
+  state.on_event(event(1000, 1, "paid", 1));     // line 11 of the file: the later event
+  state.begin_chunk(4, 2, 20, 1, 2);             // the block is full: a new one
+  state.on_event(event(900, 2, "free", 1));
+  state.begin_chunk(4, 4, 40, 1, 2);  // chunk 3 went to another worker: a new one
+  state.on_event(event(900, 3, "free", 1));
+  state.begin_chunk(5, 5, 0, 1, 2);  // another file: a new one
+  state.on_event(event(900, 4, "free", 1));
+  auto first = state.take_blocks(true);
+  auto rest = state.take_blocks();
+  ASSERT_EQ(first.size(), 3u);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(first[0].rows(), 2u);
+  EXPECT_EQ(first[0].block_index, 0u);
+  EXPECT_EQ(first[1].block_index, 2u);
+  EXPECT_EQ(first[2].block_index, 4u);
+  EXPECT_EQ(rest[0].file_index, 5u);
+  std::vector<LogWorkerState> workers;
+  workers.push_back(std::move(state));
+  model::TableData users = build_users(workers);
+  EXPECT_EQ(named(users, "level").string_at(0), "paid");  // chunk 1's line 1 is line 11
+}
+
 // Users merged with a lake's (SPEC §9): the later event wins, a tie goes to the new one, a user
 // the load does not mention keeps the lake's row; an identical row is no change.
 TEST(LogTables, MergeUsersKeepsTheLatestEvent) {
