@@ -235,6 +235,18 @@ Result<std::unique_ptr<ByteStream>> open_stream(io::FileSystem& fs, const InputF
   return maybe_gunzip(std::move(raw), file);
 }
 
+// The line breaks in [p, p + n). memchr jumps from one to the next (a log line is ~450 bytes);
+// std::count widened every byte to a 64-bit sum, 8% of a one-thread log stage.
+uint64_t count_lines(const uint8_t* p, size_t n) {
+  const uint8_t* end = p + n;
+  uint64_t lines = 0;
+  while ((p = static_cast<const uint8_t*>(std::memchr(p, '\n', static_cast<size_t>(end - p))))) {
+    ++lines;
+    ++p;
+  }
+  return lines;
+}
+
 // Cuts what `stream` reads into chunks of whole lines (see chunked_reader.h). Bytes are read
 // straight into the chunk handed out; only the line a chunk cuts off is copied, to the start of
 // the next one.
@@ -287,7 +299,7 @@ Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
     cut.assign(reinterpret_cast<const char*>(bytes) + end, held - end);
     block.resize(end, kParserPadding);  // the padding is zeroed over the cut line
     SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset}));
-    line += static_cast<uint64_t>(std::count(block.data(), block.data() + end, '\n'));
+    line += count_lines(block.data(), end);
     offset += end;
     held = cut.size();
     block.resize(held, kParserPadding);
