@@ -153,8 +153,20 @@ class FileWriterImpl final : public FileWriter {
     footer.append(kMagic, sizeof(kMagic));
     Status st = emit(footer.data(), footer.size());
     if (!st.ok()) return fail(st);
-    columns_.clear();  // the file is done: give the buffers back now, not when the writer dies
     return Status::OK();
+  }
+
+  Status reopen(OutputStream* out) override {
+    if (!failed_.ok()) return failed_;
+    if (!closed_) return Status::Invalid("reopen() needs the Parquet file closed first");
+    if (out == nullptr) return Status::Invalid("reopen() needs an output stream");
+    // flush_row_group left every column writer at the start of a chunk.
+    out_ = out;
+    closed_ = false;
+    row_groups_.clear();
+    row_group_count_ = 0;
+    num_rows_ = row_group_rows_ = bytes_written_ = 0;
+    return start();
   }
 
   int64_t num_rows() const override { return num_rows_; }

@@ -60,8 +60,14 @@ class FileWriter {
   /// InvalidArgument error.
   virtual Status write_batch(std::span<const ColumnView> columns, size_t num_rows) = 0;
 
-  /// Flushes the last row group and writes the footer. The writer is unusable afterwards.
+  /// Flushes the last row group and writes the footer. The writer takes no more rows afterwards
+  /// (reopen() starts another file).
   virtual Status close() = 0;
+
+  /// After a close() without error: starts a new file, with the same schema and options, on
+  /// `out`. The column writers and their buffers are kept, so a table of many small partitions
+  /// (thousands of files per thread) does not build and free a writer per file.
+  virtual Status reopen(OutputStream* out) = 0;
 
   virtual int64_t num_rows() const = 0;
   /// Bytes handed to the OutputStream so far (the file size after close()).

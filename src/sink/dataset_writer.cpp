@@ -207,6 +207,7 @@ std::vector<Partition> group_rows(const model::TableData& table,
 
 // Per-thread scratch for gathering a file's rows out of the table's columns.
 struct Scratch {
+  std::unique_ptr<parquet::FileWriter> writer;  // reopened for each file the worker encodes
   std::vector<std::vector<uint8_t>> valid;
   std::vector<
       std::variant<std::vector<int32_t>, std::vector<int64_t>, std::vector<double>, Strings>>
@@ -340,9 +341,18 @@ Result<parquet::BufferOutputStream> encode_file(const model::TableData& table,
                             task.end, i, scratch));
   }
   parquet::BufferOutputStream out;
-  SPARKIFY_ASSIGN_OR_RETURN(auto writer, parquet::FileWriter::Make(schema, writer_options, &out));
-  SPARKIFY_RETURN_NOT_OK(writer->write_batch(views, task.end - task.begin));
-  SPARKIFY_RETURN_NOT_OK(writer->close());
+  if (scratch.writer) {
+    SPARKIFY_RETURN_NOT_OK(scratch.writer->reopen(&out));
+  } else {
+    SPARKIFY_ASSIGN_OR_RETURN(scratch.writer,
+                              parquet::FileWriter::Make(schema, writer_options, &out));
+  }
+  Status st = scratch.writer->write_batch(views, task.end - task.begin);
+  if (st.ok()) st = scratch.writer->close();
+  if (!st.ok()) {
+    scratch.writer.reset();  // failed: not reopened
+    return st;
+  }
   return out;
 }
 
