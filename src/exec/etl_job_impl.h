@@ -223,8 +223,12 @@ class EtlJob {
   // rows when it appended to it (unknown, and left out, when the previous record lacks them).
   void update_rows(sink::LakeCommit& commit, const std::string& table, bool appended) const;
 
-  // The merge state, then the commit record: the moment the load happens.
-  Status write_commit(const sink::LakeCommit& commit);
+  // The merge state, then the commit record: the moment the load happens. With
+  // `keys_on_last_rank`, the last rank writes the state's song keys meanwhile
+  // (write_song_keys_elsewhere, which this waits for).
+  Status write_commit(const sink::LakeCommit& commit, bool keys_on_last_rank = false);
+  // The last rank's part of write_commit under mpirun; the other ranks but rank 0 only wait.
+  Status write_song_keys_elsewhere();
 
   // An incremental load's publish (see exec/incremental.h): new files made durable where readers
   // do not look (local staging; S3: completed, time first), the commit, then applying it.

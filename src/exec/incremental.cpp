@@ -174,12 +174,22 @@ Status write_state_table(io::FileSystem& fs, const std::string& dir, const model
 
 }  // namespace
 
+Status write_song_key_state(io::FileSystem& fs, const std::string& dir,
+                            const model::TableData& song_keys) {
+  return write_state_table(fs, dir, song_keys, 0);
+}
+
+Status write_reject_state(io::FileSystem& fs, const std::string& dir,
+                          const std::string& song_rejects, const std::string& log_rejects) {
+  SPARKIFY_RETURN_NOT_OK(fs.write_text(FileSystem::join(dir, kSongRejects), song_rejects));
+  return fs.write_text(FileSystem::join(dir, kLogRejects), log_rejects);
+}
+
 Status write_lake_state(io::FileSystem& fs, const std::string& dir,
                         const model::TableData& song_keys, const std::string& song_rejects,
                         const std::string& log_rejects) {
-  SPARKIFY_RETURN_NOT_OK(write_state_table(fs, dir, song_keys, 0));
-  SPARKIFY_RETURN_NOT_OK(fs.write_text(FileSystem::join(dir, kSongRejects), song_rejects));
-  return fs.write_text(FileSystem::join(dir, kLogRejects), log_rejects);
+  SPARKIFY_RETURN_NOT_OK(write_song_key_state(fs, dir, song_keys));
+  return write_reject_state(fs, dir, song_rejects, log_rejects);
 }
 
 Status write_user_state(io::FileSystem& fs, const std::string& dir,

@@ -65,6 +65,12 @@ LakeBase empty_lake_base();
 Status write_lake_state(io::FileSystem& fs, const std::string& dir,
                         const model::TableData& song_keys, const std::string& song_rejects,
                         const std::string& log_rejects);
+/// …or in two parts, by two writers (under mpirun every rank holds the song keys; rank 0 alone
+/// the rejects).
+Status write_song_key_state(io::FileSystem& fs, const std::string& dir,
+                            const model::TableData& song_keys);
+Status write_reject_state(io::FileSystem& fs, const std::string& dir,
+                          const std::string& song_rejects, const std::string& log_rejects);
 
 /// …and each user's latest event time, which under mpirun every rank writes its share of (the
 /// users it owns), its files numbered from `first_file`.
