@@ -33,11 +33,11 @@ const TIERS = {
   XL: { songs: 200000, events: 20000000, note: 'opt-in' },
 };
 
-// The issue's targets (benchmark figures, not tests): speed-up over the peer, ratio to the
-// floor, peak RSS.
+// The issues' targets (benchmark figures, not tests): speed-up over the peer, ratio to the
+// floor, peak RSS. L's speed-up and floor ratio are the speed issue's (they were 15× and 2.5×).
 const TARGETS = {
   M: { speedup: 15, floor_ratio: 2.0, rss_mb: 512 },
-  L: { speedup: 15, floor_ratio: 2.5, rss_mb: 1024 },
+  L: { speedup: 25, floor_ratio: 2.0, rss_mb: 1024 },
 };
 
 function parseArgs(argv) {
