@@ -88,6 +88,22 @@ void append_key(std::string& key, const model::Column& column, size_t row) {
       column.values);
 }
 
+// True when rows `a` and `b` of `column` give the same bytes to append_key.
+bool same_key_part(const model::Column& column, size_t a, size_t b) {
+  bool null_a = column.is_null(a), null_b = column.is_null(b);
+  if (null_a || null_b) return null_a == null_b;
+  return std::visit(
+      [&](const auto& values) {
+        using V = std::decay_t<decltype(values)>;
+        if constexpr (std::is_same_v<V, Strings> || std::is_same_v<V, model::DictionaryColumn>) {
+          return column.string_at(a) == column.string_at(b);
+        } else {
+          return std::memcmp(&values[a], &values[b], sizeof values[a]) == 0;
+        }
+      },
+      column.values);
+}
+
 std::string folder_value(const model::ColumnSpec& spec, const model::Column& column, size_t row) {
   if (column.is_null(row)) return lake::partition_folder(spec.name, std::nullopt);
   return std::visit(
@@ -118,18 +134,23 @@ struct Grouped {
 void group_range(const model::TableData& table, const std::vector<int>& partition_columns,
                  size_t begin, size_t end, size_t part, size_t parts, Grouped& out) {
   std::unordered_map<std::string, size_t> ids;
-  std::string key, previous_key;
+  std::string key;
   size_t previous_id = SIZE_MAX;  // SIZE_MAX - 1: the previous row was another part's
+  auto same_as_previous = [&](size_t row) {
+    for (int c : partition_columns) {
+      if (!same_key_part(table.columns[c], row, row - 1)) return false;
+    }
+    return true;
+  };
   for (size_t row = begin; row < end; ++row) {
-    key.clear();
-    for (int c : partition_columns) append_key(key, table.columns[c], row);
     size_t id;
-    if (previous_id != SIZE_MAX && key == previous_key) {
-      // Rows arrive grouped (a log file is one day): skip the hash lookup.
+    if (previous_id != SIZE_MAX && same_as_previous(row)) {
+      // Rows arrive grouped (a log file is one day): no key built, no hash lookup.
       if (previous_id == SIZE_MAX - 1) continue;
       id = previous_id;
     } else {
-      previous_key = key;
+      key.clear();
+      for (int c : partition_columns) append_key(key, table.columns[c], row);
       if (parts > 1 && hash_bytes(key) % parts != part) {
         previous_id = SIZE_MAX - 1;
         continue;
