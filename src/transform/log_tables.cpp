@@ -81,6 +81,17 @@ bool EventBlock::deserialize(std::span<const uint8_t> in, EventBlock& b) {
 LogWorkerState::LogWorkerState(const SongIndex* index, uint32_t worker)
     : index_(index), worker_(worker), pool_(std::make_shared<StringPool>()) {}
 
+namespace {
+
+// Room for `events` rows in every column of `b`.
+void reserve_rows(EventBlock& b, size_t events) {
+  for (auto* v : {&b.ts, &b.user_id, &b.session_id}) v->reserve(events);
+  for (auto* v : {&b.level, &b.location, &b.user_agent, &b.song}) v->reserve(events);
+  b.session_valid.reserve(events);
+}
+
+}  // namespace
+
 void LogWorkerState::begin_block(uint32_t file_index, uint32_t block_index, uint64_t first_line,
                                  size_t expected_events) {
   blocks_.emplace_back();
@@ -90,30 +101,23 @@ void LogWorkerState::begin_block(uint32_t file_index, uint32_t block_index, uint
   b.worker = worker_;
   first_line_ = first_line;
   last_chunk_ = block_index;
+  block_events_ = expected_events;
   // Growing by doubling would copy each column about twice and fault in pages it then frees.
-  for (auto* v : {&b.ts, &b.user_id, &b.session_id}) v->reserve(expected_events);
-  for (auto* v : {&b.level, &b.location, &b.user_agent, &b.song}) v->reserve(expected_events);
-  b.session_valid.reserve(expected_events);
+  reserve_rows(b, expected_events);
 }
 
 void LogWorkerState::begin_chunk(uint32_t file_index, uint32_t chunk, uint64_t first_line,
                                  size_t chunk_events, size_t block_events) {
   if (blocks_.empty() || blocks_.back().file_index != file_index || last_chunk_ + 1 != chunk ||
       blocks_.back().rows() >= block_events_) {
-    begin_block(file_index, chunk, first_line, block_events);
-    block_events_ = block_events;
-    return;
+    return begin_block(file_index, chunk, first_line, block_events);
   }
   EventBlock& b = blocks_.back();
   first_line_ = first_line;
   last_chunk_ = chunk;
   size_t needed = b.rows() + chunk_events;
-  if (b.ts.capacity() >= needed) return;
   // Sized for the whole block when it began; past that (shorter lines), grown geometrically.
-  size_t capacity = std::max(needed, 2 * b.ts.capacity());
-  for (auto* v : {&b.ts, &b.user_id, &b.session_id}) v->reserve(capacity);
-  for (auto* v : {&b.level, &b.location, &b.user_agent, &b.song}) v->reserve(capacity);
-  b.session_valid.reserve(capacity);
+  if (b.ts.capacity() < needed) reserve_rows(b, std::max(needed, 2 * b.ts.capacity()));
 }
 
 void LogWorkerState::on_event(const model::EventRecord& e) {

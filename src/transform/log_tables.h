@@ -104,7 +104,7 @@ class LogWorkerState final : public model::EventSink {
   std::vector<EventBlock> blocks_;
   uint64_t first_line_ = 0;
   uint32_t last_chunk_ = 0;  // the chunk blocks_.back() ends with
-  size_t block_events_ = 0;  // and the events that fill it (begin_chunk)
+  size_t block_events_ = 0;  // and the events that fill it (begin_block's expected_events)
   std::unordered_map<int64_t, LatestUserEvent> users_;
   uint64_t matched_ = 0;
 };
