@@ -69,7 +69,7 @@ Status EtlJob::run() {
   int chunks_held = io::is_s3_url(options_.logs_input) ? kChunksHeldRanged : kChunksHeldLocal;
   MemoryUse use{.resident = current_rss(), .peak = peak_rss()};
   if (cluster_.is_root() && records_inputs()) {
-    use.publish = publish_bytes(base_.commit.inputs.size() + taken_.size());
+    use.publish = publish_bytes(base_.inputs.num_rows + taken_.size());
   }
   auto planned = plan_memory(options_.memory_limit, use, options_.threads, chunks_held);
   SPARKIFY_RETURN_NOT_OK(cluster_.agree(planned.status()));  // ranks' memory use differs
@@ -229,7 +229,7 @@ Status EtlJob::choose_from(const std::string& root, StageInput& in) {
   SPARKIFY_ASSIGN_OR_RETURN(
       InputChoice choice,
       choose_inputs(*in.fs, std::move(in.files), source_prefix(root),
-                    incremental() ? &base_.commit.inputs : nullptr, run_id_, options_.threads));
+                    incremental() ? &base_.inputs : nullptr, run_id_, options_.threads));
   in.files = std::move(choice.take);
   report_.load.files_skipped += choice.skipped;
   for (auto& f : choice.taken) taken_.push_back(std::move(f));

@@ -257,6 +257,7 @@ class EtlJob {
   LakeBase base_;
   StageInput song_input_, log_input_;
   std::vector<sink::IngestedFile> taken_;
+  model::TableData ingested_;  // the record's ingested files after this run (next_commit)
   model::TableData song_keys_, user_latest_;
   model::TableData users_;  // what write_log_tables writes, from reduce_users
   bool write_users_ = false;

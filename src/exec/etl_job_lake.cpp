@@ -51,8 +51,9 @@ Status EtlJob::share_lake_base() {
         return Status::OK();
       }
       SPARKIFY_ASSIGN_OR_RETURN(sink::LakeCommit commit, sink::parse_commit(got));
-      SPARKIFY_ASSIGN_OR_RETURN(
-          base_, load_lake_base(*out_fs_, options_.output, std::move(commit), options_.threads));
+      // Rank 0 alone chooses the inputs: the others need no record of the ingested files.
+      SPARKIFY_ASSIGN_OR_RETURN(base_, load_lake_base(*out_fs_, options_.output, std::move(commit),
+                                                      options_.threads, false));
       return Status::OK();
     }();
   }
@@ -93,13 +94,13 @@ Status EtlJob::read_lake() {
   SPARKIFY_RETURN_NOT_OK(committer_->recover(tables));
   if (!distributed() && options_.only == Only::kLogs && latest) {
     // The load record's song keys give exactly the join a full run made.
-    SPARKIFY_ASSIGN_OR_RETURN(
-        base_, load_lake_base(*out_fs_, options_.output, std::move(*latest), options_.threads));
+    SPARKIFY_ASSIGN_OR_RETURN(base_, load_lake_base(*out_fs_, options_.output, std::move(*latest),
+                                                    options_.threads, false));
   }
   if (incremental()) {
     if (latest) {
-      SPARKIFY_ASSIGN_OR_RETURN(
-          base_, load_lake_base(*out_fs_, options_.output, std::move(*latest), options_.threads));
+      SPARKIFY_ASSIGN_OR_RETURN(base_, load_lake_base(*out_fs_, options_.output, std::move(*latest),
+                                                      options_.threads, true));
     } else {
       SPARKIFY_RETURN_NOT_OK(check_empty_lake());
       base_ = empty_lake_base();
@@ -286,13 +287,11 @@ sink::LakeCommit EtlJob::next_commit(const char* mode) {
   commit.mode = mode;
   commit.songplays = base_.commit.songplays + static_cast<int64_t>(report_.songplays);
   commit.state = state_folder();
-  // Moved, not copied: at 50k inputs a copy is ~12 MB at the run's peak. The load ends with
-  // this commit, so neither the base's list nor the taken files are needed after it.
-  commit.inputs = std::move(base_.commit.inputs);
   commit.rows = base_.commit.rows;
-  commit.inputs.insert(commit.inputs.end(), std::make_move_iterator(taken_.begin()),
-                       std::make_move_iterator(taken_.end()));
+  // The state's ingested files: the base's, then this run's (kept by the table, not copied).
+  ingested_ = ingested_after(base_.inputs, std::move(taken_));
   taken_.clear();
+  commit.input_files = ingested_.num_rows;
   return commit;
 }
 
@@ -321,9 +320,9 @@ Status EtlJob::write_song_keys_elsewhere() {
 Status EtlJob::write_commit(const sink::LakeCommit& commit, bool keys_on_last_rank) {
   kill_point("before-state");
   std::string state = io::FileSystem::join(options_.output, commit.state);
-  // The state's two parts are written, and the record serialized (50k inputs on L), side by side.
+  // The state's parts are written, and the record serialized, side by side.
   std::string json;
-  Status st = parallel_for(3, options_.threads, [&](size_t task, int) -> Status {
+  Status st = parallel_for(4, options_.threads, [&](size_t task, int) -> Status {
     switch (task) {
       case 0:
         return keys_on_last_rank
@@ -332,6 +331,8 @@ Status EtlJob::write_commit(const sink::LakeCommit& commit, bool keys_on_last_ra
       case 1:
         // Under mpirun every rank has written its share of the users' state already.
         return distributed() ? Status::OK() : write_user_state(*out_fs_, state, user_latest_, 0);
+      case 2:
+        return write_input_state(*out_fs_, state, ingested_);
       default:
         json = sink::commit_to_json(commit);
         return Status::OK();

@@ -44,28 +44,30 @@ Result<std::string> read_text_or_empty(FileSystem& fs, const std::string& path) 
 }
 
 // The record's entries under one root, found by their names below it (the recorded name less
-// the root's prefix): an open-addressing table of entry indices, built in one pass with no node
-// or string per entry (50k entries on L). The first entry of a name is the one found.
+// the root's prefix): an open-addressing table of row indices, built in one pass with no node or
+// string per entry (50k entries on L). The first row of a name is the one found.
 class KnownInputs {
  public:
-  KnownInputs(const std::vector<sink::IngestedFile>* known, std::string_view prefix)
-      : known_(known), prefix_(prefix.size()) {
-    if (!known || known->empty()) return;
+  KnownInputs(const model::TableData* known, std::string_view prefix) : prefix_(prefix.size()) {
+    if (!known || known->num_rows == 0) return;
+    const model::Column& paths = model::column(*known, "path");
+    paths_.reserve(known->num_rows);
+    for (size_t i = 0; i < known->num_rows; ++i) paths_.push_back(paths.string_at(i));
     size_t capacity = 16;
-    while (capacity < known->size() * 2) capacity <<= 1;
+    while (capacity < paths_.size() * 2) capacity <<= 1;
     slots_.assign(capacity, kEmpty);
-    for (size_t i = 0; i < known->size(); ++i) {
-      std::string_view path = (*known)[i].path;
-      if (!path.starts_with(prefix)) continue;
-      uint32_t& slot = slots_[probe(path.substr(prefix_))];
+    for (size_t i = 0; i < paths_.size(); ++i) {
+      if (!paths_[i].starts_with(prefix)) continue;
+      uint32_t& slot = slots_[probe(paths_[i].substr(prefix_))];
       if (slot == kEmpty) slot = static_cast<uint32_t>(i);
     }
   }
 
-  const sink::IngestedFile* find(std::string_view relative) const {
-    if (slots_.empty()) return nullptr;
+  /// The row recording `relative`, or -1.
+  int64_t find(std::string_view relative) const {
+    if (slots_.empty()) return -1;
     uint32_t i = slots_[probe(relative)];
-    return i == kEmpty ? nullptr : &(*known_)[i];
+    return i == kEmpty ? -1 : static_cast<int64_t>(i);
   }
 
  private:
@@ -75,23 +77,19 @@ class KnownInputs {
   size_t probe(std::string_view relative) const {
     const size_t mask = slots_.size() - 1;
     for (size_t s = hash_bytes(relative.data(), relative.size()) & mask;; s = (s + 1) & mask) {
-      if (slots_[s] == kEmpty ||
-          std::string_view((*known_)[slots_[s]].path).substr(prefix_) == relative) {
-        return s;
-      }
+      if (slots_[s] == kEmpty || paths_[slots_[s]].substr(prefix_) == relative) return s;
     }
   }
 
-  const std::vector<sink::IngestedFile>* known_;
   size_t prefix_;
+  std::vector<std::string_view> paths_;
   std::vector<uint32_t> slots_;
 };
 
 }  // namespace
 
 Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputFile> files,
-                                  const std::string& name_prefix,
-                                  const std::vector<sink::IngestedFile>* known,
+                                  const std::string& name_prefix, const model::TableData* known,
                                   const std::string& run, int threads) {
   // A listing without versions (local folders) is completed with one stat per file.
   SPARKIFY_RETURN_NOT_OK(parallel_for(files.size(), threads, [&](size_t i, int) -> Status {
@@ -105,45 +103,97 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
     return Status::OK();
   }));
   const KnownInputs seen(known, name_prefix);
-  // Lookups and the new files' recorded names on the threads, then the lists in file order; the
-  // first changed input by file order is the one reported.
-  std::vector<const sink::IngestedFile*> before(files.size(), nullptr);
-  std::vector<std::string> recorded(files.size());
+  // Lookups on the threads, then the lists in file order; the first changed input by file order
+  // is the one reported.
+  std::vector<int64_t> before(files.size(), -1);
   constexpr size_t kBlock = 4096;
   SPARKIFY_RETURN_NOT_OK(
       parallel_for((files.size() + kBlock - 1) / kBlock, threads, [&](size_t b, int) -> Status {
         for (size_t i = b * kBlock; i < std::min(files.size(), (b + 1) * kBlock); ++i) {
           before[i] = seen.find(files[i].relative);
-          if (!before[i]) recorded[i] = name_prefix + files[i].relative;
         }
         return Status::OK();
       }));
   InputChoice choice;
-  auto fresh = static_cast<size_t>(std::count(before.begin(), before.end(), nullptr));
+  auto fresh = static_cast<size_t>(std::count(before.begin(), before.end(), -1));
   choice.taken.reserve(fresh);
   choice.take.reserve(fresh);
   for (size_t i = 0; i < files.size(); ++i) {
     source::InputFile& file = files[i];
-    if (const sink::IngestedFile* was = before[i]) {
-      if (was->size != file.size || was->version != file.version) {
+    if (before[i] >= 0) {
+      auto row = static_cast<size_t>(before[i]);
+      auto size = static_cast<uint64_t>(
+          std::get<std::vector<int64_t>>(model::column(*known, "size").values)[row]);
+      if (size != file.size || model::column(*known, "version").string_at(row) != file.version) {
         return Status::Invalid(
             "the input " + name_prefix + file.relative + " was loaded into the lake by run " +
-            was->run + " and has changed since (" + std::to_string(was->size) + " bytes then, " +
-            std::to_string(file.size) + " now); rebuild the lake with --mode full");
+            std::string(model::column(*known, "run").string_at(row)) + " and has changed since (" +
+            std::to_string(size) + " bytes then, " + std::to_string(file.size) +
+            " now); rebuild the lake with --mode full");
       }
       ++choice.skipped;
       continue;
     }
-    choice.taken.push_back({std::move(recorded[i]), file.size, file.version, run});
+    choice.taken.push_back({name_prefix + file.relative, file.size, file.version, run});
     choice.take.push_back(std::move(file));
   }
   return choice;
 }
 
+model::TableData ingested_after(const model::TableData& before,
+                                std::vector<sink::IngestedFile> taken) {
+  auto owned = std::make_shared<std::vector<sink::IngestedFile>>(std::move(taken));
+  const size_t rows = before.num_rows + owned->size();
+  std::vector<std::string_view> path, version, run;
+  std::vector<int64_t> size;
+  for (auto* v : {&path, &version, &run}) v->reserve(rows);
+  size.reserve(rows);
+  if (before.num_rows > 0) {
+    const model::Column& p = model::column(before, "path");
+    const model::Column& v = model::column(before, "version");
+    const model::Column& r = model::column(before, "run");
+    const auto& s = std::get<std::vector<int64_t>>(model::column(before, "size").values);
+    for (size_t i = 0; i < before.num_rows; ++i) {
+      path.push_back(p.string_at(i));
+      version.push_back(v.string_at(i));
+      run.push_back(r.string_at(i));
+    }
+    size.insert(size.end(), s.begin(), s.end());
+  }
+  for (const sink::IngestedFile& f : *owned) {
+    path.push_back(f.path);
+    size.push_back(static_cast<int64_t>(f.size));
+    version.push_back(f.version);
+    run.push_back(f.run);
+  }
+  model::TableData t = model::empty_table(sink::ingested_files_spec(), rows);
+  model::bind(t, "path", {std::move(path), {}});
+  model::bind(t, "size", {std::move(size), {}});
+  model::bind(t, "version", {std::move(version), {}});
+  model::bind(t, "run", {std::move(run), {}});
+  t.owners = before.owners;
+  t.owners.push_back(std::move(owned));
+  return t;
+}
+
 Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
-                                sink::LakeCommit commit, int threads) {
+                                sink::LakeCommit commit, int threads, bool with_inputs) {
   LakeBase base;
   std::string state = FileSystem::join(root, commit.state);
+  if (!with_inputs) {
+    base.inputs = model::empty_typed_table(sink::ingested_files_spec());
+  } else if (!commit.inline_inputs.empty()) {
+    base.inputs = ingested_after(model::TableData{}, std::move(commit.inline_inputs));
+  } else {
+    SPARKIFY_ASSIGN_OR_RETURN(base.inputs,
+                              read_table_or_empty(fs, state, sink::ingested_files_spec(), threads));
+    if (base.inputs.num_rows != commit.input_files) {
+      return Status::Corrupt("the lake's load record counts " + std::to_string(commit.input_files) +
+                             " ingested input files but " + state + " holds " +
+                             std::to_string(base.inputs.num_rows) +
+                             "; rebuild the lake with --mode full");
+    }
+  }
   SPARKIFY_ASSIGN_OR_RETURN(base.song_keys,
                             read_table_or_empty(fs, state, transform::song_keys_spec(), threads));
   SPARKIFY_ASSIGN_OR_RETURN(base.user_latest,
@@ -183,6 +233,11 @@ Status write_reject_state(io::FileSystem& fs, const std::string& dir,
                           const std::string& song_rejects, const std::string& log_rejects) {
   SPARKIFY_RETURN_NOT_OK(fs.write_text(FileSystem::join(dir, kSongRejects), song_rejects));
   return fs.write_text(FileSystem::join(dir, kLogRejects), log_rejects);
+}
+
+Status write_input_state(io::FileSystem& fs, const std::string& dir,
+                         const model::TableData& inputs) {
+  return write_state_table(fs, dir, inputs, 0);
 }
 
 Status write_lake_state(io::FileSystem& fs, const std::string& dir,
@@ -398,6 +453,7 @@ LakeBase empty_lake_base() {
   base.user_latest = empty_typed_table(transform::user_latest_spec());
   base.artists = empty_typed_table(model::artists_spec());
   base.users = empty_typed_table(model::users_spec());
+  base.inputs = empty_typed_table(sink::ingested_files_spec());
   base.commit.mode = "none";
   return base;
 }

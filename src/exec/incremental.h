@@ -38,12 +38,16 @@ struct InputChoice {
 };
 
 /// Identifies every file (size and version: the listing's ETag, or a stat) and keeps those
-/// `known` does not name (all of them when `known` is null). A known file whose size or version
-/// changed is an error naming it. A file's recorded name is `name_prefix` + its relative path.
+/// `known` (sink::ingested_files_spec()) does not name (all of them when `known` is null). A
+/// known file whose size or version changed is an error naming it. A file's recorded name is
+/// `name_prefix` + its relative path.
 Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputFile> files,
-                                  const std::string& name_prefix,
-                                  const std::vector<sink::IngestedFile>* known,
+                                  const std::string& name_prefix, const model::TableData* known,
                                   const std::string& run, int threads);
+
+/// The ingested-files table after a load: `before`'s rows, then `taken`'s (which it keeps).
+model::TableData ingested_after(const model::TableData& before,
+                                std::vector<sink::IngestedFile> taken);
 
 /// What an incremental load merges with: the newest commit and its state.
 struct LakeBase {
@@ -51,11 +55,15 @@ struct LakeBase {
   model::TableData song_keys;    ///< transform::song_keys_spec()
   model::TableData user_latest;  ///< transform::user_latest_spec()
   model::TableData artists, users;
+  model::TableData inputs;                ///< sink::ingested_files_spec(); read only when asked for
   std::string song_rejects, log_rejects;  ///< every earlier load's rejects, as JSON lines
 };
 
+/// Reads the state `commit` names (and the ingested files when `with_inputs`: only the process
+/// that chooses the inputs needs them). Corrupt when the state holds another number of ingested
+/// files than the commit counts.
 Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
-                                sink::LakeCommit commit, int threads);
+                                sink::LakeCommit commit, int threads, bool with_inputs);
 
 /// The base of a first incremental load into an empty lake: no rows, no inputs.
 LakeBase empty_lake_base();
@@ -72,6 +80,9 @@ Status write_song_key_state(io::FileSystem& fs, const std::string& dir,
 Status write_reject_state(io::FileSystem& fs, const std::string& dir,
                           const std::string& song_rejects, const std::string& log_rejects);
 
+/// …and the ingested files (one writer: rank 0)…
+Status write_input_state(io::FileSystem& fs, const std::string& dir,
+                         const model::TableData& inputs);
 /// …and each user's latest event time, which under mpirun every rank writes its share of (the
 /// users it owns), its files numbered from `first_file`.
 Status write_user_state(io::FileSystem& fs, const std::string& dir,

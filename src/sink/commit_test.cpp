@@ -220,7 +220,7 @@ TEST(LakeLog, CommitRecordRoundTripsAndATornOneIsNoCommit) {
   c.added["users"] = c.tables["users"];
   c.removed["users"] = {"part-00000-old \"quoted\".parquet"};
   c.rows = {{"songplays", 6820}, {"users", 96}};
-  c.inputs.push_back({"log_data/2018/11/2018-11-01-events.json", 1234, "\"etag\"", "run-0"});
+  c.input_files = 50030;
   std::string text = commit_to_json(c);
   auto back = parse_commit(text);
   ASSERT_TRUE(back.ok()) << back.status().message();
@@ -230,9 +230,8 @@ TEST(LakeLog, CommitRecordRoundTripsAndATornOneIsNoCommit) {
   EXPECT_EQ(back->added, c.added);
   EXPECT_EQ(back->removed, c.removed);
   EXPECT_EQ(back->rows, c.rows);
-  ASSERT_EQ(back->inputs.size(), 1u);
-  EXPECT_EQ(back->inputs[0].version, "\"etag\"");
-  EXPECT_EQ(back->inputs[0].size, 1234u);
+  EXPECT_EQ(back->input_files, 50030u);
+  EXPECT_TRUE(back->inline_inputs.empty());
   for (size_t cut : {size_t{0}, size_t{10}, text.size() / 2, text.size() - 3}) {
     EXPECT_FALSE(parse_commit(std::string_view(text).substr(0, cut)).ok()) << cut;
   }
@@ -242,6 +241,19 @@ TEST(LakeLog, CommitRecordRoundTripsAndATornOneIsNoCommit) {
   auto older = parse_commit(text.substr(0, at) + text.substr(end + 1));
   ASSERT_TRUE(older.ok()) << older.status().message();
   EXPECT_TRUE(older->rows.empty());
+  // A record written before the state held the ingested files lists them inline.
+  at = text.find("\"input_files\":");
+  auto inline_record =
+      parse_commit(text.substr(0, at) +
+                   R"("inputs":[{"path":"log_data/2018/11/2018-11-01-events.json","size":1234,)"
+                   R"("version":"\"etag\"","run":"run-0"}]})");
+  ASSERT_TRUE(inline_record.ok()) << inline_record.status().message();
+  ASSERT_EQ(inline_record->inline_inputs.size(), 1u);
+  EXPECT_EQ(inline_record->input_files, 1u);
+  EXPECT_EQ(inline_record->inline_inputs[0].version, "\"etag\"");
+  EXPECT_EQ(inline_record->inline_inputs[0].size, 1234u);
+  EXPECT_EQ(inline_record->inline_inputs[0].run, "run-0");
+  EXPECT_FALSE(parse_commit(text.substr(0, at) + "\"other\":1}").ok());
 }
 
 }  // namespace sparkify::sink

@@ -1,9 +1,9 @@
 // The lake's commit log (SPEC §9): OUT/_sparkify/commits/<version>.json, one JSON document per
-// commit, the newest naming every file of every table, every input file the lake has taken in,
-// and the folder holding the state an incremental load merges with (song keys, users' latest
-// event times, the cumulative rejects). As in Delta Lake and Iceberg, a load writes its data
-// files first and its commit last: the commit is the moment it happens. A document that does not
-// parse (a write cut short by a kill) is no commit.
+// commit, the newest naming every file of every table and the folder holding the state an
+// incremental load merges with (song keys, users' latest event times, the cumulative rejects, and
+// every input file the lake has taken in: a Parquet table, ingested_files_spec()). As in Delta Lake
+// and Iceberg, a load writes its data files first and its commit last: the commit is the moment it
+// happens. A document that does not parse (a write cut short by a kill) is no commit.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 
 #include "common/result.h"
 #include "io/file_system.h"
+#include "model/table.h"
 
 namespace sparkify::sink {
 
@@ -26,6 +27,10 @@ struct IngestedFile {
   std::string version;  ///< S3 ETag or local modification time (ns)
   std::string run;      ///< the run that took it in
 };
+
+/// The state's record of ingested input files, one row per file (the fields of IngestedFile).
+/// Held as a table so that 50k entries read and write as four Parquet columns, not as JSON.
+const model::TableSpec& ingested_files_spec();
 
 struct LakeCommit {
   uint64_t version = 0;   ///< 1, 2, … ; the newest readable one is the lake's state
@@ -41,7 +46,10 @@ struct LakeCommit {
   /// Rows per table where the load knew them (a full run, or an incremental one on a record
   /// that had them): what each table's `_SUCCESS` manifest states.
   std::map<std::string, uint64_t> rows;
-  std::vector<IngestedFile> inputs;  ///< every input file ingested so far
+  /// Input files ingested so far: the rows of the state's ingested-files table.
+  uint64_t input_files = 0;
+  /// Records written before the state held that table list the files here; read, never written.
+  std::vector<IngestedFile> inline_inputs;
 };
 
 std::string commit_to_json(const LakeCommit& commit);

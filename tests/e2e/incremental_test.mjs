@@ -1,8 +1,9 @@
 // Incremental loads (SPEC §9): log days loaded one run at a time (song files with the first) give
 // exactly the lake of one full run — every row of every table, every songplay_id, the same
 // rejects — on the real sample and on generated input with bad records; the same load twice
-// changes nothing; a changed ingested file and a lake without a load record give one sentence
-// each; a load SIGKILLed at every named point of its commit, then run again, equals an
+// changes nothing; a changed ingested file, a lake without a load record and a record whose
+// state lost its ingested files give one sentence each; an older record listing the ingested
+// files inline still loads; a load SIGKILLed at every named point of its commit, then run again, equals an
 // uninterrupted one, and a reader that globs the folders never sees a songplay without its time
 // row.
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   Checks, TABLES, describeRun, expectExit, expectSameRows, listFiles, loadLake, makeTempDir,
-  openDuck, queryValue, readReport, requireSample, runSparkify, sparkifyBin, strayLakeEntries,
+  openDuck, queryRows, queryValue, readReport, requireSample, runSparkify, sparkifyBin, strayLakeEntries,
 } from './lib/harness.mjs';
 
 const sample = requireSample();
@@ -148,6 +149,51 @@ await checks.check('a lake without a load record: one sentence, exit 1; an empty
   const r2 = await runSparkify(['etl', '--mode', 'incremental', '--input', sample, '--output', fresh, '--no-progress']);
   expectExit(r2, 0);
   await expectSameLake(full, fresh, 'first incremental load into an empty folder');
+});
+
+await checks.check('a load record that lists its ingested files inline (as records did before the state held them) still loads, and the next record moves them into the state', async () => {
+  // The lake of every day but the last, its record rewritten in the older form.
+  const input = path.join(work, 'inline-input');
+  for (const f of listFiles(path.join(sample, 'song_data'))) copy(path.join(sample, 'song_data', f), path.join(input, 'song_data', f));
+  for (const day of days.slice(0, -1)) copy(path.join(sample, 'log_data', day), path.join(input, 'log_data', day));
+  const lake = path.join(work, 'inline');
+  expectExit(await runSparkify(['etl', '--input', input, '--output', lake, '--no-progress']), 0);
+  const commits = path.join(lake, '_sparkify', 'commits');
+  const [name] = fs.readdirSync(commits);
+  const record = JSON.parse(fs.readFileSync(path.join(commits, name), 'utf8'));
+  const inputsDir = path.join(lake, record.state, 'inputs');
+  const entries = await queryRows(conn, `SELECT path, size, version, run FROM read_parquet('${inputsDir}/*.parquet')`);
+  assert.equal(entries.length, record.input_files);
+  delete record.input_files;
+  record.inputs = entries.map((e) => ({ path: e.path, size: Number(e.size), version: e.version, run: e.run }));
+  fs.writeFileSync(path.join(commits, name), JSON.stringify(record));
+  fs.rmSync(inputsDir, { recursive: true });
+
+  copy(path.join(sample, 'log_data', days.at(-1)), path.join(input, 'log_data', days.at(-1)));
+  const reportFile = path.join(work, 'inline.json');
+  expectExit(await runSparkify(['etl', '--mode', 'incremental', '--input', input, '--output', lake, '--report', reportFile, '--no-progress']), 0);
+  const report = readReport(reportFile);
+  assert.equal(report.load.files_taken, 1);
+  assert.equal(report.load.files_skipped, entries.length);
+  await expectSameLake(full, lake, 'after an inline record');
+  const [next] = fs.readdirSync(commits);
+  const newer = JSON.parse(fs.readFileSync(path.join(commits, next), 'utf8'));
+  assert.equal(newer.inputs, undefined);
+  assert.equal(newer.input_files, entries.length + 1);
+  const recorded = Number(await queryValue(conn, `SELECT count(*) FROM read_parquet('${path.join(lake, newer.state, 'inputs')}/*.parquet')`));
+  assert.equal(recorded, entries.length + 1);
+});
+
+await checks.check('a load record whose state lacks ingested files it counts: one sentence, exit 1', async () => {
+  const lake = path.join(work, 'inputs-lost');
+  fs.cpSync(full, lake, { recursive: true });
+  const commits = path.join(lake, '_sparkify', 'commits');
+  const record = JSON.parse(fs.readFileSync(path.join(commits, fs.readdirSync(commits)[0]), 'utf8'));
+  fs.rmSync(path.join(lake, record.state, 'inputs'), { recursive: true });
+  const r = await runSparkify(['etl', '--mode', 'incremental', '--input', sample, '--output', lake, '--no-progress']);
+  expectExit(r, 1);
+  assert.match(r.stderr, /counts \d+ ingested input files but .* holds 0; rebuild the lake with --mode full/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, describeRun(r));
 });
 
 // --- generated input with bad records -------------------------------------------------------------
