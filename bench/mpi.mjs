@@ -16,6 +16,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exitOnHelp } from './lib/usage.mjs';
+
+exitOnHelp(import.meta.url);
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = { input: '', ranks: 2, reps: 3, build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-mpi', mca: 'pml ob1' };

@@ -23,6 +23,9 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exitOnHelp } from './lib/usage.mjs';
+
+exitOnHelp(import.meta.url);
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -65,11 +68,7 @@ function parseArgs(argv) {
     else if (k === '--keep') a.keep = true;
     else if (k === '--peer-memory') a.peerMemory = v();
     else if (k === '--seed') a.seed = Number(v());
-    else if (k === '--help' || k === '-h') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 14)
-        .map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
-      process.exit(0);
-    } else throw new Error(`unknown argument ${k}`);
+    else throw new Error(`unknown argument ${k}`);
   }
   for (const t of a.tiers) if (!TIERS[t]) throw new Error(`unknown tier ${t} (S, M, L, XL)`);
   if (!(a.reps >= 1)) throw new Error('--reps must be at least 1');

@@ -10,6 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { exitOnHelp } from '../lib/usage.mjs';
+
+exitOnHelp(import.meta.url);
 
 const args = { rows: 1000000, reps: 7, codec: 'snappy', dir: '/dev/shm/sparkify-pq-ab', a: null, b: null };
 for (let i = 2; i < process.argv.length; i++) {

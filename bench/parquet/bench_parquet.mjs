@@ -10,6 +10,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
+import { exitOnHelp } from '../lib/usage.mjs';
+
+exitOnHelp(import.meta.url);
 
 const args = { rows: 1000000, reps: 5, codec: 'snappy', dir: '/dev/shm/sparkify-pq-bench', tinyFiles: 15000, tool: null };
 for (let i = 2; i < process.argv.length; i++) {

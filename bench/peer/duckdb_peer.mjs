@@ -13,6 +13,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import {
   PARTITION_COLUMNS, TABLES, referenceTables, sqlIdent, sqlString,
 } from '../../tests/reference/reference.mjs';
+import { exitOnHelp } from '../lib/usage.mjs';
+
+exitOnHelp(import.meta.url);
 
 function parseArgs(argv) {
   const args = { threads: 0 };

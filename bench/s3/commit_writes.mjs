@@ -12,6 +12,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLoopbackS3, run, ACCESS_KEY, SECRET_KEY } from '../../tests/s3/loopback_s3.mjs';
+import { exitOnHelp } from '../lib/usage.mjs';
+
+exitOnHelp(import.meta.url);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const opts = { objects: 2160, size: 3000, rounds: 5, connections: 64,

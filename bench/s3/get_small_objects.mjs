@@ -19,6 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLoopbackS3, run, awsEnv, awsAvailable, tempDir, ACCESS_KEY, SECRET_KEY, AWS_CLI } from '../../tests/s3/loopback_s3.mjs';
+import { exitOnHelp } from '../lib/usage.mjs';
+
+exitOnHelp(import.meta.url);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const opts = { objects: 15000, size: 300, connections: 64, awsConcurrency: null, mode: 'both', workers: 1,
