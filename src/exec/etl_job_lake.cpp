@@ -309,10 +309,24 @@ void EtlJob::update_rows(sink::LakeCommit& commit, const std::string& table, boo
   if (it != commit.rows.end()) commit.rows.erase(it);
 }
 
+Status EtlJob::write_song_keys(const std::string& state) {
+  // A load that added no song keeps the keys as they were (keys only grow: the prior ones, then
+  // the added songs'): the previous state's file is linked, not encoded again (0.03 s of an L
+  // load's publish), where the store can link.
+  if (incremental() && base_.commit.version > 0 &&
+      song_keys_.num_rows == base_.song_keys.num_rows) {
+    Status linked = link_song_key_state(
+        *out_fs_, io::FileSystem::join(options_.output, base_.commit.state), state);
+    if (linked.code() != ErrorCode::kNotSupported && linked.code() != ErrorCode::kNotFound) {
+      return linked;
+    }
+  }
+  return write_song_key_state(*out_fs_, state, song_keys_);
+}
+
 Status EtlJob::write_song_keys_elsewhere() {
   Status st = cluster_.rank() == cluster_.size() - 1
-                  ? write_song_key_state(
-                        *out_fs_, io::FileSystem::join(options_.output, state_folder()), song_keys_)
+                  ? write_song_keys(io::FileSystem::join(options_.output, state_folder()))
                   : Status::OK();
   return cluster_.agree(st.with_context("writing the lake's load state"));
 }
@@ -325,9 +339,8 @@ Status EtlJob::write_commit(const sink::LakeCommit& commit, bool keys_on_last_ra
   Status st = parallel_for(4, options_.threads, [&](size_t task, int) -> Status {
     switch (task) {
       case 0:
-        return keys_on_last_rank
-                   ? write_reject_state(*out_fs_, state, song_rejects_, log_rejects_)
-                   : write_lake_state(*out_fs_, state, song_keys_, song_rejects_, log_rejects_);
+        if (!keys_on_last_rank) SPARKIFY_RETURN_NOT_OK(write_song_keys(state));
+        return write_reject_state(*out_fs_, state, song_rejects_, log_rejects_);
       case 1:
         // Under mpirun every rank has written its share of the users' state already.
         return distributed() ? Status::OK() : write_user_state(*out_fs_, state, user_latest_, 0);

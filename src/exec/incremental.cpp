@@ -240,11 +240,18 @@ Status write_input_state(io::FileSystem& fs, const std::string& dir,
   return write_state_table(fs, dir, inputs, 0);
 }
 
-Status write_lake_state(io::FileSystem& fs, const std::string& dir,
-                        const model::TableData& song_keys, const std::string& song_rejects,
-                        const std::string& log_rejects) {
-  SPARKIFY_RETURN_NOT_OK(write_song_key_state(fs, dir, song_keys));
-  return write_reject_state(fs, dir, song_rejects, log_rejects);
+Status link_song_key_state(io::FileSystem& fs, const std::string& from_dir,
+                           const std::string& dir) {
+  const std::string& name = transform::song_keys_spec().name;
+  std::string from = FileSystem::join(from_dir, name);
+  std::string to = FileSystem::join(dir, name);
+  SPARKIFY_ASSIGN_OR_RETURN(auto files, fs.list(from));
+  if (files.empty()) return Status::NotFound(from + " holds no song keys");
+  for (const auto& file : files) {
+    SPARKIFY_RETURN_NOT_OK(
+        fs.link_file(FileSystem::join(from, file.path), FileSystem::join(to, file.path)));
+  }
+  return Status::OK();
 }
 
 Status write_user_state(io::FileSystem& fs, const std::string& dir,

@@ -68,15 +68,14 @@ Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
 /// The base of a first incremental load into an empty lake: no rows, no inputs.
 LakeBase empty_lake_base();
 
-/// The merge state a commit names, written into `dir` (OUT/_sparkify/state/<run>): the song
-/// keys and the rejects so far, by one writer (rank 0)…
-Status write_lake_state(io::FileSystem& fs, const std::string& dir,
-                        const model::TableData& song_keys, const std::string& song_rejects,
-                        const std::string& log_rejects);
-/// …or in two parts, by two writers (under mpirun every rank holds the song keys; rank 0 alone
-/// the rejects).
+/// The merge state a commit names, written into `dir` (OUT/_sparkify/state/<run>) in parts: the
+/// song keys (under mpirun by the last rank, which holds them too)…
 Status write_song_key_state(io::FileSystem& fs, const std::string& dir,
                             const model::TableData& song_keys);
+/// …or, when a load added no song, the previous state's song keys (in `from_dir`) linked into
+/// `dir`: NotSupported where the store cannot link (S3), NotFound when there are none…
+Status link_song_key_state(io::FileSystem& fs, const std::string& from_dir, const std::string& dir);
+/// …the rejects so far (rank 0)…
 Status write_reject_state(io::FileSystem& fs, const std::string& dir,
                           const std::string& song_rejects, const std::string& log_rejects);
 

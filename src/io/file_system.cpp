@@ -78,6 +78,10 @@ Status FileSystem::rename_file(const std::string&, const std::string&) {
   return Status::NotSupported(kind() + " storage cannot rename files");
 }
 
+Status FileSystem::link_file(const std::string&, const std::string&) {
+  return Status::NotSupported(kind() + " storage cannot link files");
+}
+
 Status FileSystem::rename_dir(const std::string&, const std::string&) {
   return Status::NotSupported(kind() + " storage cannot rename folders");
 }

@@ -90,6 +90,11 @@ class FileSystem {
   /// Renames one file, creating the destination's parent folders (local only).
   virtual Status rename_file(const std::string& from, const std::string& to);
 
+  /// Gives the file `from` a second name `to`, creating `to`'s parent folders, without copying
+  /// its bytes (local: a hard link). NotSupported where the store cannot (S3, or a file system
+  /// without hard links); the caller then writes the bytes again.
+  virtual Status link_file(const std::string& from, const std::string& to);
+
   /// list() with every file's size and version filled in (local: one fstatat per file in the
   /// walk; S3's listing has both already, so the default is list()).
   virtual Result<std::vector<FileInfo>> list_detailed(const std::string& root) {

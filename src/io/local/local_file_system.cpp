@@ -352,6 +352,22 @@ Status LocalFileSystem::rename_file(const std::string& from, const std::string& 
   return errno_status("cannot rename " + from + " to", to, errno);
 }
 
+Status LocalFileSystem::link_file(const std::string& from, const std::string& to) {
+  if (link(from.c_str(), to.c_str()) == 0) return Status::OK();
+  if (errno == ENOENT) {
+    auto slash = to.rfind('/');
+    if (slash != std::string::npos && slash > 0) {
+      SPARKIFY_RETURN_NOT_OK(make_dirs(to.substr(0, slash)));
+      if (link(from.c_str(), to.c_str()) == 0) return Status::OK();
+    }
+  }
+  // Across file systems, or on one without hard links (FAT, some network mounts).
+  if (errno == EXDEV || errno == EPERM || errno == ENOTSUP || errno == EMLINK) {
+    return Status::NotSupported("cannot link " + from + " to " + to + ": " + std::strerror(errno));
+  }
+  return errno_status("cannot link " + from + " to", to, errno);
+}
+
 Status LocalFileSystem::rename_dir(const std::string& from, const std::string& to) {
   if (renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) {
     return Status::OK();

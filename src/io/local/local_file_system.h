@@ -24,6 +24,7 @@ class LocalFileSystem final : public FileSystem {
   Status remove_files(const std::vector<std::string>& paths) override;
   Result<FileInfo> stat(const std::string& path) override;
   Status rename_file(const std::string& from, const std::string& to) override;
+  Status link_file(const std::string& from, const std::string& to) override;
   Status remove_all(const std::string& path) override;
   bool supports_rename() const override { return true; }
   Status rename_dir(const std::string& from, const std::string& to) override;

@@ -180,6 +180,22 @@ TEST(LocalFileSystem, RenameAndExchangeFoldersAtomically) {
   EXPECT_FALSE(lfs.exchange_dir(dir / "moved", dir / "absent").ok());
 }
 
+TEST(LocalFileSystem, LinkGivesAFileASecondNameThatOutlivesTheFirst) {
+  TempDir dir;
+  LocalFileSystem lfs;
+  ASSERT_TRUE(lfs.write(dir / "state-1/keys/part-0", bytes("keys")).ok());
+  // The destination's folders are created; both names are the same file.
+  ASSERT_TRUE(lfs.link_file(dir / "state-1/keys/part-0", dir / "state-2/keys/part-0").ok());
+  EXPECT_TRUE(fs::equivalent(dir / "state-1/keys/part-0", dir / "state-2/keys/part-0"));
+  ASSERT_TRUE(lfs.remove_all(dir / "state-1").ok());
+  EXPECT_EQ(read_text(lfs, dir / "state-2/keys/part-0"), "keys");
+  // A missing source, or a name already taken, is an error naming the paths.
+  Status missing = lfs.link_file(dir / "state-1/keys/part-0", dir / "state-3/part-0");
+  EXPECT_EQ(missing.code(), ErrorCode::kNotFound);
+  EXPECT_NE(missing.message().find("state-1/keys/part-0"), std::string::npos);
+  EXPECT_FALSE(lfs.link_file(dir / "state-2/keys/part-0", dir / "state-2/keys/part-0").ok());
+}
+
 TEST(LocalFileSystem, LakeLockIsExclusiveAndLeavesNoFile) {
   TempDir dir;
   LocalFileSystem lfs;
