@@ -453,28 +453,40 @@ MergedUsers merge_lake_users(const model::TableData& prior_users,
                              const model::TableData& new_users,
                              const model::TableData& new_latest) {
   static constexpr const char* kFields[] = {"first_name", "last_name", "gender", "level"};
+  // A candidate row: the table it is in (its four field columns, looked up once) and its index.
+  struct Source {
+    const model::Column* fields[4];
+  };
+  auto source_of = [](const model::TableData& t) {
+    Source s{};
+    for (int f = 0; f < 4; ++f) s.fields[f] = &model::column(t, kFields[f]);
+    return s;
+  };
+  const Source prior_source = source_of(prior_users), new_source = source_of(new_users);
   struct Row {
-    const model::TableData* table;
+    const Source* source;
     size_t row;
   };
   auto ids_of = [](const model::TableData& t) -> const std::vector<int64_t>& {
     return std::get<std::vector<int64_t>>(model::column(t, "user_id").values);
   };
   std::unordered_map<int64_t, int64_t> prior_ts;
+  prior_ts.reserve(prior_latest.num_rows);
   const auto& latest_ids = ids_of(prior_latest);
   const auto& latest_ts = std::get<std::vector<int64_t>>(model::column(prior_latest, "ts").values);
   for (size_t i = 0; i < prior_latest.num_rows; ++i) prior_ts[latest_ids[i]] = latest_ts[i];
 
   std::unordered_map<int64_t, std::pair<Row, int64_t>> winner;  // user_id -> (row, ts)
+  winner.reserve(prior_users.num_rows + new_users.num_rows);
   const auto& prior_ids = ids_of(prior_users);
   for (size_t i = 0; i < prior_users.num_rows; ++i) {
     auto ts = prior_ts.find(prior_ids[i]);
-    winner[prior_ids[i]] = {{&prior_users, i}, ts == prior_ts.end() ? INT64_MIN : ts->second};
+    winner[prior_ids[i]] = {{&prior_source, i}, ts == prior_ts.end() ? INT64_MIN : ts->second};
   }
   MergedUsers out;
   auto same = [](const Row& a, const Row& b) {
-    for (const char* f : kFields) {
-      const auto &ca = model::column(*a.table, f), &cb = model::column(*b.table, f);
+    for (int f = 0; f < 4; ++f) {
+      const model::Column &ca = *a.source->fields[f], &cb = *b.source->fields[f];
       if (ca.is_null(a.row) != cb.is_null(b.row)) return false;
       if (!ca.is_null(a.row) && ca.string_at(a.row) != cb.string_at(b.row)) return false;
     }
@@ -483,7 +495,7 @@ MergedUsers merge_lake_users(const model::TableData& prior_users,
   const auto& new_ids = ids_of(new_users);
   const auto& new_ts = std::get<std::vector<int64_t>>(model::column(new_latest, "ts").values);
   for (size_t i = 0; i < new_users.num_rows; ++i) {
-    Row row{&new_users, i};
+    Row row{&new_source, i};
     auto [it, inserted] = winner.try_emplace(new_ids[i], std::pair{row, new_ts[i]});
     if (inserted) {
       out.changed = true;
@@ -498,13 +510,14 @@ MergedUsers merge_lake_users(const model::TableData& prior_users,
   for (const auto& [id, w] : winner) ids.push_back(id);
   std::sort(ids.begin(), ids.end());
   StringBuilder fields[4];
+  for (auto& f : fields) f.reserve(ids.size());
   std::vector<int64_t> ts;
   ts.reserve(ids.size());
   for (int64_t id : ids) {
     const auto& [row, row_ts] = winner.at(id);
     ts.push_back(row_ts);
     for (int f = 0; f < 4; ++f) {
-      const auto& c = model::column(*row.table, kFields[f]);
+      const model::Column& c = *row.source->fields[f];
       if (c.is_null(row.row))
         fields[f].push_null();
       else
