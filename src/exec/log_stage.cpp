@@ -407,16 +407,24 @@ Status LogStage::write_songplays(io::FileSystem& fs, const std::string& songplay
     add_written(songplays, written, folders);
     return Status::OK();
   };
-  for (BlockRef* ref : order) {
-    if (batch_rows > 0 && batch_rows + ref->rows > plan_.batch_rows) {
-      SPARKIFY_RETURN_NOT_OK(flush());
-      release_free_memory();
+  // Batches of whole blocks, in file order; a batch's blocks are loaded (spilled ones read back
+  // and decoded) on the threads.
+  for (size_t begin = 0; begin < order.size();) {
+    size_t end = begin;
+    for (size_t rows = 0; end < order.size(); ++end) {
+      if (end > begin && rows + order[end]->rows > plan_.batch_rows) break;
+      rows += order[end]->rows;
     }
-    SPARKIFY_ASSIGN_OR_RETURN(transform::EventBlock block, load(*ref));
-    batch_rows += block.rows();
-    batch.push_back(std::move(block));
+    batch.resize(end - begin);
+    SPARKIFY_RETURN_NOT_OK(parallel_for(end - begin, threads_, [&](size_t i, int) -> Status {
+      SPARKIFY_ASSIGN_OR_RETURN(batch[i], load(*order[begin + i]));
+      return Status::OK();
+    }));
+    for (const auto& block : batch) batch_rows += block.rows();
+    SPARKIFY_RETURN_NOT_OK(flush());
+    release_free_memory();
+    begin = end;
   }
-  SPARKIFY_RETURN_NOT_OK(flush());
   for (auto& worker : workers_) {
     worker.blocks.clear();
     worker.spill.reset();
