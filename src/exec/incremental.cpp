@@ -103,14 +103,16 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
     return Status::OK();
   }));
   const KnownInputs seen(known, name_prefix);
-  // Lookups on the threads, then the lists in file order; the first changed input by file order
-  // is the one reported.
+  // Lookups and the new files' recorded names on the threads, then the lists in file order; the
+  // first changed input by file order is the one reported.
   std::vector<int64_t> before(files.size(), -1);
+  std::vector<std::string> recorded(files.size());
   constexpr size_t kBlock = 4096;
   SPARKIFY_RETURN_NOT_OK(
       parallel_for((files.size() + kBlock - 1) / kBlock, threads, [&](size_t b, int) -> Status {
         for (size_t i = b * kBlock; i < std::min(files.size(), (b + 1) * kBlock); ++i) {
           before[i] = seen.find(files[i].relative);
+          if (before[i] < 0) recorded[i] = name_prefix + files[i].relative;
         }
         return Status::OK();
       }));
@@ -118,23 +120,30 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
   auto fresh = static_cast<size_t>(std::count(before.begin(), before.end(), -1));
   choice.taken.reserve(fresh);
   choice.take.reserve(fresh);
+  const bool any_known = fresh < files.size();  // then `known` has rows
+  const std::vector<int64_t>* known_sizes = nullptr;
+  const model::Column *known_versions = nullptr, *known_runs = nullptr;
+  if (any_known) {
+    known_sizes = &std::get<std::vector<int64_t>>(model::column(*known, "size").values);
+    known_versions = &model::column(*known, "version");
+    known_runs = &model::column(*known, "run");
+  }
   for (size_t i = 0; i < files.size(); ++i) {
     source::InputFile& file = files[i];
     if (before[i] >= 0) {
       auto row = static_cast<size_t>(before[i]);
-      auto size = static_cast<uint64_t>(
-          std::get<std::vector<int64_t>>(model::column(*known, "size").values)[row]);
-      if (size != file.size || model::column(*known, "version").string_at(row) != file.version) {
+      auto size = static_cast<uint64_t>((*known_sizes)[row]);
+      if (size != file.size || known_versions->string_at(row) != file.version) {
         return Status::Invalid(
             "the input " + name_prefix + file.relative + " was loaded into the lake by run " +
-            std::string(model::column(*known, "run").string_at(row)) + " and has changed since (" +
+            std::string(known_runs->string_at(row)) + " and has changed since (" +
             std::to_string(size) + " bytes then, " + std::to_string(file.size) +
             " now); rebuild the lake with --mode full");
       }
       ++choice.skipped;
       continue;
     }
-    choice.taken.push_back({name_prefix + file.relative, file.size, file.version, run});
+    choice.taken.push_back({std::move(recorded[i]), file.size, file.version, run});
     choice.take.push_back(std::move(file));
   }
   return choice;
