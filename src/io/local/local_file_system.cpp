@@ -288,15 +288,21 @@ Status LocalFileSystem::read_range(const std::string& path, uint64_t offset, siz
   return Status::OK();
 }
 
+Result<int> LocalFileSystem::with_parent_folders(const std::string& path,
+                                                 const std::function<int()>& create) {
+  int rc = create();
+  if (rc >= 0 || errno != ENOENT) return rc;
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return rc;
+  SPARKIFY_RETURN_NOT_OK(make_dirs(path.substr(0, slash)));
+  return create();
+}
+
 Status LocalFileSystem::write(const std::string& path, std::span<const uint8_t> data) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0 && errno == ENOENT) {
-    auto slash = path.find_last_of('/');
-    if (slash != std::string::npos && slash > 0) {
-      SPARKIFY_RETURN_NOT_OK(make_dirs(path.substr(0, slash)));
-      fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    }
-  }
+  SPARKIFY_ASSIGN_OR_RETURN(int fd, with_parent_folders(path, [&] {
+                              return open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+                                          0644);
+                            }));
   if (fd < 0) return errno_status("cannot write", path, errno);
   size_t done = 0;
   while (done < data.size()) {
@@ -341,26 +347,16 @@ Result<FileInfo> LocalFileSystem::stat(const std::string& path) {
 }
 
 Status LocalFileSystem::rename_file(const std::string& from, const std::string& to) {
-  if (rename(from.c_str(), to.c_str()) == 0) return Status::OK();
-  if (errno == ENOENT) {
-    auto slash = to.rfind('/');
-    if (slash != std::string::npos && slash > 0) {
-      SPARKIFY_RETURN_NOT_OK(make_dirs(to.substr(0, slash)));
-      if (rename(from.c_str(), to.c_str()) == 0) return Status::OK();
-    }
-  }
+  SPARKIFY_ASSIGN_OR_RETURN(
+      int rc, with_parent_folders(to, [&] { return rename(from.c_str(), to.c_str()); }));
+  if (rc == 0) return Status::OK();
   return errno_status("cannot rename " + from + " to", to, errno);
 }
 
 Status LocalFileSystem::link_file(const std::string& from, const std::string& to) {
-  if (link(from.c_str(), to.c_str()) == 0) return Status::OK();
-  if (errno == ENOENT) {
-    auto slash = to.rfind('/');
-    if (slash != std::string::npos && slash > 0) {
-      SPARKIFY_RETURN_NOT_OK(make_dirs(to.substr(0, slash)));
-      if (link(from.c_str(), to.c_str()) == 0) return Status::OK();
-    }
-  }
+  SPARKIFY_ASSIGN_OR_RETURN(
+      int rc, with_parent_folders(to, [&] { return link(from.c_str(), to.c_str()); }));
+  if (rc == 0) return Status::OK();
   // Across file systems, or on one without hard links (FAT, some network mounts).
   if (errno == EXDEV || errno == EPERM || errno == ENOTSUP || errno == EMLINK) {
     return Status::NotSupported("cannot link " + from + " to " + to + ": " + std::strerror(errno));

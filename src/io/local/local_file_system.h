@@ -2,6 +2,9 @@
 // used by the lake's commit protocol.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "io/file_system.h"
 
 namespace sparkify::io {
@@ -35,6 +38,10 @@ class LocalFileSystem final : public FileSystem {
  private:
   Result<std::vector<FileInfo>> list_files(const std::string& root, bool detailed, int index = 0,
                                            int count = 1);
+  // Runs `create` (a system call that makes `path`: a descriptor or 0 on success, -1 and errno
+  // on failure) and, when it failed for want of `path`'s parent folder, makes the folders and
+  // runs it once more. Returns its last result; errno is its.
+  Result<int> with_parent_folders(const std::string& path, const std::function<int()>& create);
 
   int threads_;
 };
