@@ -3,9 +3,9 @@
 // rejects — on the real sample and on generated input with bad records; the same load twice
 // changes nothing; a changed ingested file, a lake without a load record and a record whose
 // state lost its ingested files give one sentence each; an older record listing the ingested
-// files inline still loads; a load SIGKILLed at every named point of its commit, then run again, equals an
-// uninterrupted one, and a reader that globs the folders never sees a songplay without its time
-// row.
+// files inline still loads; a load SIGKILLed at every named point of its commit, then run again,
+// equals an uninterrupted one, and a reader that globs the folders never sees a songplay without
+// its time row.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
