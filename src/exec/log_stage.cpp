@@ -384,7 +384,6 @@ Status LogStage::write_songplays(io::FileSystem& fs, const std::string& songplay
   std::vector<transform::EventBlock> batch;
   size_t batch_rows = 0;
   auto flush = [&]() -> Status {
-    if (batch.empty()) return Status::OK();
     std::vector<int64_t> ts;
     ts.reserve(batch_rows);
     model::TableData table = batcher.build(batch, next_id, threads_, ts);
@@ -411,16 +410,15 @@ Status LogStage::write_songplays(io::FileSystem& fs, const std::string& songplay
   // and decoded) on the threads.
   for (size_t begin = 0; begin < order.size();) {
     size_t end = begin;
-    for (size_t rows = 0; end < order.size(); ++end) {
-      if (end > begin && rows + order[end]->rows > plan_.batch_rows) break;
-      rows += order[end]->rows;
+    for (; end < order.size(); ++end) {
+      if (end > begin && batch_rows + order[end]->rows > plan_.batch_rows) break;
+      batch_rows += order[end]->rows;
     }
     batch.resize(end - begin);
     SPARKIFY_RETURN_NOT_OK(parallel_for(end - begin, threads_, [&](size_t i, int) -> Status {
       SPARKIFY_ASSIGN_OR_RETURN(batch[i], load(*order[begin + i]));
       return Status::OK();
     }));
-    for (const auto& block : batch) batch_rows += block.rows();
     SPARKIFY_RETURN_NOT_OK(flush());
     release_free_memory();
     begin = end;
