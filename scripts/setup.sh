@@ -17,6 +17,7 @@ PACKAGES=(
   chromium dpkg-dev
   liblz4-dev libbrotli-dev
   libopenmpi-dev openmpi-bin
+  libjemalloc-dev
 )
 # qemu-user runs the portable binary on emulated CPUs without AVX2 or SSE4.2 (parse kernels test).
 PACKAGES+=(qemu-user)

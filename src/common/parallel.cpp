@@ -1,5 +1,7 @@
 #include "common/parallel.h"
 
+#include "common/allocator_control.h"
+
 namespace sparkify {
 
 // One parallel step. Helpers join it under the pool's mutex until the caller closes it.
@@ -67,6 +69,7 @@ void ThreadPool::work() {
     ++job->running;
     lock.unlock();
     (*job->body)(worker);
+    flush_thread_cache();  // an idle thread keeps no freed blocks from the others
     lock.lock();
     if (--job->running == 0 && job->closed) job->done.notify_all();
   }

@@ -67,7 +67,7 @@ Status EtlJob::run() {
   // Logs on S3 are read by ranges, the next one fetched while a chunk is parsed: two more
   // chunks per worker than a local read.
   int chunks_held = io::is_s3_url(options_.logs_input) ? kChunksHeldRanged : kChunksHeldLocal;
-  MemoryUse use{.resident = current_rss(), .peak = peak_rss()};
+  MemoryUse use{.resident = memory_in_use(), .peak = peak_rss()};
   if (cluster_.is_root() && records_inputs()) {
     use.publish = publish_bytes(base_.inputs.num_rows + taken_.size());
   }
@@ -130,7 +130,7 @@ Status EtlJob::run() {
   if (logs) {
     // The users and the song tables' file names are held now; what is left is the log tables'.
     release_free_memory();
-    replan_writes(options_.memory_limit, current_rss(), options_.threads, logs->plan());
+    replan_writes(options_.memory_limit, memory_in_use(), options_.threads, logs->plan());
   }
   if (logs && st.ok()) st = write_log_tables(*logs, write_stage);
   SPARKIFY_RETURN_NOT_OK(cluster_.agree(st));

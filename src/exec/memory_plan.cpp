@@ -8,6 +8,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "common/allocator_control.h"
+
 namespace sparkify::exec {
 
 namespace {
@@ -155,9 +157,20 @@ uint64_t peak_rss() {
 }
 
 void release_free_memory() {
+  if (allocator_is_jemalloc()) {
+    // Purging every free page here made the next batch fault them in again: on the L tier, 8k
+    // page faults became 50k and the run 20% slower.
+    allocator_decay();
+    return;
+  }
 #ifdef __GLIBC__
   malloc_trim(0);
 #endif
+}
+
+uint64_t memory_in_use() {
+  uint64_t resident = current_rss();
+  return resident - std::min(resident, allocator_free_bytes());
 }
 
 }  // namespace sparkify::exec

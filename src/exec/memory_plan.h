@@ -64,7 +64,13 @@ uint64_t current_rss();
 uint64_t peak_rss();
 
 /// Hands memory freed by a finished batch back to the system, so batch after batch does not
-/// leave the allocator holding the peak of all of them.
+/// leave the allocator holding the peak of all of them. The C library's malloc trims its heaps
+/// at once; jemalloc (src/common/allocator.cpp) returns the pages that have stayed free for its
+/// decay time and keeps the rest for the next batch, which would fault them in again otherwise.
 void release_free_memory();
+
+/// Memory in use: resident memory less the free pages the allocator keeps for reuse (jemalloc's
+/// dirty pages; none with the C library's malloc). What a plan starts from.
+uint64_t memory_in_use();
 
 }  // namespace sparkify::exec

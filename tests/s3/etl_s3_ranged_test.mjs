@@ -24,7 +24,9 @@ sparkifyBin();
 const checks = new Checks('etl s3 ranged');
 const work = makeTempDir('s3-ranged');
 const input = path.join(work, 'input');
-const LIMIT = '48MB';
+// The program holds ~29 MiB after reading the song files from S3 (jemalloc with huge pages; 21 on
+// the C library's malloc); what the limit leaves above that makes the chunks small.
+const LIMIT = '58MB';
 
 const gen = await runSparkify(['generate', '--output', input, '--songs', '1000', '--events', '300000',
   '--days', '2', '--seed', '3', '--bad-fraction', '0.01', '--threads', '2']);

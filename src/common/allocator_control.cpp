@@ -1,0 +1,36 @@
+#include "common/allocator_control.h"
+
+#include <algorithm>
+#include <cstddef>
+
+// jemalloc's control interface, declared weak: null unless the program links jemalloc.
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
+    __attribute__((weak));
+
+namespace sparkify {
+
+bool allocator_is_jemalloc() { return mallctl != nullptr; }
+
+void allocator_decay() {
+  if (mallctl != nullptr) mallctl("arena.4096.decay", nullptr, nullptr, nullptr, 0);  // all arenas
+}
+
+uint64_t allocator_free_bytes() {
+  if (mallctl == nullptr) return 0;
+  uint64_t epoch = 1;  // statistics are snapshots, refreshed by advancing the epoch
+  size_t epoch_size = sizeof epoch;
+  size_t dirty_pages = 0, page = 0;
+  size_t dirty_size = sizeof dirty_pages, page_size = sizeof page;
+  if (mallctl("epoch", &epoch, &epoch_size, &epoch, epoch_size) != 0 ||
+      mallctl("stats.arenas.4096.pdirty", &dirty_pages, &dirty_size, nullptr, 0) != 0 ||
+      mallctl("arenas.page", &page, &page_size, nullptr, 0) != 0) {
+    return 0;
+  }
+  return uint64_t{dirty_pages} * page;
+}
+
+void flush_thread_cache() {
+  if (mallctl != nullptr) mallctl("thread.tcache.flush", nullptr, nullptr, nullptr, 0);
+}
+
+}  // namespace sparkify
