@@ -40,7 +40,7 @@ JOBS="$(nproc)"
 # - e2e_spill: its small --memory-limit (48 MB) is below what an ASan process holds before it
 #   reads anything (shadow memory and quarantine: about 113 MiB), so the run stops at once
 #   with the limit's one sentence; the spill files' code runs under ASan in exec_spill_test.
-# - s3_etl_ranged_test: its 48 MB limit, for the same reason; the ranged reads run under ASan in
+# - s3_etl_ranged_test: its 58 MB limit, for the same reason; the ranged reads run under ASan in
 #   s3_unit_test (S3 read_range) and source_test (the chunked reader over ranges).
 ASAN_EXCLUDE='^(install_deb|s3_loopback_test|s3_commit_test|e2e_mpi|e2e_mpi_netns|s3_etl_mpi_test|e2e_crash|e2e_spill|s3_etl_ranged_test)$'
 
