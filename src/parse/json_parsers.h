@@ -26,6 +26,13 @@ struct ParseStats {
   uint64_t records = 0;   ///< JSON documents / non-blank lines seen
   uint64_t accepted = 0;  ///< records handed on (songs; NextSong events)
   uint64_t rejected = 0;
+
+  ParseStats& operator+=(const ParseStats& other) {
+    records += other.records;
+    accepted += other.accepted;
+    rejected += other.rejected;
+    return *this;
+  }
 };
 
 /// The kernel parsers made from now on use: simdjson's name for its instruction set.
