@@ -44,7 +44,9 @@ struct EventBlock {
   static bool deserialize(std::span<const uint8_t> bytes, EventBlock& out);
 };
 
-class LogWorkerState final : public model::EventSink {
+// Cache-line aligned: the workers' states sit side by side in a vector, and each writes its own
+// per event (matched_, the current block) while the next one's first fields are read.
+class alignas(64) LogWorkerState final : public model::EventSink {
  public:
   LogWorkerState(const SongIndex* index, uint32_t worker = 0);
 
