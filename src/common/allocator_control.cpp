@@ -1,6 +1,5 @@
 #include "common/allocator_control.h"
 
-#include <algorithm>
 #include <cstddef>
 
 // jemalloc's control interface, declared weak: null unless the program links jemalloc.

@@ -69,7 +69,7 @@ void ThreadPool::work() {
     ++job->running;
     lock.unlock();
     (*job->body)(worker);
-    flush_thread_cache();  // an idle thread keeps no freed blocks from the others
+    flush_thread_cache();  // its step done, the thread keeps no freed blocks while it waits
     lock.lock();
     if (--job->running == 0 && job->closed) job->done.notify_all();
   }
