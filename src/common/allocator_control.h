@@ -17,8 +17,9 @@ void allocator_decay();
 uint64_t allocator_free_bytes();
 
 /// jemalloc: hands the blocks this thread's cache holds back to the arena. For a pool thread
-/// going idle: an S3 read runs on up to 64 of them, and their caches kept ~15 MiB after the song
-/// stage (44 MiB in use then without the flush, 30 with it; 21 on the C library's malloc).
+/// whose step is done: an S3 read runs on up to 64 of them, and their caches kept ~15 MiB after
+/// the song stage (44 MiB in use then without the flush, 30 with it; 21 on the C library's
+/// malloc).
 void flush_thread_cache();
 
 }  // namespace sparkify
