@@ -28,7 +28,7 @@ namespace {
 struct KernelEntry {
   const char* (*name)();
   std::unique_ptr<SongKernel> (*make_song)();
-  std::unique_ptr<EventKernel> (*make_event)();
+  std::unique_ptr<EventKernel> (*make_event)(bool batch_lines);
 };
 
 #define SPARKIFY_KERNEL_ENTRY(ns) \
@@ -131,10 +131,12 @@ void SongParser::parse_file(std::string_view source, const Buffer& data, model::
 }
 
 struct EventParser::Impl {
-  std::unique_ptr<EventKernel> kernel = current_kernel()->make_event();
+  std::unique_ptr<EventKernel> kernel;
 };
 
-EventParser::EventParser() : impl_(std::make_unique<Impl>()) {}
+EventParser::EventParser(LineBatching batching)
+    : impl_(std::make_unique<Impl>(
+          Impl{current_kernel()->make_event(batching == LineBatching::kWindows)})) {}
 EventParser::~EventParser() = default;
 EventParser::EventParser(EventParser&&) noexcept = default;
 EventParser& EventParser::operator=(EventParser&&) noexcept = default;

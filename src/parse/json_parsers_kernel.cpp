@@ -2,6 +2,7 @@
 // per instruction set (see parse_kernel.h); SPARKIFY_PARSE_KERNEL_NS names this copy's namespace.
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "parse/document_splitter.h"
 #include "parse/parse_kernel.h"
@@ -92,6 +93,7 @@ class SongParserKernel final : public SongKernel {
   // in `reader.reason()`.
   void parse_document(const Buffer& data, size_t begin, size_t size, model::SongRecord& record) {
     reader.reset();
+    reader.start_document(size);
     od::document doc;
     od::object object;
     if (auto error = start_document(parser, data, begin, size, doc, object)) {
@@ -262,29 +264,41 @@ bool match_raw_event_key(const char* raw, EventKey& kind, std::string_view& key)
   return false;
 }
 
+// What one line's fields set, beside the event itself.
+struct EventFields {
+  model::NullableString page, user_id_text;
+  std::optional<int64_t> ts, user_id, session_id;
+  bool user_id_seen = false;
+};
+
+bool is_line_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+// Lines are parsed a window at a time through one simdjson stage 1 (iterate_many): a window
+// holds whole lines, about this many bytes (and at most kMaxWindowBytes: longer lines are parsed
+// one by one).
+constexpr size_t kWindowBytes = 256 * 1024;
+constexpr size_t kMaxWindowBytes = 512 * 1024;
+
 }  // namespace
 
 class EventParserKernel final : public EventKernel {
  public:
+  explicit EventParserKernel(bool batch_lines) : batch_lines_(batch_lines) {
+#ifdef SIMDJSON_THREADS_ENABLED
+    parser.threaded = false;  // a window is one batch: no stage-1 helper thread
+#endif
+  }
+
   void parse_file(std::string_view source, const Buffer& data, model::EventSink& sink,
                   std::vector<model::RejectRecord>& rejects, ParseStats& stats) override;
 
  private:
   od::parser parser;
   ValueReader reader;
+  bool batch_lines_;
 
-  // Parses one line; on success returns whether it is a NextSong event (filled into `event`).
-  bool parse_line(const Buffer& data, size_t begin, size_t size, model::EventRecord& event) {
-    reader.reset();
-    od::document doc;
-    od::object object;
-    if (auto error = start_document(parser, data, begin, size, doc, object)) {
-      reader.fail(object_error(error));
-      return false;
-    }
-    model::NullableString page, user_id_text;
-    std::optional<int64_t> ts, user_id, session_id;
-    bool user_id_seen = false;
+  // Reads an event's fields into `event` and `f`; false (reader failed) at the first bad one.
+  bool read_fields(od::object& object, model::EventRecord& event, EventFields& f) {
     for (auto field_result : object) {
       // By reference: a copy of the field costs a store-forwarding stall per field.
       if (auto error = field_result.error()) {
@@ -328,16 +342,16 @@ class EventParserKernel final : public EventKernel {
           reader.read_string(value, key, event.user_agent);
           break;
         case EventKey::kPage:
-          reader.read_string(value, key, page);
+          reader.read_string(value, key, f.page);
           break;
         case EventKey::kLength:
           reader.read_double(value, key, event.length);
           break;
         case EventKey::kTs:
-          reader.read_int64(value, key, ts);
+          reader.read_int64(value, key, f.ts);
           break;
         case EventKey::kSessionId:
-          reader.read_int64(value, key, session_id);
+          reader.read_int64(value, key, f.session_id);
           break;
         case EventKey::kUserId: {
           // "" is how logged-out events say "no user"; only NextSong events must have one.
@@ -348,15 +362,17 @@ class EventParserKernel final : public EventKernel {
           }
           if (type == od::json_type::string) {
             std::string_view s;
-            if (auto error = value.get_string().get(s)) {
-              reader.fail_json(error);
-              break;
+            if (!reader.read_string_fast(value, s)) {
+              if (auto error = value.get_string().get(s)) {
+                reader.fail_json(error);
+                break;
+              }
             }
-            user_id_seen = true;
-            user_id_text = {s, true};
+            f.user_id_seen = true;
+            f.user_id_text = {s, true};
             break;
           }
-          reader.read_int64(value, key, user_id);
+          reader.read_int64(value, key, f.user_id);
           break;
         }
         case EventKey::kUnknown:
@@ -365,58 +381,141 @@ class EventParserKernel final : public EventKernel {
       }
       if (reader.failed()) return false;
     }
-    if (!at_end(doc)) {
-      reader.fail("invalid JSON: content after the object");
-      return false;
-    }
-    if (user_id_seen && !user_id_text.value.empty()) {
+    return true;
+  }
+
+  // The checks after a line's fields are read; returns whether it is a NextSong event (then
+  // completing `event`).
+  bool finish_event(EventFields& f, model::EventRecord& event) {
+    if (f.user_id_seen && !f.user_id_text.value.empty()) {
       // The string's view lives in the parser's buffer, which is still valid here.
       int64_t parsed;
-      if (!parse_integer_text(user_id_text.value, parsed)) {
+      if (!parse_integer_text(f.user_id_text.value, parsed)) {
         reader.fail("userId: expected an integer, got \"" +
-                    std::string(user_id_text.value.substr(0, 40)) + "\"");
+                    std::string(f.user_id_text.value.substr(0, 40)) + "\"");
         return false;
       }
-      user_id = parsed;
+      f.user_id = parsed;
     }
-    if (!page.valid || page.value != "NextSong") return false;
-    if (!ts) {
+    if (!f.page.valid || f.page.value != "NextSong") return false;
+    if (!f.ts) {
       reader.fail("missing ts");
       return false;
     }
-    if (!user_id) {
+    if (!f.user_id) {
       reader.fail("missing userId");
       return false;
     }
     // start_time is ts × 1000 microseconds: refuse instants that would overflow it.
-    if (*ts > INT64_MAX / 1000 || *ts < INT64_MIN / 1000) {
-      reader.fail("ts: " + std::to_string(*ts) + " is out of range");
+    if (*f.ts > INT64_MAX / 1000 || *f.ts < INT64_MIN / 1000) {
+      reader.fail("ts: " + std::to_string(*f.ts) + " is out of range");
       return false;
     }
-    event.ts = *ts;
-    event.user_id = *user_id;
-    event.session_id = session_id;
+    event.ts = *f.ts;
+    event.user_id = *f.user_id;
+    event.session_id = f.session_id;
     return true;
   }
+
+  // Parses one line on its own; on success returns whether it is a NextSong event (filled into
+  // `event`). This is the reference: a batched line is taken only when it reads the same.
+  bool parse_line(const Buffer& data, size_t begin, size_t size, model::EventRecord& event) {
+    reader.reset();
+    reader.start_document(size);
+    od::document doc;
+    od::object object;
+    if (auto error = start_document(parser, data, begin, size, doc, object)) {
+      reader.fail(object_error(error));
+      return false;
+    }
+    EventFields f;
+    if (!read_fields(object, event, f)) return false;
+    if (!at_end(doc)) {
+      reader.fail("invalid JSON: content after the object");
+      return false;
+    }
+    return finish_event(f, event);
+  }
+
+  // Parses the lines in [pos, end) one by one, counting `line`.
+  void parse_lines(std::string_view source, const Buffer& data, size_t pos, size_t end,
+                   uint64_t& line, model::EventSink& sink,
+                   std::vector<model::RejectRecord>& rejects, ParseStats& stats);
+
+  size_t parse_window(const Buffer& data, size_t begin, size_t end, uint64_t& line,
+                      model::EventSink& sink, ParseStats& stats);
 };
 
-void EventParserKernel::parse_file(std::string_view source, const Buffer& data,
-                                   model::EventSink& sink,
-                                   std::vector<model::RejectRecord>& rejects, ParseStats& total) {
-  // Counted here and added to `total` once: the workers' stats sit side by side in memory, and
-  // a store per line into one cache line from two cores cost the 2-thread log stage ~0.25
-  // CPU-seconds on the L tier.
-  ParseStats stats;
+// The whole lines in [begin, end) through one iterate_many: each document is taken when it is
+// exactly one line's content (it starts at the line's first non-blank byte, and the next token
+// lies past the line's end with only whitespace between) and reads without a fault. Returns the
+// offset of the first line not taken — at a document that is not one whole line, or a line
+// that is bad in any way — from which the caller parses line by line, so every reject and its
+// reason come from parse_line.
+size_t EventParserKernel::parse_window(const Buffer& data, size_t begin, size_t end, uint64_t& line,
+                                       model::EventSink& sink, ParseStats& stats) {
+  const char* base = reinterpret_cast<const char*>(data.data());
+  od::document_stream stream;
+  if (parser.iterate_many(base + begin, end - begin, kMaxWindowBytes).get(stream)) return begin;
+  size_t pos = begin;  // the first line not taken
+  for (auto it = stream.begin(); it != stream.end(); ++it) {
+    size_t doc_start = begin + it.current_index();
+    // Only blank lines come before the document on its line's start (each taken as it is).
+    for (size_t i = pos; i < doc_start; ++i) {
+      if (base[i] == '\n') {
+        ++line;
+        pos = i + 1;
+      } else if (!is_line_space(base[i])) {
+        return pos;
+      }
+    }
+    od::document_reference doc;
+    od::object object;
+    if ((*it).get(doc) || doc.get_object().get(object)) return pos;
+    reader.reset();
+    reader.start_document(end - doc_start);
+    model::EventRecord event;
+    event.line = line + 1;
+    EventFields f;
+    if (!read_fields(object, event, f)) return pos;
+    // The document is the whole line: its line ends after its last token (only whitespace lies
+    // between that token and the next document's first, or the window's end), and before that
+    // next token. Looked for now, while the line is in cache.
+    size_t next = end;
+    auto location = doc.current_location();
+    if (location.error() == simdjson::SUCCESS) {
+      next = static_cast<size_t>(location.value_unsafe() - base);
+    } else if (location.error() != simdjson::OUT_OF_BOUNDS) {
+      return pos;
+    }
+    size_t last = next;  // the document's last token
+    while (last > doc_start && (is_line_space(base[last - 1]) || base[last - 1] == '\n')) --last;
+    const void* newline = std::memchr(base + doc_start, '\n', next - doc_start);
+    size_t line_end = newline != nullptr ? static_cast<const char*>(newline) - base : end;
+    if (line_end < last || (newline == nullptr && next != end)) return pos;
+    bool next_song = finish_event(f, event);
+    if (reader.failed()) return pos;
+    ++line;
+    ++stats.records;
+    pos = line_end + 1;
+    if (!next_song) continue;
+    ++stats.accepted;
+    sink.on_event(event);
+  }
+  return pos;
+}
+
+void EventParserKernel::parse_lines(std::string_view source, const Buffer& data, size_t pos,
+                                    size_t end, uint64_t& line, model::EventSink& sink,
+                                    std::vector<model::RejectRecord>& rejects, ParseStats& stats) {
   std::string_view text = data.view();
-  size_t pos = 0;
-  uint64_t line = 0;
-  while (pos < text.size()) {
+  while (pos < end) {
     ++line;
     size_t newline = text.find('\n', pos);
-    size_t end = newline == std::string_view::npos ? text.size() : newline;
+    size_t line_end = newline == std::string_view::npos ? text.size() : newline;
     size_t begin = pos;
-    pos = end + 1;
-    size_t trimmed_end = end;
+    pos = line_end + 1;
+    size_t trimmed_end = line_end;
     if (trimmed_end > begin && text[trimmed_end - 1] == '\r') --trimmed_end;  // CRLF files
     std::string_view raw = text.substr(begin, trimmed_end - begin);
     if (raw.find_first_not_of(" \t\r") == std::string_view::npos) continue;  // blank line
@@ -433,10 +532,37 @@ void EventParserKernel::parse_file(std::string_view source, const Buffer& data,
     ++stats.accepted;
     sink.on_event(event);
   }
+}
+
+void EventParserKernel::parse_file(std::string_view source, const Buffer& data,
+                                   model::EventSink& sink,
+                                   std::vector<model::RejectRecord>& rejects, ParseStats& total) {
+  // Counted here and added to `total` once: the workers' stats sit side by side in memory, and
+  // a store per line into one cache line from two cores cost the 2-thread log stage ~0.25
+  // CPU-seconds on the L tier.
+  ParseStats stats;
+  std::string_view text = data.view();
+  uint64_t line = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    // The window: whole lines from `pos`, about kWindowBytes.
+    size_t end = text.size();
+    if (text.size() - pos > kWindowBytes) {
+      size_t newline = text.find('\n', pos + kWindowBytes - 1);
+      if (newline != std::string_view::npos) end = newline + 1;
+    }
+    size_t taken = batch_lines_ && end - pos <= kMaxWindowBytes
+                       ? parse_window(data, pos, end, line, sink, stats)
+                       : pos;
+    parse_lines(source, data, taken, end, line, sink, rejects, stats);
+    pos = end;
+  }
   total += stats;
 }
 
 std::unique_ptr<SongKernel> make_song_kernel() { return std::make_unique<SongParserKernel>(); }
-std::unique_ptr<EventKernel> make_event_kernel() { return std::make_unique<EventParserKernel>(); }
+std::unique_ptr<EventKernel> make_event_kernel(bool batch_lines) {
+  return std::make_unique<EventParserKernel>(batch_lines);
+}
 
 }  // namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS

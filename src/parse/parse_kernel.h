@@ -35,10 +35,10 @@ class EventKernel {
 }  // namespace sparkify::parse
 
 // What each kernel's translation unit defines, in namespace sparkify::parse::kernel_<name>.
-#define SPARKIFY_DECLARE_PARSE_KERNEL(ns)                   \
-  namespace sparkify::parse::ns {                           \
-  /* simdjson's name for the instruction set compiled in */ \
-  const char* kernel_name();                                \
-  std::unique_ptr<SongKernel> make_song_kernel();           \
-  std::unique_ptr<EventKernel> make_event_kernel();         \
+#define SPARKIFY_DECLARE_PARSE_KERNEL(ns)                           \
+  namespace sparkify::parse::ns {                                   \
+  /* simdjson's name for the instruction set compiled in */         \
+  const char* kernel_name();                                        \
+  std::unique_ptr<SongKernel> make_song_kernel();                   \
+  std::unique_ptr<EventKernel> make_event_kernel(bool batch_lines); \
   }

@@ -2,7 +2,10 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
+
+#include "parse/byte_scan.h"
 
 namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS {
 
@@ -38,6 +41,158 @@ bool parse_double_text(std::string_view s, double& out) {
   if (s.empty()) return false;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
+}
+
+// The closing quotes and backslashes of a block.
+ByteHits scan_block(const char* p) { return find_bytes(p, '"', '\\'); }
+
+static_assert(kScanBytes <= ValueReader::kStringBlock);
+
+// What a one-character escape stands for; 0 for 'u' and for characters that cannot follow '\\'.
+char simple_escape(char c) {
+  switch (c) {
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '/':
+      return '/';
+    case 'b':
+      return '\b';
+    case 'f':
+      return '\f';
+    case 'n':
+      return '\n';
+    case 'r':
+      return '\r';
+    case 't':
+      return '\t';
+    default:
+      return 0;
+  }
+}
+
+#if defined(__AVX512VBMI2__)
+// Unescapes the string at `src` into `dst` 64 bytes at a time when its escapes are all \" and
+// \/ (an event's userAgent is written so): one compress drops a block's backslashes. Returns
+// the unescaped size; 0 for any other escape, or one split by a block's end, which the
+// caller's general loop then reads.
+size_t unescape_quotes_and_slashes(const char* src, char* dst) {
+  char* to = dst;
+  for (;;) {
+    __m512i v = _mm512_loadu_si512(src);
+    uint64_t quotes = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+    uint64_t backslashes = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\'));
+    uint64_t slashes = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('/'));
+    uint64_t closing = quotes & ~(backslashes << 1);
+    uint64_t inside = closing != 0 ? (closing & (0 - closing)) - 1 : ~uint64_t{0};
+    uint64_t escapes = backslashes & inside;
+    // Each backslash escapes the next byte, a quote or a slash (so none escapes a backslash).
+    if ((escapes >> 63) != 0 || ((escapes << 1) & ~(quotes | slashes)) != 0) return 0;
+    uint64_t keep = inside & ~escapes;
+    _mm512_storeu_si512(to, _mm512_maskz_compress_epi8(keep, v));
+    to += __builtin_popcountll(keep);
+    if (closing != 0) return static_cast<size_t>(to - dst);
+    src += 64;
+  }
+}
+#endif
+
+// Reads the string whose text starts at `src` (after its opening quote). Without escapes it is
+// a view of the input: simdjson's stage 1 has already checked the document's UTF-8 and that no
+// string holds a control character, so nothing is left to check or copy. With one-character
+// escapes only, it is unescaped into `dst` (advanced past it), every escape of a block found
+// from one compare, where simdjson's get_string scans again after each (an event's userAgent
+// holds a dozen). False at \uXXXX or an invalid escape, which simdjson then reads.
+bool read_plain_string(const char* src, char*& dst, std::string_view& out) {
+  const char* block = src;  // the block scanned
+  ByteHits first = scan_block(block);
+  // The closing quote comes before any backslash: the string is the input's bytes.
+  if (((first.b - 1) & first.a) != 0) {
+    out = {src, static_cast<size_t>(__builtin_ctzll(first.a))};
+    return true;
+  }
+#if defined(__AVX512VBMI2__)
+  if (size_t size = unescape_quotes_and_slashes(src, dst); size != 0) {
+    out = {dst, size};
+    dst += size;
+    return true;
+  }
+#endif
+  uint64_t hits = first.a | first.b;
+  char* to = dst;
+  const char* from = src;  // the first byte not yet copied
+  // Copies are a block wide (the destination has a block of room past the string, and the
+  // source reads stay within a block past its closing quote), then advanced by what belongs.
+  for (;;) {
+    if (hits == 0) {
+      std::memcpy(to, from, kScanBytes);
+      to += block + kScanBytes - from;
+      from = block + kScanBytes;
+      block = from;
+      ByteHits next = scan_block(block);
+      hits = next.a | next.b;
+      continue;
+    }
+    size_t at = static_cast<size_t>(__builtin_ctzll(hits));
+    const char* hit = block + at;
+    std::memcpy(to, from, kScanBytes);
+    to += hit - from;
+    if (*hit == '"') break;
+    char escaped = simple_escape(hit[1]);
+    if (escaped == 0) return false;
+    *to++ = escaped;
+    from = hit + 2;
+    hits &= hits - 1;
+    if (at + 1 < kScanBytes) {
+      hits &= ~(uint64_t{1} << (at + 1));  // the escaped character may be a quote or backslash
+    } else {
+      block = from;  // the escaped character starts the next block
+      ByteHits next = scan_block(block);
+      hits = next.a | next.b;
+    }
+  }
+  out = {dst, static_cast<size_t>(to - dst)};
+  dst = to;
+  return true;
+}
+
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// True when `token` (a value's raw token: its text up to the next token, spaces included) is a
+// valid JSON string without escapes, or a plain decimal number (no exponent, at most 19 digits
+// either side of the point), read without converting it. False says nothing: such values take
+// simdjson's full check. Stage 1 has already checked the document's UTF-8 and that no string
+// holds a control character, so a string without a backslash needs no more.
+bool plain_scalar(std::string_view token) {
+  size_t i = 0, n = token.size();
+  if (n == 0) return false;
+  if (token[0] == '"') {
+    // One block compare: a closing quote before any backslash (longer strings take the full check).
+    ByteHits hits = find_bytes(token.data() + 1, '"', '\\');
+    if (((hits.b - 1) & hits.a) == 0) return false;
+    i = 2 + static_cast<size_t>(__builtin_ctzll(hits.a));
+  } else {
+    if (token[i] == '-') ++i;
+    size_t digits = i;
+    if (i < n && token[i] == '0') {
+      ++i;
+    } else {
+      while (i < n && is_digit(token[i])) ++i;
+    }
+    if (i == digits || i - digits > 19) return false;
+    if (i < n && token[i] == '.') {
+      size_t fraction = ++i;
+      while (i < n && is_digit(token[i])) ++i;
+      if (i == fraction || i - fraction > 19) return false;
+    }
+  }
+  for (; i < n; ++i) {
+    if (!is_json_space(token[i])) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -90,7 +245,19 @@ bool ValueReader::type_of(od::value& value, od::json_type& type) {
   return true;
 }
 
+bool ValueReader::read_string_fast(od::value& value, std::string_view& out) {
+  std::string_view token = value.raw_json_token();
+  return !token.empty() && token.front() == '"' &&
+         read_plain_string(token.data() + 1, unescaped_end_, out);
+}
+
 void ValueReader::read_string(od::value& value, std::string_view key, model::NullableString& out) {
+  if (failed_) return;
+  std::string_view fast;
+  if (read_string_fast(value, fast)) {
+    out = {fast, true};
+    return;
+  }
   od::json_type type;
   if (!type_of(value, type)) return;
   if (type == od::json_type::null) {
@@ -177,6 +344,10 @@ void ValueReader::read_double(od::value& value, std::string_view key, std::optio
 }
 
 void ValueReader::validate(od::value& value, int depth) {
+  if (failed_) return;
+  // Most values we do not use are short strings and plain numbers: checked from their text,
+  // without being copied or converted (the value is left unread, which simdjson skips).
+  if (plain_scalar(value.raw_json_token())) return;
   od::json_type type;
   if (!type_of(value, type)) return;
   switch (type) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "model/records.h"
 
@@ -29,6 +30,13 @@ class ValueReader {
     reason_.clear();
   }
 
+  /// Makes room to unescape the strings of a document of `size` bytes, whose views stay valid
+  /// until the next call.
+  void start_document(size_t size) {
+    if (unescaped_.size() < size + kStringBlock) unescaped_.resize(size + kStringBlock);
+    unescaped_end_ = unescaped_.data();
+  }
+
   void fail_json(simdjson::error_code error);
   void fail(std::string reason);
 
@@ -38,6 +46,14 @@ class ValueReader {
   void read_double(od::value& value, std::string_view key, std::optional<double>& out);
   /// Walks a value we do not use, so malformed JSON inside it still rejects the record.
   void validate(od::value& value, int depth = 0);
+
+  /// Reads a string value without simdjson's copy where it can (see read_plain_string); false,
+  /// having read nothing, when the value is not a string or holds an escape it leaves to
+  /// simdjson (\uXXXX, or an invalid one).
+  bool read_string_fast(od::value& value, std::string_view& out);
+
+  /// The bytes a string scan reads at a time (the document's padding covers a block past its end).
+  static constexpr size_t kStringBlock = 64;
 
  private:
   bool type_of(od::value& value, od::json_type& type);
@@ -49,6 +65,8 @@ class ValueReader {
 
   bool failed_ = false;
   std::string reason_;
+  std::vector<char> unescaped_;    // the document's unescaped strings
+  char* unescaped_end_ = nullptr;  // where the next one goes
 };
 
 }  // namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS
