@@ -98,20 +98,13 @@ size_t unescape_quotes_and_slashes(const char* src, char* dst) {
 }
 #endif
 
-// Reads the string whose text starts at `src` (after its opening quote). Without escapes it is
-// a view of the input: simdjson's stage 1 has already checked the document's UTF-8 and that no
-// string holds a control character, so nothing is left to check or copy. With one-character
-// escapes only, it is unescaped into `dst` (advanced past it), every escape of a block found
-// from one compare, where simdjson's get_string scans again after each (an event's userAgent
-// holds a dozen). False at \uXXXX or an invalid escape, which simdjson then reads.
-bool read_plain_string(const char* src, char*& dst, std::string_view& out) {
-  const char* block = src;  // the block scanned
-  ByteHits first = scan_block(block);
-  // The closing quote comes before any backslash: the string is the input's bytes.
-  if (((first.b - 1) & first.a) != 0) {
-    out = {src, static_cast<size_t>(__builtin_ctzll(first.a))};
-    return true;
-  }
+}  // namespace
+
+// With one-character escapes only, the string is unescaped into the reader's buffer, every
+// escape of a block found from one compare, where simdjson's get_string scans again after each
+// (an event's userAgent holds a dozen).
+bool ValueReader::unescape_string(const char* src, std::string_view& out) {
+  char*& dst = unescaped_end_;
 #if defined(__AVX512VBMI2__)
   if (size_t size = unescape_quotes_and_slashes(src, dst); size != 0) {
     out = {dst, size};
@@ -119,6 +112,8 @@ bool read_plain_string(const char* src, char*& dst, std::string_view& out) {
     return true;
   }
 #endif
+  const char* block = src;  // the block scanned
+  ByteHits first = scan_block(block);
   uint64_t hits = first.a | first.b;
   char* to = dst;
   const char* from = src;  // the first byte not yet copied
@@ -156,46 +151,6 @@ bool read_plain_string(const char* src, char*& dst, std::string_view& out) {
   dst = to;
   return true;
 }
-
-bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// True when `token` (a value's raw token: its text up to the next token, spaces included) is a
-// valid JSON string without escapes, or a plain decimal number (no exponent, at most 19 digits
-// either side of the point), read without converting it. False says nothing: such values take
-// simdjson's full check. Stage 1 has already checked the document's UTF-8 and that no string
-// holds a control character, so a string without a backslash needs no more.
-bool plain_scalar(std::string_view token) {
-  size_t i = 0, n = token.size();
-  if (n == 0) return false;
-  if (token[0] == '"') {
-    // One block compare: a closing quote before any backslash (longer strings take the full check).
-    ByteHits hits = find_bytes(token.data() + 1, '"', '\\');
-    if (((hits.b - 1) & hits.a) == 0) return false;
-    i = 2 + static_cast<size_t>(__builtin_ctzll(hits.a));
-  } else {
-    if (token[i] == '-') ++i;
-    size_t digits = i;
-    if (i < n && token[i] == '0') {
-      ++i;
-    } else {
-      while (i < n && is_digit(token[i])) ++i;
-    }
-    if (i == digits || i - digits > 19) return false;
-    if (i < n && token[i] == '.') {
-      size_t fraction = ++i;
-      while (i < n && is_digit(token[i])) ++i;
-      if (i == fraction || i - fraction > 19) return false;
-    }
-  }
-  for (; i < n; ++i) {
-    if (!is_json_space(token[i])) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 bool parse_integer_text(std::string_view text, int64_t& out) {
   if (text.empty()) return false;
@@ -245,19 +200,8 @@ bool ValueReader::type_of(od::value& value, od::json_type& type) {
   return true;
 }
 
-bool ValueReader::read_string_fast(od::value& value, std::string_view& out) {
-  std::string_view token = value.raw_json_token();
-  return !token.empty() && token.front() == '"' &&
-         read_plain_string(token.data() + 1, unescaped_end_, out);
-}
-
-void ValueReader::read_string(od::value& value, std::string_view key, model::NullableString& out) {
-  if (failed_) return;
-  std::string_view fast;
-  if (read_string_fast(value, fast)) {
-    out = {fast, true};
-    return;
-  }
+void ValueReader::read_string_general(od::value& value, std::string_view key,
+                                      model::NullableString& out) {
   od::json_type type;
   if (!type_of(value, type)) return;
   if (type == od::json_type::null) {
@@ -343,11 +287,7 @@ void ValueReader::read_double(od::value& value, std::string_view key, std::optio
   }
 }
 
-void ValueReader::validate(od::value& value, int depth) {
-  if (failed_) return;
-  // Most values we do not use are short strings and plain numbers: checked from their text,
-  // without being copied or converted (the value is left unread, which simdjson skips).
-  if (plain_scalar(value.raw_json_token())) return;
+void ValueReader::validate_general(od::value& value, int depth) {
   od::json_type type;
   if (!type_of(value, type)) return;
   switch (type) {

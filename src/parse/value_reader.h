@@ -12,10 +12,58 @@
 #include <vector>
 
 #include "model/records.h"
+#include "parse/byte_scan.h"
 
 namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS {
 
 namespace od = simdjson::ondemand;
+
+/// The string whose text starts at `src` (after its opening quote) when its closing quote comes
+/// before any backslash (within one block compare): a view of the input. simdjson's stage 1 has
+/// already checked the document's UTF-8 and that no string holds a control character, so
+/// nothing is left to check or copy.
+inline bool string_without_escapes(const char* src, std::string_view& out) {
+  ByteHits first = find_bytes(src, '"', '\\');
+  if (((first.b - 1) & first.a) == 0) return false;
+  out = {src, static_cast<size_t>(__builtin_ctzll(first.a))};
+  return true;
+}
+
+inline bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/// True when `token` (a value's raw token: its text up to the next token, spaces included) is a
+/// valid JSON string without escapes, or a plain decimal number (no exponent, at most 19 digits
+/// either side of the point), read without converting it. False says nothing: such values take
+/// simdjson's full check.
+inline bool plain_scalar(std::string_view token) {
+  size_t i = 0, n = token.size();
+  if (n == 0) return false;
+  if (token[0] == '"') {
+    std::string_view s;
+    if (!string_without_escapes(token.data() + 1, s)) return false;
+    i = 2 + s.size();
+  } else {
+    if (token[i] == '-') ++i;
+    size_t digits = i;
+    if (i < n && token[i] == '0') {
+      ++i;
+    } else {
+      while (i < n && is_digit(token[i])) ++i;
+    }
+    if (i == digits || i - digits > 19) return false;
+    if (i < n && token[i] == '.') {
+      size_t fraction = ++i;
+      while (i < n && is_digit(token[i])) ++i;
+      if (i == fraction || i - fraction > 19) return false;
+    }
+  }
+  for (; i < n; ++i) {
+    if (!is_json_space(token[i])) return false;
+  }
+  return true;
+}
 
 /// Parses a whole string as an integer ("39", "-5", or an exact float such as "39.0").
 bool parse_integer_text(std::string_view text, int64_t& out);
@@ -40,22 +88,43 @@ class ValueReader {
   void fail_json(simdjson::error_code error);
   void fail(std::string reason);
 
-  void read_string(od::value& value, std::string_view key, model::NullableString& out);
+  // The common cases inline (the kernel calls them once per field); the rest out of line.
+  void read_string(od::value& value, std::string_view key, model::NullableString& out) {
+    std::string_view s;
+    if (!failed_ && read_string_fast(value, s)) {
+      out = {s, true};
+      return;
+    }
+    read_string_general(value, key, out);
+  }
   void read_int64(od::value& value, std::string_view key, std::optional<int64_t>& out);
   void read_int32(od::value& value, std::string_view key, std::optional<int32_t>& out);
   void read_double(od::value& value, std::string_view key, std::optional<double>& out);
-  /// Walks a value we do not use, so malformed JSON inside it still rejects the record.
-  void validate(od::value& value, int depth = 0);
+  /// Walks a value we do not use, so malformed JSON inside it still rejects the record. Most
+  /// are short strings and plain numbers, checked from their text without being copied or
+  /// converted (the value is left unread, which simdjson skips).
+  void validate(od::value& value, int depth = 0) {
+    if (!failed_ && plain_scalar(value.raw_json_token())) return;
+    validate_general(value, depth);
+  }
 
-  /// Reads a string value without simdjson's copy where it can (see read_plain_string); false,
-  /// having read nothing, when the value is not a string or holds an escape it leaves to
-  /// simdjson (\uXXXX, or an invalid one).
-  bool read_string_fast(od::value& value, std::string_view& out);
+  /// Reads a string value without simdjson's copy where it can: a view of the input when it has
+  /// no escape, else unescaped into this reader's buffer (unescape_string); false, having read
+  /// nothing, when the value is not a string or holds an escape left to simdjson (\uXXXX, or an
+  /// invalid one).
+  bool read_string_fast(od::value& value, std::string_view& out) {
+    std::string_view token = value.raw_json_token();
+    if (token.empty() || token.front() != '"') return false;
+    return string_without_escapes(token.data() + 1, out) || unescape_string(token.data() + 1, out);
+  }
 
   /// The bytes a string scan reads at a time (the document's padding covers a block past its end).
   static constexpr size_t kStringBlock = 64;
 
  private:
+  void read_string_general(od::value& value, std::string_view key, model::NullableString& out);
+  void validate_general(od::value& value, int depth);
+  bool unescape_string(const char* src, std::string_view& out);
   bool type_of(od::value& value, od::json_type& type);
   /// Reads a string holding a number ("39", "218.9"); false (and failed) when it does not.
   template <typename T, typename Parse>
