@@ -92,7 +92,6 @@ class SongParserKernel final : public SongKernel {
   // Parses one document into `record`. A rejected one leaves `reader.failed()` set and its reason
   // in `reader.reason()`.
   void parse_document(const Buffer& data, size_t begin, size_t size, model::SongRecord& record) {
-    reader.reset();
     reader.start_document(size);
     od::document doc;
     od::object object;
@@ -420,7 +419,6 @@ class EventParserKernel final : public EventKernel {
   // Parses one line on its own; on success returns whether it is a NextSong event (filled into
   // `event`). This is the reference: a batched line is taken only when it reads the same.
   bool parse_line(const Buffer& data, size_t begin, size_t size, model::EventRecord& event) {
-    reader.reset();
     reader.start_document(size);
     od::document doc;
     od::object object;
@@ -447,11 +445,11 @@ class EventParserKernel final : public EventKernel {
 };
 
 // The whole lines in [begin, end) through one iterate_many: each document is taken when it is
-// exactly one line's content (it starts at the line's first non-blank byte, and the next token
-// lies past the line's end with only whitespace between) and reads without a fault. Returns the
-// offset of the first line not taken — at a document that is not one whole line, or a line
-// that is bad in any way — from which the caller parses line by line, so every reject and its
-// reason come from parse_line.
+// exactly one line's content (only blanks before it on its line; the line's end after its last
+// token and before the next document's first) and reads without a fault. Returns the offset of
+// the first line not taken — at a document that is not one whole line, or a line that is bad
+// in any way — from which the caller parses line by line, so every reject and its reason come
+// from parse_line.
 size_t EventParserKernel::parse_window(const Buffer& data, size_t begin, size_t end, uint64_t& line,
                                        model::EventSink& sink, ParseStats& stats) {
   const char* base = reinterpret_cast<const char*>(data.data());
@@ -472,7 +470,6 @@ size_t EventParserKernel::parse_window(const Buffer& data, size_t begin, size_t 
     od::document_reference doc;
     od::object object;
     if ((*it).get(doc) || doc.get_object().get(object)) return pos;
-    reader.reset();
     reader.start_document(end - doc_start);
     model::EventRecord event;
     event.line = line + 1;

@@ -73,14 +73,11 @@ class ValueReader {
  public:
   bool failed() const { return failed_; }
   const std::string& reason() const { return reason_; }
-  void reset() {
+  /// Starts a document of at most `size` bytes: clears the last one's failure and makes room to
+  /// unescape its strings (their views stay valid until the next call).
+  void start_document(size_t size) {
     failed_ = false;
     reason_.clear();
-  }
-
-  /// Makes room to unescape the strings of a document of `size` bytes, whose views stay valid
-  /// until the next call.
-  void start_document(size_t size) {
     if (unescaped_.size() < size + kStringBlock) unescaped_.resize(size + kStringBlock);
     unescaped_end_ = unescaped_.data();
   }
