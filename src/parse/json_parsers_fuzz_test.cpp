@@ -138,19 +138,24 @@ std::string first_difference(const std::string& a, const std::string& b) {
 
 // Windows of lines through one stage 1 (LineBatching::kWindows) against each line on its own
 // (kNone): the same events, rejects and counts, for files of real records mixed with mutated
-// and awkward lines, long enough to span several windows.
+// and awkward lines, up to ~1 MB (a window holds ~256 KB), some holding a line longer than a
+// window may be (512 KB).
 TEST(JsonParsersFuzz, WindowsOfLinesReadLikeEachLineOnItsOwn) {
   std::mt19937_64 rng(20261201);
   EventParser windows(LineBatching::kWindows);
   EventParser lines(LineBatching::kNone);
+  const std::string long_line =
+      R"({"page":"NextSong","ts":7,"userId":"8","song":")" + std::string(600 * 1024, 's') + R"("})";
   uint64_t events = 0, rejected = 0;
   for (int round = 0; round < 120; ++round) {
     std::string file;
-    int records = 1 + static_cast<int>(rng() % 400);
+    int records = 1 + static_cast<int>(rng() % 2000);
     int odd_one_in = 2 + static_cast<int>(rng() % 60);  // some files hold few bad lines
     for (int r = 0; r < records; ++r) {
       uint64_t pick = rng() % static_cast<uint64_t>(odd_one_in);
-      if (pick == 0) {
+      if (round % 10 == 0 && r == records / 2) {
+        file += long_line;
+      } else if (pick == 0) {
         file += kAwkwardLines[rng() % std::size(kAwkwardLines)];
       } else if (pick == 1) {
         file += mutate_json(kEventSeeds[rng() % 2], rng);
@@ -179,7 +184,7 @@ TEST(JsonParsersFuzz, WindowsOfLinesReadLikeEachLineOnItsOwn) {
     events += sa.accepted;
     rejected += sa.rejected;
   }
-  EXPECT_GT(events, 5000u);  // the files were long enough to take whole windows
+  EXPECT_GT(events, 50000u);  // the files were long enough to take whole windows
   EXPECT_GT(rejected, 300u);
 }
 

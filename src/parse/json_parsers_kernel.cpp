@@ -542,9 +542,10 @@ void EventParserKernel::parse_file(std::string_view source, const Buffer& data,
   uint64_t line = 0;
   size_t pos = 0;
   while (pos < text.size()) {
-    // The window: whole lines from `pos`, about kWindowBytes.
+    // The window: whole lines from `pos`, about kWindowBytes (all of them, line by line, when
+    // not batching: the reference the windows are tested against).
     size_t end = text.size();
-    if (text.size() - pos > kWindowBytes) {
+    if (batch_lines_ && text.size() - pos > kWindowBytes) {
       size_t newline = text.find('\n', pos + kWindowBytes - 1);
       if (newline != std::string_view::npos) end = newline + 1;
     }
