@@ -40,7 +40,4 @@ inline ByteHits find_bytes(const char* p, char a, char b) {
 #endif
 }
 
-/// The bytes of the kScanBytes at `p` equal to `c`.
-inline uint64_t find_byte(const char* p, char c) { return find_bytes(p, c, c).a; }
-
 }  // namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS

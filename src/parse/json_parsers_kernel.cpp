@@ -486,7 +486,7 @@ size_t EventParserKernel::parse_window(const Buffer& data, size_t begin, size_t 
       return pos;
     }
     size_t last = next;  // the document's last token
-    while (last > doc_start && (is_line_space(base[last - 1]) || base[last - 1] == '\n')) --last;
+    while (last > doc_start && is_json_space(base[last - 1])) --last;
     const void* newline = std::memchr(base + doc_start, '\n', next - doc_start);
     size_t line_end = newline != nullptr ? static_cast<const char*>(newline) - base : end;
     if (line_end < last || (newline == nullptr && next != end)) return pos;

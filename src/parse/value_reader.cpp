@@ -43,9 +43,6 @@ bool parse_double_text(std::string_view s, double& out) {
   return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out);
 }
 
-// The closing quotes and backslashes of a block.
-ByteHits scan_block(const char* p) { return find_bytes(p, '"', '\\'); }
-
 static_assert(kScanBytes <= ValueReader::kStringBlock);
 
 // What a one-character escape stands for; 0 for 'u' and for characters that cannot follow '\\'.
@@ -113,7 +110,7 @@ bool ValueReader::unescape_string(const char* src, std::string_view& out) {
   }
 #endif
   const char* block = src;  // the block scanned
-  ByteHits first = scan_block(block);
+  ByteHits first = quotes_and_backslashes(block);
   uint64_t hits = first.a | first.b;
   char* to = dst;
   const char* from = src;  // the first byte not yet copied
@@ -125,7 +122,7 @@ bool ValueReader::unescape_string(const char* src, std::string_view& out) {
       to += block + kScanBytes - from;
       from = block + kScanBytes;
       block = from;
-      ByteHits next = scan_block(block);
+      ByteHits next = quotes_and_backslashes(block);
       hits = next.a | next.b;
       continue;
     }
@@ -143,7 +140,7 @@ bool ValueReader::unescape_string(const char* src, std::string_view& out) {
       hits &= ~(uint64_t{1} << (at + 1));  // the escaped character may be a quote or backslash
     } else {
       block = from;  // the escaped character starts the next block
-      ByteHits next = scan_block(block);
+      ByteHits next = quotes_and_backslashes(block);
       hits = next.a | next.b;
     }
   }

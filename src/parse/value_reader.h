@@ -18,12 +18,15 @@ namespace sparkify::parse::SPARKIFY_PARSE_KERNEL_NS {
 
 namespace od = simdjson::ondemand;
 
+/// The quotes (`a`) and backslashes (`b`) of the block at `p`, inside a string's text.
+inline ByteHits quotes_and_backslashes(const char* p) { return find_bytes(p, '"', '\\'); }
+
 /// The string whose text starts at `src` (after its opening quote) when its closing quote comes
 /// before any backslash (within one block compare): a view of the input. simdjson's stage 1 has
 /// already checked the document's UTF-8 and that no string holds a control character, so
 /// nothing is left to check or copy.
 inline bool string_without_escapes(const char* src, std::string_view& out) {
-  ByteHits first = find_bytes(src, '"', '\\');
+  ByteHits first = quotes_and_backslashes(src);
   if (((first.b - 1) & first.a) == 0) return false;
   out = {src, static_cast<size_t>(__builtin_ctzll(first.a))};
   return true;
