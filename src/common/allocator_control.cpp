@@ -10,8 +10,8 @@ namespace sparkify {
 
 bool allocator_is_jemalloc() { return mallctl != nullptr; }
 
-void allocator_decay() {
-  if (mallctl != nullptr) mallctl("arena.4096.decay", nullptr, nullptr, nullptr, 0);  // all arenas
+void allocator_purge() {
+  if (mallctl != nullptr) mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // all arenas
 }
 
 uint64_t allocator_free_bytes() {

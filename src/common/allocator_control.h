@@ -10,8 +10,8 @@ namespace sparkify {
 /// True when the program runs on jemalloc.
 bool allocator_is_jemalloc();
 
-/// jemalloc: returns to the system the free pages that have stayed free for its decay time.
-void allocator_decay();
+/// jemalloc: returns every free page it keeps to the system.
+void allocator_purge();
 
 /// jemalloc: bytes of free pages it keeps for reuse (resident, "dirty"); 0 on the C library's.
 uint64_t allocator_free_bytes();

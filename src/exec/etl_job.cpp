@@ -63,7 +63,8 @@ Status EtlJob::run() {
     SPARKIFY_ASSIGN_OR_RETURN(songs, run_song_stage());
   }
   // The song index is the state that must be held at once; the rest of the limit is planned.
-  release_free_memory();  // what the stage freed is not held: measure what is
+  // What the stage freed is not held: memory_in_use() counts only what is.
+  release_free_memory(options_.memory_limit);
   // Logs on S3 are read by ranges, the next one fetched while a chunk is parsed: two more
   // chunks per worker than a local read.
   int chunks_held = io::is_s3_url(options_.logs_input) ? kChunksHeldRanged : kChunksHeldLocal;
@@ -129,7 +130,7 @@ Status EtlJob::run() {
   }
   if (logs) {
     // The users and the song tables' file names are held now; what is left is the log tables'.
-    release_free_memory();
+    release_free_memory(options_.memory_limit);
     replan_writes(options_.memory_limit, memory_in_use(), options_.threads, logs->plan());
   }
   if (logs && st.ok()) st = write_log_tables(*logs, write_stage);
@@ -152,7 +153,7 @@ Status EtlJob::run() {
   // where they were held.
   logs.reset();
   songs = SongStage{};
-  release_free_memory();
+  release_free_memory(options_.memory_limit);
   return cluster_.agree(incremental() ? publish_load() : publish());
 }
 

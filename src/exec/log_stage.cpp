@@ -284,7 +284,7 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
   // Every worker saw nearly every user: one reduced copy, not one per worker, is what stays
   // resident through the write (at 20M events and 2 workers, 15 MB less).
   for (size_t w = 1; w < states_.size(); ++w) states_[0].absorb_users(states_[w]);
-  release_free_memory();
+  release_free_memory(plan_.limit);
   for (const auto& s : worker_stats) {
     stats.records += s.records;
     stats.accepted += s.accepted;
@@ -420,14 +420,14 @@ Status LogStage::write_songplays(io::FileSystem& fs, const std::string& songplay
       return Status::OK();
     }));
     SPARKIFY_RETURN_NOT_OK(flush());
-    release_free_memory();
+    release_free_memory(plan_.limit);
     begin = end;
   }
   for (auto& worker : workers_) {
     worker.blocks.clear();
     worker.spill.reset();
   }
-  release_free_memory();
+  release_free_memory(plan_.limit);
   return Status::OK();
 }
 
@@ -464,7 +464,7 @@ Status LogStage::write_time(io::FileSystem& fs, const std::string& time_dir,
                               sink::write_dataset(fs, time_dir, table, batch_options));
     add_written(time, written, folders);
     table = {};
-    release_free_memory();
+    release_free_memory(plan_.limit);
     return Status::OK();
   });
 }

@@ -16,6 +16,7 @@ namespace sparkify::exec {
 inline constexpr uint64_t kDefaultMemoryLimit = uint64_t{512} << 20;
 
 struct MemoryPlan {
+  uint64_t limit = kDefaultMemoryLimit;  ///< the --memory-limit the shares are cut from
   /// Per worker: log bytes read ahead by ranges (S3), and the input one block of parsed events
   /// covers; the parser is handed at most source::kParseChunkBytes at a time.
   size_t chunk_bytes = 8u << 20;
@@ -63,11 +64,12 @@ std::string size_text(uint64_t bytes);
 uint64_t current_rss();
 uint64_t peak_rss();
 
-/// Hands memory freed by a finished batch back to the system, so batch after batch does not
-/// leave the allocator holding the peak of all of them. The C library's malloc trims its heaps
-/// at once; jemalloc (src/common/allocator.cpp) returns the pages that have stayed free for its
-/// decay time and keeps the rest for the next batch, which would fault them in again otherwise.
-void release_free_memory();
+/// Called when a batch or stage has freed its memory, so that what is resident stays under
+/// `limit`. The C library's malloc trims its heaps at once. jemalloc (src/common/allocator.cpp)
+/// keeps free pages for the next batch, which would otherwise fault them in again (each first
+/// touch a zeroed page); it returns them only when resident memory is above three quarters of
+/// `limit`, leaving the rest of the limit for what the next batch cannot fit in the kept pages.
+void release_free_memory(uint64_t limit);
 
 /// Memory in use: resident memory less the free pages the allocator keeps for reuse (jemalloc's
 /// dirty pages; none with the C library's malloc). What a plan starts from.
