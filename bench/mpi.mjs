@@ -78,6 +78,7 @@ const result = {
       rank: k.rank, files: k.files, input_bytes: k.bytes, peak_rss_mb: k.peak_memory / 2 ** 20,
       bytes_sent: k.bytes_sent, bytes_received: k.bytes_received,
       sent_of_input: k.bytes ? k.bytes_sent / k.bytes : null,
+      stage_s: k.stages,
     })),
   },
 };

@@ -42,9 +42,10 @@ std::string report_json(const exec::EtlReport& r, const exec::EtlOptions& o) {
       const auto& k = r.per_rank[i];
       j += fmt::format(
           "{}{{\"rank\": {}, \"files\": {}, \"records\": {}, \"bytes\": {}, \"songplays\": {}, "
-          "\"peak_memory\": {}, \"bytes_sent\": {}, \"bytes_received\": {}}}",
+          "\"peak_memory\": {}, \"bytes_sent\": {}, \"bytes_received\": {}, "
+          "\"stages\": {{\"songs\": {:.6f}, \"logs\": {:.6f}, \"write\": {:.6f}}}}}",
           i ? ", " : "", i, k.files, k.records, k.bytes, k.songplays, k.peak_memory, k.bytes_sent,
-          k.bytes_received);
+          k.bytes_received, k.songs_seconds, k.logs_seconds, k.write_seconds);
     }
     j += "],\n";
   }

@@ -661,6 +661,9 @@ Status EtlJob::sum_figures() {
   RankReport mine{
       0, 0, 0, report_.songplays, peak_rss(), cluster_.bytes_sent(), cluster_.bytes_received()};
   for (const auto& st : report_.stages) {
+    if (st.name == "songs") mine.songs_seconds = st.seconds;
+    if (st.name == "logs") mine.logs_seconds = st.seconds;
+    if (st.name == "write") mine.write_seconds = st.seconds;
     if (!parsed(st)) continue;
     mine.files += st.files;
     mine.records += st.records;

@@ -68,10 +68,12 @@ struct LoadReport {
   bool nothing_new = false;    ///< an incremental run that found no new input and changed nothing
 };
 
-/// What one rank of a distributed run parsed (its input ranges) and its own peak memory.
+/// What one rank of a distributed run parsed (its input ranges), its own peak memory and the
+/// seconds of its own stages (the report's stages are rank 0's).
 struct RankReport {
   uint64_t files = 0, records = 0, bytes = 0, songplays = 0, peak_memory = 0;
   uint64_t bytes_sent = 0, bytes_received = 0;  ///< to and from other ranks, before the report
+  double songs_seconds = 0, logs_seconds = 0, write_seconds = 0;
 };
 
 struct EtlReport {

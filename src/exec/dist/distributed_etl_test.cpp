@@ -71,6 +71,10 @@ TEST_P(DistributedEtlTest, WritesTheOneProcessLake) {
   EXPECT_TRUE(reports[0].published);
   EXPECT_EQ(reports[0].ranks, ranks);
   EXPECT_EQ(reports[0].per_rank.size(), ranks > 1 ? static_cast<size_t>(ranks) : 0u);
+  for (const RankReport& k : reports[0].per_rank) {
+    EXPECT_GT(k.write_seconds, 0.0);  // every rank timed its own stages
+    EXPECT_GT(k.logs_seconds, 0.0);
+  }
 
   std::string single = dir_->str() + "/single";
   for (const auto* spec : model::all_table_specs()) {
