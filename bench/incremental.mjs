@@ -10,47 +10,26 @@
 // day but the last is built once with a full run; each incremental rep starts from a copy of it
 // (the copy is not timed) and loads the last day.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchBinaries, generateOnce, machineName, median, parseOptions, sh } from './lib/common.mjs';
 import { exitOnHelp } from './lib/usage.mjs';
 
 exitOnHelp(import.meta.url);
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = {
+const args = parseOptions({
   songs: 50000, events: 2000000, days: 30, reps: 3, threads: os.availableParallelism?.() ?? os.cpus().length,
   build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-incremental', seed: 42,
-};
-for (let i = 2; i < process.argv.length; i += 2) {
-  const k = process.argv[i].replace(/^--/, '');
-  if (!(k in args)) throw new Error(`unknown option --${k}`);
-  args[k] = typeof args[k] === 'number' ? Number(process.argv[i + 1]) : process.argv[i + 1];
-}
-const sparkify = path.join(args.build, 'sparkify');
-const tool = path.join(args.build, 'bench/pipeline/sparkify_bench_tool');
-for (const b of [sparkify, tool]) if (!existsSync(b)) throw new Error(`${b} missing: build first`);
-
-function sh(cmd, argv) {
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
-  return r.stdout;
-}
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+});
+const { sparkify, tool } = benchBinaries(args.build);
 const listJson = (dir) => readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.json')).sort();
 
 const input = path.join(args.work, 'input');
-const manifest = path.join(input, '_generate.json');
 const wanted = { songs: args.songs, events: args.events, days: args.days, seed: args.seed };
-if (!existsSync(manifest) || JSON.stringify(JSON.parse(readFileSync(manifest, 'utf8')).bench) !== JSON.stringify(wanted)) {
-  rmSync(args.work, { recursive: true, force: true });
-  console.error(`generating ${args.songs} songs / ${args.events} events over ${args.days} days in ${input} ...`);
-  sh(sparkify, ['generate', '--output', input, '--songs', String(args.songs), '--events', String(args.events),
-    '--days', String(args.days), '--seed', String(args.seed), '--threads', String(args.threads)]);
-  const m = JSON.parse(readFileSync(manifest, 'utf8'));
-  writeFileSync(manifest, JSON.stringify({ ...m, bench: wanted }));
-}
+generateOnce(sparkify, input, wanted, args.threads);
 // Every day but the last, as hard links: the same files (size, modification time) the full input holds.
 const days = listJson(path.join(input, 'log_data'));
 const earlier = path.join(args.work, 'input-earlier');
@@ -96,7 +75,7 @@ const summary = (rs) => ({
 });
 const inc = runs.incremental.at(-1).report;
 const result = {
-  date: new Date().toISOString(), machine: (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [])[1],
+  date: new Date().toISOString(), machine: machineName(),
   cores: os.cpus().length, threads: args.threads, input: wanted, reps: args.reps,
   new_day: { file: days.at(-1), events: inc.stages.logs?.records ?? null, songplays: inc.songplays.rows },
   full: summary(runs.full), incremental: summary(runs.incremental),

@@ -16,17 +16,13 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machineName, median, parseOptions } from './lib/common.mjs';
 import { exitOnHelp } from './lib/usage.mjs';
 
 exitOnHelp(import.meta.url);
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = { input: '', ranks: 2, reps: 3, build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-mpi', mca: 'pml ob1' };
-for (let i = 2; i < process.argv.length; i += 2) {
-  const k = process.argv[i].replace(/^--/, '');
-  if (!(k in args)) throw new Error(`unknown option --${k}`);
-  args[k] = typeof args[k] === 'number' ? Number(process.argv[i + 1]) : process.argv[i + 1];
-}
+const args = parseOptions({ input: '', ranks: 2, reps: 3, build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-mpi', mca: 'pml ob1' });
 if (!args.input) throw new Error('--input DIR is required (make one with sparkify generate)');
 const sparkify = path.join(args.build, 'sparkify');
 const tool = path.join(args.build, 'bench/pipeline/sparkify_bench_tool');
@@ -37,7 +33,6 @@ mkdirSync(args.work, { recursive: true });
 const mcaWords = args.mca.split(/\s+/).filter(Boolean);
 if (mcaWords.length % 2) throw new Error(`--mca takes name value pairs, got '${args.mca}'`);
 const mcaArgs = mcaWords.flatMap((w, i) => (i % 2 ? [] : ['--mca', w, mcaWords[i + 1]]));
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 function run(name, rep) {
   const lake = path.join(args.work, `lake-${name}`);
   const report = path.join(args.work, `${name}-${rep}.json`);
@@ -63,7 +58,7 @@ const last = runs.ranks.at(-1).report;
 const inputBytes = last.input.bytes;
 const result = {
   date: new Date().toISOString(),
-  machine: (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [])[1],
+  machine: machineName(),
   cores: os.cpus().length, ranks: args.ranks, reps: args.reps, input_bytes: inputBytes,
   mca: args.mca,
   one_process: {

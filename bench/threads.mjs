@@ -10,50 +10,29 @@
 // A round runs both thread counts back to back, so both fall in the same phase of a machine whose
 // speed swings; the median of the rounds' ratios is the headline.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchBinaries, generateOnce, machineName, median, parseOptions, sh } from './lib/common.mjs';
 import { exitOnHelp } from './lib/usage.mjs';
 
 exitOnHelp(import.meta.url);
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = {
+const args = parseOptions({
   input: '', songs: 50000, events: 2000000, days: 30, seed: 42, reps: 5, threads: 2,
   build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-threads',
-};
-for (let i = 2; i < process.argv.length; i += 2) {
-  const k = process.argv[i].replace(/^--/, '');
-  if (!(k in args)) throw new Error(`unknown option --${k}`);
-  args[k] = typeof args[k] === 'number' ? Number(process.argv[i + 1]) : process.argv[i + 1];
-}
+});
 if (!(args.threads > 1)) throw new Error('--threads must be at least 2 (it is set against 1)');
-const sparkify = path.join(args.build, 'sparkify');
-const tool = path.join(args.build, 'bench/pipeline/sparkify_bench_tool');
-for (const b of [sparkify, tool]) if (!existsSync(b)) throw new Error(`${b} missing: build first`);
-
-function sh(cmd, argv) {
-  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed (${r.status}): ${r.stderr || r.stdout}`);
-  return r.stdout;
-}
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const { sparkify, tool } = benchBinaries(args.build);
 
 mkdirSync(args.work, { recursive: true });
 let input = args.input;
 const wanted = { songs: args.songs, events: args.events, days: args.days, seed: args.seed };
 if (!input) {
   input = path.join(args.work, 'input');
-  const manifest = path.join(input, '_generate.json');
-  if (!existsSync(manifest) || JSON.stringify(JSON.parse(readFileSync(manifest, 'utf8')).bench) !== JSON.stringify(wanted)) {
-    rmSync(input, { recursive: true, force: true });
-    console.error(`generating ${args.songs} songs / ${args.events} events over ${args.days} days in ${input} ...`);
-    sh(sparkify, ['generate', '--output', input, '--songs', String(args.songs), '--events', String(args.events),
-      '--days', String(args.days), '--seed', String(args.seed), '--threads', String(args.threads)]);
-    const m = JSON.parse(readFileSync(manifest, 'utf8'));
-    writeFileSync(manifest, JSON.stringify({ ...m, bench: wanted }));
-  }
+  generateOnce(sparkify, input, wanted, args.threads);
 }
 
 function timed(threads, rep) {
@@ -91,7 +70,7 @@ const summary = (rs) => {
 const one = summary(runs[1]);
 const many = summary(runs[args.threads]);
 const result = {
-  date: new Date().toISOString(), machine: (readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [])[1],
+  date: new Date().toISOString(), machine: machineName(),
   cores: os.cpus().length, input: args.input || wanted, reps: args.reps, threads: args.threads,
   one_thread: one, [`${args.threads}_threads`]: many,
   speedup_of_medians: one.median_s / many.median_s,
