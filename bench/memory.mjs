@@ -6,7 +6,7 @@
 //
 //   node bench/memory.mjs [--events 2000000,6000000,20000000] [--songs 50000] [--reps 1]
 //                         [--baseline /work/main/build/sparkify] [--build build]
-//                         [--work /dev/shm/sparkify-membench] [--spill-limit 96MB]
+//                         [--work /dev/shm/sparkify-membench] [--spill-limit 112MB]
 //                         [--threads N] [--keep]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 function parseArgs(argv) {
   const a = {
     events: [2_000_000, 6_000_000, 20_000_000], songs: 50_000, reps: 1, baseline: null,
-    build: 'build', work: '/dev/shm/sparkify-membench', spillLimit: '96MB', keep: false,
+    build: 'build', work: '/dev/shm/sparkify-membench', spillLimit: '112MB', keep: false,
     threads: os.availableParallelism?.() ?? os.cpus().length,
   };
   for (let i = 0; i < argv.length; i++) {

@@ -7,11 +7,12 @@
 // tier). jemalloc backs its memory with transparent huge pages when asked (`thp:always`:
 // MADV_HUGEPAGE on every mapping it makes), one fault per 2 MiB.
 //
-// Freed pages are kept for reuse (no decay: `dirty_decay_ms:-1`) and returned only when the run's
-// resident memory nears its --memory-limit (exec::release_free_memory). A page returned and used
-// again is zeroed again by the kernel, which on such a machine costs about 2 ms per MB: with
-// jemalloc's default 10 s decay the L tier faulted 8.3k times instead of 2.9k, and one thread
-// took 3.56 s instead of 3.03 s (6 alternated pairs, medians) for a 10 MB higher peak.
+// Freed pages are kept for reuse (no decay: `dirty_decay_ms:-1`) until the run's resident memory
+// nears its --memory-limit; exec::release_free_memory then switches to jemalloc's default decay.
+// A page returned and used again is zeroed again by the kernel, which on such a machine costs
+// about 2 ms per MB: with the default 10 s decay the L tier faulted 8.3k times instead of 2.9k,
+// and one thread took 3.56 s instead of 3.03 s (6 alternated pairs, medians) for a 10 MB higher
+// peak.
 //
 // One arena for all threads: memory that one thread frees, another reuses. With an arena per
 // thread (the default: four per core) each kept its own free pages, and a run under a

@@ -1,6 +1,9 @@
 #include "common/allocator_control.h"
 
+#include <sys/types.h>
+
 #include <cstddef>
+#include <cstdio>
 
 // jemalloc's control interface, declared weak: null unless the program links jemalloc.
 extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
@@ -10,8 +13,28 @@ namespace sparkify {
 
 bool allocator_is_jemalloc() { return mallctl != nullptr; }
 
-void allocator_purge() {
-  if (mallctl != nullptr) mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // all arenas
+void allocator_decay() {
+  if (mallctl != nullptr) mallctl("arena.4096.decay", nullptr, nullptr, nullptr, 0);  // all arenas
+}
+
+void allocator_keep_free_pages(bool keep) {
+  if (mallctl == nullptr) return;
+  ssize_t before = 0;
+  size_t size = sizeof before;
+  if (mallctl("arenas.dirty_decay_ms", &before, &size, nullptr, 0) != 0) return;
+  // Setting the decay time starts its clock again: only a change is written.
+  if ((before < 0) == keep) return;
+  ssize_t decay_ms = keep ? -1 : 10000;  // jemalloc's default
+  mallctl("arenas.dirty_decay_ms", nullptr, nullptr, &decay_ms, sizeof decay_ms);  // new arenas
+  unsigned arenas = 0;
+  size_t arenas_size = sizeof arenas;
+  if (mallctl("arenas.narenas", &arenas, &arenas_size, nullptr, 0) == 0) {
+    char name[64];
+    for (unsigned i = 0; i < arenas; ++i) {
+      std::snprintf(name, sizeof name, "arena.%u.dirty_decay_ms", i);
+      mallctl(name, nullptr, nullptr, &decay_ms, sizeof decay_ms);  // fails for unused slots
+    }
+  }
 }
 
 uint64_t allocator_free_bytes() {

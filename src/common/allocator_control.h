@@ -10,8 +10,12 @@ namespace sparkify {
 /// True when the program runs on jemalloc.
 bool allocator_is_jemalloc();
 
-/// jemalloc: returns every free page it keeps to the system.
-void allocator_purge();
+/// jemalloc: keeps free pages for reuse (`keep`, how the program starts: src/common/allocator.cpp)
+/// or, from now on, returns those that have stayed free for its default decay time (10 s).
+void allocator_keep_free_pages(bool keep);
+
+/// jemalloc: returns the free pages that have stayed free for the decay time (none while kept).
+void allocator_decay();
 
 /// jemalloc: bytes of free pages it keeps for reuse (resident, "dirty"); 0 on the C library's.
 uint64_t allocator_free_bytes();

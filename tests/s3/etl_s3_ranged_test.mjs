@@ -24,7 +24,7 @@ sparkifyBin();
 const checks = new Checks('etl s3 ranged');
 const work = makeTempDir('s3-ranged');
 const input = path.join(work, 'input');
-// The program holds ~31 MiB after reading the song files from S3 (jemalloc with huge pages, keeping
+// The program holds 29–31 MiB after reading the song files from S3 (jemalloc with huge pages, keeping
 // freed pages for reuse; 21 on the C library's malloc); what the limit leaves above that makes the
 // chunks small.
 const LIMIT = '60MB';
