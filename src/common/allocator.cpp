@@ -8,11 +8,10 @@
 // MADV_HUGEPAGE on every mapping it makes), one fault per 2 MiB.
 //
 // Freed pages are kept for reuse (no decay: `dirty_decay_ms:-1`) until the run's resident memory
-// nears its --memory-limit; exec::release_free_memory then switches to jemalloc's default decay.
-// A page returned and used again is zeroed again by the kernel, which on such a machine costs
-// about 2 ms per MB: with the default 10 s decay the L tier faulted 8.3k times instead of 2.9k,
-// and one thread took 3.56 s instead of 3.03 s (6 alternated pairs, medians) for a 10 MB higher
-// peak.
+// nears its --memory-limit or the kept pages pass an eighth of it; exec::release_free_memory then
+// switches to jemalloc's default decay. A page returned and used again is zeroed again by the
+// kernel, which on such a machine costs about 2 ms per MB: the L tier (2 threads) takes 0.92 of
+// its time with default decay throughout (8 alternated pairs), for an 8 MB higher peak.
 //
 // One arena for all threads: memory that one thread frees, another reuses. With an arena per
 // thread (the default: four per core) each kept its own free pages, and a run under a

@@ -67,8 +67,9 @@ uint64_t peak_rss();
 /// Called when a batch or stage has freed its memory, so that what is resident stays under
 /// `limit`. The C library's malloc trims its heaps at once. jemalloc (src/common/allocator.cpp)
 /// keeps free pages for the next batch, which would otherwise fault them in again (each first
-/// touch a zeroed page); it returns them only when resident memory is above three quarters of
-/// `limit`, leaving the rest of the limit for what the next batch cannot fit in the kept pages.
+/// touch a zeroed page), while resident memory is below three quarters of `limit` and the kept
+/// pages come to less than an eighth of it; past either bound it returns those that have stayed
+/// free for its decay time.
 void release_free_memory(uint64_t limit);
 
 /// Memory in use: resident memory less the free pages the allocator keeps for reuse (jemalloc's
