@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machineName, median, parseOptions } from './lib/common.mjs';
+import { benchBinaries, machineName, median, parseOptions } from './lib/common.mjs';
 import { exitOnHelp } from './lib/usage.mjs';
 
 exitOnHelp(import.meta.url);
@@ -24,10 +24,9 @@ exitOnHelp(import.meta.url);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseOptions({ input: '', ranks: 2, reps: 3, build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-mpi', mca: 'pml ob1' });
 if (!args.input) throw new Error('--input DIR is required (make one with sparkify generate)');
-const sparkify = path.join(args.build, 'sparkify');
-const tool = path.join(args.build, 'bench/pipeline/sparkify_bench_tool');
+const { sparkify, tool } = benchBinaries(args.build);
 const mpirun = spawnSync('sh', ['-c', 'command -v mpirun'], { encoding: 'utf8' }).stdout.trim();
-for (const b of [sparkify, tool, mpirun]) if (!b || !existsSync(b)) throw new Error(`${b || 'mpirun'} missing`);
+if (!mpirun || !existsSync(mpirun)) throw new Error('mpirun missing');
 mkdirSync(args.work, { recursive: true });
 
 const mcaWords = args.mca.split(/\s+/).filter(Boolean);
