@@ -1,5 +1,6 @@
 #include "common/allocator_control.h"
 
+#include <sys/prctl.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -49,6 +50,11 @@ uint64_t allocator_free_bytes() {
     return 0;
   }
   return uint64_t{dirty_pages} * page;
+}
+
+void allocator_use_huge_pages(bool use) {
+  // The kernel's per-process switch (Linux 3.15+); it overrides the allocator's MADV_HUGEPAGE.
+  prctl(PR_SET_THP_DISABLE, use ? 0 : 1, 0, 0, 0);
 }
 
 void flush_thread_cache() {

@@ -20,6 +20,10 @@ void allocator_decay();
 /// jemalloc: bytes of free pages it keeps for reuse (resident, "dirty"); 0 on the C library's.
 uint64_t allocator_free_bytes();
 
+/// Whether memory the program touches from now on may be backed by transparent huge pages (as
+/// the allocator asks for: src/common/allocator.cpp). Pages already touched stay as they are.
+void allocator_use_huge_pages(bool use);
+
 /// jemalloc: hands the blocks this thread's cache holds back to the arena. For a pool thread
 /// whose step is done: an S3 read runs on up to 64 of them, and their caches kept ~15 MiB after
 /// the song stage (44 MiB in use then without the flush, 30 with it; 21 on the C library's

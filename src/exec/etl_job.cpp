@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "common/allocator_control.h"
 #include "common/hash.h"
 #include "common/uuid.h"
 #include "common/wire.h"
@@ -32,6 +33,15 @@
 
 namespace sparkify::exec {
 
+namespace {
+
+// Input bytes per process from which an incremental load runs on huge pages (see run()). Measured
+// on a 2-core VM: one day (39 MB) into the L lake takes 0.225 s on small pages against 0.295 on
+// huge ones (6 alternated pairs); a full L run (928 MB) is within noise either way.
+constexpr uint64_t kHugePagesFrom = uint64_t{256} << 20;
+
+}  // namespace
+
 Status EtlJob::run() {
   report_.ranks = cluster_.size();
   report_.load.mode = options_.mode;
@@ -42,11 +52,24 @@ Status EtlJob::run() {
   // The input is listed before anything else (under mpirun by every rank, a share each, joined
   // on rank 0 into the one list every rank cuts): an incremental load with nothing new stops
   // here, having changed nothing.
+  //
+  // Huge pages (src/common/allocator.cpp) pay off for a run that reads all its input; an
+  // incremental load that takes a day touches a few tens of MB in scattered blocks, and the
+  // kernel zeroes every huge page it starts whole. It runs on small pages unless it takes much.
+  if (incremental()) allocator_use_huge_pages(false);
   SPARKIFY_RETURN_NOT_OK(open_lake_and_list());
   SPARKIFY_RETURN_NOT_OK(cluster_.agree(choose_inputs_to_take()));
-  uint64_t nothing_new[] = {cluster_.is_root() && incremental() && song_input_.files.empty() &&
-                            log_input_.files.empty()};
-  SPARKIFY_ASSIGN_OR_RETURN(auto any, cluster_.sum(nothing_new));
+  uint64_t taken_bytes = 0;
+  for (const auto* in : {&song_input_, &log_input_}) {
+    for (const auto& f : in->files) taken_bytes += f.size;
+  }
+  uint64_t chosen[] = {
+      cluster_.is_root() && incremental() && song_input_.files.empty() && log_input_.files.empty(),
+      cluster_.is_root() ? taken_bytes : 0};
+  SPARKIFY_ASSIGN_OR_RETURN(auto any, cluster_.sum(chosen));
+  if (incremental() && any[1] / static_cast<uint64_t>(cluster_.size()) >= kHugePagesFrom) {
+    allocator_use_huge_pages(true);
+  }
   if (any[0] > 0) {
     report_.load.nothing_new = true;  // the lake already holds every input: nothing to do
     return cluster_.agree(cluster_.is_root() ? committer_->finish() : Status::OK());
