@@ -73,6 +73,8 @@ const result = {
       bytes_sent: k.bytes_sent, bytes_received: k.bytes_received,
       sent_of_input: k.bytes ? k.bytes_sent / k.bytes : null,
       stage_s: k.stages,
+      // Time inside collectives (before the report): mostly waiting for the slower rank.
+      collective_s: k.collective_seconds,
     })),
   },
 };

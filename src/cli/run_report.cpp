@@ -43,9 +43,10 @@ std::string report_json(const exec::EtlReport& r, const exec::EtlOptions& o) {
       j += fmt::format(
           "{}{{\"rank\": {}, \"files\": {}, \"records\": {}, \"bytes\": {}, \"songplays\": {}, "
           "\"peak_memory\": {}, \"bytes_sent\": {}, \"bytes_received\": {}, "
-          "\"stages\": {{\"songs\": {:.6f}, \"logs\": {:.6f}, \"write\": {:.6f}}}}}",
+          "\"stages\": {{\"songs\": {:.6f}, \"logs\": {:.6f}, \"write\": {:.6f}}}, "
+          "\"collective_seconds\": {:.6f}}}",
           i ? ", " : "", i, k.files, k.records, k.bytes, k.songplays, k.peak_memory, k.bytes_sent,
-          k.bytes_received, k.songs_seconds, k.logs_seconds, k.write_seconds);
+          k.bytes_received, k.songs_seconds, k.logs_seconds, k.write_seconds, k.collective_seconds);
     }
     j += "],\n";
   }

@@ -683,6 +683,7 @@ Status EtlJob::sum_figures() {
   auto parsed = [](const StageReport& st) { return st.name == "songs" || st.name == "logs"; };
   RankReport mine{
       0, 0, 0, report_.songplays, peak_rss(), cluster_.bytes_sent(), cluster_.bytes_received()};
+  mine.collective_seconds = cluster_.collective_seconds();
   for (const auto& st : report_.stages) {
     if (st.name == "songs") mine.songs_seconds = st.seconds;
     if (st.name == "logs") mine.logs_seconds = st.seconds;

@@ -74,6 +74,8 @@ struct RankReport {
   uint64_t files = 0, records = 0, bytes = 0, songplays = 0, peak_memory = 0;
   uint64_t bytes_sent = 0, bytes_received = 0;  ///< to and from other ranks, before the report
   double songs_seconds = 0, logs_seconds = 0, write_seconds = 0;
+  /// Seconds spent inside collectives, before the report: waiting for other ranks, mostly.
+  double collective_seconds = 0;
 };
 
 struct EtlReport {

@@ -7,6 +7,7 @@
 // that fails locally still calls them, carrying its failure to `agree`, so no rank waits forever.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -49,6 +50,9 @@ class Cluster {
   /// Payload bytes this rank has sent to and received from other ranks so far.
   uint64_t bytes_sent() const { return sent_; }
   uint64_t bytes_received() const { return received_; }
+  /// Seconds this rank has spent inside collectives so far: waiting for the slowest rank to
+  /// arrive, then the transfer. A rank's own work is its elapsed time less this.
+  double collective_seconds() const { return collective_seconds_; }
 
  protected:
   void count(uint64_t sent, uint64_t received) {
@@ -56,8 +60,31 @@ class Cluster {
     received_ += received;
   }
 
+  /// Adds the lifetime of the collective it is made in to collective_seconds(); a collective
+  /// called inside another counts once.
+  class Timed {
+   public:
+    explicit Timed(Cluster& cluster) : cluster_(cluster), start_(std::chrono::steady_clock::now()) {
+      ++cluster_.depth_;
+    }
+    ~Timed() {
+      if (--cluster_.depth_ == 0) {
+        cluster_.collective_seconds_ +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      }
+    }
+    Timed(const Timed&) = delete;
+    Timed& operator=(const Timed&) = delete;
+
+   private:
+    Cluster& cluster_;
+    std::chrono::steady_clock::time_point start_;
+  };
+
  private:
   uint64_t sent_ = 0, received_ = 0;
+  double collective_seconds_ = 0;
+  int depth_ = 0;
 };
 
 /// One process: rank 0 of 1; every collective is the identity.

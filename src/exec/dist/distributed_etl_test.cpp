@@ -71,9 +71,14 @@ TEST_P(DistributedEtlTest, WritesTheOneProcessLake) {
   EXPECT_TRUE(reports[0].published);
   EXPECT_EQ(reports[0].ranks, ranks);
   EXPECT_EQ(reports[0].per_rank.size(), ranks > 1 ? static_cast<size_t>(ranks) : 0u);
+  double longest = 0;
+  for (const EtlReport& r : reports) longest = std::max(longest, r.seconds);
   for (const RankReport& k : reports[0].per_rank) {
     EXPECT_GT(k.write_seconds, 0.0);  // every rank timed its own stages
     EXPECT_GT(k.logs_seconds, 0.0);
+    // Every rank waits in collectives, for less than its whole run.
+    EXPECT_GT(k.collective_seconds, 0.0);
+    EXPECT_LT(k.collective_seconds, longest);
   }
 
   std::string single = dir_->str() + "/single";

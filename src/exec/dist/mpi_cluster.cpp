@@ -64,6 +64,7 @@ class MpiCluster final : public Cluster {
   int size() const override { return size_; }
 
   Result<std::vector<Bytes>> all_gather(std::span<const uint8_t> mine) override {
+    Timed timed(*this);
     uint64_t n = mine.size();
     std::vector<uint64_t> sizes(size_);
     SPARKIFY_MPI(MPI_Allgather(&n, 1, MPI_UINT64_T, sizes.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD),
@@ -79,6 +80,7 @@ class MpiCluster final : public Cluster {
   }
 
   Result<std::vector<Bytes>> gather(std::span<const uint8_t> mine, int root) override {
+    Timed timed(*this);
     uint64_t n = mine.size();
     std::vector<uint64_t> sizes(size_);
     SPARKIFY_MPI(
@@ -102,6 +104,7 @@ class MpiCluster final : public Cluster {
   }
 
   Result<std::vector<Bytes>> all_to_all(const std::vector<Bytes>& to) override {
+    Timed timed(*this);
     if (static_cast<int>(to.size()) != size_) {
       return Status::Internal("all_to_all needs one buffer per rank");
     }
@@ -124,6 +127,7 @@ class MpiCluster final : public Cluster {
   }
 
   Result<std::vector<uint64_t>> sum(std::span<const uint64_t> mine) override {
+    Timed timed(*this);
     std::vector<uint64_t> out(mine.size());
     SPARKIFY_MPI(MPI_Allreduce(mine.data(), out.data(), static_cast<int>(mine.size()), MPI_UINT64_T,
                                MPI_SUM, MPI_COMM_WORLD),
@@ -133,6 +137,7 @@ class MpiCluster final : public Cluster {
   }
 
   Result<uint64_t> exclusive_sum(uint64_t mine) override {
+    Timed timed(*this);
     uint64_t out = 0;
     SPARKIFY_MPI(MPI_Exscan(&mine, &out, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD), "Exscan");
     count(sizeof mine, sizeof out);
@@ -140,6 +145,7 @@ class MpiCluster final : public Cluster {
   }
 
   Result<Bytes> broadcast(std::span<const uint8_t> mine, int root) override {
+    Timed timed(*this);
     uint64_t n = mine.size();
     SPARKIFY_MPI(MPI_Bcast(&n, 1, MPI_UINT64_T, root, MPI_COMM_WORLD), "Bcast");
     if (n > INT_MAX) return Status::NotSupported("an MPI broadcast of more than 2 GiB");

@@ -25,6 +25,7 @@ class ThreadCluster final : public Cluster {
   int size() const override { return x_->size; }
 
   Result<std::vector<Bytes>> all_to_all(const std::vector<Bytes>& to) override {
+    Timed timed(*this);
     if (static_cast<int>(to.size()) != x_->size) {
       return Status::Internal("all_to_all needs one buffer per rank");
     }
@@ -40,10 +41,12 @@ class ThreadCluster final : public Cluster {
   }
 
   Result<std::vector<Bytes>> all_gather(std::span<const uint8_t> mine) override {
+    Timed timed(*this);
     return all_to_all(std::vector<Bytes>(x_->size, Bytes(mine.begin(), mine.end())));
   }
 
   Result<std::vector<Bytes>> gather(std::span<const uint8_t> mine, int root) override {
+    Timed timed(*this);
     std::vector<Bytes> to(x_->size);
     to[root].assign(mine.begin(), mine.end());
     auto got = all_to_all(to);
@@ -52,6 +55,7 @@ class ThreadCluster final : public Cluster {
   }
 
   Result<std::vector<uint64_t>> sum(std::span<const uint64_t> mine) override {
+    Timed timed(*this);
     auto all = all_gather({reinterpret_cast<const uint8_t*>(mine.data()), mine.size_bytes()});
     if (!all.ok()) return all.status();
     std::vector<uint64_t> out(mine.size());
@@ -66,6 +70,7 @@ class ThreadCluster final : public Cluster {
   }
 
   Result<uint64_t> exclusive_sum(uint64_t mine) override {
+    Timed timed(*this);
     auto all = all_gather({reinterpret_cast<const uint8_t*>(&mine), sizeof mine});
     if (!all.ok()) return all.status();
     uint64_t before = 0;
@@ -78,6 +83,7 @@ class ThreadCluster final : public Cluster {
   }
 
   Result<Bytes> broadcast(std::span<const uint8_t> mine, int root) override {
+    Timed timed(*this);
     auto all = all_gather(mine);
     if (!all.ok()) return all.status();
     return std::move((*all)[root]);
