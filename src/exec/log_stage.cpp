@@ -58,6 +58,11 @@ Status LogStage::spill_blocks(int w) {
   }
   held_.fetch_sub(worker.held, std::memory_order_relaxed);
   worker.held = 0;
+  // The freed blocks' pages go back past release_free_memory's bounds, as after each batch of the
+  // write stage. Kept, they were not all reused (blocks of many sizes): at 20M events the
+  // allocator's free pages grew to 190 MB over the stage, and the run peaked at 370-490 MB
+  // against 300-320 MB with this, in the same time.
+  release_free_memory(plan_.limit);
   return Status::OK();
 }
 
