@@ -37,7 +37,7 @@ namespace {
 
 // Input bytes per process from which an incremental load runs on huge pages (see run()). Measured
 // on a 2-core VM: one day (39 MB) into the L lake takes 0.225 s on small pages against 0.295 on
-// huge ones (6 alternated pairs); a full L run (928 MB) is within noise either way.
+// huge ones (6 alternated pairs); a full L run (968 MB) is within noise either way.
 constexpr uint64_t kHugePagesFrom = uint64_t{256} << 20;
 
 }  // namespace
