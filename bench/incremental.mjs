@@ -1,10 +1,11 @@
 // One new day into an existing lake: `etl --mode incremental` against a full rebuild over the same
 // input (SPEC §9; target: the load under 10% of the rebuild's time). Both run on tmpfs,
 // alternated, --reps times each; medians, bytes written and peak RSS are printed as one JSON
-// object (and written to bench/results/incremental-<date>.json).
+// object (and written to bench/results/incremental-<date>[-<label>].json).
 //
 //   node bench/incremental.mjs [--songs 50000] [--events 2000000] [--days 30] [--reps 3]
 //                              [--threads N] [--build build] [--work /dev/shm/sparkify-incremental]
+//                              [--label NAME]
 //
 // The input is generated once (L-tier shape by default: one day ≈ 66k events). The lake of every
 // day but the last is built once with a full run; each incremental rep starts from a copy of it
@@ -14,7 +15,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchBinaries, generateOnce, machineName, median, parseOptions, sh } from './lib/common.mjs';
+import { benchBinaries, generateOnce, machineName, median, parseOptions, resultFile, sh } from './lib/common.mjs';
 import { exitOnHelp } from './lib/usage.mjs';
 
 exitOnHelp(import.meta.url);
@@ -22,7 +23,7 @@ exitOnHelp(import.meta.url);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseOptions({
   songs: 50000, events: 2000000, days: 30, reps: 3, threads: os.availableParallelism?.() ?? os.cpus().length,
-  build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-incremental', seed: 42,
+  build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-incremental', seed: 42, label: '',
 });
 const { sparkify, tool } = benchBinaries(args.build);
 const listJson = (dir) => readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.json')).sort();
@@ -83,6 +84,5 @@ const result = {
 };
 result.time_ratio = result.incremental.median_s / result.full.median_s;
 result.bytes_ratio = result.incremental.bytes_written / result.full.bytes_written;
-mkdirSync(path.join(REPO, 'bench/results'), { recursive: true });
-writeFileSync(path.join(REPO, 'bench/results', `incremental-${result.date.slice(0, 10)}.json`), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(resultFile(REPO, 'incremental', args.label, result.date), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result, null, 2));

@@ -7,12 +7,15 @@
 //   node bench/memory.mjs [--events 2000000,6000000,20000000] [--songs 50000] [--reps 1]
 //                         [--baseline /work/main/build/sparkify] [--build build]
 //                         [--work /dev/shm/sparkify-membench] [--spill-limit 112MB]
-//                         [--threads N] [--keep]
+//                         [--threads N] [--keep] [--label NAME]
+//
+// Results go to bench/results/memory-<date>[-<label>].json.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resultFile } from './lib/common.mjs';
 import { exitOnHelp } from './lib/usage.mjs';
 
 exitOnHelp(import.meta.url);
@@ -23,7 +26,7 @@ function parseArgs(argv) {
   const a = {
     events: [2_000_000, 6_000_000, 20_000_000], songs: 50_000, reps: 1, baseline: null,
     build: 'build', work: '/dev/shm/sparkify-membench', spillLimit: '112MB', keep: false,
-    threads: os.availableParallelism?.() ?? os.cpus().length,
+    threads: os.availableParallelism?.() ?? os.cpus().length, label: '',
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -37,6 +40,7 @@ function parseArgs(argv) {
     else if (k === '--spill-limit') a.spillLimit = v();
     else if (k === '--threads') a.threads = Number(v());
     else if (k === '--keep') a.keep = true;
+    else if (k === '--label') a.label = v();
     else throw new Error(`unknown flag ${k}`);
   }
   return a;
@@ -110,6 +114,6 @@ for (const r of results) {
 }
 const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 console.log(`load average at the end: ${load} on ${os.cpus().length} cores`);
-const file = path.join(REPO, 'bench/results', `memory-${new Date().toISOString().slice(0, 10)}.json`);
+const file = resultFile(REPO, 'memory', args.label, new Date().toISOString());
 writeFileSync(file, JSON.stringify({ machine: { cores: os.cpus().length, load }, args, results }, null, 2));
 console.log(`wrote ${file}`);

@@ -1,10 +1,11 @@
 // Two MPI ranks against one process on one machine (SPEC §8): `mpirun -np 2 sparkify etl
 // --threads 1` and `sparkify etl --threads 1` on the same input, on tmpfs, alternated, --reps
 // times each. Prints one JSON object: medians, the speed-up, each rank's peak RSS and the bytes
-// each rank sent and received (from --report), against the one process's peak RSS.
+// each rank sent and received (from --report), against the one process's peak RSS; it is also
+// written to bench/results/mpi-<date>[-<label>].json.
 //
 //   node bench/mpi.mjs --input DIR [--ranks 2] [--reps 3] [--build build] [--work /dev/shm/sparkify-mpi]
-//                      [--mca 'pml ob1']
+//                      [--mca 'pml ob1'] [--label NAME]
 //
 // Make the input with `sparkify generate` (the L tier: --songs 50000 --events 2000000).
 // --mca: Open MPI settings, as `name value` pairs split on spaces (or '' for none). By default
@@ -12,17 +13,17 @@
 // took 0.2 s of every run here; a machine without one ends up with ob1 anyway. Besides the wall
 // times, the JSON gives the time sparkify itself reports (launch and MPI start excluded).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchBinaries, machineName, median, parseOptions } from './lib/common.mjs';
+import { benchBinaries, machineName, median, parseOptions, resultFile } from './lib/common.mjs';
 import { exitOnHelp } from './lib/usage.mjs';
 
 exitOnHelp(import.meta.url);
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = parseOptions({ input: '', ranks: 2, reps: 3, build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-mpi', mca: 'pml ob1' });
+const args = parseOptions({ input: '', ranks: 2, reps: 3, build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-mpi', mca: 'pml ob1', label: '' });
 if (!args.input) throw new Error('--input DIR is required (make one with sparkify generate)');
 const { sparkify, tool } = benchBinaries(args.build);
 const mpirun = spawnSync('sh', ['-c', 'command -v mpirun'], { encoding: 'utf8' }).stdout.trim();
@@ -80,4 +81,5 @@ const result = {
 };
 result.speedup = result.one_process.median_s / result.mpi.median_s;
 result.speedup_reported = result.one_process.median_reported_s / result.mpi.median_reported_s;
+writeFileSync(resultFile(REPO, 'mpi', args.label, result.date), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result, null, 2));

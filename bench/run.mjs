@@ -1,10 +1,10 @@
 // The whole-pipeline benchmark: for each tier it runs sparkify and the DuckDB SQL peer on the same
 // input, alternately, several times each, next to this machine's I/O floor, and prints one table.
-// Results (with the machine described) go to bench/results/<tier>-<date>.json.
+// Results (with the machine described) go to bench/results/<tier>-<date>[-<label>].json.
 //
 //   node bench/run.mjs [--tiers S,M,L] [--xl] [--reps 3] [--threads N] [--build build]
 //                      [--work /dev/shm/sparkify-bench] [--disk DIR] [--no-peer] [--seed 42]
-//                      [--keep] [--peer-memory 8GB]
+//                      [--keep] [--peer-memory 8GB] [--label NAME]
 //
 // Tiers: S the real Udacity sample; M 15k songs / 8k events (the Udacity full-data shape);
 // L 50k songs / 2M events; XL 200k songs / 20M events (opt-in: --xl or --tiers XL).
@@ -23,6 +23,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resultFile } from './lib/common.mjs';
 import { exitOnHelp } from './lib/usage.mjs';
 
 exitOnHelp(import.meta.url);
@@ -47,7 +48,7 @@ function parseArgs(argv) {
   const a = {
     tiers: ['S', 'M', 'L'], reps: 3, threads: os.availableParallelism?.() ?? os.cpus().length,
     build: 'build', work: '/dev/shm/sparkify-bench', disk: null, peer: true, seed: 42,
-    keep: false, peerMemory: null,
+    keep: false, peerMemory: null, label: '',
     parse: true,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -68,6 +69,7 @@ function parseArgs(argv) {
     else if (k === '--keep') a.keep = true;
     else if (k === '--peer-memory') a.peerMemory = v();
     else if (k === '--seed') a.seed = Number(v());
+    else if (k === '--label') a.label = v();
     else throw new Error(`unknown argument ${k}`);
   }
   for (const t of a.tiers) if (!TIERS[t]) throw new Error(`unknown tier ${t} (S, M, L, XL)`);
@@ -361,9 +363,7 @@ async function benchTier(ctx, tier) {
     clean(path.join(m.root, 'lake-peer'));
     if (!args.keep) rmSync(m.root, { recursive: true, force: true });
   }
-  const day = result.date.slice(0, 10);
-  const file = path.join(REPO, 'bench/results', `${tier}-${day}.json`);
-  mkdirSync(path.dirname(file), { recursive: true });
+  const file = resultFile(REPO, tier, args.label, result.date);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.error(`tier ${tier}: results in ${path.relative(REPO, file)}`);
   return result;

@@ -1,10 +1,12 @@
 // Two threads against one (the speed issue's target: --threads 2 at least 1.8× faster than
 // --threads 1 on the L tier). The same input, on tmpfs, run with each thread count in turn, the
 // order alternating between rounds; medians of the wall time, of each stage's seconds and of the
-// rounds' own ratios are printed as one JSON object (and written to bench/results/threads-<date>.json).
+// rounds' own ratios are printed as one JSON object (and written to
+// bench/results/threads-<date>[-<label>].json).
 //
 //   node bench/threads.mjs [--input DIR] [--songs 50000] [--events 2000000] [--days 30]
 //                          [--reps 5] [--threads 2] [--build build] [--work /dev/shm/sparkify-threads]
+//                          [--label NAME]
 //
 // Without --input the L-shaped input is generated once into the work folder (kept for the next run).
 // A round runs both thread counts back to back, so both fall in the same phase of a machine whose
@@ -14,7 +16,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchBinaries, generateOnce, machineName, median, parseOptions, sh } from './lib/common.mjs';
+import { benchBinaries, generateOnce, machineName, median, parseOptions, resultFile, sh } from './lib/common.mjs';
 import { exitOnHelp } from './lib/usage.mjs';
 
 exitOnHelp(import.meta.url);
@@ -22,7 +24,7 @@ exitOnHelp(import.meta.url);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseOptions({
   input: '', songs: 50000, events: 2000000, days: 30, seed: 42, reps: 5, threads: 2,
-  build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-threads',
+  build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-threads', label: '',
 });
 if (!(args.threads > 1)) throw new Error('--threads must be at least 2 (it is set against 1)');
 const { sparkify, tool } = benchBinaries(args.build);
@@ -78,8 +80,7 @@ const result = {
   stage_speedups: Object.fromEntries(Object.keys(one.stages_median_s).map((n) =>
     [n, one.stages_median_s[n] / many.stages_median_s[n]])),
 };
-mkdirSync(path.join(REPO, 'bench/results'), { recursive: true });
-writeFileSync(path.join(REPO, 'bench/results', `threads-${result.date.slice(0, 10)}.json`), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(resultFile(REPO, 'threads', args.label, result.date), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result, null, 2));
 console.error(`${args.threads} threads over 1: ${result.speedup_paired_median.toFixed(2)}× (median of ${args.reps} rounds' ratios; ` +
   `medians ${one.median_s.toFixed(3)} / ${many.median_s.toFixed(3)} s); target ≥ 1.8×`);

@@ -2,7 +2,7 @@
 // options, running a command, medians, the binaries they time, and the generated input they keep
 // between runs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** `--name value` pairs over `defaults` (a number default makes the value a number). */
@@ -35,6 +35,20 @@ export function benchBinaries(build) {
   const tool = path.join(build, 'bench/pipeline/sparkify_bench_tool');
   for (const b of [sparkify, tool]) if (!existsSync(b)) throw new Error(`${b} missing: build first`);
   return { sparkify, tool };
+}
+
+/**
+ * Where a bench script saves its result: bench/results/<kind>-<date>[-<label>].json (the folder is
+ * made). The date alone names one file a day, so a second run the same day replaces the first
+ * unless it is given a label (`--label`: letters, digits, '.', '_' and '-').
+ */
+export function resultFile(repo, kind, label, date) {
+  if (label && !/^[A-Za-z0-9._-]+$/.test(label)) {
+    throw new Error(`--label ${label}: use letters, digits, '.', '_' and '-' only`);
+  }
+  const dir = path.join(repo, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${kind}-${date.slice(0, 10)}${label ? `-${label}` : ''}.json`);
 }
 
 /** The machine's CPU model, as /proc/cpuinfo names it. */
