@@ -106,12 +106,14 @@ await checks.check('rejects: identical files (same lines and byte offsets), the 
 await checks.check(`memory: the S3 run's peak is below one log object (${largestLog} bytes) and near the local run's`, async () => {
   // A log object read whole would lift the peak above its own size (the program's base comes on
   // top); streamed, the S3 run holds what the local one does plus its read-ahead (two chunks a
-  // worker, a few hundred KiB at this limit) and the HTTP client.
+  // worker, a few hundred KiB at this limit) and the HTTP client with its 64 request threads.
+  // Measured (local, S3): 52 and 60-62 MB when the write batches took two fifths of the plan, 41-43 and
+  // 56-58 MB with a fifth (the smaller batches lowered the local peak more): 24 MiB of room.
   const rep = readReport(remote.report);
   const localPeak = readReport(local.report).memory.peak;
   assert.ok(rep.memory.peak > 0 && localPeak > 0, JSON.stringify(rep.memory));
   assert.ok(rep.memory.peak < largestLog, `peak ${rep.memory.peak} of a ${largestLog}-byte object`);
-  assert.ok(rep.memory.peak < localPeak + 16 * 2 ** 20,
+  assert.ok(rep.memory.peak < localPeak + 24 * 2 ** 20,
     `S3 peak ${rep.memory.peak} against the local run's ${localPeak}`);
 });
 
