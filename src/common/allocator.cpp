@@ -6,6 +6,8 @@
 // measured) glibc's malloc spent about a third of a run's CPU in them (150k faults on the L
 // tier). jemalloc backs its memory with transparent huge pages when asked (`thp:always`:
 // MADV_HUGEPAGE on every mapping it makes), one fault per 2 MiB.
+// An incremental load that takes little input turns them off for itself
+// (allocator_use_huge_pages, called from exec::EtlJob::run).
 //
 // Freed pages are kept for reuse (no decay: `dirty_decay_ms:-1`) until the run's resident memory
 // nears its --memory-limit or the kept pages pass an eighth of it; exec::release_free_memory then
