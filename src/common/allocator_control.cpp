@@ -18,6 +18,10 @@ void allocator_decay() {
   if (mallctl != nullptr) mallctl("arena.4096.decay", nullptr, nullptr, nullptr, 0);  // all arenas
 }
 
+void allocator_purge() {
+  if (mallctl != nullptr) mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // all arenas
+}
+
 void allocator_keep_free_pages(bool keep) {
   if (mallctl == nullptr) return;
   ssize_t before = 0;

@@ -17,6 +17,9 @@ void allocator_keep_free_pages(bool keep);
 /// jemalloc: returns the free pages that have stayed free for the decay time (none while kept).
 void allocator_decay();
 
+/// jemalloc: returns every free page it keeps, at once.
+void allocator_purge();
+
 /// jemalloc: bytes of free pages it keeps for reuse (resident, "dirty"); 0 on the C library's.
 uint64_t allocator_free_bytes();
 

@@ -96,7 +96,7 @@ Status EtlJob::run() {
   }
   // The song index is the state that must be held at once; the rest of the limit is planned.
   // What the stage freed is not held: memory_in_use() counts only what is.
-  release_free_memory(options_.memory_limit);
+  release_free_memory(options_.memory_limit, /*stage_end=*/true);
   // Logs on S3 are read by ranges, the next one fetched while a chunk is parsed: two more
   // chunks per worker than a local read.
   int chunks_held = io::is_s3_url(options_.logs_input) ? kChunksHeldRanged : kChunksHeldLocal;
@@ -139,6 +139,10 @@ Status EtlJob::run() {
       SPARKIFY_ASSIGN_OR_RETURN(my_users, cluster_.all_to_all(logs->encode_users(cluster_.size())));
     }
     SPARKIFY_RETURN_NOT_OK(reduce_users(*logs, my_users));
+    // What the users table is built from, sent or merged is not needed past here.
+    logs->drop_users();
+    my_users = {};
+    base_.users = {};
   }
   Status st;
   if (!songs.from_lake) {
@@ -162,7 +166,7 @@ Status EtlJob::run() {
   }
   if (logs) {
     // The users and the song tables' file names are held now; what is left is the log tables'.
-    release_free_memory(options_.memory_limit);
+    release_free_memory(options_.memory_limit, /*stage_end=*/true);
     replan_writes(options_.memory_limit, memory_in_use(), options_.threads, logs->plan());
   }
   if (logs && st.ok()) st = write_log_tables(*logs, write_stage);
@@ -185,7 +189,7 @@ Status EtlJob::run() {
   // where they were held.
   logs.reset();
   songs = SongStage{};
-  release_free_memory(options_.memory_limit);
+  release_free_memory(options_.memory_limit, /*stage_end=*/true);
   return cluster_.agree(incremental() ? publish_load() : publish());
 }
 
@@ -610,6 +614,7 @@ Status EtlJob::write_log_tables(LogStage& logs, StageReport& stage) {
   if (write_users_ && (users_.num_rows > 0 || cluster_.is_root())) {
     SPARKIFY_RETURN_NOT_OK(write_table(users_, stage, rank_file_base()));
   }
+  users_ = {};  // written: songplays and time do not need it
   const std::string& name = model::songplays_spec().name;
   sink::DatasetWriteOptions options = write_options(name);
   options.first_file_index = rank_file_base();

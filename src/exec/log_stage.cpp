@@ -289,7 +289,7 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
   // Every worker saw nearly every user: one reduced copy, not one per worker, is what stays
   // resident through the write (at 20M events and 2 workers, 15 MB less).
   for (size_t w = 1; w < states_.size(); ++w) states_[0].absorb_users(states_[w]);
-  release_free_memory(plan_.limit);
+  release_free_memory(plan_.limit, /*stage_end=*/true);
   for (const auto& s : worker_stats) {
     stats.records += s.records;
     stats.accepted += s.accepted;
@@ -432,7 +432,7 @@ Status LogStage::write_songplays(io::FileSystem& fs, const std::string& songplay
     worker.blocks.clear();
     worker.spill.reset();
   }
-  release_free_memory(plan_.limit);
+  release_free_memory(plan_.limit, /*stage_end=*/true);
   return Status::OK();
 }
 
@@ -476,6 +476,10 @@ Status LogStage::write_time(io::FileSystem& fs, const std::string& time_dir,
 
 model::TableData LogStage::users(model::TableData* latest) {
   return transform::build_users(states_, latest);
+}
+
+void LogStage::drop_users() {
+  for (auto& state : states_) state.drop_users();
 }
 
 std::vector<std::vector<uint8_t>> LogStage::encode_users(int parts) const {

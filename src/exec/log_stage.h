@@ -94,6 +94,9 @@ class LogStage {
   /// This stage's users in the form transform::LogWorkerState::merge_users reads, cut in `parts`
   /// by user_id (user u in part u mod parts), for the ranks that reduce them.
   std::vector<std::vector<uint8_t>> encode_users(int parts) const;
+  /// Frees the users the workers hold, once users() or encode_users() has taken them: they grow
+  /// with the input's distinct users and are not needed to write songplays or time.
+  void drop_users();
 
   uint64_t matched() const;
 

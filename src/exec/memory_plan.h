@@ -69,8 +69,9 @@ uint64_t peak_rss();
 /// keeps free pages for the next batch, which would otherwise fault them in again (each first
 /// touch a zeroed page), while resident memory is below three quarters of `limit` and the kept
 /// pages come to less than an eighth of it; past either bound it returns those that have stayed
-/// free for its decay time.
-void release_free_memory(uint64_t limit);
+/// free for its decay time. At the end of a stage (`stage_end`) past the first bound, it returns
+/// them all: the next stage allocates other sizes, which the kept pages seldom fit.
+void release_free_memory(uint64_t limit, bool stage_end = false);
 
 /// Memory in use: resident memory less the free pages the allocator keeps for reuse (jemalloc's
 /// dirty pages; none with the C library's malloc). What a plan starts from.

@@ -213,8 +213,12 @@ bool LogWorkerState::merge_users(std::span<const uint8_t> bytes) {
 void LogWorkerState::absorb_users(LogWorkerState& other) {
   std::vector<uint8_t> bytes;
   other.encode_users(bytes);
-  std::unordered_map<int64_t, LatestUserEvent>().swap(other.users_);  // its buckets too
+  other.drop_users();
   (void)merge_users(bytes);  // our own encoding: always readable
+}
+
+void LogWorkerState::drop_users() {
+  std::unordered_map<int64_t, LatestUserEvent>().swap(users_);  // its buckets too
 }
 
 std::vector<EventBlock> LogWorkerState::take_blocks(bool keep_last) {
@@ -402,36 +406,49 @@ const model::TableSpec& user_latest_spec() {
 }
 
 model::TableData build_users(std::vector<LogWorkerState>& workers, model::TableData* latest) {
-  struct Winner {
+  // Every worker's users go into one vector, each worker's map freed as it is emptied, then sort
+  // by user_id with the latest event first: at most one copy of the users is held at once besides
+  // the table (a map of winners beside the workers' maps held two).
+  struct Candidate {
+    int64_t id;
     LogWorkerState::LatestUserEvent event;
     const StringPool* pool;
+    size_t worker;
   };
-  std::unordered_map<int64_t, Winner> users;
-  for (auto& w : workers) {
-    for (const auto& [id, e] : w.users_) {
-      auto [it, inserted] = users.try_emplace(id, Winner{e, w.pool_.get()});
-      if (!inserted && std::make_tuple(e.ts, e.file_index, e.line) >
-                           std::make_tuple(it->second.event.ts, it->second.event.file_index,
-                                           it->second.event.line)) {
-        it->second = {e, w.pool_.get()};
-      }
-    }
+  std::vector<Candidate> all;
+  size_t total = 0;
+  for (const auto& w : workers) total += w.users_.size();
+  all.reserve(total);
+  for (size_t i = 0; i < workers.size(); ++i) {
+    for (const auto& [id, e] : workers[i].users_) all.push_back({id, e, workers[i].pool_.get(), i});
+    workers[i].drop_users();
   }
+  // Of two candidates with the same event key (one event cannot be in two workers, but the order
+  // is then still defined) the earlier worker's wins. std::sort, not stable_sort: no buffer.
+  std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.id != b.id) return a.id < b.id;
+    auto key = [](const Candidate& c) {
+      return std::make_tuple(c.event.ts, c.event.file_index, c.event.line);
+    };
+    if (key(a) != key(b)) return key(a) > key(b);
+    return a.worker < b.worker;
+  });
   std::vector<int64_t> ids;
-  ids.reserve(users.size());
-  for (const auto& [id, w] : users) ids.push_back(id);
-  std::sort(ids.begin(), ids.end());
+  ids.reserve(all.size());
   StringBuilder first, last, gender, level;
   std::vector<int64_t> latest_ts;
-  latest_ts.reserve(ids.size());
-  for (int64_t id : ids) {
-    const Winner& w = users.at(id);
+  latest_ts.reserve(all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i > 0 && all[i].id == all[i - 1].id) continue;  // an earlier event of the same user
+    const Candidate& w = all[i];
+    ids.push_back(w.id);
     latest_ts.push_back(w.event.ts);
     push_pooled(first, *w.pool, w.event.first_name);
     push_pooled(last, *w.pool, w.event.last_name);
     push_pooled(gender, *w.pool, w.event.gender);
     push_pooled(level, *w.pool, w.event.level);
   }
+  all = {};
   model::TableData t = empty_table(model::users_spec(), ids.size());
   bind(t, "user_id", values_column(std::move(ids)));
   bind(t, "first_name", first.finish());

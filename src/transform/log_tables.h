@@ -82,6 +82,8 @@ class alignas(64) LogWorkerState final : public model::EventSink {
   bool merge_users(std::span<const uint8_t> bytes);
   /// Moves `other`'s users into this state (the same latest-event rule) and frees other's.
   void absorb_users(LogWorkerState& other);
+  /// Frees the users this state holds (once build_users or encode_users has taken them).
+  void drop_users();
 
  private:
   friend class SongplayBatcher;
@@ -138,7 +140,8 @@ model::TableData make_time_batch(std::span<const int64_t> sorted_distinct_ts, in
 const model::TableSpec& user_latest_spec();
 
 /// One users row per user_id (ascending), fields from the user's latest event; with `latest`,
-/// also that event's time per user (user_latest_spec(), the same rows).
+/// also that event's time per user (user_latest_spec(), the same rows). Takes the workers' users:
+/// they hold none afterwards.
 model::TableData build_users(std::vector<LogWorkerState>& workers,
                              model::TableData* latest = nullptr);
 
