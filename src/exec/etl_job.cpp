@@ -43,7 +43,7 @@ constexpr uint64_t kHugePagesFrom = uint64_t{256} << 20;
 // The --memory-limit below which a run keeps to small pages. A huge page is resident whole once
 // touched, so the allocator's partly used 2 MiB extents count in full: under a 50 MB limit a
 // run (300k events, spilling) peaked at 45.8-51 MB on huge pages (one run in ten over its limit)
-// and at 41 MB on small ones, no slower (AMD EPYC 2-core VM, 12 runs each).
+// and at 43.2-44.0 MB on small ones, no slower (AMD EPYC 2-core VM, 12 runs each).
 constexpr uint64_t kHugePagesLimitFrom = uint64_t{256} << 20;
 
 }  // namespace
