@@ -136,7 +136,10 @@ Status EtlJob::run() {
   if (logs) {
     std::vector<Bytes> my_users;
     if (distributed()) {
-      SPARKIFY_ASSIGN_OR_RETURN(my_users, cluster_.all_to_all(logs->encode_users(cluster_.size())));
+      auto parts = logs->encode_users(cluster_.size());
+      logs->drop_users();  // sent as encoded
+      SPARKIFY_ASSIGN_OR_RETURN(my_users, cluster_.all_to_all(parts));
+      parts = {};
     }
     SPARKIFY_RETURN_NOT_OK(reduce_users(*logs, my_users));
     // What the users table is built from, sent or merged is not needed past here.

@@ -482,17 +482,12 @@ void LogStage::drop_users() {
   for (auto& state : states_) state.drop_users();
 }
 
-std::vector<std::vector<uint8_t>> LogStage::encode_users(int parts) const {
-  // The workers' states first merge into one, so the encoding holds each user once.
-  transform::LogWorkerState merged(nullptr);
-  std::vector<uint8_t> bytes;
-  for (const auto& state : states_) {
-    bytes.clear();
-    state.encode_users(bytes);
-    (void)merged.merge_users(bytes);  // our own encoding: always readable
-  }
+std::vector<std::vector<uint8_t>> LogStage::encode_users(int parts) {
+  // Reduced in place first (parse() has done so already), so the encoding holds each user once
+  // and no merged copy is made beside the workers' (a rank held its users three times here).
+  for (size_t w = 1; w < states_.size(); ++w) states_[0].absorb_users(states_[w]);
   std::vector<std::vector<uint8_t>> out(static_cast<size_t>(std::max(parts, 1)));
-  merged.encode_users(out);
+  if (!states_.empty()) states_[0].encode_users(out);
   return out;
 }
 

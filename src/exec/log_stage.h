@@ -92,8 +92,9 @@ class LogStage {
   /// event time too (transform::user_latest_spec()).
   model::TableData users(model::TableData* latest = nullptr);
   /// This stage's users in the form transform::LogWorkerState::merge_users reads, cut in `parts`
-  /// by user_id (user u in part u mod parts), for the ranks that reduce them.
-  std::vector<std::vector<uint8_t>> encode_users(int parts) const;
+  /// by user_id (user u in part u mod parts), for the ranks that reduce them. The workers' users
+  /// are reduced into the first worker's first.
+  std::vector<std::vector<uint8_t>> encode_users(int parts);
   /// Frees the users the workers hold, once users() or encode_users() has taken them: they grow
   /// with the input's distinct users and are not needed to write songplays or time.
   void drop_users();
