@@ -1,7 +1,8 @@
-// Internal to exec/: the ETL job (one run of `sparkify etl`) as a class whose steps live in two
-// files: etl_job.cpp holds run() and the stages in the order they run (input, songs, logs,
-// rejects, writing, figures); etl_job_lake.cpp holds the job's dealings with the lake (taking
-// and locking it, joining ranks to it, collecting staged files, publishing and the load commit).
+// Internal to exec/: the ETL job (one run of `sparkify etl`) as a class whose steps live in three
+// files: etl_job.cpp holds run() and the read side in the order it runs (input, songs, logs,
+// rejects); etl_job_write.cpp the write side (tables, users reduced across ranks, time rows cut
+// among them, the run's figures); etl_job_lake.cpp the job's dealings with the lake (taking and
+// locking it, joining ranks to it, collecting staged files, publishing and the load commit).
 #pragma once
 
 #include <chrono>
