@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/progress_display.h"
@@ -25,12 +26,13 @@ namespace {
 
 struct EtlFlags {
   std::string input, songs, logs, output, only, compression = "snappy", report, mode = "full";
-  int threads = default_thread_count();
+  std::optional<int> threads;  // unset: the machine's cores, divided between the ranks on it
   int64_t max_bad_records = -1;
   size_t max_rows_per_file = size_t{1} << 20;
   bool no_progress = false;
   StorageFlags storage;
-  std::string memory_limit = "512MiB", spill_dir;
+  std::optional<std::string> memory_limit;  // unset: the machine's default, divided likewise
+  std::string spill_dir;
 };
 
 int exit_code_for(const Status& status) {
@@ -63,7 +65,10 @@ Status apply_config_paths(EtlFlags& f) {
   return Status::OK();
 }
 
-Result<exec::EtlOptions> make_options(EtlFlags& f) {
+// `ranks_here` is the number of processes of the run on this machine (1 without mpirun): the
+// defaults of --threads and --memory-limit are the machine's, divided between them; a value given
+// on the command line is each process's own.
+Result<exec::EtlOptions> make_options(EtlFlags& f, int ranks_here) {
   SPARKIFY_RETURN_NOT_OK(apply_config_paths(f));
   if (f.output.empty()) {
     return Status::Invalid(
@@ -95,8 +100,8 @@ Result<exec::EtlOptions> make_options(EtlFlags& f) {
     return Status::Invalid("--only cannot be combined with --mode incremental");
   }
   if (o.only == exec::Only::kLogs) o.songs_input.clear();
-  if (f.threads < 1) return Status::Invalid("--threads must be at least 1");
-  o.threads = f.threads;
+  if (f.threads && *f.threads < 1) return Status::Invalid("--threads must be at least 1");
+  o.threads = f.threads ? *f.threads : std::max(1, default_thread_count() / ranks_here);
   if (f.compression == "snappy")
     o.codec = parquet::Codec::kSnappy;
   else if (f.compression == "zstd")
@@ -110,9 +115,13 @@ Result<exec::EtlOptions> make_options(EtlFlags& f) {
   o.max_rows_per_file = f.max_rows_per_file;
   SPARKIFY_ASSIGN_OR_RETURN(o.storage, resolve_storage_flags(f.storage));
   o.storage.threads = o.threads;
-  auto limit = exec::parse_size(f.memory_limit);
-  if (!limit.ok()) return Status::Invalid("--memory-limit: " + limit.status().message());
-  o.memory_limit = *limit;
+  if (!f.memory_limit) {
+    o.memory_limit = exec::default_memory_limit(ranks_here);
+  } else {
+    auto limit = exec::parse_size(*f.memory_limit);
+    if (!limit.ok()) return Status::Invalid("--memory-limit: " + limit.status().message());
+    o.memory_limit = *limit;
+  }
   o.spill_dir = f.spill_dir;
   return o;
 }
@@ -177,7 +186,8 @@ Command add_etl_command(CLI::App& app) {
       ->check(CLI::IsMember({"full", "incremental"}))
       ->capture_default_str();
   sub->add_option("--threads", f->threads,
-                  "Worker threads (default: every core; under mpirun, per rank)")
+                  "Worker threads (default: every core; under mpirun, the cores divided between "
+                  "the ranks on each machine)")
       ->capture_default_str();
   sub->add_option("--compression", f->compression, "Parquet codec")
       ->check(CLI::IsMember({"snappy", "zstd", "gzip", "none"}))
@@ -192,8 +202,9 @@ Command add_etl_command(CLI::App& app) {
   sub->add_option("--memory-limit", f->memory_limit,
                   "Memory the run may use, e.g. 512MB or 2GiB; log files stream in chunks sized "
                   "from it (local files by reads, S3 objects by ranged GETs, never whole); past "
-                  "it, parsed events and the time table's sort spill to --spill-dir")
-      ->capture_default_str();
+                  "it, parsed events and the time table's sort spill to --spill-dir (default: "
+                  "512MiB; under mpirun, 512MiB divided between the ranks on each machine, at "
+                  "least 128MiB each; a value given is each rank's)");
   sub->add_option("--spill-dir", f->spill_dir,
                   "Folder for spill files, removed when the run ends (default: $TMPDIR or /tmp)");
   sub->add_flag("--no-progress", f->no_progress, "No progress display, even on a terminal");
@@ -213,7 +224,7 @@ Command add_etl_command(CLI::App& app) {
     bool root = cluster.is_root();
     // Every rank compares the same gathered list, so all reach the same verdict.
     Status same = check_same_invocation(cluster);
-    auto options = make_options(*f);
+    auto options = make_options(*f, cluster.ranks_on_this_machine());
     if (same.ok()) same = cluster.agree(options.status());
     if (!same.ok()) {
       if (root) fmt::print(stderr, "sparkify etl: {}\n", same.message());

@@ -15,6 +15,14 @@ namespace sparkify::exec {
 /// Default --memory-limit: fits a laptop with room to spare.
 inline constexpr uint64_t kDefaultMemoryLimit = uint64_t{512} << 20;
 
+/// The default --memory-limit of one of `processes` ranks sharing a machine: the machine's
+/// default divided between them, so that `mpirun -np N` on one machine holds what one process
+/// would; never below 128 MiB, the least a rank's working set needs beside a sizeable song index.
+inline uint64_t default_memory_limit(int processes) {
+  uint64_t share = kDefaultMemoryLimit / static_cast<uint64_t>(processes < 1 ? 1 : processes);
+  return share < (uint64_t{128} << 20) ? uint64_t{128} << 20 : share;
+}
+
 struct MemoryPlan {
   uint64_t limit = kDefaultMemoryLimit;  ///< the --memory-limit the shares are cut from
   /// Per worker: log bytes read ahead by ranges (S3), and the input one block of parsed events

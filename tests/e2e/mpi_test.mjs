@@ -105,6 +105,30 @@ await sameForRanks('sample', sample, [1, 2, 3, 4]);
   });
 }
 
+// The defaults of --memory-limit and --threads are the machine's, divided between the ranks on
+// it (here all are on one machine); a value given is each rank's own.
+{
+  const os = await import('node:os');
+  const run = async (extra) => {
+    const lake = path.join(work, `defaults-${lakes++}`);
+    const r = await runSparkify(['etl', '--input', sample, '--output', lake, '--no-progress',
+      '--report', `${lake}.json`, ...extra], { prefix: mpiPrefix(3), guardMs: 120_000 });
+    return { r, report: `${lake}.json` };
+  };
+  const shared = await run([]);
+  const given = await run(['--memory-limit', '300MiB', '--threads', '2']);
+  await checks.check('-np 3 on one machine: 512MiB and the cores shared; given values per rank', async () => {
+    expectExit(shared.r, 0);
+    expectExit(given.r, 0);
+    const a = readReport(shared.report);
+    assert.equal(a.memory.limit, Math.max(128 * 2 ** 20, Math.floor(512 * 2 ** 20 / 3)), 'default limit per rank');
+    const threads = Math.max(1, Math.floor(os.cpus().length / 3));
+    assert.match(shared.r.stdout, new RegExp(`on 3 ranks of ${threads} threads? each`), describeRun(shared.r));
+    assert.equal(readReport(given.report).memory.limit, 300 * 2 ** 20, 'a given limit is per rank');
+    assert.match(given.r.stdout, /on 3 ranks of 2 threads each/, describeRun(given.r));
+  });
+}
+
 // 2. The crafted edge cases (duplicates, most-complete artists, bad records, escapes).
 const crafted = path.join(work, 'crafted');
 writeCraftedInput(crafted);

@@ -27,6 +27,8 @@ class Cluster {
   virtual int rank() const = 0;
   virtual int size() const = 0;
   bool is_root() const { return rank() == 0; }
+  /// Ranks that share this rank's machine (its memory and cores), this one included.
+  virtual int ranks_on_this_machine() const { return 1; }
 
   /// Every rank's bytes, in rank order, on every rank.
   virtual Result<std::vector<Bytes>> all_gather(std::span<const uint8_t> mine) = 0;

@@ -57,11 +57,13 @@ std::vector<Bytes> split(const Bytes& all, const std::vector<int>& counts,
 
 class MpiCluster final : public Cluster {
  public:
-  MpiCluster(int rank, int size) : rank_(rank), size_(size) {}
+  MpiCluster(int rank, int size, int local_size)
+      : rank_(rank), size_(size), local_size_(local_size) {}
   ~MpiCluster() override { MPI_Finalize(); }
 
   int rank() const override { return rank_; }
   int size() const override { return size_; }
+  int ranks_on_this_machine() const override { return local_size_; }
 
   Result<std::vector<Bytes>> all_gather(std::span<const uint8_t> mine) override {
     Timed timed(*this);
@@ -162,7 +164,7 @@ class MpiCluster final : public Cluster {
   }
 
  private:
-  int rank_, size_;
+  int rank_, size_, local_size_;
 };
 
 }  // namespace sparkify::exec
@@ -180,5 +182,14 @@ extern "C" __attribute__((visibility("default"))) sparkify::exec::Cluster* spark
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  return new sparkify::exec::MpiCluster(rank, size);
+  // The ranks that share this machine's memory: the defaults for --memory-limit and --threads
+  // are the machine's, divided between them.
+  int local_size = 1;
+  MPI_Comm local;
+  if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &local) ==
+      MPI_SUCCESS) {
+    MPI_Comm_size(local, &local_size);
+    MPI_Comm_free(&local);
+  }
+  return new sparkify::exec::MpiCluster(rank, size, local_size);
 }
