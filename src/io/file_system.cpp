@@ -43,6 +43,10 @@ Status FileSystem::read_into(const std::string& path, size_t padding, Buffer& bu
   return Status::OK();
 }
 
+Status FileSystem::read_listed(const std::string& path, uint64_t, size_t padding, Buffer& buffer) {
+  return read_into(path, padding, buffer);
+}
+
 Status FileSystem::read_range(const std::string& path, uint64_t, size_t, Buffer&, size_t,
                               const std::string&) {
   return Status::NotSupported(kind() + " storage cannot read part of a file (" + path + ")");

@@ -120,6 +120,11 @@ class FileSystem {
   /// Reads a whole file into `buffer`, reusing its allocation when it is large enough.
   virtual Status read_into(const std::string& path, size_t padding, Buffer& buffer);
 
+  /// read_into for a file a detailed listing gave as `listed_size` bytes; a store may use the
+  /// size to save a call (local: no fstat). A file that has changed since is read as it is now.
+  virtual Status read_listed(const std::string& path, uint64_t listed_size, size_t padding,
+                             Buffer& buffer);
+
   /// Reads bytes [offset, offset + length) of a file into `buffer` (reusing its allocation where
   /// the store allows), followed by `padding` zero bytes. Fewer bytes come back only where the
   /// file ends first — none at or past its end — so a short read means the end. Local files use

@@ -74,7 +74,10 @@ Status prepare_input(const InputFile& file, Buffer& data) {
 }
 
 Status read_input(io::FileSystem& fs, const InputFile& file, Buffer& buffer) {
-  SPARKIFY_RETURN_NOT_OK(fs.read_into(file.path, kParserPadding, buffer));
+  // A detailed listing (the one that gives versions) gave the size too.
+  SPARKIFY_RETURN_NOT_OK(file.version.empty()
+                             ? fs.read_into(file.path, kParserPadding, buffer)
+                             : fs.read_listed(file.path, file.size, kParserPadding, buffer));
   return prepare_input(file, buffer);
 }
 

@@ -21,6 +21,8 @@ class LocalFileSystem final : public FileSystem {
   Result<bool> exists(const std::string& path) override;
   Result<Buffer> read(const std::string& path, size_t padding = 0) override;
   Status read_into(const std::string& path, size_t padding, Buffer& buffer) override;
+  Status read_listed(const std::string& path, uint64_t listed_size, size_t padding,
+                     Buffer& buffer) override;
   Status read_range(const std::string& path, uint64_t offset, size_t length, Buffer& buffer,
                     size_t padding = 0, const std::string& version = {}) override;
   Status write(const std::string& path, std::span<const uint8_t> data) override;

@@ -41,6 +41,29 @@ TEST(LocalFileSystem, WriteCreatesParentsAndReadCarriesZeroPadding) {
   EXPECT_EQ(reused.view(), "short");
 }
 
+TEST(LocalFileSystem, ReadListedReadsTheFileAsItIsNowWhateverSizeWasListed) {
+  TempDir dir;
+  LocalFileSystem lfs;
+  std::string path = dir / "f.json";
+  ASSERT_TRUE(lfs.write(path, bytes("{\"song\":1}")).ok());
+  Buffer b = Buffer::Allocate(4, 8);
+  // The listed size, then a file that grew or shrank since it was listed: always the whole file,
+  // with its zero padding.
+  for (uint64_t listed : {uint64_t{10}, uint64_t{3}, uint64_t{64}, uint64_t{0}}) {
+    ASSERT_TRUE(lfs.read_listed(path, listed, 8, b).ok()) << listed;
+    EXPECT_EQ(b.view(), "{\"song\":1}") << listed;
+    for (size_t i = 0; i < 8; ++i) EXPECT_EQ(b.data()[b.size() + i], 0) << listed;
+  }
+  ASSERT_TRUE(lfs.write(dir / "empty.json", bytes("")).ok());
+  ASSERT_TRUE(lfs.read_listed(dir / "empty.json", 0, 8, b).ok());
+  EXPECT_EQ(b.size(), 0u);
+  fs::create_directories(dir / "folder.json");
+  auto folder = lfs.read_listed(dir / "folder.json", 0, 8, b);
+  EXPECT_EQ(folder.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(folder.message().find("it is a folder"), std::string::npos) << folder.message();
+  EXPECT_EQ(lfs.read_listed(dir / "missing.json", 5, 8, b).code(), ErrorCode::kNotFound);
+}
+
 TEST(LocalFileSystem, ReadRangeReadsAPieceAndStopsAtTheEnd) {
   TempDir dir;
   LocalFileSystem lfs;
