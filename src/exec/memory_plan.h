@@ -4,6 +4,7 @@
 // batch of output rows, and the time table's in-memory sort runs.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -19,8 +20,8 @@ inline constexpr uint64_t kDefaultMemoryLimit = uint64_t{512} << 20;
 /// default divided between them, so that `mpirun -np N` on one machine holds what one process
 /// would; never below 128 MiB, the least a rank's working set needs beside a sizeable song index.
 inline uint64_t default_memory_limit(int processes) {
-  uint64_t share = kDefaultMemoryLimit / static_cast<uint64_t>(processes < 1 ? 1 : processes);
-  return share < (uint64_t{128} << 20) ? uint64_t{128} << 20 : share;
+  return std::max(kDefaultMemoryLimit / static_cast<uint64_t>(std::max(processes, 1)),
+                  uint64_t{128} << 20);
 }
 
 struct MemoryPlan {

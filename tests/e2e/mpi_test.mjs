@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { writeCraftedInput } from './lib/crafted.mjs';
 import {
@@ -108,7 +109,6 @@ await sameForRanks('sample', sample, [1, 2, 3, 4]);
 // The defaults of --memory-limit and --threads are the machine's, divided between the ranks on
 // it (here all are on one machine); a value given is each rank's own.
 {
-  const os = await import('node:os');
   const run = async (extra) => {
     const lake = path.join(work, `defaults-${lakes++}`);
     const r = await runSparkify(['etl', '--input', sample, '--output', lake, '--no-progress',
