@@ -40,6 +40,44 @@ std::string mtime_version(const struct stat& st) {
   return std::to_string(static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
 }
 
+// A descriptor opened for reading, closed when it goes out of scope.
+class ReadableFile {
+ public:
+  explicit ReadableFile(const std::string& path) : fd_(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  ~ReadableFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  ReadableFile(const ReadableFile&) = delete;
+  ReadableFile& operator=(const ReadableFile&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// The sentence for a failed open or read of `path`. A folder opens for reading and answers
+// EISDIR to the first read.
+Status read_error(const std::string& path, int err) {
+  if (err == EISDIR) return Status::Invalid("cannot read " + path + ": it is a folder");
+  return errno_status("cannot read", path, err);
+}
+
+// Up to `length` bytes from `offset` into `dest`, fewer only at the end of the file.
+Result<size_t> read_at(int fd, const std::string& path, uint64_t offset, uint8_t* dest,
+                       size_t length) {
+  size_t done = 0;
+  while (done < length) {
+    ssize_t n = ::pread(fd, dest + done, length - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return read_error(path, errno);
+    }
+    if (n == 0) break;  // the end of the file (it may have shrunk since it was sized)
+    done += static_cast<size_t>(n);
+  }
+  return done;
+}
+
 // One folder's entries, read with getdents64 on a descriptor opened with O_DIRECTORY: four
 // system calls per folder (open, two reads, close) where opendir/readdir add an fstat and two
 // fcntl. d_type spares a stat per entry except for symbolic links and file systems that do
@@ -221,33 +259,14 @@ Result<Buffer> LocalFileSystem::read(const std::string& path, size_t padding) {
 }
 
 Status LocalFileSystem::read_into(const std::string& path, size_t padding, Buffer& buffer) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno_status("cannot read", path, errno);
+  ReadableFile file(path);
+  if (file.fd() < 0) return read_error(path, errno);
   struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int err = errno;
-    close(fd);
-    return errno_status("cannot read", path, err);
-  }
-  if (S_ISDIR(st.st_mode)) {
-    close(fd);
-    return Status::Invalid("cannot read " + path + ": it is a folder");
-  }
-  size_t size = static_cast<size_t>(st.st_size);
+  if (fstat(file.fd(), &st) != 0) return read_error(path, errno);
+  if (S_ISDIR(st.st_mode)) return read_error(path, EISDIR);
+  auto size = static_cast<size_t>(st.st_size);
   buffer.resize_for_overwrite(size, padding);
-  size_t done = 0;
-  while (done < size) {
-    ssize_t n = ::read(fd, buffer.data() + done, size - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      close(fd);
-      return errno_status("cannot read", path, err);
-    }
-    if (n == 0) break;  // the file shrank while we read it
-    done += static_cast<size_t>(n);
-  }
-  close(fd);
+  SPARKIFY_ASSIGN_OR_RETURN(size_t done, read_at(file.fd(), path, 0, buffer.data(), size));
   buffer.truncate(done);
   return Status::OK();
 }
@@ -259,57 +278,37 @@ Status LocalFileSystem::read_into(const std::string& path, size_t padding, Buffe
 Status LocalFileSystem::read_listed(const std::string& path, uint64_t listed_size, size_t padding,
                                     Buffer& buffer) {
   if (listed_size >= (uint64_t{1} << 30)) return read_into(path, padding, buffer);
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno_status("cannot read", path, errno);
   auto size = static_cast<size_t>(listed_size);
-  buffer.resize_for_overwrite(size + 1, padding);
-  ssize_t n;
-  do {
-    n = ::read(fd, buffer.data(), size + 1);
-  } while (n < 0 && errno == EINTR);
-  int err = errno;
-  close(fd);
-  if (n >= 0 && static_cast<size_t>(n) == size) {
-    buffer.truncate(size);
-    return Status::OK();
+  {
+    ReadableFile file(path);
+    if (file.fd() < 0) return read_error(path, errno);
+    buffer.resize_for_overwrite(size + 1, padding);
+    ssize_t n;
+    do {
+      n = ::read(file.fd(), buffer.data(), size + 1);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return read_error(path, errno);
+    if (static_cast<size_t>(n) == size) {
+      buffer.truncate(size);
+      return Status::OK();
+    }
   }
-  if (n < 0 && err == EISDIR) return Status::Invalid("cannot read " + path + ": it is a folder");
-  if (n < 0) return errno_status("cannot read", path, err);
   return read_into(path, padding, buffer);
 }
 
 Status LocalFileSystem::read_range(const std::string& path, uint64_t offset, size_t length,
                                    Buffer& buffer, size_t padding, const std::string& version) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno_status("cannot read", path, errno);
+  ReadableFile file(path);
+  if (file.fd() < 0) return read_error(path, errno);
   if (!version.empty()) {
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-      int err = errno;
-      close(fd);
-      return errno_status("cannot read", path, err);
-    }
+    if (fstat(file.fd(), &st) != 0) return read_error(path, errno);
     if (mtime_version(st) != version) {
-      close(fd);
       return Status::IoError("cannot read " + path + ": it changed while it was being read");
     }
   }
   buffer.resize_for_overwrite(length, padding);
-  size_t done = 0;
-  while (done < length) {
-    ssize_t n = ::pread(fd, buffer.data() + done, length - done, static_cast<off_t>(offset + done));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      close(fd);
-      // A folder answers EISDIR here; say so as read_into does.
-      if (err == EISDIR) return Status::Invalid("cannot read " + path + ": it is a folder");
-      return errno_status("cannot read", path, err);
-    }
-    if (n == 0) break;  // the end of the file
-    done += static_cast<size_t>(n);
-  }
-  close(fd);
+  SPARKIFY_ASSIGN_OR_RETURN(size_t done, read_at(file.fd(), path, offset, buffer.data(), length));
   buffer.truncate(done);
   return Status::OK();
 }
