@@ -32,10 +32,13 @@ function(sparkify_unit_test)
   endif()
 endfunction()
 
-# sparkify_node_test(NAME name SCRIPT path.mjs [ARGS ...] [LABELS l ...] [TIMEOUT s])
-# A Node.js test (DuckDB cross-checks, loopback S3). Exit code 77 means "skipped".
+# sparkify_node_test(NAME name SCRIPT path.mjs [ARGS ...] [LABELS l ...] [TIMEOUT s] [COST s])
+# A Node.js test (DuckDB cross-checks, loopback S3). Exit code 77 means "skipped". COST: about
+# how many seconds the test takes; `ctest -j` starts the costliest first, so on a fresh build
+# (no timings kept yet) the few minute-long tests run beside the many short ones instead of
+# after them.
 function(sparkify_node_test)
-  cmake_parse_arguments(T "" "NAME;SCRIPT;TIMEOUT" "ARGS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "" "NAME;SCRIPT;TIMEOUT;COST" "ARGS;LABELS" ${ARGN})
   if(NOT SPARKIFY_BUILD_TESTS)
     return()
   endif()
@@ -51,4 +54,7 @@ function(sparkify_node_test)
   set_tests_properties(${T_NAME} PROPERTIES
     LABELS "${T_LABELS}" SKIP_RETURN_CODE 77 TIMEOUT ${T_TIMEOUT}
     ENVIRONMENT "SPARKIFY_BIN=$<TARGET_FILE:sparkify>;SPARKIFY_BUILD_DIR=${PROJECT_BINARY_DIR};SPARKIFY_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  if(T_COST)
+    set_tests_properties(${T_NAME} PROPERTIES COST ${T_COST})
+  endif()
 endfunction()

@@ -177,7 +177,9 @@ async function main() {
   const store = new LoopbackStore(args.dir);
   let faults = { rate: 0, kinds: [], slow_ms: 200, match: null };
   let random = rng(1);
-  const newStats = () => ({ requests: 0, ranged_gets: 0, forwarded: 0, refused: {}, faults: {}, aborts: 0, by_kind: {}, upstream_status: {} });
+  // manifests: PUTs of a key ending in /_SUCCESS (a table's publish), so tests can stop a run
+  // between two tables' publishes.
+  const newStats = () => ({ requests: 0, ranged_gets: 0, forwarded: 0, refused: {}, faults: {}, aborts: 0, manifests: 0, by_kind: {}, upstream_status: {} });
   let stats = newStats();
   const getCache = new Map();
   let cacheGeneration = 0;
@@ -224,6 +226,7 @@ async function main() {
     stats.requests++;
     const kind = classify(req);
     bump(stats.by_kind, kind);
+    if (kind === 'PUT' && /\/_SUCCESS(\?|$)/.test(req.url)) stats.manifests++;
     if (req.method === 'GET' && req.headers.range !== undefined) stats.ranged_gets++;
 
     const refused = await verify(req, body, args);

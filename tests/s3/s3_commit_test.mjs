@@ -5,7 +5,8 @@
 //    inside each folder, and finds every key awscli finds; a server whose delimiter listings
 //    return nothing (s3rver's own) still lists everything, with a debug note.
 //  - S3 -> S3 equals local -> local (read with DuckDB).
-//  - SIGKILL at many points of a rerun: a reader that globs *.parquet under each table sees
+//  - SIGKILL at each phase of a rerun (reading, writing, completing, between two tables'
+//    publishes): a reader that globs *.parquet under each table sees
 //    exactly the old table or exactly the new one, except inside the completion window (after
 //    the first CompleteMultipartUpload); the next run leaves exactly the new lake and no pending
 //    multipart uploads or run records.
@@ -151,13 +152,11 @@ const local = await runSparkify(['etl', '--input', input, '--output', localOut, 
 if (!(await checks.check('local -> local etl exits 0', async () => expectExit(local, 0)))) checks.finish();
 await loadLake(conn, localOut, 'local');
 
-let fullSeconds = 0;
 await checks.check('s3 -> s3 over 3,000 nested song files equals local -> local; nothing pending afterwards', async () => {
   const reportFile = path.join(work, 'first.json');
   const r = await etl('s3://lake/kill', ['--report', reportFile]);
   expectExit(r, 0);
   const report = readReport(reportFile);
-  fullSeconds = report.seconds;
   console.log(`  full run ${report.seconds.toFixed(2)} s, write stage ${report.stages.write.seconds.toFixed(2)} s, ` +
     `publish (all tables: completions + _SUCCESS + deletes) ${report.stages.publish.seconds.toFixed(2)} s`);
   await expectSameLake(await download('kill', path.join(work, 'first')), 'first');
@@ -165,21 +164,42 @@ await checks.check('s3 -> s3 over 3,000 nested song files equals local -> local;
   assert.deepEqual(await listKeys('kill/_sparkify/runs/'), []);
 });
 
-await checks.check('SIGKILL at many points: every table reads as the old or the new one outside the completion window; the next run leaves exactly the new lake and nothing pending', async () => {
-  assert.ok(fullSeconds > 0);
-  const fractions = [0.15, 0.35, 0.55, 0.7, 0.8, 0.88, 0.95, 1.05];
+// A run of the lake `kill` stopped with SIGKILL once the loopback S3 has seen `reached` (polled
+// every 20 ms): kill points named by what the run has done, not by a guess at its timing, so
+// each one lands in the phase it names on a fast machine and a slow one alike.
+async function killWhen(label, reached) {
+  await s3.resetStats();
+  let child;
+  let ended = false;
+  const running = etl('s3://lake/kill', [], { onSpawn: (c) => { child = c; } });
+  running.then(() => { ended = true; });
+  let stats = await s3.stats();
+  while (!ended && !reached(stats)) {
+    await new Promise((r) => setTimeout(r, 20));
+    stats = await s3.stats();
+  }
+  if (!ended) child.kill('SIGKILL');
+  const killed = await running;
+  assert.equal(killed.signal, 'SIGKILL', `the run ended before the kill point "${label}": ${describeRun(killed)}`);
+  return s3.stats();
+}
+
+await checks.check('SIGKILL at each phase of a rerun: every table reads as the old or the new one outside the completion window; the next run leaves exactly the new lake and nothing pending', async () => {
+  const completions = (s) => s.by_kind.CompleteMultipartUpload ?? 0;
+  const points = [
+    ['reading the song files', (s) => (s.by_kind.GET ?? 0) >= 1500],
+    ['writing, before any completion', (s) => (s.by_kind.CreateMultipartUpload ?? 0) >= 500],
+    ['the first completion', (s) => completions(s) >= 1],
+    ['halfway through the songs table\'s completions', (s) => completions(s) >= 1000],
+    ['the first table\'s manifest written', (s) => s.manifests >= 1],
+    ['the second table\'s manifest written', (s) => s.manifests >= 2],
+  ];
   const outcomes = [];
-  for (const f of fractions) {
+  for (const [label, reached] of points) {
     const before = await lakeState('kill');
     for (const t of TABLES) assert.ok(before[t].manifest && same(before[t].visible, before[t].manifest), `${t} not clean before the kill`);
-    await s3.resetStats();
-    let child;
-    const running = etl('s3://lake/kill', [], { onSpawn: (c) => { child = c; } });
-    await new Promise((r) => setTimeout(r, Math.round(f * fullSeconds * 1000)));
-    child.kill('SIGKILL');
-    const killed = await running;
-    const stats = await s3.stats();
-    const completing = (stats.by_kind.CompleteMultipartUpload ?? 0) > 0;
+    const stats = await killWhen(label, reached);
+    const completing = completions(stats) > 0;
     const after = await lakeState('kill');
     const tables = {};
     for (const t of TABLES) {
@@ -188,22 +208,25 @@ await checks.check('SIGKILL at many points: every table reads as the old or the 
       const fresh = manifest && !same(manifest, before[t].manifest) && same(visible, manifest);
       tables[t] = old ? 'old' : fresh ? 'new' : 'mixed';
       if (tables[t] === 'mixed') {
-        assert.ok(completing, `kill at ${f}: ${t} reads mixed (${visible.length} files) before any completion started`);
+        assert.ok(completing, `kill at "${label}": ${t} reads mixed (${visible.length} files) before any completion started`);
       }
     }
-    outcomes.push({ at: f, exit: killed.signal ?? killed.code, completions: stats.by_kind.CompleteMultipartUpload ?? 0, tables });
+    if (!completing) assert.ok(Object.values(tables).every((v) => v === 'old'), `kill at "${label}": a table changed before any completion`);
+    outcomes.push({ label, completions: completions(stats), manifests: stats.manifests, tables });
     // The next run cleans up and publishes exactly the new lake.
     const next = await etl('s3://lake/kill');
     expectExit(next, 0);
     const clean = await lakeState('kill');
     for (const t of TABLES) {
-      assert.ok(clean[t].manifest && same(clean[t].visible, clean[t].manifest), `after the kill at ${f} and a rerun, ${t} is not exactly its manifest`);
+      assert.ok(clean[t].manifest && same(clean[t].visible, clean[t].manifest), `after the kill at "${label}" and a rerun, ${t} is not exactly its manifest`);
     }
-    assert.deepEqual(await pendingUploads('kill/'), [], `pending uploads left after the kill at ${f} and a rerun`);
+    assert.deepEqual(await pendingUploads('kill/'), [], `pending uploads left after the kill at "${label}" and a rerun`);
     assert.deepEqual(await listKeys('kill/_sparkify/runs/'), [], 'a run record was left behind');
   }
-  for (const o of outcomes) console.log(`  kill at ${o.at}: ${o.exit}, ${o.completions} completions sent, ${JSON.stringify(o.tables)}`);
-  assert.ok(outcomes.some((o) => Object.values(o.tables).includes('old')), 'no kill landed before a publish');
+  for (const o of outcomes) console.log(`  kill at ${o.label}: ${o.completions} completions, ${o.manifests} manifests written, ${JSON.stringify(o.tables)}`);
+  // Between two tables' publishes the lake holds new tables beside old ones: each whole.
+  assert.ok(outcomes.some((o) => Object.values(o.tables).includes('new') && Object.values(o.tables).includes('old')),
+    'no kill landed between two tables\' publishes');
   await expectSameLake(await download('kill', path.join(work, 'after-kills')), 'after_kills');
 });
 
