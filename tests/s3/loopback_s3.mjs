@@ -47,6 +47,9 @@ export async function startLoopbackS3({ buckets = ['lake'], dir, workers = 1, ca
     /// {s3rver_listings: true} hands ListObjectsV2 to s3rver itself (whose delimiter listings
     /// of nested keys come back empty), to test clients against a weaker server.
     setOptions: (o) => control('options', o),
+    /// Holds the requests matching `match` (a regex on "METHOD URL") after the first `after`
+    /// unanswered (counted in stats().held) until the next hold: `hold()` drops them.
+    hold: (match = null, after = 0) => control('hold', { match, after }),
     stats: () => control('stats'),
     resetStats: () => control('reset-stats', {}),
     /// Synchronous stop for process 'exit' handlers.

@@ -14,6 +14,9 @@
 //   POST /__loopback/faults {"rate":0.1,"kinds":["500","503","drop","truncate","slow"],
 //                            "slow_ms":200,"match":"regex on METHOD URL","seed":1}
 //   POST /__loopback/options {"s3rver_listings":true}  (ListObjectsV2 as s3rver answers it)
+//   POST /__loopback/hold {"match":"regex on METHOD URL","after":N}  (the requests that match
+//        after the first N are held unanswered, counted in stats.held, until the next hold
+//        control, which drops them: a client stopped at a known point)
 //   GET  /__loopback/stats   POST /__loopback/reset-stats
 import cluster from 'node:cluster';
 import fs from 'node:fs';
@@ -177,10 +180,9 @@ async function main() {
   const store = new LoopbackStore(args.dir);
   let faults = { rate: 0, kinds: [], slow_ms: 200, match: null };
   let random = rng(1);
-  // manifests: PUTs of a key ending in /_SUCCESS (a table's publish), so tests can stop a run
-  // between two tables' publishes.
-  const newStats = () => ({ requests: 0, ranged_gets: 0, forwarded: 0, refused: {}, faults: {}, aborts: 0, manifests: 0, by_kind: {}, upstream_status: {} });
+  const newStats = () => ({ requests: 0, ranged_gets: 0, forwarded: 0, refused: {}, faults: {}, aborts: 0, held: 0, by_kind: {}, upstream_status: {} });
   let stats = newStats();
+  let hold = { match: null, after: 0, seen: 0, sockets: [] };
   const getCache = new Map();
   let cacheGeneration = 0;
   const bump = (obj, key) => { obj[key] = (obj[key] || 0) + 1; };
@@ -211,6 +213,11 @@ async function main() {
         const o = JSON.parse(body.toString() || '{}');
         store.s3rverListings = Boolean(o.s3rver_listings);
         res.end('{}');
+      } else if (req.url === '/__loopback/hold' && req.method === 'POST') {
+        const h = JSON.parse(body.toString() || '{}');
+        for (const socket of hold.sockets) socket.destroy();
+        hold = { match: h.match ? new RegExp(h.match) : null, after: h.after ?? 0, seen: 0, sockets: [] };
+        res.end('{}');
       } else if (req.url === '/__loopback/stats') {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify(stats));
@@ -226,7 +233,11 @@ async function main() {
     stats.requests++;
     const kind = classify(req);
     bump(stats.by_kind, kind);
-    if (kind === 'PUT' && /\/_SUCCESS(\?|$)/.test(req.url)) stats.manifests++;
+    if (hold.match && hold.match.test(`${req.method} ${req.url}`) && ++hold.seen > hold.after) {
+      stats.held++;
+      hold.sockets.push(req.socket);
+      return;  // unanswered until the next hold control drops it
+    }
     if (req.method === 'GET' && req.headers.range !== undefined) stats.ranged_gets++;
 
     const refused = await verify(req, body, args);
