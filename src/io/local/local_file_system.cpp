@@ -40,20 +40,24 @@ std::string mtime_version(const struct stat& st) {
   return std::to_string(static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
 }
 
-// A descriptor opened for reading, closed when it goes out of scope.
-class ReadableFile {
+// A descriptor (or a failed open's -1), closed when it goes out of scope.
+class ScopedFd {
  public:
-  explicit ReadableFile(const std::string& path) : fd_(open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
-  ~ReadableFile() {
+  explicit ScopedFd(int fd) : fd_(fd) {}
+  ~ScopedFd() {
     if (fd_ >= 0) ::close(fd_);
   }
-  ReadableFile(const ReadableFile&) = delete;
-  ReadableFile& operator=(const ReadableFile&) = delete;
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
   int fd() const { return fd_; }
 
  private:
   int fd_;
 };
+
+ScopedFd open_for_reading(const std::string& path) {
+  return ScopedFd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+}
 
 // The sentence for a failed open or read of `path`. A folder opens for reading and answers
 // EISDIR to the first read.
@@ -200,10 +204,7 @@ Result<std::vector<FileInfo>> LocalFileSystem::list_files(const std::string& roo
     if (err == ENOTDIR) return Status::Invalid(root + " is a file, not a folder");
     return errno_status("cannot open folder", root, err);
   }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{root_fd};
+  ScopedFd root_closer(root_fd);
   WalkContext ctx{root, detailed};
   std::vector<FileInfo> out;
   std::vector<std::string> frontier{""};
@@ -259,7 +260,7 @@ Result<Buffer> LocalFileSystem::read(const std::string& path, size_t padding) {
 }
 
 Status LocalFileSystem::read_into(const std::string& path, size_t padding, Buffer& buffer) {
-  ReadableFile file(path);
+  ScopedFd file = open_for_reading(path);
   if (file.fd() < 0) return read_error(path, errno);
   struct stat st;
   if (fstat(file.fd(), &st) != 0) return read_error(path, errno);
@@ -280,7 +281,7 @@ Status LocalFileSystem::read_listed(const std::string& path, uint64_t listed_siz
   if (listed_size >= (uint64_t{1} << 30)) return read_into(path, padding, buffer);
   auto size = static_cast<size_t>(listed_size);
   {
-    ReadableFile file(path);
+    ScopedFd file = open_for_reading(path);
     if (file.fd() < 0) return read_error(path, errno);
     buffer.resize_for_overwrite(size + 1, padding);
     ssize_t n;
@@ -298,7 +299,7 @@ Status LocalFileSystem::read_listed(const std::string& path, uint64_t listed_siz
 
 Status LocalFileSystem::read_range(const std::string& path, uint64_t offset, size_t length,
                                    Buffer& buffer, size_t padding, const std::string& version) {
-  ReadableFile file(path);
+  ScopedFd file = open_for_reading(path);
   if (file.fd() < 0) return read_error(path, errno);
   if (!version.empty()) {
     struct stat st;
