@@ -89,17 +89,14 @@ Result<size_t> read_at(int fd, const std::string& path, uint64_t offset, uint8_t
 class DirectoryEntries {
  public:
   explicit DirectoryEntries(int fd) : fd_(fd) {}
-  ~DirectoryEntries() { ::close(fd_); }
-  DirectoryEntries(const DirectoryEntries&) = delete;
-  DirectoryEntries& operator=(const DirectoryEntries&) = delete;
 
-  int fd() const { return fd_; }
+  int fd() const { return fd_.fd(); }
 
   /// The next entry other than "." and "..", or nullptr at the end; errno is set on failure.
   const struct dirent64* next() {
     for (;;) {
       if (pos_ >= end_) {
-        ssize_t n = ::getdents64(fd_, buffer_, sizeof(buffer_));
+        ssize_t n = ::getdents64(fd_.fd(), buffer_, sizeof(buffer_));
         if (n <= 0) {
           if (n == 0) errno = 0;
           return nullptr;
@@ -116,7 +113,7 @@ class DirectoryEntries {
   }
 
  private:
-  int fd_;
+  ScopedFd fd_;
   size_t pos_ = 0, end_ = 0;
   alignas(struct dirent64) char buffer_[16384];
 };
