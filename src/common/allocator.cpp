@@ -10,10 +10,11 @@
 // (allocator_use_huge_pages, called from exec::EtlJob::run).
 //
 // Freed pages are kept for reuse (no decay: `dirty_decay_ms:-1`) until the run's resident memory
-// nears its --memory-limit or the kept pages pass an eighth of it; exec::release_free_memory then
-// switches to jemalloc's default decay. A page returned and used again is zeroed again by the
-// kernel, which on such a machine costs about 2 ms per MB: the L tier (2 threads) takes 0.92 of
-// its time with default decay throughout (8 alternated pairs), for an 8 MB higher peak.
+// nears its --memory-limit, or, once past 7/16 of it, the kept pages pass an eighth of it;
+// exec::release_free_memory then switches to jemalloc's default decay. A page returned and used
+// again is zeroed again by the kernel, which on such a machine costs about 2 ms per MB: the L tier
+// (2 threads) takes 0.92 of its time with default decay throughout (8 alternated pairs), for an 8
+// MB higher peak.
 //
 // One arena for all threads: memory that one thread frees, another reuses. With an arena per
 // thread (the default: four per core) each kept its own free pages, and a run under a
