@@ -76,10 +76,11 @@ uint64_t peak_rss();
 /// Called when a batch or stage has freed its memory, so that what is resident stays under
 /// `limit`. The C library's malloc trims its heaps at once. jemalloc (src/common/allocator.cpp)
 /// keeps free pages for the next batch, which would otherwise fault them in again (each first
-/// touch a zeroed page), while resident memory is below three quarters of `limit` and the kept
-/// pages come to less than an eighth of it; past either bound it returns those that have stayed
-/// free for its decay time. At the end of a stage (`stage_end`) past the first bound, it returns
-/// them all: the next stage allocates other sizes, which the kept pages seldom fit.
+/// touch a zeroed page): all of them while resident memory is below 7/16 of `limit`, then while
+/// it is below three quarters of `limit` and the kept pages come to less than an eighth of it;
+/// past either bound it returns those that have stayed free for its decay time. At the end of a
+/// stage (`stage_end`) past three quarters of `limit`, it returns them all: the next stage
+/// allocates other sizes, which the kept pages seldom fit.
 void release_free_memory(uint64_t limit, bool stage_end = false);
 
 /// Memory in use: resident memory less the free pages the allocator keeps for reuse (jemalloc's
