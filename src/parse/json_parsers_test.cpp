@@ -161,5 +161,27 @@ TEST(EventParser, RejectsBadLines) {
   EXPECT_EQ(rejects[1].offset, text.find("{\"page\":\"NextSong\",\"ts\":1,\"userId\":\"\"}"));
 }
 
+// A value nested past the walk's limit is a rejected record, not a stack overflow (70k levels in
+// one line of a log crashed the run); shallow nesting in an unused field is still accepted.
+std::string nested(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+TEST(EventParser, DeepNestingIsRejected) {
+  std::string text = "{\"page\":\"NextSong\",\"ts\":1,\"userId\":1,\"x\":" + nested(200000) +
+                     "}\n{\"page\":\"NextSong\",\"ts\":2,\"userId\":2,\"x\":" + nested(50) + "}\n";
+  auto [sink, rejects, stats] = parse_events(text);
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0].reason, "nested deeper than 1024 levels");
+  ASSERT_EQ(sink.rows.size(), 1u);
+  EXPECT_EQ(sink.rows[0].ts, 2);
+}
+
+TEST(SongParser, DeepNestingIsRejected) {
+  auto r = parse_songs("{\"song_id\":\"S\",\"artist_id\":\"A\",\"x\":{\"y\":" + nested(200000) +
+                       "}}\n{\"song_id\":\"T\",\"artist_id\":\"A\",\"x\":" + nested(50) + "}");
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0].reason, "nested deeper than 1024 levels");
+  ASSERT_EQ(r.songs.size(), 1u);
+}
+
 }  // namespace
 }  // namespace sparkify::parse

@@ -285,6 +285,11 @@ void ValueReader::read_double(od::value& value, std::string_view key, std::optio
 }
 
 void ValueReader::validate_general(od::value& value, int depth) {
+  // Nesting is walked by recursion: a record nested deeper than simdjson's own default limit is
+  // rejected before it can exhaust the stack (70k levels did, in one line of a log).
+  if (depth >= kMaxDepth) {
+    return fail("nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
   od::json_type type;
   if (!type_of(value, type)) return;
   switch (type) {

@@ -118,6 +118,9 @@ class ValueReader {
     return string_without_escapes(token.data() + 1, out) || unescape_string(token.data() + 1, out);
   }
 
+  /// The deepest nesting validate() walks (simdjson's default depth limit); deeper is rejected.
+  static constexpr int kMaxDepth = 1024;
+
   /// The bytes a string scan reads at a time (the document's padding covers a block past its end).
   static constexpr size_t kStringBlock = 64;
 
