@@ -12,6 +12,8 @@
 #include <cstring>
 #include <filesystem>
 #include <iterator>
+#include <memory>
+#include <optional>
 #include <system_error>
 
 #include "common/parallel.h"
@@ -50,6 +52,11 @@ class ScopedFd {
   ScopedFd(const ScopedFd&) = delete;
   ScopedFd& operator=(const ScopedFd&) = delete;
   int fd() const { return fd_; }
+  /// Closes the descriptor held, if any, and holds `fd` instead.
+  void reset(int fd) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
 
  private:
   int fd_;
@@ -85,12 +92,19 @@ Result<size_t> read_at(int fd, const std::string& path, uint64_t offset, uint8_t
 // One folder's entries, read with getdents64 on a descriptor opened with O_DIRECTORY: four
 // system calls per folder (open, two reads, close) where opendir/readdir add an fstat and two
 // fcntl. d_type spares a stat per entry except for symbolic links and file systems that do
-// not fill it in.
+// not fill it in. A walk aims one at each folder it opens at a given depth (reset), reusing
+// its buffer.
 class DirectoryEntries {
  public:
-  explicit DirectoryEntries(int fd) : fd_(fd) {}
+  DirectoryEntries() = default;
 
   int fd() const { return fd_.fd(); }
+
+  /// Reads the folder open on `fd` from its start (closing the one read before); -1 closes it.
+  void reset(int fd) {
+    fd_.reset(fd);
+    pos_ = end_ = 0;
+  }
 
   /// The next entry other than "." and "..", or nullptr at the end; errno is set on failure.
   const struct dirent64* next() {
@@ -113,49 +127,108 @@ class DirectoryEntries {
   }
 
  private:
-  ScopedFd fd_;
+  ScopedFd fd_{-1};
   size_t pos_ = 0, end_ = 0;
   alignas(struct dirent64) char buffer_[16384];
 };
 
 struct WalkContext {
+  int root_fd;                    // the listed folder
   const std::string& shown_path;  // the root as the caller named it, for messages
   bool detailed;                  // fill in sizes and versions (one fstatat per file)
+
+  std::string shown(const std::string& rel) const {
+    return rel.empty() ? shown_path : shown_path + "/" + rel;
+  }
 };
 
+// The folder at `rel` or above it, up to the listed root, that is the folder `target` (a symbolic
+// link found in `rel`) leads to, if any: following such a link would list the same folders
+// without end. Only links to folders are checked, so a walk without them pays nothing.
+std::optional<std::string> folder_above(const WalkContext& ctx, const std::string& rel,
+                                        const struct stat& target) {
+  auto is_target = [&](const std::string& prefix) {
+    struct stat st;
+    return fstatat(ctx.root_fd, prefix.empty() ? "." : prefix.c_str(), &st, 0) == 0 &&
+           st.st_dev == target.st_dev && st.st_ino == target.st_ino;
+  };
+  if (is_target("")) return std::string();
+  for (size_t end = 0; end < rel.size(); ++end) {
+    end = std::min(rel.find('/', end), rel.size());
+    if (std::string prefix = rel.substr(0, end); is_target(prefix)) return prefix;
+  }
+  return std::nullopt;
+}
+
 // Lists the folder open on `dir_fd` (relative path `rel_prefix`): files go to `files`; sub-folders
-// are walked depth-first, or, when `subfolders` is given, only collected there for later.
+// are walked depth-first, or, when `subfolders` is given, only collected there for later. The
+// walk keeps its open folders in a list rather than on the call stack, so no depth of folders
+// can overflow the stack; a symbolic link back to a folder above it is an error.
 Status walk(int dir_fd, const std::string& rel_prefix, const WalkContext& ctx,
             std::vector<FileInfo>& files, std::vector<std::string>* subfolders) {
-  DirectoryEntries dir(dir_fd);
-  while (const struct dirent64* entry = dir.next()) {
+  struct Level {
+    DirectoryEntries dir;
+    std::string rel;
+  };
+  std::vector<std::unique_ptr<Level>> levels;  // the open folders, outermost first
+  size_t depth = 0;
+  auto enter = [&](int fd, std::string rel) {
+    if (levels.size() == depth) levels.push_back(std::make_unique<Level>());
+    levels[depth]->dir.reset(fd);
+    levels[depth]->rel = std::move(rel);
+    ++depth;
+  };
+  enter(dir_fd, rel_prefix);
+  while (depth > 0) {
+    Level& level = *levels[depth - 1];
+    const struct dirent64* entry = level.dir.next();
+    if (entry == nullptr) {
+      if (errno != 0) return errno_status("cannot list", ctx.shown(level.rel), errno);
+      level.dir.reset(-1);
+      --depth;
+      continue;
+    }
     const char* name = entry->d_name;
     unsigned char type = entry->d_type;
-    if (type == DT_UNKNOWN || type == DT_LNK) {
-      struct stat st;
-      if (fstatat(dir.fd(), name, &st, 0) != 0) continue;  // dangling link: nothing to read
-      type = S_ISDIR(st.st_mode) ? DT_DIR : (S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN);
+    std::string rel = level.rel.empty() ? std::string(name) : level.rel + "/" + name;
+    struct stat st;
+    bool stated = false;  // st holds what the entry leads to
+    if (type == DT_UNKNOWN) {
+      if (fstatat(level.dir.fd(), name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+      stated = !S_ISLNK(st.st_mode);
+      type = S_ISLNK(st.st_mode)   ? DT_LNK
+             : S_ISDIR(st.st_mode) ? DT_DIR
+             : S_ISREG(st.st_mode) ? DT_REG
+                                   : DT_UNKNOWN;
     }
-    std::string rel = rel_prefix.empty() ? std::string(name) : rel_prefix + "/" + name;
+    if (type == DT_LNK) {
+      if (fstatat(level.dir.fd(), name, &st, 0) != 0) continue;  // dangling: nothing to read
+      stated = true;
+      type = S_ISDIR(st.st_mode) ? DT_DIR : (S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN);
+      if (type == DT_DIR) {
+        if (auto above = folder_above(ctx, level.rel, st)) {
+          return Status::Invalid("cannot list " + ctx.shown(rel) + ": it is a symbolic link to " +
+                                 ctx.shown(*above) + ", a folder that holds it");
+        }
+      }
+    }
     if (type == DT_DIR) {
       if (subfolders != nullptr) {
         subfolders->push_back(std::move(rel));
         continue;
       }
-      int child = openat(dir.fd(), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (child < 0) return errno_status("cannot list", ctx.shown_path + "/" + rel, errno);
-      SPARKIFY_RETURN_NOT_OK(walk(child, rel, ctx, files, nullptr));
+      int child = openat(level.dir.fd(), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (child < 0) return errno_status("cannot list", ctx.shown(rel), errno);
+      enter(child, std::move(rel));
     } else if (type == DT_REG) {
       FileInfo info{std::move(rel), 0};
-      struct stat st;
-      if (ctx.detailed && fstatat(dir.fd(), name, &st, 0) == 0) {
+      if (ctx.detailed && (stated || fstatat(level.dir.fd(), name, &st, 0) == 0)) {
         info.size = static_cast<uint64_t>(st.st_size);
         info.version = mtime_version(st);
       }
       files.push_back(std::move(info));
     }
   }
-  if (errno != 0) return errno_status("cannot list", ctx.shown_path, errno);
   return Status::OK();
 }
 
@@ -202,7 +275,7 @@ Result<std::vector<FileInfo>> LocalFileSystem::list_files(const std::string& roo
     return errno_status("cannot open folder", root, err);
   }
   ScopedFd root_closer(root_fd);
-  WalkContext ctx{root, detailed};
+  WalkContext ctx{root_fd, root, detailed};
   std::vector<FileInfo> out;
   std::vector<std::string> frontier{""};
   // Reads the frontier's folders a level at a time until it holds at least `target` folders.
