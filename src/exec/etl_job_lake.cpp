@@ -26,7 +26,8 @@ std::string normalized_location(const std::string& location) {
     out = ec ? location : p.string();
   }
   while (out.size() > 1 && out.back() == '/') out.pop_back();
-  return out + "/";
+  if (out.back() != '/') out.push_back('/');  // "/" stays "/": every local path is inside it
+  return out;
 }
 
 bool is_inside(const std::string& inner, const std::string& outer) {

@@ -168,7 +168,9 @@ const before = snapshot(lake);
   const listing = listFiles(input);
   for (const [what, target] of [['inside the input', path.join(input, 'lake')],
                                 ['inside song_data', path.join(input, 'song_data', 'lake')],
-                                ['the input itself', input]]) {
+                                ['the input itself', input],
+                                // Every local input is inside "/" (the check once missed it).
+                                ['the root folder', '/']]) {
     const r = await runSparkify(['etl', '--input', input, '--output', target]);
     await checks.check(`output ${what}: exit 1, one line, input untouched`, async () => {
       expectExit(r, 1);
