@@ -1,7 +1,10 @@
 // Percent-decoding ("%2F" -> "/"), shared by the SigV4 signer (URL paths and queries) and Hive
-// partition folder names, which escape the same way.
+// partition folder names, which escape the same way; and the characters a Hive partition value
+// escapes (Spark's ExternalCatalogUtils.escapePathName), which the lake's folder names and the
+// song parser's check of their length share.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -13,6 +16,37 @@ inline int hex_digit_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+/// Whether a Hive partition value writes `c` as %XX in its folder name.
+inline bool hive_needs_escape(unsigned char c) {
+  if (c < 0x20 || c == 0x7F) return true;
+  switch (c) {
+    case '"':
+    case '#':
+    case '%':
+    case '\'':
+    case '*':
+    case '/':
+    case ':':
+    case '=':
+    case '?':
+    case '\\':
+    case '{':
+    case '[':
+    case ']':
+    case '^':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// The length of `value` once Hive-escaped (each escaped byte takes three).
+inline size_t hive_escaped_size(std::string_view value) {
+  size_t n = value.size();
+  for (char c : value) n += hive_needs_escape(static_cast<unsigned char>(c)) ? 2 : 0;
+  return n;
 }
 
 /// Decodes every "%XX" (either case); a '%' not followed by two hex digits is kept as it is.

@@ -4,40 +4,13 @@
 
 namespace sparkify::lake {
 
-namespace {
-
-bool needs_escape(unsigned char c) {
-  if (c < 0x20 || c == 0x7F) return true;
-  switch (c) {
-    case '"':
-    case '#':
-    case '%':
-    case '\'':
-    case '*':
-    case '/':
-    case ':':
-    case '=':
-    case '?':
-    case '\\':
-    case '{':
-    case '[':
-    case ']':
-    case '^':
-      return true;
-    default:
-      return false;
-  }
-}
-
-}  // namespace
-
 std::string escape_partition_value(std::string_view value) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(value.size());
   for (char ch : value) {
     auto c = static_cast<unsigned char>(ch);
-    if (needs_escape(c)) {
+    if (hive_needs_escape(c)) {
       out.push_back('%');
       out.push_back(kHex[c >> 4]);
       out.push_back(kHex[c & 0xF]);

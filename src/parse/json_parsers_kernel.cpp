@@ -4,6 +4,7 @@
 #include <cstring>
 #include <optional>
 
+#include "common/percent_coding.h"
 #include "parse/document_splitter.h"
 #include "parse/parse_kernel.h"
 #include "parse/value_reader.h"
@@ -27,6 +28,8 @@ const char* kernel_name() { return SPARKIFY_STRINGIFY(SIMDJSON_BUILTIN_IMPLEMENT
 namespace {
 
 constexpr size_t kMaxRawBytes = 64 * 1024;  // a reject keeps at most this much of its record
+// The longest escaped artist_id whose folder name `artist_id=<id>` fits NAME_MAX (255 bytes).
+constexpr size_t kMaxArtistIdEscaped = 255 - std::string_view("artist_id=").size();
 
 model::RejectRecord make_reject(std::string_view source, uint64_t line, uint64_t offset,
                                 std::string reason, std::string_view raw) {
@@ -131,6 +134,12 @@ class SongParserKernel final : public SongKernel {
     if (!at_end(doc)) return reader.fail("invalid JSON: content after the object");
     if (!song_id.valid || song_id.value.empty()) return reader.fail("missing song_id");
     if (!artist_id.valid || artist_id.value.empty()) return reader.fail("missing artist_id");
+    // The songs table is partitioned by artist_id (SPEC §4): its folder name, `artist_id=` and
+    // the escaped id, must fit a file system's 255-byte name (on S3 too: the same lake anywhere).
+    if (size_t escaped = hive_escaped_size(artist_id.value); escaped > kMaxArtistIdEscaped) {
+      return reader.fail("artist_id too long for its partition folder: " + std::to_string(escaped) +
+                         " bytes once escaped, at most " + std::to_string(kMaxArtistIdEscaped));
+    }
     record.song_id = song_id.value;
     record.artist_id = artist_id.value;
   }

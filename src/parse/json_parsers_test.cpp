@@ -183,5 +183,19 @@ TEST(SongParser, DeepNestingIsRejected) {
   ASSERT_EQ(r.songs.size(), 1u);
 }
 
+TEST(SongParser, ArtistIdThatCannotNameItsPartitionFolderIsRejected) {
+  // 245 bytes escaped is the most that fits `artist_id=` in a 255-byte folder name; '%' takes 3.
+  auto r =
+      parse_songs("{\"song_id\":\"S1\",\"artist_id\":\"" + std::string(245, 'A') +
+                  "\"}\n{\"song_id\":\"S2\",\"artist_id\":\"" + std::string(246, 'A') +
+                  "\"}\n{\"song_id\":\"S3\",\"artist_id\":\"" + std::string(82, '%') + "\"}\n");
+  ASSERT_EQ(r.songs.size(), 1u);
+  EXPECT_EQ(r.songs[0].song_id, "S1");
+  ASSERT_EQ(r.rejects.size(), 2u);
+  EXPECT_EQ(r.rejects[0].reason,
+            "artist_id too long for its partition folder: 246 bytes once escaped, at most 245");
+  EXPECT_EQ(r.rejects[1].line, 3u);
+}
+
 }  // namespace
 }  // namespace sparkify::parse
