@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "common/bounded_queue.h"
 #include "common/parallel.h"
@@ -163,17 +164,35 @@ Result<ListPage> S3FileSystem::list_page(const std::string& bucket, const std::s
   return page;
 }
 
+namespace {
+
+// Moves to the page after `page`: a token the listing has already been given back means the
+// endpoint would page forever (a faulty look-alike did, 10k requests in 5 s), so it is an error.
+Status follow_token(ListPage& page, std::string& token, std::unordered_set<std::string>& seen,
+                    const std::string& listing) {
+  if (!seen.insert(page.next_token).second) {
+    return Status::Corrupt("the S3 endpoint answered the listing of " + listing +
+                           " with a continuation token it had already given: the listing would "
+                           "never end");
+  }
+  token = std::move(page.next_token);
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<std::vector<ListedObject>> S3FileSystem::list_prefix(const std::string& bucket,
                                                             const std::string& prefix,
                                                             size_t limit) {
   std::vector<ListedObject> out;
   std::string token;
+  std::unordered_set<std::string> seen;
   while (true) {
     SPARKIFY_ASSIGN_OR_RETURN(ListPage page,
                               list_page(bucket, prefix, "", token, limit - out.size()));
     for (auto& object : page.objects) out.push_back(std::move(object));
     if (!page.truncated || out.size() >= limit) break;
-    token = std::move(page.next_token);
+    SPARKIFY_RETURN_NOT_OK(follow_token(page, token, seen, s3_url(bucket, prefix)));
   }
   return out;
 }
@@ -198,13 +217,14 @@ Result<std::vector<ListedObject>> S3FileSystem::list_tree(const std::string& buc
                       const std::atomic<bool>* cancel, std::vector<ListedObject>& objects,
                       std::vector<std::string>& folders) -> Status {
     std::string token;
+    std::unordered_set<std::string> seen;
     while (true) {
       SPARKIFY_ASSIGN_OR_RETURN(ListPage page,
                                 list_page(bucket, folder, delimiter, token, 1000, cancel));
       for (auto& object : page.objects) objects.push_back(std::move(object));
       for (auto& sub : page.common_prefixes) folders.push_back(std::move(sub));
       if (!page.truncated) return Status::OK();
-      token = std::move(page.next_token);
+      SPARKIFY_RETURN_NOT_OK(follow_token(page, token, seen, s3_url(bucket, folder)));
     }
   };
   for (int depth = 0; depth < kMaxDepth && frontier.size() < kFanout; ++depth) {

@@ -120,6 +120,27 @@ TEST(S3FileSystem, SmallListingIsOneRequestWithRelativePaths) {
   EXPECT_EQ(query_value(requests[0].url, "list-type"), "2");
 }
 
+TEST(S3FileSystem, ListingThatRepeatsItsTokenStopsWithOneSentence) {
+  // A faulty endpoint: every page truncated, always the same continuation token.
+  auto client = std::make_shared<ScriptedHttpClient>();
+  client->set_fallback([&](const http::HttpRequest& r) {
+    std::string key = "in/k" + std::to_string(client->requests().size()) + ".json";
+    return ScriptedHttpClient::reply(
+        200,
+        "<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>again"
+        "</NextContinuationToken><Contents><Key>" +
+            key + "</Key><Size>1</Size></Contents></ListBucketResult>");
+  });
+  auto fs = make_fs(client);
+  auto files = fs->list("s3://lake/in");
+  ASSERT_FALSE(files.ok());
+  EXPECT_NE(files.status().message().find(
+                "with a continuation token it had already given: the listing would never end"),
+            std::string::npos)
+      << files.status().message();
+  EXPECT_LT(client->requests().size(), 10u);
+}
+
 TEST(S3FileSystem, LargeListingWalksFoldersInParallelAndFindsEveryKey) {
   // The Udacity layout: song_data/A/B/C/TR....json, plus a big flat folder that needs paging.
   std::set<std::string> keys;
