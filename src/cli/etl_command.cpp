@@ -3,6 +3,11 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -152,6 +157,18 @@ Status check_same_invocation(exec::Cluster& cluster) {
   return Status::OK();
 }
 
+// Whether --report's file can be written: opened for appending (created when missing, an old
+// one left as it is until the run replaces it).
+Status check_report_path(const std::string& path) {
+  if (path.empty()) return Status::OK();
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::Invalid("cannot write the report to " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  return Status::OK();
+}
+
 }  // namespace
 
 std::string& invocation() {
@@ -226,6 +243,9 @@ Command add_etl_command(CLI::App& app) {
     Status same = check_same_invocation(cluster);
     auto options = make_options(*f, cluster.ranks_on_this_machine());
     if (same.ok()) same = cluster.agree(options.status());
+    // The report's file is opened before the run: a run that published its lake and then could
+    // not write the report would exit non-zero with the lake changed.
+    if (same.ok()) same = cluster.agree(root ? check_report_path(f->report) : Status::OK());
     if (!same.ok()) {
       if (root) fmt::print(stderr, "sparkify etl: {}\n", same.message());
       return exit_code_for(same);

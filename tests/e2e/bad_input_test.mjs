@@ -191,6 +191,8 @@ const usage = [
   ['--threads not a number', ['etl', '--input', good, '--output', path.join(work, 'u5'), '--threads', 'many']],
   ['--max-bad-records not a number', ['etl', '--input', good, '--output', path.join(work, 'u6'), '--max-bad-records', 'x']],
   ['unknown subcommand', ['frobnicate']],
+  // Checked before the run: the lake is not published and then the report found unwritable.
+  ['--report where no file can be written', ['etl', '--input', good, '--output', path.join(work, 'u1'), '--report', '/proc/sparkify-report.json']],
 ];
 for (const [what, args] of usage) {
   const r = await runSparkify(args);
