@@ -53,13 +53,16 @@ class EventSink {
   virtual void on_event(const EventRecord& event) = 0;
 };
 
+/// The most of a record's bytes its reject keeps as `raw`; the reason of a reject cut so says.
+inline constexpr size_t kRejectRawBytes = size_t{64} << 10;
+
 /// A record that could not be used, kept with where it came from and why (SPEC §5).
 struct RejectRecord {
   std::string source;   ///< path relative to the input root
   uint64_t line = 0;    ///< 1-based line where the record starts
   uint64_t offset = 0;  ///< byte offset of the record in the (decompressed) file
   std::string reason;
-  std::string raw;  ///< the record's bytes as found
+  std::string raw;  ///< the record's bytes as found (at most kRejectRawBytes of them)
 };
 
 }  // namespace sparkify::model

@@ -46,6 +46,14 @@ std::vector<std::string> supported_parse_kernels();
 /// instruction set. Not thread-safe: call it before any parsing starts.
 Status set_parse_kernel(std::string_view name);
 
+/// What a reject's reason adds when its raw text is cut to kRejectRawBytes of `record_bytes`.
+std::string cut_raw_note(uint64_t record_bytes);
+
+/// The reject of a log line `length` bytes long, more than `max_length` (the longest a reader
+/// holds whole), of which `start` is the first bytes; `line` is 1-based.
+model::RejectRecord long_line_reject(std::string_view source, uint64_t line, uint64_t offset,
+                                     uint64_t length, uint64_t max_length, std::string_view start);
+
 class SongParser {
  public:
   SongParser();

@@ -27,7 +27,6 @@ const char* kernel_name() { return SPARKIFY_STRINGIFY(SIMDJSON_BUILTIN_IMPLEMENT
 
 namespace {
 
-constexpr size_t kMaxRawBytes = 64 * 1024;  // a reject keeps at most this much of its record
 // The longest escaped artist_id whose folder name `artist_id=<id>` fits NAME_MAX (255 bytes).
 constexpr size_t kMaxArtistIdEscaped = 255 - std::string_view("artist_id=").size();
 
@@ -38,7 +37,8 @@ model::RejectRecord make_reject(std::string_view source, uint64_t line, uint64_t
   r.line = line;
   r.offset = offset;
   r.reason = std::move(reason);
-  r.raw = std::string(raw.substr(0, kMaxRawBytes));
+  if (raw.size() > model::kRejectRawBytes) r.reason += cut_raw_note(raw.size());
+  r.raw = std::string(raw.substr(0, model::kRejectRawBytes));
   return r;
 }
 

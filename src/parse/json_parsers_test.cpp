@@ -170,7 +170,11 @@ TEST(EventParser, DeepNestingIsRejected) {
                      "}\n{\"page\":\"NextSong\",\"ts\":2,\"userId\":2,\"x\":" + nested(50) + "}\n";
   auto [sink, rejects, stats] = parse_events(text);
   ASSERT_EQ(rejects.size(), 1u);
-  EXPECT_EQ(rejects[0].reason, "nested deeper than 1024 levels");
+  // The line is longer than a reject keeps: the reason says how much of it `raw` holds.
+  size_t line_bytes = text.find('\n');
+  EXPECT_EQ(rejects[0].reason, "nested deeper than 1024 levels; raw text: its first 65536 of " +
+                                   std::to_string(line_bytes) + " bytes");
+  EXPECT_EQ(rejects[0].raw, text.substr(0, model::kRejectRawBytes));
   ASSERT_EQ(sink.rows.size(), 1u);
   EXPECT_EQ(sink.rows[0].ts, 2);
 }
@@ -179,7 +183,10 @@ TEST(SongParser, DeepNestingIsRejected) {
   auto r = parse_songs("{\"song_id\":\"S\",\"artist_id\":\"A\",\"x\":{\"y\":" + nested(200000) +
                        "}}\n{\"song_id\":\"T\",\"artist_id\":\"A\",\"x\":" + nested(50) + "}");
   ASSERT_EQ(r.rejects.size(), 1u);
-  EXPECT_EQ(r.rejects[0].reason, "nested deeper than 1024 levels");
+  EXPECT_TRUE(
+      r.rejects[0].reason.starts_with("nested deeper than 1024 levels; raw text: its "
+                                      "first 65536 of "))
+      << r.rejects[0].reason;
   ASSERT_EQ(r.songs.size(), 1u);
 }
 

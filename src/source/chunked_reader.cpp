@@ -247,6 +247,10 @@ uint64_t count_lines(const uint8_t* p, size_t n) {
   return lines;
 }
 
+// The first bytes of a line longer than kMaxLineBytes kept for its reject: as much as a reject
+// keeps of any record.
+constexpr size_t kLongLineKept = size_t{64} << 10;
+
 // Cuts what `stream` reads into chunks of whole lines (see chunked_reader.h). Bytes are read
 // straight into the chunk handed out; only the line a chunk cuts off is copied, to the start of
 // the next one.
@@ -270,15 +274,17 @@ Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
   uint64_t line = 0, offset = 0;
   bool eof = false;
   while (!eof || held > 0) {
-    // Fill up to the chunk size, and beyond it while no line break has been seen.
+    // Fill up to the chunk size, and beyond it while no line break has been seen (a line longer
+    // than the chunk), up to one byte past the longest line kept whole.
     size_t target = std::max(index == 0 ? first_target : chunk_bytes, held + 4096);
     while (!eof && held < target) {
       block.resize(target, kParserPadding);  // keeps the bytes held
       SPARKIFY_ASSIGN_OR_RETURN(size_t n, stream.read(block.data() + held, target - held));
       held += n;
       eof = n == 0;
-      if (held == target && std::memchr(block.data(), '\n', held) == nullptr) {
-        target *= 2;  // one line longer than the chunk: keep it whole
+      if (held == target && held <= kMaxLineBytes &&
+          std::memchr(block.data(), '\n', held) == nullptr) {
+        target = std::min(target * 2, kMaxLineBytes + 1);
       }
     }
     uint8_t* bytes = block.data();
@@ -290,6 +296,37 @@ Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
       }
     }
     if (held == 0) break;
+    if (held > kMaxLineBytes && std::memchr(bytes, '\n', held) == nullptr) {
+      // A line too long to hold: keep its start, read on to its line break dropping the rest.
+      uint64_t length = held;
+      size_t kept = std::min(held, kLongLineKept);
+      bool ended = false;
+      held = 0;
+      while (!eof && !ended) {
+        block.resize(kept + chunk_bytes, kParserPadding);
+        uint8_t* into = block.data() + kept;
+        SPARKIFY_ASSIGN_OR_RETURN(size_t n, stream.read(into, chunk_bytes));
+        eof = n == 0;
+        const auto* brk = static_cast<const uint8_t*>(std::memchr(into, '\n', n));
+        if (brk == nullptr) {
+          length += n;
+          continue;
+        }
+        ended = true;
+        size_t in_line = static_cast<size_t>(brk - into);
+        length += in_line;
+        cut.assign(reinterpret_cast<const char*>(brk) + 1, n - in_line - 1);
+        held = cut.size();
+      }
+      block.resize(kept, kParserPadding);
+      uint64_t file_bytes = length + (ended ? 1 : 0);
+      SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset, length, file_bytes}));
+      line += ended ? 1 : 0;
+      offset += file_bytes;
+      block.resize(held, kParserPadding);
+      if (held) std::memcpy(block.data(), cut.data(), held);
+      continue;
+    }
     size_t end = held;
     if (!eof) {
       const auto* last = static_cast<const uint8_t*>(memrchr(bytes, '\n', held));
@@ -298,7 +335,7 @@ Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
     }
     cut.assign(reinterpret_cast<const char*>(bytes) + end, held - end);
     block.resize(end, kParserPadding);  // the padding is zeroed over the cut line
-    SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset}));
+    SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset, 0, end}));
     line += count_lines(block.data(), end);
     offset += end;
     held = cut.size();

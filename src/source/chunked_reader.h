@@ -1,7 +1,10 @@
 // Reads a log file in bounded chunks that end at a line break, so a file of any size is parsed
 // with one chunk per worker in memory. Each chunk carries the line number and byte offset of its
 // first byte in the whole (decompressed) file, so rejects name the same place a whole-file read
-// would; a line longer than the chunk size grows the chunk until the line is whole. Local files
+// would; a line longer than the chunk size grows the chunk until the line is whole, up to
+// kMaxLineBytes: a longer line is read to its end without being held, and handed out as its
+// first bytes alone, marked, for the caller to reject (memory stays bounded whatever the line's
+// length, as it does whatever the file's). Local files
 // stream through read(); other stores (S3) by ranged reads of the chunk size, the next range
 // fetched while this chunk is parsed; gzip inflates through zlib over either.
 #pragma once
@@ -22,11 +25,21 @@ namespace sparkify::source {
 /// read to the parse.
 inline constexpr size_t kParseChunkBytes = size_t{256} << 10;
 
+/// The longest line handed out whole: 1 MiB, some 2000 times a log event's length. The lake must
+/// not depend on --memory-limit, so this does not either; a worker holds a few such lines at
+/// most, well inside the least memory a worker is planned.
+inline constexpr size_t kMaxLineBytes = size_t{1} << 20;
+
 struct Chunk {
   const Buffer& data;     ///< whole lines (the last may lack its '\n' at end of file), padded
   uint32_t index;         ///< 0, 1, 2 … within the file
   uint64_t first_line;    ///< lines before this chunk (add to the chunk's 1-based line numbers)
   uint64_t first_offset;  ///< bytes before this chunk (after a byte-order mark)
+  /// Not 0: `data` is only the first bytes of one line this long (its line break not counted),
+  /// longer than kMaxLineBytes; the rest was read and dropped.
+  uint64_t long_line = 0;
+  /// The file's bytes this chunk stands for: data.size(), or a long line's with its line break.
+  uint64_t file_bytes = 0;
 };
 
 /// Calls `on_chunk` for each chunk of `file`, in order; stops at the first error.

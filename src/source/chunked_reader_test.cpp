@@ -163,6 +163,80 @@ class RangedFileSystem final : public io::FileSystem {
   std::vector<std::pair<uint64_t, size_t>> asked_;
 };
 
+// A line past kMaxLineBytes is not held: its chunk is its first 64 KiB alone, marked with its
+// length, and the lines around it come as usual with their positions — plain, gzip, by ranges,
+// at the start of a file (after a byte-order mark) and at its end without a line break.
+TEST_F(ChunkedReader, HandsOutOnlyTheStartOfALineTooLongToHold) {
+  const std::string head = lines(300), tail = lines(200);
+  const std::string huge = "{\"long\":\"" + std::string(3 * kMaxLineBytes, 'z') + "\"}";
+  struct Case {
+    std::string name, before, after;
+  };
+  for (const Case& c : {Case{"middle.json", head, "\n" + tail},
+                        Case{"first.json", "\xEF\xBB\xBF", "\n"}, Case{"last.json.gz", head, ""}}) {
+    std::string text = c.before + huge + c.after;
+    auto file = write(c.name, c.name.ends_with(".gz") ? gzip_member(text) : text);
+    if (c.before.starts_with("\xEF")) text = text.substr(3);
+    for (int ranged_reads : {0, 1}) {
+      RangedFileSystem ranged;
+      io::FileSystem& fs = ranged_reads ? static_cast<io::FileSystem&>(ranged) : fs_;
+      std::string all;  // the text rebuilt, the long line's dropped part as '?'
+      int long_lines = 0;
+      size_t largest = 0;
+      Status st = for_each_chunk(fs, file, 64 << 10, 2, [&](const Chunk& ch) -> Status {
+        EXPECT_EQ(ch.first_offset, all.size()) << c.name;
+        EXPECT_EQ(ch.first_line, static_cast<uint64_t>(std::count(all.begin(), all.end(), '\n')));
+        largest = std::max(largest, ch.data.size());
+        all += ch.data.view();
+        if (ch.long_line == 0) {
+          EXPECT_EQ(ch.file_bytes, ch.data.size());
+          return Status::OK();
+        }
+        ++long_lines;
+        EXPECT_EQ(ch.long_line, huge.size());
+        EXPECT_EQ(ch.data.view(), huge.substr(0, 64 << 10));
+        EXPECT_EQ(ch.data.data()[ch.data.size()], 0);
+        all += std::string(ch.long_line - ch.data.size(), '?');
+        if (ch.file_bytes == ch.long_line + 1) all += '\n';
+        return Status::OK();
+      });
+      ASSERT_TRUE(st.ok()) << st.message();
+      EXPECT_EQ(long_lines, 1) << c.name;
+      EXPECT_LE(largest, kParseChunkBytes);
+      std::string expected = text;
+      size_t at = expected.find(huge);
+      expected.replace(at + (64 << 10), huge.size() - (64 << 10),
+                       std::string(huge.size() - (64 << 10), '?'));
+      EXPECT_EQ(all, expected) << c.name << (ranged_reads ? " by ranges" : "");
+    }
+  }
+}
+
+// The longest line held whole is kMaxLineBytes; one byte more is a long line.
+TEST_F(ChunkedReader, TheLongestLineHeldWholeIsTheLimit) {
+  for (size_t length : {kMaxLineBytes, kMaxLineBytes + 1}) {
+    std::string line = std::string(length, 'a');
+    auto file = write("edge.json", "{}\n" + line + "\n{}\n");
+    std::vector<uint64_t> long_lines;
+    std::string whole;
+    Status st = for_each_chunk(fs_, file, 4096, [&](const Chunk& ch) -> Status {
+      if (ch.long_line)
+        long_lines.push_back(ch.long_line);
+      else
+        whole += ch.data.view();
+      return Status::OK();
+    });
+    ASSERT_TRUE(st.ok()) << st.message();
+    if (length == kMaxLineBytes) {
+      EXPECT_TRUE(long_lines.empty());
+      EXPECT_EQ(whole, "{}\n" + line + "\n{}\n");
+    } else {
+      EXPECT_EQ(long_lines, std::vector<uint64_t>{length});
+      EXPECT_EQ(whole, "{}\n{}\n");
+    }
+  }
+}
+
 TEST_F(ChunkedReader, ReadsOtherStoresByRangesWithTheSamePositions) {
   std::string text = "\xEF\xBB\xBF" + lines(40000) + "{\"last\":\"no newline\"}";
   auto file = write("big.json", text);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import {
   Checks, TABLES, expectExit, listFiles, makeTempDir, readRejects, readReport, runSparkify, show,
   sparkifyBin, strayLakeEntries, withoutRootPowers,
@@ -178,6 +179,38 @@ const before = snapshot(lake);
       assert.deepStrictEqual(listFiles(input), listing);
     });
   }
+}
+
+// --- a log line too long to hold ------------------------------------------------------------------
+// 400 MiB of one line (concatenated gzip members, one file) between two good events: the line is
+// rejected with its length and first 64 KiB, the events around it load, and the run stays under
+// a --memory-limit far below the line's size (it once held the line whole, 3x past the limit).
+{
+  const input = path.join(work, 'long-line');
+  writeGood(input, 40);
+  const mib = zlib.gzipSync(Buffer.alloc(1 << 20, 'q'));
+  const members = [zlib.gzipSync(`${event(41, 1541990259796)}\n{"x":"`)];
+  for (let i = 0; i < 400; i++) members.push(mib);
+  members.push(zlib.gzipSync(`"}\n${event(42, 1541990260796)}\n`));
+  fs.writeFileSync(path.join(input, 'log_data/2018/11/b.json.gz'), Buffer.concat(members));
+  const out = path.join(work, 'lake-long-line');
+  const report = path.join(work, 'long-line.json');
+  const r = await runSparkify(['etl', '--input', input, '--output', out, '--memory-limit', '128MB', '--report', report]);
+  await checks.check('a 400 MiB log line: exit 0, rejected with its length, its neighbours loaded', async () => {
+    expectExit(r, 0);
+    const rejects = readRejects(out, 'logs');
+    assert.equal(rejects.length, 1, JSON.stringify(rejects.map((x) => x.reason)));
+    const [x] = rejects;
+    const length = 400 * (1 << 20) + '{"x":"'.length + '"}'.length;
+    assert.equal(x.source, 'log_data/2018/11/b.json.gz');
+    assert.equal(x.line, 2);
+    assert.equal(x.offset, event(41, 1541990259796).length + 1);
+    assert.match(x.reason, new RegExp(`^line too long: ${length} bytes, at most 1048576`));
+    assert.equal(x.raw, `{"x":"${'q'.repeat(65536 - 6)}`);
+    const rep = readReport(report);
+    assert.equal(rep.tables.songplays.rows, 7, 'songplays: 5 of a.json and the 2 around the long line');
+    assert.ok(rep.memory.peak < 128 * 1024 * 1024, `peak ${rep.memory.peak} bytes`);
+  });
 }
 
 // --- usage errors: exit 2 -------------------------------------------------------------------------
