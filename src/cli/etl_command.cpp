@@ -32,7 +32,7 @@ namespace {
 struct EtlFlags {
   std::string input, songs, logs, output, only, compression = "snappy", report, mode = "full";
   std::optional<int> threads;  // unset: the machine's cores, divided between the ranks on it
-  int64_t max_bad_records = -1;
+  std::optional<int64_t> max_bad_records;  // unset: no limit
   size_t max_rows_per_file = size_t{1} << 20;
   bool no_progress = false;
   StorageFlags storage;
@@ -115,7 +115,10 @@ Result<exec::EtlOptions> make_options(EtlFlags& f, int ranks_here) {
     o.codec = parquet::Codec::kGzip;
   else if (f.compression == "none")
     o.codec = parquet::Codec::kUncompressed;
-  o.max_bad_records = f.max_bad_records;
+  if (f.max_bad_records && *f.max_bad_records < 0) {
+    return Status::Invalid("--max-bad-records must be 0 or more (leave it out for no limit)");
+  }
+  o.max_bad_records = f.max_bad_records.value_or(-1);
   if (f.max_rows_per_file == 0) return Status::Invalid("--max-rows-per-file must be positive");
   o.max_rows_per_file = f.max_rows_per_file;
   SPARKIFY_ASSIGN_OR_RETURN(o.storage, resolve_storage_flags(f.storage));
@@ -125,6 +128,12 @@ Result<exec::EtlOptions> make_options(EtlFlags& f, int ranks_here) {
   } else {
     auto limit = exec::parse_size(*f.memory_limit);
     if (!limit.ok()) return Status::Invalid("--memory-limit: " + limit.status().message());
+    // A number without its unit is bytes, far below what any run needs: a usage error, not a
+    // failed run saying that "0 MiB" is too small.
+    if (*limit < 1000 * 1000) {
+      return Status::Invalid("--memory-limit " + *f.memory_limit + " is " + std::to_string(*limit) +
+                             " bytes; sizes take a unit, e.g. 512MB");
+    }
     o.memory_limit = *limit;
   }
   o.spill_dir = f.spill_dir;

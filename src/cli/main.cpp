@@ -48,7 +48,16 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // One line, as every other error: the command, what is wrong with it, where its help is.
+    std::string command = "sparkify";
+    for (const Command& c : commands) {
+      if (c.app->parsed()) command += " " + c.app->get_name();
+    }
+    std::string what = e.what();
+    if (command == "sparkify" && argc > 1 && argv[1][0] != '-') {
+      what = fmt::format("{} is not a command", argv[1]);
+    }
+    fmt::print(stderr, "{}: {} (see {} --help)\n", command, what, command);
     return 2;
   }
   for (const Command& command : commands) {

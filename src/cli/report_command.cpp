@@ -45,7 +45,9 @@ Command add_report_command(CLI::App& app) {
       "report", "Song-play analysis of a lake as one self-contained HTML page (charts + tables)");
   sub->add_option("--lake", f->lake, "Folder or s3:// URL of the lake")->required();
   sub->add_option("--output", f->output, "HTML file to write")->required();
-  sub->add_option("--threads", f->threads, "Reader threads")->capture_default_str();
+  sub->add_option("--threads", f->threads, "Reader threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   sub->add_option("--top", f->top, "Rows in each ranking (songs, artists, users, locations)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));

@@ -28,7 +28,9 @@ Command add_verify_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "verify", "Data-quality checks on a lake: completeness, keys, references, partitions");
   sub->add_option("--lake", f->lake, "Folder or s3:// URL of the lake")->required();
-  sub->add_option("--threads", f->threads, "Reader threads")->capture_default_str();
+  sub->add_option("--threads", f->threads, "Reader threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   add_storage_flags(sub, f->storage);
 
   Command command;
