@@ -168,6 +168,19 @@ TEST(Buffer, AppendGrowsAndKeepsContentsAndPadding) {
   for (size_t i = 0; i < 4; ++i) EXPECT_EQ(b.data()[b.size() + i], 0);
 }
 
+// The default --threads: the cores, fewer when the affinity mask or the cgroup quota say so (a
+// quota of 1.5 CPUs still gets 2 threads), never 0.
+TEST(DefaultThreadCount, TakesTheSmallestOfCoresAffinityAndQuota) {
+  EXPECT_EQ(default_thread_count(8, 0, 0, 0), 8);
+  EXPECT_EQ(default_thread_count(8, 2, 0, 0), 2);
+  EXPECT_EQ(default_thread_count(8, 0, 150000, 100000), 2);
+  EXPECT_EQ(default_thread_count(8, 4, 100000, 100000), 1);
+  EXPECT_EQ(default_thread_count(2, 0, 800000, 100000), 2);
+  EXPECT_EQ(default_thread_count(0, 0, 0, 0), 1);
+  EXPECT_EQ(default_thread_count(8, 0, 1000, 100000), 1);
+  EXPECT_GE(default_thread_count(), 1);
+}
+
 TEST(ParallelFor, VisitsEveryIndexOnceOnEveryWorkerCount) {
   for (int threads : {1, 2, 7}) {
     for (size_t n : {size_t{0}, size_t{1}, size_t{3}, size_t{1000}}) {

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -24,11 +25,14 @@
 
 namespace sparkify {
 
-/// Default thread count: every core the process may use.
-inline int default_thread_count() {
-  unsigned n = std::thread::hardware_concurrency();
-  return n == 0 ? 1 : static_cast<int>(n);
-}
+/// Default thread count: the cores the process may use — those of its CPU affinity mask
+/// (taskset, numactl, a batch scheduler's binding), no more than its cgroup's CPU quota allows
+/// (a container's --cpus, a Kubernetes CPU limit), rounded up; at least 1.
+int default_thread_count();
+
+/// The same from its parts (for tests): `cores` online, `affinity` CPUs in the mask (0: unknown),
+/// a quota of `quota_us` per `period_us` (quota 0: none).
+int default_thread_count(unsigned cores, int affinity, int64_t quota_us, int64_t period_us);
 
 /// The process's worker threads. Threads are started when a request needs more idle ones than
 /// there are (S3 transfers ask for dozens, blocked on the network) and then kept for the next.

@@ -54,10 +54,16 @@ Result<MemoryPlan> plan_memory(uint64_t limit, const MemoryUse& use, int threads
     std::string peaked = use.peak > resident + (uint64_t{1} << 20)
                              ? " (reading the song files peaked at " + size_text(use.peak) + ")"
                              : "";
+    // Past a few workers, their share is what does not fit (a host with a hundred cores).
+    std::string workers = threads > 4
+                              ? " for " + std::to_string(threads) + " threads (each needs " +
+                                    size_text(kWorkingPerWorker) + "), or fewer --threads"
+                              : "";
     return Status::Invalid("--memory-limit " + size_text(limit) +
                            " is too small: the song index and the program already use " +
                            size_text(resident) + peaked + "; give at least " +
-                           size_text((needed + (1u << 20) - 1) & ~uint64_t{(1u << 20) - 1}));
+                           size_text((needed + (1u << 20) - 1) & ~uint64_t{(1u << 20) - 1}) +
+                           workers);
   }
   uint64_t avail = limit - resident - working;
   MemoryPlan p;
