@@ -114,12 +114,14 @@ Status EtlJob::check_empty_lake() {
   for (const auto* spec : model::all_table_specs()) {
     SPARKIFY_ASSIGN_OR_RETURN(bool exists,
                               out_fs_->exists(io::FileSystem::join(options_.output, spec->name)));
-    if (exists) {
-      return Status::NotFound(
-          "the lake at " + options_.output +
-          " has tables but no load record (_sparkify/commits/): it was written by an older "
-          "sparkify, by hand or by a run with --only; rebuild it once with --mode full");
-    }
+    if (!exists) continue;
+    // A run that forgot the records left why; without that, the lake predates them.
+    std::string why = "it was written by an older sparkify, by hand or by a run with --only";
+    auto left = out_fs_->read(sink::unrecorded_path(options_.output));
+    if (left.ok() && !left->empty()) why = std::string(left->view());
+    return Status::NotFound("the lake at " + options_.output +
+                            " has tables but no load record (_sparkify/commits/): " + why +
+                            "; rebuild it once with --mode full");
   }
   return Status::OK();
 }
@@ -231,8 +233,14 @@ Status EtlJob::publish() {
   }
   staged_.clear();
   size_t published = 0;  // ordered[published..] are still staged
-  // From the first replaced table on, no earlier load record describes the lake.
-  Status st = cluster_.agree(root ? forget_commits(*out_fs_, options_.output) : Status::OK());
+  // From the first replaced table on, no earlier load record describes the lake. Should the run
+  // stop before its own record, the lake says why it has none.
+  std::string why = options_.only == Only::kAll
+                        ? "its last full run stopped while it replaced the tables (killed or "
+                          "failed), so they may come from two runs"
+                        : std::string("it was written by a run with --only ") +
+                              (options_.only == Only::kSongs ? "songs" : "logs");
+  Status st = cluster_.agree(root ? forget_commits(*out_fs_, options_.output, why) : Status::OK());
   // Every rank goes through every table, so the collectives line up.
   for (const auto* spec : model::all_table_specs()) {
     if (st.ok()) st = complete_staged(spec->name);
@@ -248,6 +256,7 @@ Status EtlJob::publish() {
     if (mine && done.ok()) {
       ++published;
       count_file(progress_, 0, 0);
+      kill_point("published-" + spec->name);
     }
   }
   if (!st.ok()) {
@@ -267,6 +276,7 @@ Status EtlJob::publish() {
       commit.tables[table] = std::move(files);  // published: the names are needed only here
     }
     SPARKIFY_RETURN_NOT_OK(write_commit(commit, keys_on_last_rank));
+    SPARKIFY_RETURN_NOT_OK(out_fs_->remove_files({sink::unrecorded_path(options_.output)}));
   }
   SPARKIFY_RETURN_NOT_OK(committer_->finish());
   report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});

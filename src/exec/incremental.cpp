@@ -474,7 +474,9 @@ LakeBase empty_lake_base() {
   return base;
 }
 
-Status forget_commits(io::FileSystem& fs, const std::string& root) {
+Status forget_commits(io::FileSystem& fs, const std::string& root, std::string_view why) {
+  SPARKIFY_RETURN_NOT_OK(fs.write(sink::unrecorded_path(root),
+                                  {reinterpret_cast<const uint8_t*>(why.data()), why.size()}));
   SPARKIFY_RETURN_NOT_OK(fs.remove_all(sink::commits_dir(root)));
   return fs.remove_all(sink::states_dir(root));
 }

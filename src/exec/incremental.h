@@ -100,7 +100,8 @@ Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::Lak
 Result<std::optional<sink::LakeCommit>> recover_lake(io::FileSystem& fs, const std::string& root);
 
 /// Forgets the lake's commits (a full rebuild or a partial `--only` run is about to replace
-/// tables, after which no earlier record describes the lake).
-Status forget_commits(io::FileSystem& fs, const std::string& root);
+/// tables, after which no earlier record describes the lake), leaving `why` (a clause: "it was
+/// written by …") for an incremental load to tell the user (sink::unrecorded_path).
+Status forget_commits(io::FileSystem& fs, const std::string& root, std::string_view why);
 
 }  // namespace sparkify::exec

@@ -93,6 +93,10 @@ std::string commit_path(const std::string& root, uint64_t version) {
   return io::FileSystem::join(commits_dir(root), commit_name(version));
 }
 
+std::string unrecorded_path(const std::string& root) {
+  return io::FileSystem::join(io::FileSystem::join(root, kControl), "unrecorded");
+}
+
 std::string states_dir(const std::string& root) {
   return io::FileSystem::join(io::FileSystem::join(root, kControl), "state");
 }

@@ -60,6 +60,9 @@ Result<LakeCommit> parse_commit(std::string_view text);
 std::string commits_dir(const std::string& root);
 /// OUT/_sparkify/commits/<version>.json
 std::string commit_path(const std::string& root, uint64_t version);
+/// OUT/_sparkify/unrecorded: why the lake has no load record, written when a run forgets the
+/// records (a full run's publish, an --only run) and removed when a full run writes one again.
+std::string unrecorded_path(const std::string& root);
 /// OUT/_sparkify/state, and OUT/_sparkify/state/<run>
 std::string states_dir(const std::string& root);
 std::string state_dir(const std::string& root, const std::string& run);

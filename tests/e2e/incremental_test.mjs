@@ -151,6 +151,28 @@ await checks.check('a lake without a load record: one sentence, exit 1; an empty
   await expectSameLake(full, fresh, 'first incremental load into an empty folder');
 });
 
+await checks.check('a lake whose full run stopped between its tables, or written by --only: the sentence says so; a full run clears it', async () => {
+  const lake = path.join(work, 'half-published');
+  fs.cpSync(full, lake, { recursive: true });
+  const killed = await runSparkify(['etl', '--input', sample, '--output', lake, '--no-progress'],
+    { env: { SPARKIFY_TEST_KILL_AT: 'published-artists' } });
+  assert.equal(killed.signal, 'SIGKILL', describeRun(killed));
+  const load = ['etl', '--mode', 'incremental', '--input', sample, '--output', lake, '--no-progress'];
+  let r = await runSparkify(load);
+  expectExit(r, 1);
+  assert.match(r.stderr, /no load record.*last full run stopped while it replaced the tables.*--mode full/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, describeRun(r));
+  expectExit(await runSparkify(['etl', '--only', 'songs', '--input', sample, '--output', lake, '--no-progress']), 0);
+  r = await runSparkify(load);
+  expectExit(r, 1);
+  assert.match(r.stderr, /no load record.*written by a run with --only songs; rebuild it once with --mode full/);
+  expectExit(await runSparkify(['etl', '--input', sample, '--output', lake, '--no-progress']), 0);
+  assert.ok(!fs.existsSync(path.join(lake, '_sparkify', 'unrecorded')), 'the note outlived the full run');
+  r = await runSparkify(load);
+  expectExit(r, 0);
+  assert.match(r.stdout, /nothing new/);
+});
+
 await checks.check('a load record that lists its ingested files inline (as records did before the state held them) still loads, and the next record moves them into the state', async () => {
   // The lake of every day but the last, its record rewritten in the older form.
   const input = path.join(work, 'inline-input');
