@@ -134,11 +134,19 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
       auto row = static_cast<size_t>(before[i]);
       auto size = static_cast<uint64_t>((*known_sizes)[row]);
       if (size != file.size || known_versions->string_at(row) != file.version) {
+        // The size says it best; with the same size, the version (a local file's modification
+        // time in nanoseconds, an S3 object's ETag) is what changed.
+        std::string how =
+            size != file.size
+                ? std::to_string(size) + " bytes then, " + std::to_string(file.size) + " now"
+                : "the same " + std::to_string(size) +
+                      " bytes, but its modification time or ETag changed: " +
+                      std::string(known_versions->string_at(row)) + " then, " + file.version +
+                      " now";
         return Status::Invalid(
             "the input " + name_prefix + file.relative + " was loaded into the lake by run " +
-            std::string(known_runs->string_at(row)) + " and has changed since (" +
-            std::to_string(size) + " bytes then, " + std::to_string(file.size) +
-            " now); rebuild the lake with --mode full");
+            std::string(known_runs->string_at(row)) + " and has changed since (" + how +
+            "); rebuild the lake with --mode full");
       }
       ++choice.skipped;
       continue;

@@ -130,8 +130,15 @@ await checks.check('a changed ingested file: one sentence suggesting --mode full
   try {
     const r = await runSparkify(['etl', '--mode', 'incremental', '--input', dailyInput, '--output', daily, '--no-progress']);
     expectExit(r, 1);
-    assert.match(r.stderr, /has changed since.*--mode full/);
+    assert.match(r.stderr, /has changed since \(\d+ bytes then, \d+ now\).*--mode full/);
     assert.equal(r.stderr.trim().split('\n').length, 1, describeRun(r));
+    assert.deepStrictEqual(snapshot(daily), before);
+    // The same bytes written again: the size is as loaded, the modification time is not.
+    fs.writeFileSync(changed, fs.readFileSync(path.join(sample, 'log_data', days[3])));
+    fs.utimesSync(changed, new Date(), new Date(Date.now() + 5000));
+    const same = await runSparkify(['etl', '--mode', 'incremental', '--input', dailyInput, '--output', daily, '--no-progress']);
+    expectExit(same, 1);
+    assert.match(same.stderr, /has changed since \(the same \d+ bytes, but its modification time or ETag changed: \d+ then, \d+ now\)/);
     assert.deepStrictEqual(snapshot(daily), before);
   } finally {
     fs.writeFileSync(changed, fs.readFileSync(path.join(sample, 'log_data', days[3])));
