@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -178,6 +179,18 @@ Status check_report_path(const std::string& path) {
   return Status::OK();
 }
 
+// Ctrl-C, or a scheduler's SIGTERM: one line saying what the interrupted run leaves, then the
+// signal's own exit (130 or 143 in a shell). Only async-signal-safe calls here.
+extern "C" void on_interrupt(int signal) {
+  static const char kMessage[] =
+      "\nsparkify etl: interrupted; run it again: the next run removes what this one left "
+      "(staging, spill files, uploads not completed) and finishes or redoes its publish\n";
+  ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  (void)ignored;
+  ::signal(signal, SIG_DFL);
+  ::raise(signal);
+}
+
 }  // namespace
 
 std::string& invocation() {
@@ -248,6 +261,11 @@ Command add_etl_command(CLI::App& app) {
     exec::Cluster& cluster = **joined;
     // Only rank 0 talks to the user; every rank returns the agreed exit code.
     bool root = cluster.is_root();
+    // Under mpirun a failing rank's peers are sent SIGTERM: its sentence is the one to read.
+    if (cluster.size() == 1) {
+      ::signal(SIGINT, on_interrupt);
+      ::signal(SIGTERM, on_interrupt);
+    }
     // Every rank compares the same gathered list, so all reach the same verdict.
     Status same = check_same_invocation(cluster);
     auto options = make_options(*f, cluster.ranks_on_this_machine());

@@ -177,4 +177,23 @@ if (probe.code === 0) {
   console.log('note: `sparkify generate` is not available; the crash test used the sample only');
 }
 
+// Ctrl-C or a scheduler's SIGTERM: the run says in one line what it leaves, dies of the signal,
+// and the next run is correct.
+if (okA) {
+  for (const signal of ['INT', 'TERM']) {
+    const out = path.join(work, `signal-${signal}`);
+    fs.cpSync(path.join(work, 'clean-B'), out, { recursive: true });
+    const r = await runSparkify(['etl', '--input', inputs.A.dir, '--output', out, '--no-progress'],
+      { env: { SPARKIFY_TEST_KILL_AT: 'published-artists', SPARKIFY_TEST_KILL_SIGNAL: signal } });
+    await checks.check(`SIG${signal} while publishing: one line saying so, the signal's exit; the next run is correct`, async () => {
+      assert.equal(r.signal, `SIG${signal}`, describeRun(r));
+      assert.match(r.stderr, /^\nsparkify etl: interrupted; run it again: the next run removes what this one left/);
+      assert.equal(r.stderr.trim().split('\n').length, 1, describeRun(r));
+      expectExit(await runSparkify(['etl', '--input', inputs.A.dir, '--output', out, '--no-progress']), 0);
+      for (const t of TABLES) assert.equal(await tableFingerprint(conn, out, t), inputs.A.fp[t], t);
+      assert.deepStrictEqual(strayLakeEntries(out), []);
+    });
+  }
+}
+
 checks.finish();
