@@ -236,8 +236,7 @@ Status EtlJob::publish() {
   // From the first replaced table on, no earlier load record describes the lake. Should the run
   // stop before its own record, the lake says why it has none.
   std::string why = options_.only == Only::kAll
-                        ? "its last full run stopped while it replaced the tables (killed or "
-                          "failed), so they may come from two runs"
+                        ? std::string(sink::kFullRunStopped)
                         : std::string("it was written by a run with --only ") +
                               (options_.only == Only::kSongs ? "songs" : "logs");
   Status st = cluster_.agree(root ? forget_commits(*out_fs_, options_.output, why) : Status::OK());

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "common/sorted.h"
+#include "exec/lake_record_check.h"
 #include "lake/lake_reader.h"
 #include "model/table.h"
 #include "transform/time_breakdown.h"
@@ -555,6 +556,8 @@ Result<VerifyReport> verify_lake(io::FileSystem& fs, const std::string& lake, in
     clean.detail = "_staging/ exists (a run is active, or was killed: the next etl removes it)";
   }
   report.checks.push_back(clean);
+  SPARKIFY_ASSIGN_OR_RETURN(auto record, check_load_record(fs, lake, listings));
+  if (record) report.checks.push_back(std::move(*record));
   return report;
 }
 

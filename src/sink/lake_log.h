@@ -63,6 +63,10 @@ std::string commit_path(const std::string& root, uint64_t version);
 /// OUT/_sparkify/unrecorded: why the lake has no load record, written when a run forgets the
 /// records (a full run's publish, an --only run) and removed when a full run writes one again.
 std::string unrecorded_path(const std::string& root);
+/// What a full run leaves there while it replaces the tables: found later, it stopped midway.
+inline constexpr std::string_view kFullRunStopped =
+    "its last full run stopped while it replaced the tables (killed or failed), so they may "
+    "come from two runs";
 /// OUT/_sparkify/state, and OUT/_sparkify/state/<run>
 std::string states_dir(const std::string& root);
 std::string state_dir(const std::string& root, const std::string& run);
