@@ -38,9 +38,9 @@ Result<std::optional<CheckResult>> check_load_record(io::FileSystem& fs, const s
     check.failures += missing.size() + extra.size();
     if (check.detail.empty() && !(missing.empty() && extra.empty())) {
       std::string record = "load record " + std::to_string(commit.version);
-      check.detail = missing.empty() ? spec->name + "/" + extra.front() + " is not in " + record
-                                     : spec->name + "/" + missing.front() + " of " + record +
-                                           " is missing";
+      check.detail = missing.empty()
+                         ? spec->name + "/" + extra.front() + " is not in " + record
+                         : spec->name + "/" + missing.front() + " of " + record + " is missing";
       check.detail +=
           " (a load stopped before it finished, which the next sparkify etl completes, or a file "
           "added or removed by hand)";
