@@ -245,7 +245,9 @@ Command add_etl_command(CLI::App& app) {
                   "512MiB; under mpirun, 512MiB divided between the ranks on each machine, at "
                   "least 128MiB each; a value given is each rank's)");
   sub->add_option("--spill-dir", f->spill_dir,
-                  "Folder for spill files, removed when the run ends (default: $TMPDIR or /tmp)");
+                  "Folder for spill files, created if missing and checked before the run starts; "
+                  "the run's own folder in it is removed when the run ends (default: $TMPDIR or "
+                  "/tmp, used only when the run spills)");
   sub->add_flag("--no-progress", f->no_progress, "No progress display, even on a terminal");
   add_storage_flags(sub, f->storage);
 

@@ -84,6 +84,9 @@ Status EtlJob::run() {
   }
 
   spill_ = std::make_unique<SpillDir>(options_.spill_dir);
+  // A --spill-dir given is checked now: a run should not fail at its first spill, minutes in,
+  // for a folder it could have refused at once. (The system temp folder is used only if needed.)
+  if (!options_.spill_dir.empty()) SPARKIFY_RETURN_NOT_OK(cluster_.agree(spill_->prepare()));
 
   SongStage songs;
   if (options_.only == Only::kLogs) {

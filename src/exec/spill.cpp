@@ -116,7 +116,19 @@ void SpillDir::remove() {
 Status SpillDir::ensure_folder() {
   if (!folder_.empty()) return Status::OK();
   std::string folder = parent_ + "/" + kPrefix + make_uuid();
-  if (::mkdir(folder.c_str(), 0700) != 0) return spill_error("create a folder", parent_, errno);
+  auto make = [&] { return ::mkdir(folder.c_str(), 0700) == 0 ? 0 : errno; };
+  int err = make();
+  if (err == ENOENT) {
+    // A --spill-dir that does not exist yet is created, as --output is.
+    std::error_code ec;
+    std::filesystem::create_directories(parent_, ec);
+    if (ec) {
+      return Status::IoError("cannot create the spill folder " + parent_ + ": " + ec.message() +
+                             "; choose a writable --spill-dir");
+    }
+    err = make();
+  }
+  if (err != 0) return spill_error("create a folder", parent_, err);
   int fd = ::open((folder + "/" + kLockName).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
@@ -128,6 +140,11 @@ Status SpillDir::ensure_folder() {
   folder_ = folder;
   lock_fd_ = fd;
   return Status::OK();
+}
+
+Status SpillDir::prepare() {
+  std::lock_guard lock(mu_);
+  return ensure_folder();
 }
 
 Result<std::unique_ptr<SpillFile>> SpillDir::create_file(const std::string& kind) {

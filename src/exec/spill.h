@@ -58,6 +58,10 @@ class SpillDir {
   /// Bytes spilled per kind of data.
   std::map<std::string, uint64_t> bytes_by_kind() const;
 
+  /// Creates this run's folder now rather than on first use, so that a folder that cannot hold
+  /// it fails the run before any work instead of when spilling starts. Thread-safe.
+  Status prepare();
+
   /// Removes this run's folder now (also done by the destructor).
   void remove();
 

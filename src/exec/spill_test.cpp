@@ -70,8 +70,19 @@ TEST_F(SpillTest, RemovesFoldersOfDeadRunsButNotOfLiveOnes) {
   ::close(fd);
 }
 
-TEST_F(SpillTest, AMissingSpillFolderIsOneClearError) {
-  SpillDir dir((parent_ / "missing").string());
+// A missing --spill-dir is created (as --output is); one that cannot be is one sentence naming
+// the flag, from prepare() as from the first spill file.
+TEST_F(SpillTest, AMissingSpillFolderIsCreatedAndOneThatCannotBeIsOneClearError) {
+  {
+    SpillDir dir((parent_ / "missing" / "deeper").string());
+    EXPECT_TRUE(dir.prepare().ok());
+    EXPECT_TRUE(fs::is_directory(parent_ / "missing" / "deeper"));
+  }
+  std::ofstream(parent_ / "a-file") << "x";
+  SpillDir dir((parent_ / "a-file" / "spill").string());
+  Status prepared = dir.prepare();
+  ASSERT_FALSE(prepared.ok());
+  EXPECT_NE(prepared.message().find("--spill-dir"), std::string::npos) << prepared.message();
   auto file = dir.create_file("time");
   ASSERT_FALSE(file.ok());
   EXPECT_NE(file.status().message().find("--spill-dir"), std::string::npos)

@@ -2,6 +2,7 @@
 // unwritable output, output inside input, usage errors. Each failing run must exit with the
 // right code, say why in one line on stderr, and publish nothing (earlier tables stay as they were).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -152,6 +153,31 @@ const before = snapshot(lake);
     expectExit(r, 1);
     expectOneLineError(r, 'a-file');
   });
+  // --input a file: the sentence names that file, not the song_data folder it was looked in for.
+  const r1 = await runSparkify(['etl', '--input', blocker, '--output', path.join(work, 'lake-file-input')]);
+  await checks.check('input a regular file: exit 1, one line naming it as a file', async () => {
+    expectExit(r1, 1);
+    expectOneLineError(r1, `${blocker} is a file, not a folder`);
+  });
+  // A --spill-dir that cannot be created fails the run before any work (it was found only when
+  // spilling started, or never: a run that fits memory ignored it).
+  const spillLake = path.join(work, 'lake-bad-spill');
+  const r3 = await runSparkify(['etl', '--input', good, '--output', spillLake, '--spill-dir', path.join(blocker, 'spill')]);
+  await checks.check('a --spill-dir under a regular file: exit 1, one line naming it, nothing published', async () => {
+    expectExit(r3, 1);
+    expectOneLineError(r3, '--spill-dir');
+    expectNothingPublished(spillLake);
+  });
+  // A named pipe where a Parquet file is expected: an error at once (opening it waited forever).
+  const fifo = path.join(work, 'pipe.parquet');
+  if (spawnSync('mkfifo', [fifo]).status === 0) {
+    const r4 = await runSparkify(['parquet', 'schema', fifo], { guardMs: 20_000 });
+    await checks.check('parquet schema on a named pipe: exit 1 at once, one line', async () => {
+      assert.ok(!r4.guarded, 'it waited for a writer');
+      expectExit(r4, 1);
+      expectOneLineError(r4, 'not a regular file');
+    });
+  }
   const ro = path.join(work, 'read-only');
   fs.mkdirSync(ro);
   fs.chmodSync(ro, 0o555);

@@ -62,14 +62,21 @@ class ScopedFd {
   int fd_;
 };
 
+// O_NONBLOCK changes nothing for a regular file; a named pipe given by mistake (`sparkify
+// parquet schema fifo`) then opens at once and fails its read, where the open waited forever
+// for a writer.
 ScopedFd open_for_reading(const std::string& path) {
-  return ScopedFd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  return ScopedFd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
 }
 
 // The sentence for a failed open or read of `path`. A folder opens for reading and answers
-// EISDIR to the first read.
+// EISDIR to the first read; a pipe or device answers a positioned read with ESPIPE, an empty
+// non-blocking pipe with EAGAIN.
 Status read_error(const std::string& path, int err) {
   if (err == EISDIR) return Status::Invalid("cannot read " + path + ": it is a folder");
+  if (err == ESPIPE || err == EAGAIN) {
+    return Status::Invalid("cannot read " + path + ": it is not a regular file");
+  }
   return errno_status("cannot read", path, err);
 }
 
@@ -262,6 +269,17 @@ Result<std::vector<FileInfo>> LocalFileSystem::list_share(const std::string& roo
   return list_files(root, detailed, index, count);
 }
 
+// The first of `path`'s folders that is not one (ENOTDIR names the whole path: `--input afile`
+// is listed as afile/song_data, and the message must name afile).
+std::string file_on_path(const std::string& path) {
+  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    std::string prefix = path.substr(0, slash);
+    struct stat st;
+    if (::stat(prefix.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) return prefix;
+    if (slash == std::string::npos) return path;
+  }
+}
+
 // The top levels are read breadth-first on the calling thread until there are enough folders
 // to share (the files found on the way are share 0's); the folders, sorted by name, are dealt
 // out to the shares in turn, and a share's threads walk its folders depth-first, each into its
@@ -271,7 +289,7 @@ Result<std::vector<FileInfo>> LocalFileSystem::list_files(const std::string& roo
   int root_fd = open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0) {
     int err = errno;
-    if (err == ENOTDIR) return Status::Invalid(root + " is a file, not a folder");
+    if (err == ENOTDIR) return Status::Invalid(file_on_path(root) + " is a file, not a folder");
     return errno_status("cannot open folder", root, err);
   }
   ScopedFd root_closer(root_fd);
@@ -335,6 +353,7 @@ Status LocalFileSystem::read_into(const std::string& path, size_t padding, Buffe
   struct stat st;
   if (fstat(file.fd(), &st) != 0) return read_error(path, errno);
   if (S_ISDIR(st.st_mode)) return read_error(path, EISDIR);
+  if (!S_ISREG(st.st_mode)) return read_error(path, ESPIPE);
   auto size = static_cast<size_t>(st.st_size);
   buffer.resize_for_overwrite(size, padding);
   SPARKIFY_ASSIGN_OR_RETURN(size_t done, read_at(file.fd(), path, 0, buffer.data(), size));
