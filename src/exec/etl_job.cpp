@@ -17,6 +17,7 @@
 #include "exec/incremental.h"
 #include "exec/log_stage.h"
 #include "exec/memory_plan.h"
+#include "exec/song_files.h"
 #include "exec/spill.h"
 #include "lake/lake_reader.h"
 #include "model/string_arena.h"
@@ -25,8 +26,8 @@
 #include "sink/dataset_writer.h"
 #include "sink/lake_log.h"
 #include "sink/rejects_writer.h"
+#include "source/chunked_reader.h"
 #include "source/discovery.h"
-#include "source/file_feeder.h"
 #include "transform/log_tables.h"
 #include "transform/song_tables.h"
 
@@ -232,10 +233,11 @@ std::string EtlJob::source_name(const std::string& root, const source::InputFile
   return source_prefix(root) + file.relative;
 }
 
-Result<StageInput> EtlJob::list_folder(const std::string& root) {
+Result<StageInput> EtlJob::list_folder(const std::string& root, bool sized) {
   StageInput in;
-  // Sizes and versions: the load record keeps them, and ranks split the input by size.
-  const bool detailed = records_inputs() || distributed();
+  // Sizes and versions: the load record keeps them, ranks split the input by size, and the song
+  // stage streams the files too large to read whole.
+  const bool detailed = sized || records_inputs() || distributed();
   if (!distributed()) {
     SPARKIFY_ASSIGN_OR_RETURN(in.fs, io::make_file_system(root, options_.storage));
     SPARKIFY_ASSIGN_OR_RETURN(in.files, source::discover(*in.fs, root, detailed, options_.threads));
@@ -314,12 +316,43 @@ Result<std::vector<model::RejectRecord>> EtlJob::parse_files(const char* name,
   std::vector<std::vector<model::RejectRecord>> rejects(in.files.size());
   std::vector<parse::ParseStats> stats(threads);
   std::vector<uint64_t> bytes(threads);
+  // Per worker: records and bytes of the file it is reading, counted when the file is done.
+  std::vector<uint64_t> file_records(threads), file_bytes(threads);
+  std::vector<std::vector<model::RejectRecord>> piece_rejects(threads);
   SPARKIFY_RETURN_NOT_OK(
-      source::for_each_input(*in.fs, in.files, threads, [&](size_t i, int w, const Buffer& data) {
+      for_each_song_piece(*in.fs, in.files, threads, [&](const SongPiece& p, int w) {
+        std::string source = source_name(root, in.files[p.file]);
         uint64_t before = stats[w].records;
-        parse(i, w, source_name(root, in.files[i]), data, rejects[i], stats[w]);
-        bytes[w] += data.size();
-        count_file(progress_, stats[w].records - before, data.size());
+        if (p.long_document) {
+          // Its first byte is past the whitespace the piece may start with.
+          std::string_view text = p.data.view();
+          size_t at = text.find_first_not_of(" \t\r\n");
+          if (at == std::string_view::npos) at = text.size();
+          uint64_t lines = static_cast<uint64_t>(std::count(text.begin(), text.begin() + at, '\n'));
+          rejects[p.file].push_back(parse::long_record_reject(
+              source, "document", p.first_line + lines + 1, p.first_offset + at,
+              p.long_document - at, source::kMaxLineBytes, text.substr(at)));
+          ++stats[w].records;
+          ++stats[w].rejected;
+        } else if (p.first_line == 0 && p.first_offset == 0) {
+          parse(p.file, w, source, p.data, rejects[p.file], stats[w]);
+        } else {
+          // A chunk of a large file: its rejects' positions are within the chunk.
+          piece_rejects[w].clear();
+          parse(p.file, w, source, p.data, piece_rejects[w], stats[w]);
+          for (auto& r : piece_rejects[w]) {
+            r.line += p.first_line;
+            r.offset += p.first_offset;
+            rejects[p.file].push_back(std::move(r));
+          }
+        }
+        bytes[w] += p.file_bytes;
+        file_records[w] += stats[w].records - before;
+        file_bytes[w] += p.file_bytes;
+        if (p.last) {
+          count_file(progress_, file_records[w], file_bytes[w]);
+          file_records[w] = file_bytes[w] = 0;
+        }
         return Status::OK();
       }));
   StageReport r{name, seconds_since(start), in.files.size(), 0, 0};
@@ -472,13 +505,13 @@ Status EtlJob::write_rejects(const SongStage& songs,
 
 Status EtlJob::list_inputs() {
   if (options_.only != Only::kLogs) {
-    auto found = list_folder(options_.songs_input);
+    auto found = list_folder(options_.songs_input, /*sized=*/true);
     // Ranks list together: the log listing starts on all of them or on none.
     if (distributed()) SPARKIFY_RETURN_NOT_OK(cluster_.agree(found.status()));
     SPARKIFY_ASSIGN_OR_RETURN(song_input_, std::move(found));
   }
   if (options_.only != Only::kSongs) {
-    SPARKIFY_ASSIGN_OR_RETURN(log_input_, list_folder(options_.logs_input));
+    SPARKIFY_ASSIGN_OR_RETURN(log_input_, list_folder(options_.logs_input, /*sized=*/false));
   }
   return Status::OK();
 }

@@ -134,7 +134,7 @@ class EtlJob {
 
   // A stage's input files as listed (the whole list on rank 0, none on the others), with sizes
   // (and versions, when the lake records its input).
-  Result<StageInput> list_folder(const std::string& root);
+  Result<StageInput> list_folder(const std::string& root, bool sized);
   // Keeps every file (full) or those the lake has not taken in (incremental).
   Status choose_from(const std::string& root, StageInput& in);
 

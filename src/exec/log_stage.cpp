@@ -234,13 +234,13 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
       uint64_t records = worker_stats[w].records, bytes = worker_bytes[w];
       auto on_chunk = [&](const source::Chunk& c) -> Status {
         if (failed.load(std::memory_order_relaxed)) return Status(ErrorCode::kCancelled, "");
-        if (c.long_line) {
+        if (c.long_record) {
           // A line the reader would not hold (source::kMaxLineBytes): rejected unparsed.
           worker_rejects[w].push_back(ChunkRejects{
               i,
               c.index,
-              {parse::long_line_reject(source, c.first_line + 1, c.first_offset, c.long_line,
-                                       source::kMaxLineBytes, c.data.view())}});
+              {parse::long_record_reject(source, "line", c.first_line + 1, c.first_offset,
+                                         c.long_record, source::kMaxLineBytes, c.data.view())}});
           ++worker_stats[w].records;
           ++worker_stats[w].rejected;
           worker_bytes[w] += c.file_bytes;

@@ -43,5 +43,35 @@ TEST(DocumentSplitter, UnterminatedAndStray) {
   EXPECT_TRUE(split(" \n\t ").empty());
 }
 
+// Fed in pieces of every size, the scan ends each document where the whole-text split does:
+// strings holding brackets and escaped quotes, an escape cut between pieces, a stray token.
+TEST(DocumentEnd, EndsWhereTheSplitDoesWhateverThePieces) {
+  for (std::string doc : {std::string("{\"a\":\"}\\\"]\",\"b\":[1,{\"c\":2}]}"),
+                          std::string("[[],{}]"), std::string("garbage")}) {
+    std::string text = doc + (doc[0] == 'g' ? "{\"next\":1}" : " {\"next\":1}");
+    for (size_t piece = 1; piece <= text.size(); ++piece) {
+      DocumentEnd end;
+      size_t at = std::string_view::npos, fed = 0;
+      while (at == std::string_view::npos && fed < text.size()) {
+        std::string_view part = std::string_view(text).substr(fed, piece);
+        size_t in = end.feed(part);
+        if (in != std::string_view::npos) at = fed + in;
+        fed += part.size();
+      }
+      EXPECT_EQ(at, doc.size()) << doc << " in pieces of " << piece;
+    }
+  }
+}
+
+// Where a piece of a file may be cut: after the last document that cannot go on past it.
+TEST(DocumentSplitter, WholeDocumentsStopBeforeOneThatMayGoOn) {
+  EXPECT_EQ(whole_documents("{\"a\":1} {\"b\":2}\n"), 15u);
+  EXPECT_EQ(whole_documents("{\"a\":1} {\"b\":"), 7u);         // the second is cut
+  EXPECT_EQ(whole_documents("{\"a\":1}\n  stray"), 7u);        // a token at the end may go on
+  EXPECT_EQ(whole_documents("{\"a\":1}\nstray {\"b\""), 13u);  // ended by its bracket
+  EXPECT_EQ(whole_documents("{\"a\": [1, 2"), 0u);
+  EXPECT_EQ(whole_documents("   "), 0u);
+}
+
 }  // namespace
 }  // namespace sparkify::parse

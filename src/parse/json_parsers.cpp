@@ -28,13 +28,14 @@ std::string cut_raw_note(uint64_t record_bytes) {
          std::to_string(record_bytes) + " bytes";
 }
 
-model::RejectRecord long_line_reject(std::string_view source, uint64_t line, uint64_t offset,
-                                     uint64_t length, uint64_t max_length, std::string_view start) {
+model::RejectRecord long_record_reject(std::string_view source, std::string_view kind,
+                                       uint64_t line, uint64_t offset, uint64_t length,
+                                       uint64_t max_length, std::string_view start) {
   model::RejectRecord r;
   r.source = std::string(source);
   r.line = line;
   r.offset = offset;
-  r.reason = "line too long: " + std::to_string(length) + " bytes, at most " +
+  r.reason = std::string(kind) + " too long: " + std::to_string(length) + " bytes, at most " +
              std::to_string(max_length) + " (not parsed)";
   if (length > model::kRejectRawBytes) r.reason += cut_raw_note(length);
   r.raw = std::string(start.substr(0, model::kRejectRawBytes));

@@ -49,10 +49,12 @@ Status set_parse_kernel(std::string_view name);
 /// What a reject's reason adds when its raw text is cut to kRejectRawBytes of `record_bytes`.
 std::string cut_raw_note(uint64_t record_bytes);
 
-/// The reject of a log line `length` bytes long, more than `max_length` (the longest a reader
-/// holds whole), of which `start` is the first bytes; `line` is 1-based.
-model::RejectRecord long_line_reject(std::string_view source, uint64_t line, uint64_t offset,
-                                     uint64_t length, uint64_t max_length, std::string_view start);
+/// The reject of a record (`kind`: a log "line", a song file's "document") `length` bytes long,
+/// more than `max_length` (the longest a reader holds whole), of which `start` is the first
+/// bytes; `line` is 1-based.
+model::RejectRecord long_record_reject(std::string_view source, std::string_view kind,
+                                       uint64_t line, uint64_t offset, uint64_t length,
+                                       uint64_t max_length, std::string_view start);
 
 class SongParser {
  public:

@@ -247,15 +247,19 @@ uint64_t count_lines(const uint8_t* p, size_t n) {
   return lines;
 }
 
-// The first bytes of a line longer than kMaxLineBytes kept for its reject: as much as a reject
+// The first bytes of a record longer than kMaxLineBytes kept for its reject: as much as a reject
 // keeps of any record.
-constexpr size_t kLongLineKept = size_t{64} << 10;
+constexpr size_t kLongRecordKept = size_t{64} << 10;
 
-// Cuts what `stream` reads into chunks of whole lines (see chunked_reader.h). Bytes are read
-// straight into the chunk handed out; only the line a chunk cuts off is copied, to the start of
+std::string_view text_of(const uint8_t* p, size_t n) {
+  return {reinterpret_cast<const char*>(p), n};
+}
+
+// Cuts what `stream` reads into chunks of whole records (see chunked_reader.h). Bytes are read
+// straight into the chunk handed out; only the record a chunk cuts off is copied, to the start of
 // the next one.
 Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
-                 const std::function<Status(const Chunk&)>& on_chunk) {
+                 const Records& records, const std::function<Status(const Chunk&)>& on_chunk) {
   // Chunks no bigger than a core's L2 cache: the bytes are read, split into lines and parsed
   // while they are still in it. Larger chunks (the memory plan's are megabytes) went out to
   // memory between the read and the parse, and two workers then waited on it together.
@@ -269,13 +273,13 @@ Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
   }
   Buffer block;     // [0, held): read and not yet handed out
   size_t held = 0;  // (uninitialized past it: every byte is read into before it is used)
-  std::string cut;  // the partial line after a chunk, while the chunk's padding covers it
+  std::string cut;  // the partial record after a chunk, while the chunk's padding covers it
   uint32_t index = 0;
   uint64_t line = 0, offset = 0;
   bool eof = false;
   while (!eof || held > 0) {
-    // Fill up to the chunk size, and beyond it while no line break has been seen (a line longer
-    // than the chunk), up to one byte past the longest line kept whole.
+    // Fill up to the chunk size, and beyond it while no record is whole (one longer than the
+    // chunk), up to one byte past the longest record kept whole.
     size_t target = std::max(index == 0 ? first_target : chunk_bytes, held + 4096);
     while (!eof && held < target) {
       block.resize(target, kParserPadding);  // keeps the bytes held
@@ -283,7 +287,7 @@ Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
       held += n;
       eof = n == 0;
       if (held == target && held <= kMaxLineBytes &&
-          std::memchr(block.data(), '\n', held) == nullptr) {
+          records.whole(text_of(block.data(), held)) == 0) {
         target = std::min(target * 2, kMaxLineBytes + 1);
       }
     }
@@ -296,45 +300,43 @@ Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
       }
     }
     if (held == 0) break;
-    if (held > kMaxLineBytes && std::memchr(bytes, '\n', held) == nullptr) {
-      // A line too long to hold: keep its start, read on to its line break dropping the rest.
+    size_t whole = records.whole(text_of(bytes, held));
+    if (whole == 0 && held > kMaxLineBytes) {
+      // A record too long to hold: keep its start, read on to its end dropping the rest. What
+      // follows it (a line break, for a line) starts the next chunk.
+      auto scan = records.end_scanner();
+      size_t in_held = scan->feed(text_of(bytes, held));  // npos: none of it is whole
       uint64_t length = held;
-      size_t kept = std::min(held, kLongLineKept);
-      bool ended = false;
+      uint64_t lines = count_lines(bytes, held);
+      size_t kept = std::min(held, kLongRecordKept);
       held = 0;
-      while (!eof && !ended) {
+      while (!eof && in_held == std::string_view::npos) {
         block.resize(kept + chunk_bytes, kParserPadding);
         uint8_t* into = block.data() + kept;
         SPARKIFY_ASSIGN_OR_RETURN(size_t n, stream.read(into, chunk_bytes));
         eof = n == 0;
-        const auto* brk = static_cast<const uint8_t*>(std::memchr(into, '\n', n));
-        if (brk == nullptr) {
-          length += n;
-          continue;
+        size_t in_piece = scan->feed(text_of(into, n));
+        size_t used = in_piece == std::string_view::npos ? n : in_piece;
+        length += used;
+        lines += count_lines(into, used);
+        if (in_piece != std::string_view::npos) {
+          cut.assign(reinterpret_cast<const char*>(into) + used, n - used);
+          held = cut.size();
+          break;
         }
-        ended = true;
-        size_t in_line = static_cast<size_t>(brk - into);
-        length += in_line;
-        cut.assign(reinterpret_cast<const char*>(brk) + 1, n - in_line - 1);
-        held = cut.size();
       }
       block.resize(kept, kParserPadding);
-      uint64_t file_bytes = length + (ended ? 1 : 0);
-      SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset, length, file_bytes}));
-      line += ended ? 1 : 0;
-      offset += file_bytes;
+      SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset, length, length}));
+      line += lines;
+      offset += length;
       block.resize(held, kParserPadding);
       if (held) std::memcpy(block.data(), cut.data(), held);
       continue;
     }
-    size_t end = held;
-    if (!eof) {
-      const auto* last = static_cast<const uint8_t*>(memrchr(bytes, '\n', held));
-      if (last == nullptr) continue;  // no line break yet: read more (target doubled above)
-      end = static_cast<size_t>(last - bytes) + 1;
-    }
+    size_t end = eof ? held : whole;
+    if (end == 0) continue;  // no whole record yet: read more (target doubled above)
     cut.assign(reinterpret_cast<const char*>(bytes) + end, held - end);
-    block.resize(end, kParserPadding);  // the padding is zeroed over the cut line
+    block.resize(end, kParserPadding);  // the padding is zeroed over the cut record
     SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset, 0, end}));
     line += count_lines(block.data(), end);
     offset += end;
@@ -345,6 +347,23 @@ Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
   return Status::OK();
 }
 
+// Log lines: a chunk is cut after its last line break; a line ends before its break.
+class LineRecords final : public Records {
+ public:
+  size_t whole(std::string_view text) const override {
+    const void* last = memrchr(text.data(), '\n', text.size());
+    return last ? static_cast<size_t>(static_cast<const char*>(last) - text.data()) + 1 : 0;
+  }
+  std::unique_ptr<RecordEnd> end_scanner() const override {
+    struct LineEnd final : RecordEnd {
+      size_t feed(std::string_view piece) override { return piece.find('\n'); }
+    };
+    return std::make_unique<LineEnd>();
+  }
+};
+
+const LineRecords kLines;
+
 }  // namespace
 
 Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes,
@@ -354,16 +373,21 @@ Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_by
 
 Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes, int requests,
                       const std::function<Status(const Chunk&)>& on_chunk) {
+  return for_each_chunk(fs, file, chunk_bytes, requests, kLines, on_chunk);
+}
+
+Status for_each_chunk(io::FileSystem& fs, const InputFile& file, size_t chunk_bytes, int requests,
+                      const Records& records, const std::function<Status(const Chunk&)>& on_chunk) {
   chunk_bytes = std::max<size_t>(chunk_bytes, 4096);
   SPARKIFY_ASSIGN_OR_RETURN(auto stream, open_stream(fs, file, chunk_bytes, requests));
-  return chunks_of(*stream, file, chunk_bytes, on_chunk);
+  return chunks_of(*stream, file, chunk_bytes, records, on_chunk);
 }
 
 Status for_each_chunk(const InputFile& file, Buffer bytes, size_t chunk_bytes,
                       const std::function<Status(const Chunk&)>& on_chunk) {
   chunk_bytes = std::max<size_t>(chunk_bytes, 4096);
   auto stream = maybe_gunzip(std::make_unique<MemoryStream>(std::move(bytes)), file);
-  return chunks_of(*stream, file, chunk_bytes, on_chunk);
+  return chunks_of(*stream, file, chunk_bytes, kLines, on_chunk);
 }
 
 }  // namespace sparkify::source
