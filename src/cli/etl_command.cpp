@@ -225,8 +225,9 @@ Command add_etl_command(CLI::App& app) {
       ->check(CLI::IsMember({"full", "incremental"}))
       ->capture_default_str();
   sub->add_option("--threads", f->threads,
-                  "Worker threads (default: every core; under mpirun, the cores divided between "
-                  "the ranks on each machine)")
+                  "Worker threads (default: every core this process may use, by its CPU affinity "
+                  "and cgroup quota; under mpirun, those divided between the ranks on each "
+                  "machine)")
       ->capture_default_str();
   sub->add_option("--compression", f->compression, "Parquet codec")
       ->check(CLI::IsMember({"snappy", "zstd", "gzip", "none"}))

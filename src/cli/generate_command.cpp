@@ -29,7 +29,8 @@ Command add_generate_command(CLI::App& app) {
                   "Share of NextSong plays that name a song of the song data exactly")
       ->capture_default_str();
   sub->add_option("--users", options->users, "Number of users (default: one per 85 events)");
-  sub->add_option("--threads", options->threads, "Worker threads (default: every core)")
+  sub->add_option("--threads", options->threads,
+                  "Worker threads (default: every core this process may use)")
       ->check(CLI::Range(1, 4096));
   sub->add_flag("--overwrite", options->overwrite,
                 "Replace song_data/ and log_data/ if the output folder already has them");
