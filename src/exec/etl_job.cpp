@@ -324,14 +324,10 @@ Result<std::vector<model::RejectRecord>> EtlJob::parse_files(const char* name,
         std::string source = source_name(root, in.files[p.file]);
         uint64_t before = stats[w].records;
         if (p.long_document) {
-          // Its first byte is past the whitespace the piece may start with.
-          std::string_view text = p.data.view();
-          size_t at = text.find_first_not_of(" \t\r\n");
-          if (at == std::string_view::npos) at = text.size();
-          uint64_t lines = static_cast<uint64_t>(std::count(text.begin(), text.begin() + at, '\n'));
-          rejects[p.file].push_back(parse::long_record_reject(
-              source, "document", p.first_line + lines + 1, p.first_offset + at,
-              p.long_document - at, source::kMaxLineBytes, text.substr(at)));
+          // The piece starts at the document's first byte (whitespace before it is whole).
+          rejects[p.file].push_back(
+              parse::long_record_reject(source, "document", p.first_line + 1, p.first_offset,
+                                        p.long_document, source::kMaxLineBytes, p.data.view()));
           ++stats[w].records;
           ++stats[w].rejected;
         } else if (p.first_line == 0 && p.first_offset == 0) {

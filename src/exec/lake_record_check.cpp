@@ -42,8 +42,8 @@ Result<std::optional<CheckResult>> check_load_record(io::FileSystem& fs, const s
                          ? spec->name + "/" + extra.front() + " is not in " + record
                          : spec->name + "/" + missing.front() + " of " + record + " is missing";
       check.detail +=
-          " (a load stopped before it finished, which the next sparkify etl completes, or a file "
-          "added or removed by hand)";
+          " (a load stopped before it finished, which the next sparkify etl completes; or a file "
+          "added or removed by hand, which only a --mode full run replaces)";
     }
   }
   check.passed = check.failures == 0;

@@ -14,27 +14,16 @@ namespace sparkify::exec {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
-// A song file's records for the chunked reader: whole JSON documents (parse/document_splitter.h).
-// A long one's scan starts at its first byte, past the whitespace before it.
+// A song file's records for the chunked reader: whole JSON documents (parse/document_splitter.h),
+// whitespace between them counting as whole, so a record too long to hold starts at its first
+// byte.
 class SongDocuments final : public source::Records {
  public:
   size_t whole(std::string_view text) const override { return parse::whole_documents(text); }
 
   std::unique_ptr<source::RecordEnd> end_scanner() const override {
     struct DocumentEnd final : source::RecordEnd {
-      size_t feed(std::string_view piece) override {
-        size_t skipped = 0;
-        if (!started) {
-          while (skipped < piece.size() && is_space(piece[skipped])) ++skipped;
-          if (skipped == piece.size()) return std::string_view::npos;
-          started = true;
-        }
-        size_t end = scan.feed(piece.substr(skipped));
-        return end == std::string_view::npos ? end : skipped + end;
-      }
-      bool started = false;
+      size_t feed(std::string_view piece) override { return scan.feed(piece); }
       parse::DocumentEnd scan;
     };
     return std::make_unique<DocumentEnd>();

@@ -128,6 +128,10 @@ Status SpillDir::ensure_folder() {
     }
     err = make();
   }
+  if (err == ENOTDIR) {
+    return Status::IoError("cannot create the spill folder " + parent_ +
+                           ": part of its path is a file; choose a writable --spill-dir");
+  }
   if (err != 0) return spill_error("create a folder", parent_, err);
   int fd = ::open((folder + "/" + kLockName).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {

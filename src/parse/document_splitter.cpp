@@ -75,14 +75,12 @@ bool DocumentSplitter::next(Document& out) {
 size_t whole_documents(std::string_view text) {
   DocumentSplitter splitter(text);
   Document d;
-  size_t whole = 0;
   while (splitter.next(d)) {
     size_t end = d.begin + d.size;
     bool bracketed = text[d.begin] == '{' || text[d.begin] == '[';
-    if (!d.complete || (end == text.size() && !bracketed)) break;
-    whole = end;
+    if (!d.complete || (end == text.size() && !bracketed)) return d.begin;
   }
-  return whole;
+  return text.size();  // whitespace after the last document is whole too
 }
 
 }  // namespace sparkify::parse

@@ -49,9 +49,9 @@ class DocumentSplitter {
   uint64_t line_ = 1;
 };
 
-/// The length of the longest prefix of `text` made of whole documents and the whitespace between
-/// them, when the file may go on after `text`: a document reaching the end of `text` may be cut
-/// (0 when the first one does).
+/// The length of the longest prefix of `text` made of whole documents and whitespace, when the
+/// file may go on after `text`: up to the start of a document that reaches the end of `text`
+/// and so may be cut (0 when `text` starts with one).
 size_t whole_documents(std::string_view text);
 
 }  // namespace sparkify::parse

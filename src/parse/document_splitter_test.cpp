@@ -65,12 +65,15 @@ TEST(DocumentEnd, EndsWhereTheSplitDoesWhateverThePieces) {
 
 // Where a piece of a file may be cut: after the last document that cannot go on past it.
 TEST(DocumentSplitter, WholeDocumentsStopBeforeOneThatMayGoOn) {
-  EXPECT_EQ(whole_documents("{\"a\":1} {\"b\":2}\n"), 15u);
-  EXPECT_EQ(whole_documents("{\"a\":1} {\"b\":"), 7u);         // the second is cut
-  EXPECT_EQ(whole_documents("{\"a\":1}\n  stray"), 7u);        // a token at the end may go on
-  EXPECT_EQ(whole_documents("{\"a\":1}\nstray {\"b\""), 13u);  // ended by its bracket
+  EXPECT_EQ(whole_documents("{\"a\":1} {\"b\":2}\n"), 16u);
+  EXPECT_EQ(whole_documents("{\"a\":1} {\"b\":"), 8u);         // the second is cut
+  EXPECT_EQ(whole_documents("{\"a\":1}\n  stray"), 10u);       // a token at the end may go on
+  EXPECT_EQ(whole_documents("{\"a\":1}\nstray {\"b\""), 14u);  // ended by its bracket
   EXPECT_EQ(whole_documents("{\"a\": [1, 2"), 0u);
-  EXPECT_EQ(whole_documents("   "), 0u);
+  // Whitespace is whole however much of it there is: a megabyte of blank lines before a song
+  // is not a document too long.
+  EXPECT_EQ(whole_documents("   "), 3u);
+  EXPECT_EQ(whole_documents("\n\n  {\"a\":"), 4u);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+
 #include "parse/parse_kernel.h"
 
 #if SPARKIFY_PARSE_KERNEL_ICELAKE
@@ -23,9 +25,23 @@ SPARKIFY_DECLARE_PARSE_KERNEL(kernel_builtin)
 
 namespace sparkify::parse {
 
-std::string cut_raw_note(uint64_t record_bytes) {
-  return "; raw text: its first " + std::to_string(model::kRejectRawBytes) + " of " +
-         std::to_string(record_bytes) + " bytes";
+void keep_raw(model::RejectRecord& reject, std::string_view start, uint64_t record_bytes) {
+  size_t kept = static_cast<size_t>(std::min<uint64_t>(record_bytes, start.size()));
+  if (record_bytes > model::kRejectRawBytes && start.size() >= model::kRejectRawBytes) {
+    kept = model::kRejectRawBytes;
+    // The last character's lead byte: back over continuation bytes (10xxxxxx), three at most.
+    size_t lead = kept;
+    auto byte = [&](size_t i) { return static_cast<unsigned char>(start[i]); };
+    while (lead > 0 && kept - lead < 3 && (byte(lead - 1) & 0xC0) == 0x80) --lead;
+    if (lead > 0) {
+      unsigned char b = byte(lead - 1);
+      size_t length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+      if (kept - (lead - 1) < length) kept = lead - 1;  // the cut splits it: keep none of it
+    }
+    reject.reason += "; raw text: its first " + std::to_string(kept) + " of " +
+                     std::to_string(record_bytes) + " bytes";
+  }
+  reject.raw = std::string(start.substr(0, kept));
 }
 
 model::RejectRecord long_record_reject(std::string_view source, std::string_view kind,
@@ -37,8 +53,7 @@ model::RejectRecord long_record_reject(std::string_view source, std::string_view
   r.offset = offset;
   r.reason = std::string(kind) + " too long: " + std::to_string(length) + " bytes, at most " +
              std::to_string(max_length) + " (not parsed)";
-  if (length > model::kRejectRawBytes) r.reason += cut_raw_note(length);
-  r.raw = std::string(start.substr(0, model::kRejectRawBytes));
+  keep_raw(r, start, length);
   return r;
 }
 

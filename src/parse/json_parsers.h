@@ -46,8 +46,11 @@ std::vector<std::string> supported_parse_kernels();
 /// instruction set. Not thread-safe: call it before any parsing starts.
 Status set_parse_kernel(std::string_view name);
 
-/// What a reject's reason adds when its raw text is cut to kRejectRawBytes of `record_bytes`.
-std::string cut_raw_note(uint64_t record_bytes);
+/// Sets `reject.raw` to the first bytes of a record `record_bytes` long, `start` (at least as
+/// many as a reject keeps): all of it when it fits kRejectRawBytes, else a cut there, moved back
+/// to the start of a UTF-8 character it would split (so UTF-8 text stays text), and the reason
+/// then says how much was kept.
+void keep_raw(model::RejectRecord& reject, std::string_view start, uint64_t record_bytes);
 
 /// The reject of a record (`kind`: a log "line", a song file's "document") `length` bytes long,
 /// more than `max_length` (the longest a reader holds whole), of which `start` is the first

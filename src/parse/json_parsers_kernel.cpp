@@ -37,8 +37,7 @@ model::RejectRecord make_reject(std::string_view source, uint64_t line, uint64_t
   r.line = line;
   r.offset = offset;
   r.reason = std::move(reason);
-  if (raw.size() > model::kRejectRawBytes) r.reason += cut_raw_note(raw.size());
-  r.raw = std::string(raw.substr(0, model::kRejectRawBytes));
+  keep_raw(r, raw, raw.size());
   return r;
 }
 

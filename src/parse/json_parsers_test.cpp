@@ -179,6 +179,18 @@ TEST(EventParser, DeepNestingIsRejected) {
   EXPECT_EQ(sink.rows[0].ts, 2);
 }
 
+// A reject's raw text is cut at a character's start, so UTF-8 stays UTF-8 (a cut through 'é'
+// made it bytes, written as raw_base64), and the reason says how many bytes were kept.
+TEST(EventParser, RawTextIsCutBetweenCharacters) {
+  std::string line = "a";
+  for (int i = 0; i < 50000; ++i) line += "\xC3\xA9";  // é
+  auto [sink, rejects, stats] = parse_events(line + "\n");
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0].raw, line.substr(0, 65535));
+  EXPECT_TRUE(rejects[0].reason.ends_with("; raw text: its first 65535 of 100001 bytes"))
+      << rejects[0].reason;
+}
+
 TEST(SongParser, DeepNestingIsRejected) {
   auto r = parse_songs("{\"song_id\":\"S\",\"artist_id\":\"A\",\"x\":{\"y\":" + nested(200000) +
                        "}}\n{\"song_id\":\"T\",\"artist_id\":\"A\",\"x\":" + nested(50) + "}");

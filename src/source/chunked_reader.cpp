@@ -281,6 +281,9 @@ Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
     // Fill up to the chunk size, and beyond it while no record is whole (one longer than the
     // chunk), up to one byte past the longest record kept whole.
     size_t target = std::max(index == 0 ? first_target : chunk_bytes, held + 4096);
+    // Never past one byte beyond the longest record held whole while none is whole yet (bytes
+    // held after a byte-order mark was dropped could otherwise read a record's end past it).
+    if (held <= kMaxLineBytes) target = std::min(target, kMaxLineBytes + 1);
     while (!eof && held < target) {
       block.resize(target, kParserPadding);  // keeps the bytes held
       SPARKIFY_ASSIGN_OR_RETURN(size_t n, stream.read(block.data() + held, target - held));

@@ -100,6 +100,20 @@ await checks.check('report: song rejects and duplicates as the reference counts 
       assert.equal(rejects[0].raw, long.slice(0, rejects[0].raw.length));
     });
   }
+  // Whitespace is not a document, however much of it: megabytes of blank lines and spaces around
+  // songs (a long run of them was taken for a document too long, and the song after it lost).
+  const blankInput = path.join(work, 'one-file-blank');
+  fs.mkdirSync(path.join(blankInput, 'song_data'), { recursive: true });
+  fs.writeFileSync(path.join(blankInput, 'song_data', 'blank.json'),
+    `${'\n'.repeat(2 << 20)}${docs[0]}\n${' '.repeat(3 << 20)}${docs[1]}${'\n'.repeat(3 << 20)}`);
+  const blankLake = path.join(work, 'lake-one-file-blank');
+  const blankReport = path.join(work, 'blank.json');
+  const rb = await runSparkify(['etl', '--only', 'songs', '--input', blankInput, '--output', blankLake, '--report', blankReport]);
+  await checks.check('two songs among 8 MiB of whitespace in one file: both load, nothing rejected', async () => {
+    expectExit(rb, 0);
+    assert.deepStrictEqual(readRejects(blankLake, 'songs'), []);
+    assert.equal(readReport(blankReport).tables.songs.rows, docs[0] === docs[1] ? 1 : 2);
+  });
 }
 
 checks.finish();
