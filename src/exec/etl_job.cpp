@@ -342,9 +342,9 @@ Result<std::vector<model::RejectRecord>> EtlJob::parse_files(const char* name,
             rejects[p.file].push_back(std::move(r));
           }
         }
-        bytes[w] += p.file_bytes;
+        bytes[w] += p.file_bytes();
         file_records[w] += stats[w].records - before;
-        file_bytes[w] += p.file_bytes;
+        file_bytes[w] += p.file_bytes();
         if (p.last) {
           count_file(progress_, file_records[w], file_bytes[w]);
           file_records[w] = file_bytes[w] = 0;

@@ -243,7 +243,7 @@ Status LogStage::parse(io::FileSystem& fs, const std::vector<source::InputFile>&
                                          c.long_record, source::kMaxLineBytes, c.data.view())}});
           ++worker_stats[w].records;
           ++worker_stats[w].rejected;
-          worker_bytes[w] += c.file_bytes;
+          worker_bytes[w] += c.file_bytes();
           return Status::OK();
         }
         if (handoff.offer(i, source, c)) return Status::OK();

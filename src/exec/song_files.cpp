@@ -46,7 +46,7 @@ Status for_each_song_piece(io::FileSystem& fs, const std::vector<source::InputFi
     if (streams(files[i])) large.push_back(i);
   }
   auto whole = [&](size_t i, int w, const Buffer& data) {
-    return task(SongPiece{i, data, 0, 0, 0, data.size(), true}, w);
+    return task(SongPiece{i, data, 0, 0, 0, true}, w);
   };
   if (large.empty()) {
     SPARKIFY_RETURN_NOT_OK(source::for_each_input(fs, files, threads, whole));
@@ -70,12 +70,10 @@ Status for_each_song_piece(io::FileSystem& fs, const std::vector<source::InputFi
     // end is an empty last piece.
     SPARKIFY_RETURN_NOT_OK(source::for_each_chunk(
         fs, files[i], source::kParseChunkBytes, requests, kDocuments, [&](const source::Chunk& c) {
-          return task(SongPiece{i, c.data, c.first_line, c.first_offset, c.long_record,
-                                c.file_bytes, false},
-                      w);
+          return task(SongPiece{i, c.data, c.first_line, c.first_offset, c.long_record, false}, w);
         }));
     Buffer end = Buffer::Allocate(0, source::kParserPadding);
-    return task(SongPiece{i, end, 0, 0, 0, 0, true}, w);
+    return task(SongPiece{i, end, 0, 0, 0, true}, w);
   });
 }
 

@@ -25,8 +25,10 @@ struct SongPiece {
   uint64_t first_offset = 0;
   /// Not 0: `data` is the first bytes of one document this long, too long to parse.
   uint64_t long_document = 0;
-  uint64_t file_bytes = 0;  ///< the file's bytes this piece stands for
-  bool last = true;         ///< the file's last piece
+  bool last = true;  ///< the file's last piece
+
+  /// The file's bytes this piece stands for.
+  uint64_t file_bytes() const { return long_document ? long_document : data.size(); }
 };
 
 /// Calls `task` for every piece of every file, a file's pieces in order on one worker; stops at

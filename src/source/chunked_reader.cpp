@@ -329,7 +329,7 @@ Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
         }
       }
       block.resize(kept, kParserPadding);
-      SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset, length, length}));
+      SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset, length}));
       line += lines;
       offset += length;
       block.resize(held, kParserPadding);
@@ -340,7 +340,7 @@ Status chunks_of(ByteStream& stream, const InputFile& file, size_t chunk_bytes,
     if (end == 0) continue;  // no whole record yet: read more (target doubled above)
     cut.assign(reinterpret_cast<const char*>(bytes) + end, held - end);
     block.resize(end, kParserPadding);  // the padding is zeroed over the cut record
-    SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset, 0, end}));
+    SPARKIFY_RETURN_NOT_OK(on_chunk(Chunk{block, index++, line, offset}));
     line += count_lines(block.data(), end);
     offset += end;
     held = cut.size();

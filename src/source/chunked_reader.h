@@ -41,8 +41,9 @@ struct Chunk {
   /// Not 0: `data` is only the first bytes of one record (line) this long, longer than
   /// kMaxLineBytes; the rest was read and dropped. What ends it (a line break) starts the next.
   uint64_t long_record = 0;
+
   /// The file's bytes this chunk stands for: data.size(), or a long record's length.
-  uint64_t file_bytes = 0;
+  uint64_t file_bytes() const { return long_record ? long_record : data.size(); }
 };
 
 /// Where a record that may be too long to hold ends, found from its start, fed in pieces.

@@ -189,12 +189,12 @@ TEST_F(ChunkedReader, HandsOutOnlyTheStartOfALineTooLongToHold) {
         largest = std::max(largest, ch.data.size());
         all += ch.data.view();
         if (ch.long_record == 0) {
-          EXPECT_EQ(ch.file_bytes, ch.data.size());
+          EXPECT_EQ(ch.file_bytes(), ch.data.size());
           return Status::OK();
         }
         ++long_lines;
         EXPECT_EQ(ch.long_record, huge.size());
-        EXPECT_EQ(ch.file_bytes, huge.size());
+        EXPECT_EQ(ch.file_bytes(), huge.size());
         EXPECT_EQ(ch.data.view(), huge.substr(0, 64 << 10));
         EXPECT_EQ(ch.data.data()[ch.data.size()], 0);
         all += std::string(ch.long_record - ch.data.size(), '?');
