@@ -23,9 +23,10 @@ Result<std::optional<CheckResult>> check_load_record(io::FileSystem& fs, const s
     return std::optional<CheckResult>(std::move(check));
   }
   const sink::LakeCommit& commit = *log.latest;
+  const std::vector<std::string> none;
   for (const auto* spec : model::all_table_specs()) {
     const auto& listed = listings.of(*spec);
-    std::vector<std::string> files = listed.ok() ? listed->files : std::vector<std::string>();
+    const std::vector<std::string>& files = listed.ok() ? listed->files : none;
     std::vector<std::string> named;
     if (auto it = commit.tables.find(spec->name); it != commit.tables.end()) named = it->second;
     std::sort(named.begin(), named.end());
