@@ -122,13 +122,20 @@ void LogWorkerState::begin_chunk(uint32_t file_index, uint32_t chunk, uint64_t f
 
 void LogWorkerState::on_event(const model::EventRecord& e) {
   EventBlock& b = blocks_.back();
+  auto [it, inserted] = users_.try_emplace(e.user_id);
+  LatestUserEvent& u = it->second;
   b.ts.push_back(e.ts);
   b.user_id.push_back(e.user_id);
   b.session_id.push_back(e.session_id.value_or(0));
   b.session_valid.push_back(e.session_id.has_value());
-  b.level.push_back(intern(e.level));
-  b.location.push_back(intern(e.location));
-  b.user_agent.push_back(intern(e.user_agent));
+  // Each string is first compared with the user's: an event repeats its user's level, location
+  // and user agent, and its names, nearly always.
+  int32_t level = intern(e.level, u.level);
+  u.seen_location = intern(e.location, u.seen_location);
+  u.seen_user_agent = intern(e.user_agent, u.seen_user_agent);
+  b.level.push_back(level);
+  b.location.push_back(u.seen_location);
+  b.user_agent.push_back(u.seen_user_agent);
   int32_t song = -1;
   if (e.song.valid && e.artist.valid && e.length) {
     song = index_->find(e.song.value, e.artist.value, *e.length);
@@ -140,16 +147,14 @@ void LogWorkerState::on_event(const model::EventRecord& e) {
   // the winner does not depend on which worker saw which file or how files were cut in chunks.
   uint64_t line = first_line_ + e.line;
   auto key = std::make_tuple(e.ts, b.file_index, line);
-  auto [it, inserted] = users_.try_emplace(e.user_id);
-  LatestUserEvent& u = it->second;
   if (inserted || key >= std::make_tuple(u.ts, u.file_index, u.line)) {
-    u = {e.ts,
-         b.file_index,
-         line,
-         intern(e.first_name),
-         intern(e.last_name),
-         intern(e.gender),
-         b.level.back()};
+    u.ts = e.ts;
+    u.file_index = b.file_index;
+    u.line = line;
+    u.first_name = intern(e.first_name, u.first_name);
+    u.last_name = intern(e.last_name, u.last_name);
+    u.gender = intern(e.gender, u.gender);
+    u.level = level;
   }
 }
 
@@ -221,6 +226,7 @@ void LogWorkerState::absorb_users(LogWorkerState& other) {
     LatestUserEvent e = it->second;
     for (int32_t* field : {&e.first_name, &e.last_name, &e.gender, &e.level})
       *field = pooled(*field);
+    e.seen_location = e.seen_user_agent = StringPool::kNull;  // ids of other's pool
     offer_user(it->first, e);
   }
   other.drop_users();  // its buckets too
@@ -241,8 +247,8 @@ std::vector<EventBlock> LogWorkerState::take_blocks(bool keep_last) {
 }
 
 size_t LogWorkerState::resident_bytes() const {
-  // A node of the users map is about 80 bytes; a pooled string its bytes plus ~40 of index.
-  return users_.size() * 80 + pool_->size() * 64;
+  // A node of the users map is about 88 bytes; a pooled string its bytes plus ~40 of index.
+  return users_.size() * 88 + pool_->size() * 64;
 }
 
 // A dictionary column over every worker's pool: worker w's id k is global id offset[w] + k. The

@@ -91,15 +91,23 @@ class alignas(64) LogWorkerState final : public model::EventSink {
                                       model::TableData* latest);
 
   struct LatestUserEvent {
-    int64_t ts;
-    uint32_t file_index;
-    uint64_t line;
-    int32_t first_name, last_name, gender, level;
+    int64_t ts = 0;
+    uint32_t file_index = 0;
+    uint64_t line = 0;
+    int32_t first_name = StringPool::kNull, last_name = StringPool::kNull,
+            gender = StringPool::kNull, level = StringPool::kNull;
+    // Not the latest event's: the location and user agent of the last event this worker read for
+    // the user, tried before the pool (a user's next event mostly repeats them).
+    int32_t seen_location = StringPool::kNull, seen_user_agent = StringPool::kNull;
   };
 
   void offer_user(int64_t user_id, const LatestUserEvent& e);
-  int32_t intern(const model::NullableString& s) {
-    return s.valid ? pool_->intern(s.value) : StringPool::kNull;
+  /// `s`'s pool id; `likely` (an id, or kNull) is compared first, which spares the pool's hash
+  /// when the user's previous event had the same value.
+  int32_t intern(const model::NullableString& s, int32_t likely) {
+    if (!s.valid) return StringPool::kNull;
+    if (likely != StringPool::kNull && pool_->get(likely) == s.value) return likely;
+    return pool_->intern(s.value);
   }
 
   const SongIndex* index_;

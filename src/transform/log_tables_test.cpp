@@ -121,6 +121,52 @@ TEST(LogTables, ChunkLinesDecideTheLatestUserEvent) {
   EXPECT_EQ(named(t.songplays, "level").string_at(0), "free");  // chunk 0 first
 }
 
+TEST(LogTables, EachEventKeepsItsOwnStringsWhateverItsUserSentBefore) {
+  // One user's events, whose strings change, come back, go null and arrive out of time order:
+  // every songplay keeps its own event's strings, the user its latest event's.
+  SongIndex index;
+  std::vector<LogWorkerState> workers;
+  workers.emplace_back(&index);
+  workers[0].begin_file(0);
+  struct Step {
+    int64_t ts;
+    std::string_view level, location, agent, first;
+  };
+  const Step steps[] = {{1000, "free", "Here", "A", "Ann"},   {2000, "free", "Here", "A", "Ann"},
+                        {3000, "paid", "There", "B", "Anna"}, {500, "free", "Old", "C", "Annie"},
+                        {4000, "paid", "", "B", "Anna"},      {5000, "free", "Here", "A", "Ann"}};
+  uint64_t line = 0;
+  for (const Step& s : steps) {
+    auto e = event(s.ts, 7, s.level, ++line);
+    e.location = {s.location, !s.location.empty()};  // "" stands for null here
+    e.user_agent = {s.agent, true};
+    e.first_name = {s.first, true};
+    workers[0].on_event(e);
+  }
+  workers[0].on_event(event(1500, 8, "paid", ++line));  // another user, the same level
+
+  LogTables t = build_log_tables(workers, index, {});
+  ASSERT_EQ(t.songplays.num_rows, 7u);
+  const auto& level = named(t.songplays, "level");
+  const auto& location = named(t.songplays, "location");
+  const auto& agent = named(t.songplays, "user_agent");
+  for (size_t i = 0; i < 6; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(level.string_at(i), steps[i].level);
+    if (steps[i].location.empty()) {
+      EXPECT_TRUE(location.is_null(i));
+    } else {
+      EXPECT_EQ(location.string_at(i), steps[i].location);
+    }
+    EXPECT_EQ(agent.string_at(i), steps[i].agent);
+  }
+  EXPECT_EQ(level.string_at(6), "paid");
+  ASSERT_EQ(t.users.num_rows, 2u);
+  EXPECT_EQ(std::get<Strings>(named(t.users, "first_name").values).at(0), "Ann");  // ts 5000
+  EXPECT_EQ(std::get<Strings>(named(t.users, "level").values).at(0), "free");
+  EXPECT_EQ(std::get<Strings>(named(t.users, "level").values).at(1), "paid");
+}
+
 TEST(LogTables, ConsecutiveChunksShareABlockUntilItIsFull) {
   SongIndex index;
   LogWorkerState state(&index, 0);
