@@ -1,5 +1,7 @@
 #include "cli/run_report.h"
 
+#include <algorithm>
+
 #include <fmt/core.h>
 
 #include "cli/format.h"
@@ -100,16 +102,20 @@ std::string summary_table(const exec::EtlReport& r, const exec::EtlOptions& o) {
       return s;
     }
   }
-  s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}{}\n", "table", "rows", "files", "partitions",
-                   "size", incremental ? "  written" : "");
-  for (const auto& t : r.tables) {
-    s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}{}\n", t.name, with_thousands(t.rows),
-                     with_thousands(t.files), with_thousands(t.partitions), human_bytes(t.bytes),
-                     !incremental ? ""
-                     : t.appended ? "  added"
-                                  : "  replaced");
+  // A run that stopped shows the stages it ran, not figures it never reached (no tables, and no
+  // "rejects: 0" from a run that stopped before it counted them).
+  if (!r.tables.empty() || r.status.ok()) {
+    s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}{}\n", "table", "rows", "files",
+                     "partitions", "size", incremental ? "  written" : "");
+    for (const auto& t : r.tables) {
+      s += fmt::format("{:<12} {:>12} {:>8} {:>11} {:>10}{}\n", t.name, with_thousands(t.rows),
+                       with_thousands(t.files), with_thousands(t.partitions), human_bytes(t.bytes),
+                       !incremental ? ""
+                       : t.appended ? "  added"
+                                    : "  replaced");
+    }
+    s += "\n";
   }
-  s += "\n";
   s += fmt::format("{:<12} {:>9} {:>8} {:>14} {:>10}\n", "stage", "seconds", "files", "records",
                    "bytes");
   for (const auto& st : r.stages) {
@@ -117,13 +123,23 @@ std::string summary_table(const exec::EtlReport& r, const exec::EtlOptions& o) {
                      with_thousands(st.files), with_thousands(st.records), human_bytes(st.bytes));
   }
   s += "\n";
-  s +=
-      fmt::format("rejects: {} (songs {}, logs {})", with_thousands(r.song_rejects + r.log_rejects),
-                  with_thousands(r.song_rejects), with_thousands(r.log_rejects));
-  if (r.song_rejects + r.log_rejects > 0) s += " — see " + o.output + "/_rejects/";
-  s += "\n";
-  s += fmt::format("duplicate songs: {}\n", with_thousands(r.duplicate_songs));
-  if (o.only != exec::Only::kSongs) {
+  auto ran = [&](std::string_view stage) {
+    return std::any_of(r.stages.begin(), r.stages.end(),
+                       [&](const exec::StageReport& st) { return st.name == stage; });
+  };
+  if (r.rejects_counted || r.status.ok()) {
+    s += fmt::format("rejects: {} (songs {}, logs {})",
+                     with_thousands(r.song_rejects + r.log_rejects), with_thousands(r.song_rejects),
+                     with_thousands(r.log_rejects));
+    if (r.song_rejects + r.log_rejects > 0) s += " — see " + o.output + "/_rejects/";
+    s += "\n";
+  } else {
+    s += "rejects: not counted (the run stopped before it gathered and wrote them)\n";
+  }
+  if (r.status.ok() || ran("songs")) {
+    s += fmt::format("duplicate songs: {}\n", with_thousands(r.duplicate_songs));
+  }
+  if (o.only != exec::Only::kSongs && (r.status.ok() || ran("logs"))) {
     s += fmt::format("songplays matched to a song: {} of {} ({:.2f}%)\n",
                      with_thousands(r.matched_songplays), with_thousands(r.songplays),
                      100.0 * match_rate(r));

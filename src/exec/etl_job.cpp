@@ -481,6 +481,7 @@ Status EtlJob::gather_and_write_rejects(const SongStage& songs,
   SPARKIFY_ASSIGN_OR_RETURN(auto totals, cluster_.sum(counts));
   report_.song_rejects = totals[0];
   report_.log_rejects = totals[1];
+  report_.rejects_counted = true;
   if (st.ok() && cluster_.is_root()) st = write_rejects(songs, *song_rejects, *log_rejects);
   return cluster_.agree(st);
 }

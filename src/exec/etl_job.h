@@ -84,6 +84,8 @@ struct EtlReport {
   LoadReport load;
   std::vector<StageReport> stages;
   uint64_t song_rejects = 0, log_rejects = 0;
+  /// The reject counts are the run's: false while a run that stopped early had not gathered them.
+  bool rejects_counted = false;
   uint64_t duplicate_songs = 0;
   uint64_t songplays = 0, matched_songplays = 0;
   uint64_t input_files = 0, input_bytes = 0;

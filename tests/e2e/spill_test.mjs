@@ -174,7 +174,12 @@ if (probe.status !== 0) {
       assert.match(lines[0], pattern, shown);
       assert.match(r.stdout, /^left: *$/m, `spill files left behind: ${shown}`);
       // A folder that cannot hold the run's own is refused before any work: no summary then.
-      if (what !== 'read-only') assert.match(r.stdout, /nothing published/, shown);
+      if (what !== 'read-only') {
+        assert.match(r.stdout, /nothing published/, shown);
+        // Stopped in the log stage, before its rejects were gathered: no "rejects: 0", no tables.
+        assert.match(r.stdout, /^rejects: not counted/m, shown);
+        assert.doesNotMatch(r.stdout, /^table /m, shown);
+      }
       const published = TABLES.filter((t) => fs.existsSync(path.join(out, t, '_SUCCESS')));
       assert.deepEqual(published, [], 'tables published');
     });
