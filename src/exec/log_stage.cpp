@@ -14,6 +14,10 @@
 
 namespace sparkify::exec {
 
+// A long line's chunk keeps what its reject keeps: no less (the reject's raw text would be cut
+// short of what a reject promises) and no more (held for nothing).
+static_assert(source::kLongRecordKept == model::kRejectRawBytes);
+
 LogStage::LogStage(const transform::SongTables& songs, const MemoryPlan& plan, SpillDir& spill,
                    int threads)
     : songs_(songs), plan_(plan), spill_(spill), threads_(std::max(1, threads)) {

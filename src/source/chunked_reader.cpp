@@ -247,10 +247,6 @@ uint64_t count_lines(const uint8_t* p, size_t n) {
   return lines;
 }
 
-// The first bytes of a record longer than kMaxLineBytes kept for its reject: as much as a reject
-// keeps of any record.
-constexpr size_t kLongRecordKept = size_t{64} << 10;
-
 std::string_view text_of(const uint8_t* p, size_t n) {
   return {reinterpret_cast<const char*>(p), n};
 }

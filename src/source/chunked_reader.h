@@ -33,6 +33,11 @@ inline constexpr size_t kParseChunkBytes = size_t{256} << 10;
 /// most, well inside the least memory a worker is planned.
 inline constexpr size_t kMaxLineBytes = size_t{1} << 20;
 
+/// The first bytes of a record longer than kMaxLineBytes that its chunk keeps (for its reject):
+/// as much as a reject keeps of any record (model::kRejectRawBytes; exec/ checks they agree, as
+/// source/ does not depend on model/).
+inline constexpr size_t kLongRecordKept = size_t{64} << 10;
+
 struct Chunk {
   const Buffer& data;     ///< whole lines (the last may lack its '\n' at end of file), padded
   uint32_t index;         ///< 0, 1, 2 … within the file
