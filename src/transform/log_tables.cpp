@@ -122,8 +122,7 @@ void LogWorkerState::begin_chunk(uint32_t file_index, uint32_t chunk, uint64_t f
 
 void LogWorkerState::on_event(const model::EventRecord& e) {
   EventBlock& b = blocks_.back();
-  auto [it, inserted] = users_.try_emplace(e.user_id);
-  LatestUserEvent& u = it->second;
+  auto [u, inserted] = users_.try_emplace(e.user_id);
   b.ts.push_back(e.ts);
   b.user_id.push_back(e.user_id);
   b.session_id.push_back(e.session_id.value_or(0));
@@ -159,8 +158,7 @@ void LogWorkerState::on_event(const model::EventRecord& e) {
 }
 
 void LogWorkerState::offer_user(int64_t user_id, const LatestUserEvent& e) {
-  auto [it, inserted] = users_.try_emplace(user_id, e);
-  LatestUserEvent& u = it->second;
+  auto [u, inserted] = users_.try_emplace(user_id, e);
   if (!inserted &&
       std::make_tuple(e.ts, e.file_index, e.line) >= std::make_tuple(u.ts, u.file_index, u.line)) {
     u = e;
@@ -177,13 +175,14 @@ void LogWorkerState::encode_users(std::vector<uint8_t>& out) const {
 void LogWorkerState::encode_users(std::vector<std::vector<uint8_t>>& out_parts) const {
   uint64_t parts = out_parts.size();
   std::vector<uint64_t> counts(parts);
-  for (const auto& [id, u] : users_) counts[static_cast<uint64_t>(id) % parts]++;
+  users_.for_each(
+      [&](int64_t id, const LatestUserEvent&) { counts[static_cast<uint64_t>(id) % parts]++; });
   std::vector<WireWriter> writers;
   for (uint64_t p = 0; p < parts; ++p) {
     writers.emplace_back(out_parts[p]);
     writers.back().put<uint64_t>(counts[p]);
   }
-  for (const auto& [id, u] : users_) {
+  users_.for_each([&](int64_t id, const LatestUserEvent& u) {
     WireWriter& w = writers[static_cast<uint64_t>(id) % parts];
     w.put<int64_t>(id);
     w.put<int64_t>(u.ts);
@@ -193,7 +192,7 @@ void LogWorkerState::encode_users(std::vector<std::vector<uint8_t>>& out_parts) 
       w.put<uint8_t>(s != StringPool::kNull);
       if (s != StringPool::kNull) w.put_string(pool_->get(s));
     }
-  }
+  });
 }
 
 bool LogWorkerState::merge_users(std::span<const uint8_t> bytes) {
@@ -216,25 +215,23 @@ bool LogWorkerState::merge_users(std::span<const uint8_t> bytes) {
 }
 
 void LogWorkerState::absorb_users(LogWorkerState& other) {
-  // User by user, each freed as it moves: the two states together never hold more than they did
-  // (an encoded copy of other's users, as merge_users reads, held ~70 bytes a user more: at 20M
-  // events, 210k users, the run's peak).
+  // User by user from other's table, which is freed whole after: both tables at once (~70 bytes a
+  // user each), where the node map this replaced, freed node by node, held ~96 at the start. No
+  // encoded copy of other's users is made (as merge_users reads: ~70 bytes a user more, the
+  // peak of a 20M-event run, 210k users).
   auto pooled = [&](int32_t id) {
     return id == StringPool::kNull ? id : pool_->intern(other.pool_->get(id));
   };
-  for (auto it = other.users_.begin(); it != other.users_.end(); it = other.users_.erase(it)) {
-    LatestUserEvent e = it->second;
+  other.users_.for_each([&](int64_t id, LatestUserEvent e) {
     for (int32_t* field : {&e.first_name, &e.last_name, &e.gender, &e.level})
       *field = pooled(*field);
     e.seen_location = e.seen_user_agent = StringPool::kNull;  // ids of other's pool
-    offer_user(it->first, e);
-  }
-  other.drop_users();  // its buckets too
+    offer_user(id, e);
+  });
+  other.drop_users();
 }
 
-void LogWorkerState::drop_users() {
-  std::unordered_map<int64_t, LatestUserEvent>().swap(users_);  // its buckets too
-}
+void LogWorkerState::drop_users() { users_.clear(); }
 
 std::vector<EventBlock> LogWorkerState::take_blocks(bool keep_last) {
   std::vector<EventBlock> out = std::move(blocks_);
@@ -247,8 +244,8 @@ std::vector<EventBlock> LogWorkerState::take_blocks(bool keep_last) {
 }
 
 size_t LogWorkerState::resident_bytes() const {
-  // A node of the users map is about 88 bytes; a pooled string its bytes plus ~40 of index.
-  return users_.size() * 88 + pool_->size() * 64;
+  // A pooled string is its bytes plus ~40 of index.
+  return users_.memory_bytes() + pool_->size() * 64;
 }
 
 // A dictionary column over every worker's pool: worker w's id k is global id offset[w] + k. The
@@ -434,7 +431,8 @@ model::TableData build_users(std::vector<LogWorkerState>& workers, model::TableD
     for (size_t i = 1; i < workers.size(); ++i) all.absorb_users(workers[i]);
     std::vector<std::pair<int64_t, const LogWorkerState::LatestUserEvent*>> order;
     order.reserve(all.users_.size());
-    for (const auto& [id, e] : all.users_) order.emplace_back(id, &e);
+    all.users_.for_each(
+        [&](int64_t id, const LogWorkerState::LatestUserEvent& e) { order.emplace_back(id, &e); });
     std::sort(order.begin(), order.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     ids.reserve(order.size());

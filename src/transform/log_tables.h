@@ -13,11 +13,11 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <unordered_map>
 #include <vector>
 
 #include "model/records.h"
 #include "model/table.h"
+#include "transform/id_table.h"
 #include "transform/song_index.h"
 #include "transform/string_pool.h"
 
@@ -117,7 +117,7 @@ class alignas(64) LogWorkerState final : public model::EventSink {
   uint64_t first_line_ = 0;
   uint32_t last_chunk_ = 0;  // the chunk blocks_.back() ends with
   size_t block_events_ = 0;  // and the events that fill it (begin_block's expected_events)
-  std::unordered_map<int64_t, LatestUserEvent> users_;
+  IdTable<LatestUserEvent> users_;
   uint64_t matched_ = 0;
 };
 
