@@ -64,6 +64,15 @@ class Buffer {
     if (padding) std::memset(data_.get() + size, 0, padding);
   }
 
+  /// Makes room for `size` bytes (and the padding) without changing the contents.
+  void reserve(size_t size) {
+    if (size + padding_ <= capacity_) return;
+    std::unique_ptr<uint8_t[]> grown(new uint8_t[size + padding_]);
+    if (size_ + padding_) std::memcpy(grown.get(), data_.get(), size_ + padding_);
+    data_ = std::move(grown);
+    capacity_ = size + padding_;
+  }
+
   /// Appends `n` bytes, growing the allocation geometrically (contents kept, padding re-zeroed):
   /// lets a writer build a file in the Buffer it is then handed over in, without a copy.
   void append(const void* bytes, size_t n) {

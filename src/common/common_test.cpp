@@ -168,6 +168,24 @@ TEST(Buffer, AppendGrowsAndKeepsContentsAndPadding) {
   for (size_t i = 0; i < 4; ++i) EXPECT_EQ(b.data()[b.size() + i], 0);
 }
 
+TEST(Buffer, ReserveKeepsContentsAndPaddingAndSparesTheGrowth) {
+  Buffer b = Buffer::Allocate(0, 4);
+  b.append("abc", 3);
+  b.reserve(1000);
+  EXPECT_EQ(b.view(), "abc");
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(b.data()[b.size() + i], 0);
+  const uint8_t* at = b.data();
+  std::string more(997, 'x');
+  b.append(more.data(), more.size());  // fits what was reserved: not moved
+  EXPECT_EQ(b.data(), at);
+  EXPECT_EQ(b.view(), "abc" + more);
+  for (size_t i = 0; i < 4; ++i) EXPECT_EQ(b.data()[b.size() + i], 0);
+  Buffer empty;
+  empty.reserve(10);
+  empty.append("z", 1);
+  EXPECT_EQ(empty.view(), "z");
+}
+
 // The default --threads: the cores, fewer when the affinity mask or the cgroup quota say so (a
 // quota of 1.5 CPUs still gets 2 threads), never 0.
 TEST(DefaultThreadCount, TakesTheSmallestOfCoresAffinityAndQuota) {

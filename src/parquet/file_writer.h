@@ -25,6 +25,10 @@ class OutputStream {
 /// Collects the whole file in memory (small files; tests).
 class BufferOutputStream final : public OutputStream {
  public:
+  BufferOutputStream() = default;
+  /// Room for `expected` bytes from the start: a file of about that size is then built in one
+  /// allocation, not a chain of doublings each copying the last.
+  explicit BufferOutputStream(size_t expected) { bytes_.reserve(expected); }
   Status write(const void* data, size_t size) override;
   std::span<const uint8_t> bytes() const { return bytes_.bytes(); }
   /// Hands the file over without a copy; the stream is empty afterwards.

@@ -229,6 +229,7 @@ std::vector<Partition> group_rows(const model::TableData& table,
 // Per-thread scratch for gathering a file's rows out of the table's columns.
 struct Scratch {
   std::unique_ptr<parquet::FileWriter> writer;  // reopened for each file the worker encodes
+  size_t last_file_bytes = 0;                   // the size of the file it encoded last
   std::vector<std::vector<uint8_t>> valid;
   std::vector<
       std::variant<std::vector<int32_t>, std::vector<int64_t>, std::vector<double>, Strings>>
@@ -361,7 +362,8 @@ Result<parquet::BufferOutputStream> encode_file(const model::TableData& table,
     views.push_back(view_of(table.columns[data_columns[i]], task.partition->rows, task.begin,
                             task.end, i, scratch));
   }
-  parquet::BufferOutputStream out;
+  // Files of a table come out at much the same size: room for the last one and a little more.
+  parquet::BufferOutputStream out(scratch.last_file_bytes + scratch.last_file_bytes / 8);
   if (scratch.writer) {
     SPARKIFY_RETURN_NOT_OK(scratch.writer->reopen(&out));
   } else {
@@ -374,6 +376,7 @@ Result<parquet::BufferOutputStream> encode_file(const model::TableData& table,
     scratch.writer.reset();  // failed: not reopened
     return st;
   }
+  scratch.last_file_bytes = out.bytes().size();
   return out;
 }
 
