@@ -17,13 +17,14 @@ TEST(IdTable, AgreesWithAMapThroughGrowthAndClear) {
   std::map<int64_t, int64_t> expected;
   std::vector<int64_t> order;
   auto add = [&](int64_t id) {
-    auto [value, inserted] = table.try_emplace(id, id * 3);
-    auto [it, expected_inserted] = expected.try_emplace(id, id * 3);
+    int64_t first = id ^ 0x5a5a;  // any value that differs from the id, without overflow
+    auto [value, inserted] = table.try_emplace(id, first);
+    auto [it, expected_inserted] = expected.try_emplace(id, first);
     ASSERT_EQ(inserted, expected_inserted) << id;
     ASSERT_EQ(value, it->second) << id;
     if (inserted) order.push_back(id);
-    value += 1;  // the reference is the table's
-    it->second += 1;
+    value ^= 1;  // the reference is the table's
+    it->second ^= 1;
   };
   std::mt19937_64 rng(7);
   for (int64_t i = 0; i < 5000; ++i) add(i);
