@@ -77,11 +77,7 @@ class Buffer {
   /// lets a writer build a file in the Buffer it is then handed over in, without a copy.
   void append(const void* bytes, size_t n) {
     if (size_ + n + padding_ > capacity_) {
-      size_t capacity = std::max({size_ + n + padding_, 2 * capacity_, size_t{4096}});
-      std::unique_ptr<uint8_t[]> grown(new uint8_t[capacity]);
-      if (size_) std::memcpy(grown.get(), data_.get(), size_);
-      data_ = std::move(grown);
-      capacity_ = capacity;
+      reserve(std::max({size_ + n + padding_, 2 * capacity_, size_t{4096}}) - padding_);
     }
     if (n) std::memcpy(data_.get() + size_, bytes, n);
     size_ += n;

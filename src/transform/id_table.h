@@ -4,6 +4,7 @@
 // bucket chain; growing copies no entry, so there is no moment holding the entries twice.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -76,8 +77,7 @@ class IdTable {
     size_t capacity = slots_.empty() ? 64 : slots_.size() * 2;
     slots_.assign(capacity, -1);
     mask_ = capacity - 1;
-    shift_ = 64;
-    for (size_t c = capacity; c > 1; c >>= 1) --shift_;
+    shift_ = std::countl_zero(static_cast<uint64_t>(mask_));  // 64 - log2(capacity)
     for (size_t i = 0; i < size_; ++i) {
       size_t slot = home(entry(i).id);
       while (slots_[slot] >= 0) slot = (slot + 1) & mask_;
