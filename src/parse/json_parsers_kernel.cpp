@@ -368,7 +368,8 @@ class EventParserKernel final : public EventKernel {
             break;
           }
           if (type == od::json_type::string) {
-            std::string_view s;
+            // Read into its place (see ValueReader::read_string_fast).
+            std::string_view& s = f.user_id_text.value;
             if (!reader.read_string_fast(value, s)) {
               if (auto error = value.get_string().get(s)) {
                 reader.fail_json(error);
@@ -376,7 +377,7 @@ class EventParserKernel final : public EventKernel {
               }
             }
             f.user_id_seen = true;
-            f.user_id_text = {s, true};
+            f.user_id_text.valid = true;
             break;
           }
           reader.read_int64(value, key, f.user_id);
