@@ -5,13 +5,15 @@
 //
 //   node bench/incremental.mjs [--songs 50000] [--events 2000000] [--days 30] [--reps 3]
 //                              [--threads N] [--build build] [--work /dev/shm/sparkify-incremental]
-//                              [--label NAME]
+//                              [--label NAME] [--chain K]
 //
 // The input is generated once (L-tier shape by default: one day ≈ 66k events). The lake of every
 // day but the last is built once with a full run; each incremental rep starts from a copy of it
-// (the copy is not timed) and loads the last day.
+// (the copy is not timed) and loads the last day. With --chain K the lake's load record is a
+// chain of K records (a whole one and K - 1 changes; see README, Incremental loads): --chain 10
+// times the load that writes a whole record again, as every tenth does.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +25,7 @@ exitOnHelp(import.meta.url);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseOptions({
   songs: 50000, events: 2000000, days: 30, reps: 3, threads: os.availableParallelism?.() ?? os.cpus().length,
-  build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-incremental', seed: 42, label: '',
+  build: path.join(REPO, 'build'), work: '/dev/shm/sparkify-incremental', seed: 42, label: '', chain: 1,
 });
 const { sparkify, tool } = benchBinaries(args.build);
 const listJson = (dir) => readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.json')).sort();
@@ -31,20 +33,56 @@ const listJson = (dir) => readdirSync(dir, { recursive: true }).filter((f) => f.
 const input = path.join(args.work, 'input');
 const wanted = { songs: args.songs, events: args.events, days: args.days, seed: args.seed };
 generateOnce(sparkify, input, wanted, args.threads);
-// Every day but the last, as hard links: the same files (size, modification time) the full input holds.
+// The days the lake's full run takes, as hard links: the same files (size, modification time)
+// the full input holds; with --chain K, every day but the last K, and then K - 1 of those days
+// loaded one incremental run each, so the lake's load record is a chain of K records.
 const days = listJson(path.join(input, 'log_data'));
+const chain = Math.max(1, Math.min(Number(args.chain), days.length - 1));
 const earlier = path.join(args.work, 'input-earlier');
+const linkDays = (ds) => {
+  for (const d of ds) {
+    mkdirSync(path.dirname(path.join(earlier, 'log_data', d)), { recursive: true });
+    sh('ln', [path.join(input, 'log_data', d), path.join(earlier, 'log_data', d)]);
+  }
+};
 rmSync(earlier, { recursive: true, force: true });
 mkdirSync(earlier, { recursive: true });
 sh('cp', ['-al', path.join(input, 'song_data'), path.join(earlier, 'song_data')]);
-for (const d of days.slice(0, -1)) {
-  mkdirSync(path.dirname(path.join(earlier, 'log_data', d)), { recursive: true });
-  sh('ln', [path.join(input, 'log_data', d), path.join(earlier, 'log_data', d)]);
-}
+linkDays(days.slice(0, days.length - chain));
 const base = path.join(args.work, 'lake-base');
 rmSync(base, { recursive: true, force: true });
-console.error(`building the lake of ${days.length - 1} days ...`);
+console.error(`building the lake of ${days.length - 1} days (a load record of ${chain} record(s)) ...`);
 sh(sparkify, ['etl', '--input', earlier, '--output', base, '--threads', String(args.threads), '--no-progress']);
+for (const d of days.slice(days.length - chain, -1)) {
+  linkDays([d]);
+  sh(sparkify, ['etl', '--mode', 'incremental', '--input', earlier, '--output', base, '--threads', String(args.threads), '--no-progress']);
+}
+
+// Every file under `lake`: its inode and size, by path relative to the lake.
+function filesOf(lake) {
+  const out = new Map();
+  for (const rel of readdirSync(lake, { recursive: true })) {
+    const st = statSync(path.join(lake, rel));
+    if (st.isFile()) out.set(rel, { ino: st.ino, size: st.size });
+  }
+  return out;
+}
+
+// What a run wrote into `lake`: files whose inode was not there before (a file linked from the
+// lake's own earlier state is not written), as table data, the load record (_sparkify: commits
+// and state) and the rest (_SUCCESS manifests, _rejects).
+function written(lake, before) {
+  const old = new Set([...before.values()].map((f) => f.ino));
+  const w = { tables: 0, record: 0, other: 0, files: 0 };
+  for (const [rel, f] of filesOf(lake)) {
+    if (old.has(f.ino)) continue;
+    w.files++;
+    if (rel.startsWith('_sparkify')) w.record += f.size;
+    else if (rel.endsWith('.parquet')) w.tables += f.size;
+    else w.other += f.size;
+  }
+  return w;
+}
 
 function timed(name, argv, rep) {
   const prefix = path.join(args.work, `${name}-${rep}`);
@@ -65,24 +103,32 @@ for (let rep = 0; rep < args.reps; rep++) {
     const lake = path.join(args.work, `lake-${name}`);
     rmSync(lake, { recursive: true, force: true });
     if (name === 'incremental') cpSync(base, lake, { recursive: true });
+    const before = name === 'incremental' ? filesOf(lake) : new Map();
     spawnSync('sync');
     const argv = ['etl', '--input', input, '--output', lake, ...(name === 'incremental' ? ['--mode', 'incremental'] : [])];
-    runs[name].push(timed(name, argv, rep));
+    const run = timed(name, argv, rep);
+    run.written = written(lake, before);
+    runs[name].push(run);
   }
 }
 const summary = (rs) => ({
   median_s: median(rs.map((r) => r.wall_s)), median_cpu_s: median(rs.map((r) => r.cpu_s)),
   peak_rss_mb: Math.max(...rs.map((r) => r.max_rss_kb)) / 1024, bytes_written: rs[0].bytes, files_written: rs[0].files,
+  // Everything the run wrote, the load record and manifests included.
+  all_bytes_written: rs[0].written.tables + rs[0].written.record + rs[0].written.other,
+  record_bytes_written: rs[0].written.record, other_bytes_written: rs[0].written.other,
+  all_files_written: rs[0].written.files,
 });
 const inc = runs.incremental.at(-1).report;
 const result = {
   date: new Date().toISOString(), machine: machineName(),
-  cores: os.cpus().length, threads: args.threads, input: wanted, reps: args.reps,
+  cores: os.cpus().length, threads: args.threads, input: wanted, reps: args.reps, chain,
   new_day: { file: days.at(-1), events: inc.stages.logs?.records ?? null, songplays: inc.songplays.rows },
   full: summary(runs.full), incremental: summary(runs.incremental),
   incremental_tables: inc.tables, incremental_stages: inc.stages,
 };
 result.time_ratio = result.incremental.median_s / result.full.median_s;
 result.bytes_ratio = result.incremental.bytes_written / result.full.bytes_written;
+result.all_bytes_ratio = result.incremental.all_bytes_written / result.full.all_bytes_written;
 writeFileSync(resultFile(REPO, 'incremental', args.label, result.date), `${JSON.stringify(result, null, 2)}\n`);
 console.log(JSON.stringify(result, null, 2));

@@ -41,7 +41,7 @@ Status EtlJob::share_lake_base() {
   // Rank 0 found the newest commit (after recovering the lake); the others read the state it
   // names from the shared lake. An empty text: a first load into an empty lake.
   std::string text = cluster_.is_root() && base_.commit.version > 0
-                         ? sink::commit_to_json(base_.commit)
+                         ? sink::commit_to_json(base_.commit, /*whole=*/true)
                          : std::string();
   SPARKIFY_ASSIGN_OR_RETURN(std::string got, cluster_.broadcast_string(text));
   Status st;
@@ -86,7 +86,13 @@ Status EtlJob::reach_lake() {
 
 Status EtlJob::read_lake() {
   // A load killed after its commit is finished before anything else touches the lake.
-  SPARKIFY_ASSIGN_OR_RETURN(auto latest, recover_lake(*out_fs_, options_.output));
+  auto recovered = recover_lake(*out_fs_, options_.output);
+  // A damaged record stops an incremental load; a full run replaces it (forget_commits).
+  if (!recovered.ok() && (incremental() || recovered.status().code() != ErrorCode::kCorrupt)) {
+    return recovered.status();
+  }
+  std::optional<sink::LakeCommit> latest;
+  if (recovered.ok()) latest = std::move(*recovered);
   committer_ = sink::TableCommitter::Make(*out_fs_, options_.output, run_id_);
   std::vector<std::string> tables;
   for (const auto* spec : model::all_table_specs()) {
@@ -298,10 +304,21 @@ sink::LakeCommit EtlJob::next_commit(const char* mode) {
   commit.songplays = base_.commit.songplays + static_cast<int64_t>(report_.songplays);
   commit.state = state_folder();
   commit.rows = base_.commit.rows;
-  // The state's ingested files: the base's, then this run's (kept by the table, not copied).
-  ingested_ = ingested_after(base_.inputs, std::move(taken_));
+  commit.input_files = base_.inputs.num_rows + taken_.size();
+  // A whole record's state holds every ingested file: the base's, then this run's (kept by the
+  // table, not copied); a change's only this run's.
+  if (std::string_view(mode) == "full" || sink::next_record_is_whole(base_.commit)) {
+    commit.checkpoint = commit.version;
+    commit.input_states = {commit.state};
+    ingested_ = ingested_after(base_.inputs, std::move(taken_));
+  } else {
+    commit.base = base_.commit.version;
+    commit.checkpoint = base_.commit.checkpoint;
+    commit.input_states = base_.commit.input_states;
+    commit.input_states.push_back(commit.state);
+    ingested_ = ingested_after(model::TableData{}, std::move(taken_));
+  }
   taken_.clear();
-  commit.input_files = ingested_.num_rows;
   return commit;
 }
 
@@ -407,13 +424,17 @@ Status EtlJob::publish_load() {
   report_.published = true;
   kill_point("applied");
   SPARKIFY_RETURN_NOT_OK(committer_->finish());
-  // The previous commit and its state are now obsolete.
-  if (base_.commit.version > 0) {
-    SPARKIFY_RETURN_NOT_OK(
-        out_fs_->remove_files({sink::commit_path(options_.output, base_.commit.version)}));
-    SPARKIFY_RETURN_NOT_OK(
-        out_fs_->remove_all(io::FileSystem::join(options_.output, base_.commit.state)));
+  // A whole record makes the previous chain obsolete; a change, the previous state but its
+  // ingested files.
+  if (base_.commit.version > 0 && commit.base == 0) {
+    std::vector<std::string> records;
+    for (uint64_t v = base_.commit.checkpoint; v <= base_.commit.version; ++v) {
+      records.push_back(sink::commit_path(options_.output, v));
+    }
+    SPARKIFY_RETURN_NOT_OK(out_fs_->remove_files(records));
   }
+  if (base_.commit.version > 0)
+    SPARKIFY_RETURN_NOT_OK(prune_states(*out_fs_, options_.output, &commit));
   report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
   return Status::OK();
 }

@@ -193,6 +193,21 @@ model::TableData ingested_after(const model::TableData& before,
   return t;
 }
 
+std::vector<sink::IngestedFile> ingested_files_of(const model::TableData& inputs) {
+  std::vector<sink::IngestedFile> out;
+  if (inputs.num_rows == 0) return out;
+  const model::Column& p = model::column(inputs, "path");
+  const model::Column& v = model::column(inputs, "version");
+  const model::Column& r = model::column(inputs, "run");
+  const auto& s = std::get<std::vector<int64_t>>(model::column(inputs, "size").values);
+  out.reserve(inputs.num_rows);
+  for (size_t i = 0; i < inputs.num_rows; ++i) {
+    out.push_back({std::string(p.string_at(i)), static_cast<uint64_t>(s[i]),
+                   std::string(v.string_at(i)), std::string(r.string_at(i))});
+  }
+  return out;
+}
+
 Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
                                 sink::LakeCommit commit, int threads, bool with_inputs) {
   LakeBase base;
@@ -202,11 +217,27 @@ Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
   } else if (!commit.inline_inputs.empty()) {
     base.inputs = ingested_after(model::TableData{}, std::move(commit.inline_inputs));
   } else {
-    SPARKIFY_ASSIGN_OR_RETURN(base.inputs,
-                              read_table_or_empty(fs, state, sink::ingested_files_spec(), threads));
+    // The chain's input tables in order: the whole record's, then each change's own (a day's).
+    std::vector<sink::IngestedFile> later;
+    for (size_t i = 0; i < commit.input_states.size(); ++i) {
+      SPARKIFY_ASSIGN_OR_RETURN(
+          model::TableData part,
+          read_table_or_empty(fs, FileSystem::join(root, commit.input_states[i]),
+                              sink::ingested_files_spec(), threads));
+      if (i == 0) {
+        base.inputs = std::move(part);
+      } else {
+        for (auto& f : ingested_files_of(part)) later.push_back(std::move(f));
+      }
+    }
+    if (!later.empty()) base.inputs = ingested_after(base.inputs, std::move(later));
     if (base.inputs.num_rows != commit.input_files) {
+      std::string where =
+          commit.input_states.size() == 1
+              ? state
+              : "the " + std::to_string(commit.input_states.size()) + " state folders of its chain";
       return Status::Corrupt("the lake's load record counts " + std::to_string(commit.input_files) +
-                             " ingested input files but " + state + " holds " +
+                             " ingested input files but " + where + " holds " +
                              std::to_string(base.inputs.num_rows) +
                              "; rebuild the lake with --mode full");
     }
@@ -453,22 +484,50 @@ Result<std::optional<sink::LakeCommit>> recover_lake(io::FileSystem& fs, const s
     }
   }
   if (!log.obsolete.empty()) SPARKIFY_RETURN_NOT_OK(fs.remove_files(log.obsolete));
-  // State folders of older commits and of runs that died before their commit.
+  SPARKIFY_RETURN_NOT_OK(prune_states(fs, root, log.latest ? &*log.latest : nullptr));
+  return std::move(log.latest);
+}
+
+Status prune_states(io::FileSystem& fs, const std::string& root, const sink::LakeCommit* latest) {
   std::string states = sink::states_dir(root);
   auto listed = fs.list(states);
-  if (!listed.ok() && listed.status().code() != ErrorCode::kNotFound) return listed.status();
-  if (listed.ok()) {
-    std::string keep = log.latest ? log.latest->state : std::string();
-    std::vector<std::string> doomed;
-    for (const auto& info : *listed) {
-      std::string run = info.path.substr(0, info.path.find('/'));
-      std::string dir = FileSystem::join(states, run);
-      if (!keep.empty() && FileSystem::join(root, keep) == dir) continue;
-      if (std::find(doomed.begin(), doomed.end(), dir) == doomed.end()) doomed.push_back(dir);
-    }
-    for (const auto& dir : doomed) SPARKIFY_RETURN_NOT_OK(fs.remove_all(dir));
+  if (!listed.ok()) {
+    return listed.status().code() == ErrorCode::kNotFound ? Status::OK() : listed.status();
   }
-  return std::move(log.latest);
+  std::string whole = latest ? FileSystem::join(root, latest->state) : std::string();
+  std::vector<std::string> inputs_only;  // the older records of the chain
+  if (latest) {
+    for (const auto& s : latest->input_states) inputs_only.push_back(FileSystem::join(root, s));
+  }
+  std::vector<std::string> doomed_dirs, doomed_files;
+  auto doom_dir = [&](std::string dir) {
+    if (std::find(doomed_dirs.begin(), doomed_dirs.end(), dir) == doomed_dirs.end()) {
+      doomed_dirs.push_back(std::move(dir));
+    }
+  };
+  for (const auto& info : *listed) {
+    size_t slash = info.path.find('/');
+    std::string dir = FileSystem::join(states, info.path.substr(0, slash));
+    if (dir == whole) continue;
+    if (std::find(inputs_only.begin(), inputs_only.end(), dir) == inputs_only.end()) {
+      doom_dir(dir);
+      continue;
+    }
+    // A folder of the chain: all but its ingested files (the table's folder, or a file beside it).
+    if (slash == std::string::npos) continue;
+    size_t end = info.path.find('/', slash + 1);
+    std::string part =
+        info.path.substr(slash + 1, end == std::string::npos ? end : end - slash - 1);
+    if (part == sink::ingested_files_spec().name) continue;
+    if (end == std::string::npos) {
+      doomed_files.push_back(FileSystem::join(states, info.path));
+    } else {
+      doom_dir(FileSystem::join(dir, part));
+    }
+  }
+  if (!doomed_files.empty()) SPARKIFY_RETURN_NOT_OK(fs.remove_files(doomed_files));
+  for (const auto& dir : doomed_dirs) SPARKIFY_RETURN_NOT_OK(fs.remove_all(dir));
+  return Status::OK();
 }
 
 LakeBase empty_lake_base() {

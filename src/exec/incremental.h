@@ -49,6 +49,9 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
 model::TableData ingested_after(const model::TableData& before,
                                 std::vector<sink::IngestedFile> taken);
 
+/// The rows of an ingested-files table (sink::ingested_files_spec()), copied out.
+std::vector<sink::IngestedFile> ingested_files_of(const model::TableData& inputs);
+
 /// What an incremental load merges with: the newest commit and its state.
 struct LakeBase {
   sink::LakeCommit commit;
@@ -96,8 +99,13 @@ LogStage::TimeFilter lake_time_filter(io::FileSystem& fs, const std::string& roo
 Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::LakeCommit& commit);
 
 /// Rolls the newest commit forward when its run died before applying it, then removes commit
-/// records and state folders the newest commit does not name. Returns the newest commit.
+/// records outside its chain and state it does not need (prune_states). Returns the newest commit.
 Result<std::optional<sink::LakeCommit>> recover_lake(io::FileSystem& fs, const std::string& root);
+
+/// Removes from OUT/_sparkify/state/ what `latest` (null: no record) does not need: every folder
+/// but its own and those of the older records in its chain, and of those all but their ingested
+/// files (their song keys, users' latest times and rejects are in `latest`'s own state).
+Status prune_states(io::FileSystem& fs, const std::string& root, const sink::LakeCommit* latest);
 
 /// Forgets the lake's commits (a full rebuild or a partial `--only` run is about to replace
 /// tables, after which no earlier record describes the lake), leaving `why` (a clause: "it was

@@ -256,4 +256,87 @@ TEST(LakeLog, CommitRecordRoundTripsAndATornOneIsNoCommit) {
   EXPECT_FALSE(parse_commit(text.substr(0, at) + "\"other\":1}").ok());
 }
 
+// A whole record (v1), then two changes: the tables are put together from the chain, a torn
+// newer record is obsolete, a broken chain is one sentence, and records before the whole one are
+// obsolete.
+TEST(LakeLog, ChangesAreReadThroughTheirChain) {
+  io::LocalFileSystem lfs;
+  testing::TempDir dir("sparkify-lake-log");
+  std::string root = dir.str();
+  LakeCommit old;  // a record before the whole one: outside the chain
+  old.version = 1;
+  old.run = "r0";
+  old.mode = "full";
+  old.state = "_sparkify/state/r0";
+  ASSERT_TRUE(write_commit(lfs, root, old).ok());
+  LakeCommit whole;
+  whole.version = 2;
+  whole.run = "r1";
+  whole.mode = "full";
+  whole.state = "_sparkify/state/r1";
+  whole.tables = {{"songs", {"a.parquet", "b.parquet"}}, {"users", {"u1.parquet"}}};
+  ASSERT_TRUE(write_commit(lfs, root, whole).ok());
+  LakeCommit first;
+  first.version = 3;
+  first.base = 2;
+  first.run = "r2";
+  first.mode = "incremental";
+  first.state = "_sparkify/state/r2";
+  first.tables = {{"ignored", {"x"}}};  // a change does not write its tables
+  first.added = {{"songs", {"c.parquet"}}, {"users", {"u2.parquet"}}};
+  first.removed = {{"users", {"u1.parquet"}}};
+  first.input_files = 5;
+  ASSERT_TRUE(write_commit(lfs, root, first).ok());
+  EXPECT_EQ(read_text(lfs, commit_path(root, 3)).find("ignored"), std::string::npos);
+  LakeCommit second = first;
+  second.version = 4;
+  second.base = 3;
+  second.run = "r3";
+  second.state = "_sparkify/state/r3";
+  second.added = {{"songs", {"d.parquet"}}, {"time", {"t.parquet"}}};
+  second.removed = {};
+  ASSERT_TRUE(write_commit(lfs, root, second).ok());
+  ASSERT_TRUE(put(lfs, commit_path(root, 5), "{\"committer\":\"sparkify").ok());  // torn
+
+  auto log = read_commit_log(lfs, root);
+  ASSERT_TRUE(log.ok()) << log.status().message();
+  ASSERT_TRUE(log->latest.has_value());
+  const LakeCommit& latest = *log->latest;
+  EXPECT_EQ(latest.version, 4u);
+  EXPECT_EQ(latest.base, 3u);
+  EXPECT_EQ(latest.checkpoint, 2u);
+  std::map<std::string, std::vector<std::string>> tables = {
+      {"songs", {"a.parquet", "b.parquet", "c.parquet", "d.parquet"}},
+      {"time", {"t.parquet"}},
+      {"users", {"u2.parquet"}}};
+  EXPECT_EQ(latest.tables, tables);
+  EXPECT_EQ(latest.added, second.added);
+  EXPECT_EQ(
+      latest.input_states,
+      (std::vector<std::string>{"_sparkify/state/r1", "_sparkify/state/r2", "_sparkify/state/r3"}));
+  EXPECT_EQ(log->obsolete, (std::vector<std::string>{commit_path(root, 1), commit_path(root, 5)}));
+  EXPECT_FALSE(next_record_is_whole(latest));
+
+  // Handed to another process whole, the record reads alone.
+  auto handed = parse_commit(commit_to_json(latest, /*whole=*/true));
+  ASSERT_TRUE(handed.ok()) << handed.status().message();
+  EXPECT_EQ(handed->base, 0u);
+  EXPECT_EQ(handed->tables, tables);
+
+  // A chain of kCheckpointInterval records is followed by a whole one.
+  LakeCommit long_chain = latest;
+  long_chain.version = latest.checkpoint + kCheckpointInterval - 1;
+  EXPECT_TRUE(next_record_is_whole(long_chain));
+
+  // A record in the middle of the chain removed by hand: one sentence, no guess.
+  fs::remove(commit_path(root, 3));
+  auto broken = read_commit_log(lfs, root);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().code(), ErrorCode::kCorrupt);
+  EXPECT_NE(broken.status().message().find("record 4 builds on record 3, which is missing; rebuild "
+                                           "the lake with --mode full"),
+            std::string::npos)
+      << broken.status().message();
+}
+
 }  // namespace sparkify::sink

@@ -110,9 +110,10 @@ namespace {
 // The record's length without escapes (which file names hardly ever need): one allocation of
 // about the right size, where growing by doubling would briefly hold 1.5-3x the record (4 MB on
 // a lake of 36k song files) at the run's last, most crowded moment.
-size_t commit_size_estimate(const LakeCommit& c) {
+size_t commit_size_estimate(const LakeCommit& c, bool whole) {
   size_t n = 512 + c.state.size() + c.run.size();
   for (const auto* map : {&c.tables, &c.added, &c.removed}) {
+    if (map == &c.tables && !whole) continue;
     for (const auto& [table, files] : *map) {
       n += table.size() + 8;
       for (const auto& f : files) n += f.size() + 3;
@@ -123,15 +124,20 @@ size_t commit_size_estimate(const LakeCommit& c) {
 
 }  // namespace
 
-std::string commit_to_json(const LakeCommit& c) {
+std::string commit_to_json(const LakeCommit& c, bool whole) {
+  whole = whole || c.base == 0;
   std::string out;
-  out.reserve(commit_size_estimate(c));
+  out.reserve(commit_size_estimate(c, whole));
   out +=
       "{\"committer\":\"sparkify " SPARKIFY_VERSION "\",\"version\":" + std::to_string(c.version) +
       ",\"run\":" + json_quote(c.run) + ",\"mode\":" + json_quote(c.mode) +
-      ",\"songplays\":" + std::to_string(c.songplays) + ",\"state\":" + json_quote(c.state) +
-      ",\n\"tables\":";
-  append_table_map(out, c.tables);
+      ",\"songplays\":" + std::to_string(c.songplays) + ",\"state\":" + json_quote(c.state);
+  if (whole) {
+    out += ",\n\"tables\":";
+    append_table_map(out, c.tables);
+  } else {
+    out += ",\"base\":" + std::to_string(c.base);
+  }
   out += ",\n\"added\":";
   append_table_map(out, c.added);
   out += ",\n\"removed\":";
@@ -175,7 +181,14 @@ Result<LakeCommit> parse_padded_commit(std::string_view text) {
   c.mode = mode;
   c.songplays = songplays;
   c.state = state;
-  SPARKIFY_ASSIGN_OR_RETURN(c.tables, tables_of(doc, "tables"));
+  if (doc["base"].get_uint64().get(c.base) == simdjson::SUCCESS) {
+    if (c.base == 0 || c.base >= c.version) return bad("base is not an earlier record");
+  } else {
+    c.base = 0;
+    SPARKIFY_ASSIGN_OR_RETURN(c.tables, tables_of(doc, "tables"));
+    c.checkpoint = c.version;
+    c.input_states = {c.state};
+  }
   SPARKIFY_ASSIGN_OR_RETURN(c.added, tables_of(doc, "added"));
   SPARKIFY_ASSIGN_OR_RETURN(c.removed, tables_of(doc, "removed"));
   simdjson::dom::object rows;
@@ -188,6 +201,8 @@ Result<LakeCommit> parse_padded_commit(std::string_view text) {
   }
   simdjson::dom::array inputs;
   if (!doc["input_files"].get_uint64().get(c.input_files)) return c;
+  if (c.base != 0) return bad("input_files is missing");
+  c.input_states.clear();  // the inputs are here, not in the state
   // A record written before the state held the ingested files lists them inline.
   if (doc["inputs"].get_array().get(inputs)) return bad("input_files is missing");
   c.inline_inputs.reserve(inputs.size());
@@ -225,6 +240,73 @@ Result<LakeCommit> parse_commit(std::string_view text) {
   return parse_padded_commit(padded);
 }
 
+namespace {
+
+// Removes `removed`'s files from `tables`, then appends `added`'s: what a change did.
+void apply_change(std::map<std::string, std::vector<std::string>>& tables,
+                  const LakeCommit& change) {
+  for (const auto& [table, gone] : change.removed) {
+    auto it = tables.find(table);
+    if (it == tables.end() || gone.empty()) continue;
+    std::vector<std::string> sorted_gone = gone;
+    std::sort(sorted_gone.begin(), sorted_gone.end());
+    std::erase_if(it->second, [&](const std::string& f) {
+      return std::binary_search(sorted_gone.begin(), sorted_gone.end(), f);
+    });
+  }
+  for (const auto& [table, files] : change.added) {
+    auto& all = tables[table];
+    all.insert(all.end(), files.begin(), files.end());
+  }
+}
+
+Result<LakeCommit> read_record(io::FileSystem& fs, const std::string& path) {
+  SPARKIFY_ASSIGN_OR_RETURN(Buffer text, fs.read(path, simdjson::SIMDJSON_PADDING));
+  return parse_padded_commit(text.view());
+}
+
+// Puts a change's tables together from the records before it, back to a whole one; `chain` gets
+// the names of the records it read.
+Status resolve_chain(io::FileSystem& fs, const std::string& dir,
+                     const std::vector<std::string>& names, LakeCommit& latest,
+                     std::vector<std::string>& chain) {
+  std::vector<LakeCommit> changes;  // newest first, from `latest` back
+  uint64_t base = latest.base;
+  while (base != 0) {
+    std::string name = commit_name(base);
+    auto broken = [&](const std::string& why) {
+      return bad("record " + std::to_string(latest.version) + " builds on record " +
+                 std::to_string(base) + ", which " + why + "; rebuild the lake with --mode full");
+    };
+    if (!std::binary_search(names.begin(), names.end(), name)) return broken("is missing");
+    auto record = read_record(fs, io::FileSystem::join(dir, name));
+    if (!record.ok()) return broken("does not parse");
+    if (record->version != base) return broken("holds another version");
+    if (record->base == 0 && !record->inline_inputs.empty()) {
+      return broken("lists its ingested files inline");  // such a record is never built on
+    }
+    chain.push_back(name);
+    base = record->base;
+    changes.push_back(std::move(*record));
+  }
+  // changes.back() is the whole record; apply the others oldest first, then `latest`.
+  LakeCommit& whole = changes.back();
+  std::map<std::string, std::vector<std::string>> tables = std::move(whole.tables);
+  std::vector<std::string> states = {whole.state};
+  for (auto it = changes.rbegin() + 1; it != changes.rend(); ++it) {
+    apply_change(tables, *it);
+    states.push_back(it->state);
+  }
+  apply_change(tables, latest);
+  states.push_back(latest.state);
+  latest.tables = std::move(tables);
+  latest.checkpoint = whole.version;
+  latest.input_states = std::move(states);
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root) {
   CommitLog log;
   std::string dir = commits_dir(root);
@@ -236,18 +318,21 @@ Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root) {
   std::vector<std::string> names;
   for (const auto& info : *listed) names.push_back(info.path);
   std::sort(names.begin(), names.end());
-  // Newest first: the first that parses is the lake's state; the rest are obsolete.
+  // Newest first: the first that parses is the lake's state; those outside its chain are obsolete.
+  std::vector<std::string> chain;
   for (auto it = names.rbegin(); it != names.rend(); ++it) {
-    std::string path = io::FileSystem::join(dir, *it);
-    if (!log.latest) {
-      SPARKIFY_ASSIGN_OR_RETURN(Buffer text, fs.read(path, simdjson::SIMDJSON_PADDING));
-      auto commit = parse_padded_commit(text.view());
-      if (commit.ok()) {
-        log.latest = std::move(*commit);
-        continue;
-      }
+    if (log.latest) break;
+    auto commit = read_record(fs, io::FileSystem::join(dir, *it));
+    if (!commit.ok()) continue;
+    chain.push_back(*it);
+    if (commit->base != 0) SPARKIFY_RETURN_NOT_OK(resolve_chain(fs, dir, names, *commit, chain));
+    log.latest = std::move(*commit);
+  }
+  std::sort(chain.begin(), chain.end());
+  for (const auto& name : names) {
+    if (!std::binary_search(chain.begin(), chain.end(), name)) {
+      log.obsolete.push_back(io::FileSystem::join(dir, name));
     }
-    log.obsolete.push_back(std::move(path));
   }
   return log;
 }

@@ -5,7 +5,9 @@
 // state lost its ingested files give one sentence each; an older record listing the ingested
 // files inline still loads; a load SIGKILLed at every named point of its commit, then run again,
 // equals an uninterrupted one, and a reader that globs the folders never sees a songplay without
-// its time row.
+// its time row. The load record is a chain: a whole record every tenth load, changes between;
+// the load that writes a whole one, killed at its points and run again, equals an uninterrupted
+// one, and a chain missing a record gives one sentence (a full run rebuilds).
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -92,6 +94,16 @@ await checks.check(`the sample's ${days.length} log days loaded one incremental 
   const ids = Number(await queryValue(conn, `SELECT max(songplay_id) FROM read_parquet('${daily}/songplays/**/*.parquet')`));
   const rows = Number(await queryValue(conn, `SELECT count(*) FROM read_parquet('${daily}/songplays/**/*.parquet')`));
   assert.equal(ids, rows);
+  // The load record: a whole record every tenth load, changes between (each names its base).
+  const commitsDir = path.join(daily, '_sparkify', 'commits');
+  const records = listFiles(commitsDir).map((c) => JSON.parse(fs.readFileSync(path.join(commitsDir, c), 'utf8')));
+  assert.equal(records.at(-1).version, days.length);
+  assert.ok(records.length >= 1 && records.length <= 10, `${records.length} records kept`);
+  assert.ok(records[0].tables !== undefined && records[0].base === undefined, 'the chain does not start with a whole record');
+  for (const [i, r] of records.slice(1).entries()) {
+    assert.equal(r.tables, undefined, `record ${r.version} lists every file`);
+    assert.equal(r.base, records[i].version);
+  }
 });
 
 await checks.check('the same incremental run again changes nothing and says so', async () => {
@@ -240,6 +252,49 @@ await checks.check('generated input with bad records: daily incremental loads eq
   const genDaily = path.join(work, 'gen-daily');
   await loadDaily(gen, genDays, genDaily, 'gen');
   await expectSameLake(genFull, genDaily, 'generated daily');
+});
+
+// --- the load that writes a whole record, and a broken chain ------------------------------------
+await checks.check('the tenth load after a whole record writes one; killed at each point of it and run again, equal to an uninterrupted load; a chain missing a record: one sentence for a load, a full run rebuilds', async () => {
+  const first = days.slice(0, 10);
+  const source = path.join(work, 'chain-src');
+  for (const f of listFiles(path.join(sample, 'song_data'))) copy(path.join(sample, 'song_data', f), path.join(source, 'song_data', f));
+  for (const d of days.slice(0, 11)) copy(path.join(sample, 'log_data', d), path.join(source, 'log_data', d));
+  const expected = path.join(work, 'chain-expected');
+  expectExit(await runSparkify(['etl', '--input', source, '--output', expected, '--no-progress']), 0);
+  // Ten records: a whole one, then nine changes.
+  const base = path.join(work, 'chain-base');
+  const { input } = await loadDaily(source, first, base, 'chain');
+  const commits = (lake) => listFiles(path.join(lake, '_sparkify', 'commits'));
+  assert.equal(commits(base).length, 10);
+  copy(path.join(source, 'log_data', days[10]), path.join(input, 'log_data', days[10]));
+  const load = (lake) => ['etl', '--mode', 'incremental', '--input', input, '--output', lake, '--no-progress'];
+  for (const point of ['before-commit', 'after-commit', 'applied-songplays', 'applied']) {
+    const lake = path.join(work, `chain-kill-${point}`);
+    fs.cpSync(base, lake, { recursive: true });
+    const killed = await runSparkify(load(lake), { env: { SPARKIFY_TEST_KILL_AT: point } });
+    assert.equal(killed.signal, 'SIGKILL', `the kill point ${point} was not reached\n${describeRun(killed)}`);
+    expectExit(await runSparkify(load(lake)), 0);
+    expectExit(await runSparkify(['verify', '--lake', lake]), 0);
+    await expectSameLake(expected, lake, `whole record killed at ${point}`);
+    const records = commits(lake);
+    assert.equal(records.length, 1, `after a kill at ${point}: ${records.join(', ')}`);
+    const record = JSON.parse(fs.readFileSync(path.join(lake, '_sparkify', 'commits', records[0]), 'utf8'));
+    assert.equal(record.version, 11);
+    assert.ok(record.tables !== undefined);
+  }
+  const broken = path.join(work, 'chain-broken');
+  fs.cpSync(base, broken, { recursive: true });
+  fs.rmSync(path.join(broken, '_sparkify', 'commits', commits(broken)[4]));
+  const r = await runSparkify(load(broken));
+  expectExit(r, 1);
+  assert.match(r.stderr, /record 10 builds on record 5, which is missing; rebuild the lake with --mode full/);
+  assert.equal(r.stderr.trim().split('\n').length, 1, describeRun(r));
+  expectExit(await runSparkify(['etl', '--input', input, '--output', broken, '--no-progress']), 0);
+  await expectSameLake(expected, broken, 'a full run over a broken chain');
+  const again = await runSparkify(load(broken));
+  expectExit(again, 0);
+  assert.match(again.stdout, /nothing new/);
 });
 
 // --- kills at every named point of an incremental load -------------------------------------------

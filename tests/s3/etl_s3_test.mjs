@@ -84,7 +84,7 @@ await checks.check('a rerun over the same S3 output replaces each table whole', 
   await expectSameLake(await download('clean', path.join(work, 'clean2')), 'clean2');
 });
 
-await checks.check('incremental loads on S3 (songs and 10 days, then the rest; a kill after the time uploads completed, then again) equal local -> local', async () => {
+await checks.check('incremental loads on S3 (songs and 10 days, then 10 loads of a day each, the last writing a whole record, then the rest; a kill after the time uploads completed, then again) equal local -> local', async () => {
   const days = fs.readdirSync(path.join(sample, 'log_data'), { recursive: true })
     .filter((f) => f.endsWith('.json')).sort();
   const upload = async (from, to) => {
@@ -94,7 +94,14 @@ await checks.check('incremental loads on S3 (songs and 10 days, then the rest; a
   await upload(path.join(sample, 'song_data'), 's3://udacity-dend/daily/song_data/');
   for (const d of days.slice(0, 10)) await upload(path.join(sample, 'log_data', d), `s3://udacity-dend/daily/log_data/${d}`);
   expectExit(await etl('s3://udacity-dend/daily', 's3://lake/daily', ['--mode', 'incremental']), 0);
-  for (const d of days.slice(10)) await upload(path.join(sample, 'log_data', d), `s3://udacity-dend/daily/log_data/${d}`);
+  // Records 2-10 are changes on record 1; record 11 is whole again, and 1-10 go.
+  for (const d of days.slice(10, 20)) {
+    await upload(path.join(sample, 'log_data', d), `s3://udacity-dend/daily/log_data/${d}`);
+    expectExit(await etl('s3://udacity-dend/daily', 's3://lake/daily', ['--mode', 'incremental']), 0);
+  }
+  const records = async () => (await keysUnder('daily')).filter((k) => k.startsWith('_sparkify/commits/')).map((k) => Number(path.basename(k, '.json')));
+  assert.deepEqual(await records(), [11]);
+  for (const d of days.slice(20)) await upload(path.join(sample, 'log_data', d), `s3://udacity-dend/daily/log_data/${d}`);
   const killed = await runSparkify(['etl', '--input', 's3://udacity-dend/daily', '--output', 's3://lake/daily', '--config', cfg,
     '--mode', 'incremental'], { env: { ...cleanEnv, SPARKIFY_TEST_KILL_AT: 'completed-time' } });
   assert.equal(killed.signal, 'SIGKILL', describeRun(killed));
@@ -104,6 +111,7 @@ await checks.check('incremental loads on S3 (songs and 10 days, then the rest; a
   assert.match(again.stdout, /nothing new/);
   await expectSameLake(await download('daily', path.join(work, 'daily')), 'daily');
   assert.deepEqual((await keysUnder('daily')).filter((k) => k.startsWith('_sparkify/runs/')), []);
+  assert.deepEqual(await records(), [11, 12]);
 });
 
 await checks.check('at 10% faults (500, 503 SlowDown, drops, truncations, slow replies) the lake is identical', async () => {

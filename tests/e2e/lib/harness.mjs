@@ -317,25 +317,43 @@ export function readRejects(out, kind) {
 }
 
 /**
- * The lake's load record once no run is active: at most one commit under _sparkify/commits/ and
- * the one state folder it names under _sparkify/state/ (SPEC §9); nothing else.
+ * The lake's load record once no run is active (SPEC §9): under _sparkify/commits/ the newest
+ * record and the chain it builds on (each change names its `base`, back to a whole record);
+ * under _sparkify/state/ the newest record's state folder, and of the older records in its chain
+ * only their ingested-files tables (`inputs/`); nothing else.
  */
 function strayControlEntries(out) {
   const control = path.join(out, '_sparkify');
   const stray = [];
-  const commits = listFiles(path.join(control, 'commits'));
-  if (commits.length > 1) stray.push(...commits.slice(0, -1).map((c) => `_sparkify/commits/${c}`));
-  let state = null;
+  const commitsDir = path.join(control, 'commits');
+  const commits = listFiles(commitsDir);
+  const name = (v) => `${String(v).padStart(20, '0')}.json`;
+  const chain = [];  // newest first
   if (commits.length > 0) {
-    state = JSON.parse(fs.readFileSync(path.join(control, 'commits', commits.at(-1)), 'utf8')).state;
+    let record = JSON.parse(fs.readFileSync(path.join(commitsDir, commits.at(-1)), 'utf8'));
+    chain.push({ name: commits.at(-1), state: record.state });
+    while (record.base !== undefined) {
+      const file = path.join(commitsDir, name(record.base));
+      if (!fs.existsSync(file)) { stray.push(`record ${record.version}'s base ${record.base} is missing`); break; }
+      record = JSON.parse(fs.readFileSync(file, 'utf8'));
+      chain.push({ name: name(record.version), state: record.state });
+    }
   }
+  const inChain = new Set(chain.map((c) => c.name));
+  stray.push(...commits.filter((c) => !inChain.has(c)).map((c) => `_sparkify/commits/${c}`));
+  const olderStates = new Set(chain.slice(1).map((c) => c.state));
   for (const e of fs.readdirSync(control)) {
     if (e === 'commits') continue;
     // Why the lake has no load record (a run with --only): only while it has none.
     if (e === 'unrecorded' && commits.length === 0) continue;
     if (e !== 'state') { stray.push(`_sparkify/${e}`); continue; }
     for (const run of fs.readdirSync(path.join(control, 'state'))) {
-      if (`_sparkify/state/${run}` !== state) stray.push(`_sparkify/state/${run}`);
+      const state = `_sparkify/state/${run}`;
+      if (chain.length > 0 && state === chain[0].state) continue;
+      if (!olderStates.has(state)) { stray.push(state); continue; }
+      for (const rel of listFiles(path.join(control, 'state', run))) {
+        if (!rel.startsWith('inputs/')) stray.push(`${state}/${rel}`);
+      }
     }
   }
   return stray;
