@@ -58,24 +58,24 @@ for (const d of days.slice(days.length - chain, -1)) {
   sh(sparkify, ['etl', '--mode', 'incremental', '--input', earlier, '--output', base, '--threads', String(args.threads), '--no-progress']);
 }
 
-// Every file under `lake`: its inode and size, by path relative to the lake.
+// Every file under `lake`: its inode, modification time and size, by path relative to the lake.
 function filesOf(lake) {
   const out = new Map();
   for (const rel of readdirSync(lake, { recursive: true })) {
-    const st = statSync(path.join(lake, rel));
-    if (st.isFile()) out.set(rel, { ino: st.ino, size: st.size });
+    const st = statSync(path.join(lake, rel), { bigint: true });
+    if (st.isFile()) out.set(rel, { ino: st.ino, mtime: st.mtimeNs, size: Number(st.size) });
   }
   return out;
 }
 
-// What a run wrote into `lake`: files whose inode was not there before (a file linked from the
-// lake's own earlier state is not written), as table data, the load record (_sparkify: commits
-// and state) and the rest (_SUCCESS manifests, _rejects).
+// What a run wrote into `lake`: files that were not there before, or were but have been written
+// since (a file linked from the lake's own earlier state is not written), as table data, the
+// load record (_sparkify: commits and state) and the rest (_SUCCESS manifests, _rejects).
 function written(lake, before) {
-  const old = new Set([...before.values()].map((f) => f.ino));
+  const old = new Map([...before.values()].map((f) => [f.ino, f.mtime]));
   const w = { tables: 0, record: 0, other: 0, files: 0 };
   for (const [rel, f] of filesOf(lake)) {
-    if (old.has(f.ino)) continue;
+    if (old.get(f.ino) === f.mtime) continue;
     w.files++;
     if (rel.startsWith('_sparkify')) w.record += f.size;
     else if (rel.endsWith('.parquet')) w.tables += f.size;

@@ -12,7 +12,16 @@ Result<std::optional<CheckResult>> check_load_record(io::FileSystem& fs, const s
                                                      lake::LakeListings& listings) {
   CheckResult check;
   check.name = "tables hold the files of the lake's load record";
-  SPARKIFY_ASSIGN_OR_RETURN(sink::CommitLog log, sink::read_commit_log(fs, lake));
+  auto read = sink::read_commit_log(fs, lake);
+  if (!read.ok() &&
+      read.status().code() == ErrorCode::kCorrupt) {  // a broken chain: a failed check
+    check.checked = 1;
+    check.failures = 1;
+    check.passed = false;
+    check.detail = read.status().message();
+    return std::optional<CheckResult>(std::move(check));
+  }
+  SPARKIFY_ASSIGN_OR_RETURN(sink::CommitLog log, std::move(read));
   if (!log.latest) {
     auto note = fs.read(sink::unrecorded_path(lake));
     if (!note.ok() || note->view() != sink::kFullRunStopped) return std::optional<CheckResult>();

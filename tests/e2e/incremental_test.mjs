@@ -290,6 +290,9 @@ await checks.check('the tenth load after a whole record writes one; killed at ea
   expectExit(r, 1);
   assert.match(r.stderr, /record 10 builds on record 5, which is missing; rebuild the lake with --mode full/);
   assert.equal(r.stderr.trim().split('\n').length, 1, describeRun(r));
+  const checked = await runSparkify(['verify', '--lake', broken]);
+  expectExit(checked, 1);
+  assert.match(checked.stdout, /FAIL +tables hold the files of the lake's load record .*record 10 builds on record 5, which is missing/);
   expectExit(await runSparkify(['etl', '--input', input, '--output', broken, '--no-progress']), 0);
   await expectSameLake(expected, broken, 'a full run over a broken chain');
   const again = await runSparkify(load(broken));
