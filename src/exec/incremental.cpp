@@ -217,19 +217,22 @@ Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
   } else if (!commit.inline_inputs.empty()) {
     base.inputs = ingested_after(model::TableData{}, std::move(commit.inline_inputs));
   } else {
-    // The chain's input tables in order: the whole record's, then each change's own (a day's).
+    // The chain's input tables, read at once, in order: the whole record's, then each change's
+    // own (a day's).
+    const auto& states = commit.input_states;
+    std::vector<model::TableData> parts(states.size());
+    SPARKIFY_RETURN_NOT_OK(parallel_for(states.size(), 16, [&](size_t i, int) -> Status {
+      SPARKIFY_ASSIGN_OR_RETURN(parts[i],
+                                read_table_or_empty(fs, FileSystem::join(root, states[i]),
+                                                    sink::ingested_files_spec(), threads));
+      return Status::OK();
+    }));
     std::vector<sink::IngestedFile> later;
-    for (size_t i = 0; i < commit.input_states.size(); ++i) {
-      SPARKIFY_ASSIGN_OR_RETURN(
-          model::TableData part,
-          read_table_or_empty(fs, FileSystem::join(root, commit.input_states[i]),
-                              sink::ingested_files_spec(), threads));
-      if (i == 0) {
-        base.inputs = std::move(part);
-      } else {
-        for (auto& f : ingested_files_of(part)) later.push_back(std::move(f));
-      }
+    for (size_t i = 1; i < parts.size(); ++i) {
+      for (auto& f : ingested_files_of(parts[i])) later.push_back(std::move(f));
     }
+    base.inputs =
+        parts.empty() ? model::empty_typed_table(sink::ingested_files_spec()) : std::move(parts[0]);
     if (!later.empty()) base.inputs = ingested_after(base.inputs, std::move(later));
     if (base.inputs.num_rows != commit.input_files) {
       std::string where =

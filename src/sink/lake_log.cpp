@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "common/json.h"
+#include "common/parallel.h"
 #include "common/version.h"
 
 namespace sparkify::sink {
@@ -260,42 +261,36 @@ void apply_change(std::map<std::string, std::vector<std::string>>& tables,
   }
 }
 
-Result<LakeCommit> read_record(io::FileSystem& fs, const std::string& path) {
-  SPARKIFY_ASSIGN_OR_RETURN(Buffer text, fs.read(path, simdjson::SIMDJSON_PADDING));
-  return parse_padded_commit(text.view());
-}
-
-// Puts a change's tables together from the records before it, back to a whole one; `chain` gets
-// the names of the records it read.
-Status resolve_chain(io::FileSystem& fs, const std::string& dir,
-                     const std::vector<std::string>& names, LakeCommit& latest,
-                     std::vector<std::string>& chain) {
-  std::vector<LakeCommit> changes;  // newest first, from `latest` back
+// Puts a change's tables together from the records before it, back to a whole one (`records`:
+// every record of the listing by version, those that did not parse empty); `chain` gets the
+// versions it used.
+Status resolve_chain(const std::map<uint64_t, std::optional<LakeCommit>>& records,
+                     LakeCommit& latest, std::vector<uint64_t>& chain) {
+  std::vector<const LakeCommit*> changes;  // newest first, from `latest` back
   uint64_t base = latest.base;
   while (base != 0) {
-    std::string name = commit_name(base);
     auto broken = [&](const std::string& why) {
       return bad("record " + std::to_string(latest.version) + " builds on record " +
                  std::to_string(base) + ", which " + why + "; rebuild the lake with --mode full");
     };
-    if (!std::binary_search(names.begin(), names.end(), name)) return broken("is missing");
-    auto record = read_record(fs, io::FileSystem::join(dir, name));
-    if (!record.ok()) return broken("does not parse");
-    if (record->version != base) return broken("holds another version");
-    if (record->base == 0 && !record->inline_inputs.empty()) {
+    auto it = records.find(base);
+    if (it == records.end()) return broken("is missing");
+    if (!it->second) return broken("does not parse");
+    const LakeCommit& record = *it->second;
+    if (record.base == 0 && !record.inline_inputs.empty()) {
       return broken("lists its ingested files inline");  // such a record is never built on
     }
-    chain.push_back(name);
-    base = record->base;
-    changes.push_back(std::move(*record));
+    chain.push_back(base);
+    changes.push_back(&record);
+    base = record.base;
   }
   // changes.back() is the whole record; apply the others oldest first, then `latest`.
-  LakeCommit& whole = changes.back();
-  std::map<std::string, std::vector<std::string>> tables = std::move(whole.tables);
+  const LakeCommit& whole = *changes.back();
+  std::map<std::string, std::vector<std::string>> tables = whole.tables;
   std::vector<std::string> states = {whole.state};
   for (auto it = changes.rbegin() + 1; it != changes.rend(); ++it) {
-    apply_change(tables, *it);
-    states.push_back(it->state);
+    apply_change(tables, **it);
+    states.push_back((*it)->state);
   }
   apply_change(tables, latest);
   states.push_back(latest.state);
@@ -303,6 +298,17 @@ Status resolve_chain(io::FileSystem& fs, const std::string& dir,
   latest.checkpoint = whole.version;
   latest.input_states = std::move(states);
   return Status::OK();
+}
+
+// "00000000000000000007.json" -> 7; 0 for a name that is not a record's.
+uint64_t version_of(const std::string& name) {
+  if (name.size() != 25 || name.compare(20, 5, ".json") != 0) return 0;
+  uint64_t v = 0;
+  for (size_t i = 0; i < 20; ++i) {
+    if (name[i] < '0' || name[i] > '9') return 0;
+    v = v * 10 + static_cast<uint64_t>(name[i] - '0');
+  }
+  return v;
 }
 
 }  // namespace
@@ -315,25 +321,39 @@ Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root) {
     if (listed.status().code() == ErrorCode::kNotFound) return log;
     return listed.status();
   }
+  // Every record at once (a chain is at most kCheckpointInterval of them; on S3 one round trip).
   std::vector<std::string> names;
   for (const auto& info : *listed) names.push_back(info.path);
-  std::sort(names.begin(), names.end());
-  // Newest first: the first that parses is the lake's state; those outside its chain are obsolete.
-  std::vector<std::string> chain;
-  for (auto it = names.rbegin(); it != names.rend(); ++it) {
-    if (log.latest) break;
-    auto commit = read_record(fs, io::FileSystem::join(dir, *it));
-    if (!commit.ok()) continue;
-    chain.push_back(*it);
-    if (commit->base != 0) SPARKIFY_RETURN_NOT_OK(resolve_chain(fs, dir, names, *commit, chain));
-    log.latest = std::move(*commit);
+  std::vector<std::optional<LakeCommit>> read(names.size());
+  SPARKIFY_RETURN_NOT_OK(parallel_for(names.size(), 16, [&](size_t i, int) -> Status {
+    if (version_of(names[i]) == 0) return Status::OK();
+    SPARKIFY_ASSIGN_OR_RETURN(
+        Buffer text, fs.read(io::FileSystem::join(dir, names[i]), simdjson::SIMDJSON_PADDING));
+    auto commit = parse_padded_commit(text.view());
+    if (commit.ok() && commit->version == version_of(names[i])) read[i] = std::move(*commit);
+    return Status::OK();
+  }));
+  std::map<uint64_t, std::optional<LakeCommit>> records;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (uint64_t v = version_of(names[i])) records[v] = std::move(read[i]);
   }
-  std::sort(chain.begin(), chain.end());
+  // The newest record that parses is the lake's state; those outside its chain are obsolete.
+  std::vector<uint64_t> chain;
+  for (auto it = records.rbegin(); it != records.rend(); ++it) {
+    if (!it->second) continue;
+    LakeCommit latest = std::move(*it->second);
+    chain.push_back(latest.version);
+    if (latest.base != 0) SPARKIFY_RETURN_NOT_OK(resolve_chain(records, latest, chain));
+    log.latest = std::move(latest);
+    break;
+  }
   for (const auto& name : names) {
-    if (!std::binary_search(chain.begin(), chain.end(), name)) {
+    uint64_t v = version_of(name);
+    if (std::find(chain.begin(), chain.end(), v) == chain.end() || v == 0) {
       log.obsolete.push_back(io::FileSystem::join(dir, name));
     }
   }
+  std::sort(log.obsolete.begin(), log.obsolete.end());
   return log;
 }
 
