@@ -529,8 +529,9 @@ Status prune_states(io::FileSystem& fs, const std::string& root, const sink::Lak
     }
   }
   if (!doomed_files.empty()) SPARKIFY_RETURN_NOT_OK(fs.remove_files(doomed_files));
-  for (const auto& dir : doomed_dirs) SPARKIFY_RETURN_NOT_OK(fs.remove_all(dir));
-  return Status::OK();
+  // At once: on S3 each is a listing and a delete (a whole record retires ten states).
+  return parallel_for(doomed_dirs.size(), 16,
+                      [&](size_t i, int) { return fs.remove_all(doomed_dirs[i]); });
 }
 
 LakeBase empty_lake_base() {
