@@ -228,8 +228,9 @@ class EtlJob {
   // `keys_on_last_rank`, the last rank writes the state's song keys meanwhile
   // (write_song_keys_elsewhere, which this waits for).
   Status write_commit(const sink::LakeCommit& commit, bool keys_on_last_rank = false);
-  // The state's song keys, into `state` (linked from the previous state when unchanged).
-  Status write_song_keys(const std::string& state);
+  // The state's song keys, into `state`: for a `change` record those its load added, else every
+  // one (linked from the previous whole record's state when unchanged).
+  Status write_song_keys(const std::string& state, bool change);
   // The last rank's part of write_commit under mpirun; the other ranks but rank 0 only wait.
   Status write_song_keys_elsewhere();
 

@@ -2,6 +2,7 @@
 // recovered), joining ranks to it, collecting every rank's staged files, and publishing them —
 // table by table for a full run, as one load commit for an incremental one (exec/incremental.h).
 #include <filesystem>
+#include <numeric>
 #include <string_view>
 #include <unordered_set>
 
@@ -309,13 +310,13 @@ sink::LakeCommit EtlJob::next_commit(const char* mode) {
   // table, not copied); a change's only this run's.
   if (std::string_view(mode) == "full" || sink::next_record_is_whole(base_.commit)) {
     commit.checkpoint = commit.version;
-    commit.input_states = {commit.state};
+    commit.chain_states = {commit.state};
     ingested_ = ingested_after(base_.inputs, std::move(taken_));
   } else {
     commit.base = base_.commit.version;
     commit.checkpoint = base_.commit.checkpoint;
-    commit.input_states = base_.commit.input_states;
-    commit.input_states.push_back(commit.state);
+    commit.chain_states = base_.commit.chain_states;
+    commit.chain_states.push_back(commit.state);
     ingested_ = ingested_after(model::TableData{}, std::move(taken_));
   }
   taken_.clear();
@@ -336,12 +337,20 @@ void EtlJob::update_rows(sink::LakeCommit& commit, const std::string& table, boo
   if (it != commit.rows.end()) commit.rows.erase(it);
 }
 
-Status EtlJob::write_song_keys(const std::string& state) {
-  // A load that added no song keeps the keys as they were (keys only grow: the prior ones, then
-  // the added songs'): the previous state's file is linked, not encoded again (0.03 s of an L
-  // load's publish), where the store can link.
-  if (incremental() && base_.commit.version > 0 &&
-      song_keys_.num_rows == base_.song_keys.num_rows) {
+Status EtlJob::write_song_keys(const std::string& state, bool change) {
+  // Keys only grow: the prior ones, then the added songs'. A change's state holds the added ones
+  // (none: no table at all); a whole record's every key.
+  const size_t prior = base_.song_keys.num_rows;
+  if (change) {
+    if (song_keys_.num_rows == prior) return Status::OK();
+    std::vector<uint32_t> added(song_keys_.num_rows - prior);
+    std::iota(added.begin(), added.end(), static_cast<uint32_t>(prior));
+    return write_song_key_state(*out_fs_, state, model::take_rows(song_keys_, added));
+  }
+  // A whole record after a whole record that added no song: the previous state's file is
+  // linked, not encoded again (0.03 s of an L load's publish), where the store can link.
+  if (incremental() && base_.commit.version > 0 && base_.commit.base == 0 &&
+      song_keys_.num_rows == prior) {
     Status linked = link_song_key_state(
         *out_fs_, io::FileSystem::join(options_.output, base_.commit.state), state);
     if (linked.code() != ErrorCode::kNotSupported && linked.code() != ErrorCode::kNotFound) {
@@ -353,7 +362,7 @@ Status EtlJob::write_song_keys(const std::string& state) {
 
 Status EtlJob::write_song_keys_elsewhere() {
   Status st = cluster_.rank() == cluster_.size() - 1
-                  ? write_song_keys(io::FileSystem::join(options_.output, state_folder()))
+                  ? write_song_keys(io::FileSystem::join(options_.output, state_folder()), false)
                   : Status::OK();
   return cluster_.agree(st.with_context("writing the lake's load state"));
 }
@@ -366,7 +375,7 @@ Status EtlJob::write_commit(const sink::LakeCommit& commit, bool keys_on_last_ra
   Status st = parallel_for(4, options_.threads, [&](size_t task, int) -> Status {
     switch (task) {
       case 0:
-        if (!keys_on_last_rank) SPARKIFY_RETURN_NOT_OK(write_song_keys(state));
+        if (!keys_on_last_rank) SPARKIFY_RETURN_NOT_OK(write_song_keys(state, commit.base != 0));
         return write_reject_state(*out_fs_, state, song_rejects_, log_rejects_);
       case 1:
         // Under mpirun every rank has written its share of the users' state already.

@@ -193,60 +193,46 @@ model::TableData ingested_after(const model::TableData& before,
   return t;
 }
 
-std::vector<sink::IngestedFile> ingested_files_of(const model::TableData& inputs) {
-  std::vector<sink::IngestedFile> out;
-  if (inputs.num_rows == 0) return out;
-  const model::Column& p = model::column(inputs, "path");
-  const model::Column& v = model::column(inputs, "version");
-  const model::Column& r = model::column(inputs, "run");
-  const auto& s = std::get<std::vector<int64_t>>(model::column(inputs, "size").values);
-  out.reserve(inputs.num_rows);
-  for (size_t i = 0; i < inputs.num_rows; ++i) {
-    out.push_back({std::string(p.string_at(i)), static_cast<uint64_t>(s[i]),
-                   std::string(v.string_at(i)), std::string(r.string_at(i))});
-  }
-  return out;
-}
-
 Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
                                 sink::LakeCommit commit, int threads, bool with_inputs) {
   LakeBase base;
   std::string state = FileSystem::join(root, commit.state);
+  // The tables that only grow, from every state of the chain at once, in order: the whole
+  // record's, then each change's additions (a record listing its inputs inline: its own state).
+  const std::vector<std::string> states =
+      commit.chain_states.empty() ? std::vector<std::string>{commit.state} : commit.chain_states;
+  const bool read_inputs = with_inputs && commit.inline_inputs.empty();
+  std::vector<model::TableData> keys(states.size()), inputs(read_inputs ? states.size() : 0);
+  SPARKIFY_RETURN_NOT_OK(
+      parallel_for(states.size() * (read_inputs ? 2 : 1), 16, [&](size_t task, int) -> Status {
+        size_t i = task % states.size();
+        std::string dir = FileSystem::join(root, states[i]);
+        if (task < states.size()) {
+          SPARKIFY_ASSIGN_OR_RETURN(
+              keys[i], read_table_or_empty(fs, dir, transform::song_keys_spec(), threads));
+        } else {
+          SPARKIFY_ASSIGN_OR_RETURN(
+              inputs[i], read_table_or_empty(fs, dir, sink::ingested_files_spec(), threads));
+        }
+        return Status::OK();
+      }));
+  base.song_keys = model::concat_tables(std::move(keys));
   if (!with_inputs) {
     base.inputs = model::empty_typed_table(sink::ingested_files_spec());
-  } else if (!commit.inline_inputs.empty()) {
+  } else if (!read_inputs) {
     base.inputs = ingested_after(model::TableData{}, std::move(commit.inline_inputs));
   } else {
-    // The chain's input tables, read at once, in order: the whole record's, then each change's
-    // own (a day's).
-    const auto& states = commit.input_states;
-    std::vector<model::TableData> parts(states.size());
-    SPARKIFY_RETURN_NOT_OK(parallel_for(states.size(), 16, [&](size_t i, int) -> Status {
-      SPARKIFY_ASSIGN_OR_RETURN(parts[i],
-                                read_table_or_empty(fs, FileSystem::join(root, states[i]),
-                                                    sink::ingested_files_spec(), threads));
-      return Status::OK();
-    }));
-    std::vector<sink::IngestedFile> later;
-    for (size_t i = 1; i < parts.size(); ++i) {
-      for (auto& f : ingested_files_of(parts[i])) later.push_back(std::move(f));
-    }
-    base.inputs =
-        parts.empty() ? model::empty_typed_table(sink::ingested_files_spec()) : std::move(parts[0]);
-    if (!later.empty()) base.inputs = ingested_after(base.inputs, std::move(later));
+    base.inputs = model::concat_tables(std::move(inputs));
     if (base.inputs.num_rows != commit.input_files) {
-      std::string where =
-          commit.input_states.size() == 1
-              ? state
-              : "the " + std::to_string(commit.input_states.size()) + " state folders of its chain";
+      std::string where = states.size() == 1 ? state
+                                             : "the " + std::to_string(states.size()) +
+                                                   " state folders of its chain";
       return Status::Corrupt("the lake's load record counts " + std::to_string(commit.input_files) +
                              " ingested input files but " + where + " holds " +
                              std::to_string(base.inputs.num_rows) +
                              "; rebuild the lake with --mode full");
     }
   }
-  SPARKIFY_ASSIGN_OR_RETURN(base.song_keys,
-                            read_table_or_empty(fs, state, transform::song_keys_spec(), threads));
   SPARKIFY_ASSIGN_OR_RETURN(base.user_latest,
                             read_table_or_empty(fs, state, transform::user_latest_spec(), threads));
   SPARKIFY_ASSIGN_OR_RETURN(base.artists,
@@ -498,9 +484,9 @@ Status prune_states(io::FileSystem& fs, const std::string& root, const sink::Lak
     return listed.status().code() == ErrorCode::kNotFound ? Status::OK() : listed.status();
   }
   std::string whole = latest ? FileSystem::join(root, latest->state) : std::string();
-  std::vector<std::string> inputs_only;  // the older records of the chain
+  std::vector<std::string> chain;  // the older records' states (and the newest's)
   if (latest) {
-    for (const auto& s : latest->input_states) inputs_only.push_back(FileSystem::join(root, s));
+    for (const auto& s : latest->chain_states) chain.push_back(FileSystem::join(root, s));
   }
   std::vector<std::string> doomed_dirs, doomed_files;
   auto doom_dir = [&](std::string dir) {
@@ -512,16 +498,18 @@ Status prune_states(io::FileSystem& fs, const std::string& root, const sink::Lak
     size_t slash = info.path.find('/');
     std::string dir = FileSystem::join(states, info.path.substr(0, slash));
     if (dir == whole) continue;
-    if (std::find(inputs_only.begin(), inputs_only.end(), dir) == inputs_only.end()) {
+    if (std::find(chain.begin(), chain.end(), dir) == chain.end()) {
       doom_dir(dir);
       continue;
     }
-    // A folder of the chain: all but its ingested files (the table's folder, or a file beside it).
+    // A folder of the chain: all but its growing tables (each a folder; or a file beside them).
     if (slash == std::string::npos) continue;
     size_t end = info.path.find('/', slash + 1);
     std::string part =
         info.path.substr(slash + 1, end == std::string::npos ? end : end - slash - 1);
-    if (part == sink::ingested_files_spec().name) continue;
+    if (part == sink::ingested_files_spec().name || part == transform::song_keys_spec().name) {
+      continue;
+    }
     if (end == std::string::npos) {
       doomed_files.push_back(FileSystem::join(states, info.path));
     } else {

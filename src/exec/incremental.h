@@ -49,9 +49,6 @@ Result<InputChoice> choose_inputs(io::FileSystem& fs, std::vector<source::InputF
 model::TableData ingested_after(const model::TableData& before,
                                 std::vector<sink::IngestedFile> taken);
 
-/// The rows of an ingested-files table (sink::ingested_files_spec()), copied out.
-std::vector<sink::IngestedFile> ingested_files_of(const model::TableData& inputs);
-
 /// What an incremental load merges with: the newest commit and its state.
 struct LakeBase {
   sink::LakeCommit commit;
@@ -103,8 +100,8 @@ Status apply_commit(io::FileSystem& fs, const std::string& root, const sink::Lak
 Result<std::optional<sink::LakeCommit>> recover_lake(io::FileSystem& fs, const std::string& root);
 
 /// Removes from OUT/_sparkify/state/ what `latest` (null: no record) does not need: every folder
-/// but its own and those of the older records in its chain, and of those all but their ingested
-/// files (their song keys, users' latest times and rejects are in `latest`'s own state).
+/// but its own and those of the older records in its chain, and of those all but their song keys
+/// and ingested files (their users' latest times and rejects are in `latest`'s own state).
 Status prune_states(io::FileSystem& fs, const std::string& root, const sink::LakeCommit* latest);
 
 /// Forgets the lake's commits (a full rebuild or a partial `--only` run is about to replace

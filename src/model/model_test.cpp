@@ -102,6 +102,40 @@ TEST(Column, StringAtReadsPlainAndDictionaryColumns) {
   EXPECT_EQ(dict.string_at(1), "free");
 }
 
+TEST(Table, ConcatKeepsRowsInOrderAcrossPlainAndDictionaryParts) {
+  static const TableSpec spec{
+      "t",
+      {{"id", ColumnType::kString, true}, {"n", ColumnType::kInt64}, {"x", ColumnType::kDouble}},
+      {}};
+  TableData a = empty_table(spec, 2);
+  a.columns[0].values = std::vector<std::string_view>{"a", "b"};
+  a.columns[1].values = std::vector<int64_t>{1, 2};
+  a.columns[2].values = std::vector<double>{0.5, 1.5};
+  auto owner = std::make_shared<int>(7);
+  a.owners.push_back(owner);
+  TableData none = empty_typed_table(spec);
+  TableData b = empty_table(spec, 3);
+  b.columns[0].values = DictionaryColumn{{"x", "y"}, {1, 0, 1}};
+  b.columns[1].values = std::vector<int64_t>{3, 0, 5};
+  b.columns[1].valid = {1, 0, 1};
+  b.columns[2].values = std::vector<double>{2.5, 3.5, 4.5};
+  TableData all = concat_tables({a, none, b});
+  ASSERT_EQ(all.num_rows, 5u);
+  std::vector<std::string_view> ids;
+  for (size_t r = 0; r < all.num_rows; ++r) ids.push_back(all.columns[0].string_at(r));
+  EXPECT_EQ(ids, (std::vector<std::string_view>{"a", "b", "y", "x", "y"}));
+  EXPECT_EQ(std::get<std::vector<int64_t>>(all.columns[1].values),
+            (std::vector<int64_t>{1, 2, 3, 0, 5}));
+  EXPECT_EQ(all.columns[1].valid, (std::vector<uint8_t>{1, 1, 1, 0, 1}));
+  EXPECT_TRUE(all.columns[2].valid.empty());
+  EXPECT_EQ(std::get<std::vector<double>>(all.columns[2].values).back(), 4.5);
+  EXPECT_EQ(all.owners.size(), 1u);
+  // Only empty parts: an empty table of the spec; one part: itself.
+  EXPECT_EQ(concat_tables({none, none}).num_rows, 0u);
+  EXPECT_EQ(concat_tables({none, none}).spec, &spec);
+  EXPECT_EQ(concat_tables({none, a}).num_rows, 2u);
+}
+
 TEST(StringArena, ViewsStayValidAcrossGrowth) {
   StringArena arena(16);  // tiny blocks: most adds start a new block
   std::vector<std::string> originals;

@@ -1,5 +1,6 @@
 #include "model/table.h"
 
+#include <algorithm>
 #include <type_traits>
 
 namespace sparkify::model {
@@ -110,6 +111,67 @@ TableData take_rows(const TableData& table, std::span<const uint32_t> rows) {
     if (!in.valid.empty()) {
       for (uint32_t r : rows) c.valid.push_back(in.valid[r]);
     }
+  }
+  return out;
+}
+
+TableData concat_tables(std::vector<TableData> parts) {
+  // Empty parts add nothing (and their columns may not be typed yet); all empty: the first.
+  if (parts.empty()) return TableData{};
+  if (std::all_of(parts.begin(), parts.end(), [](const TableData& t) { return t.num_rows == 0; })) {
+    return std::move(parts[0]);
+  }
+  std::erase_if(parts, [](const TableData& t) { return t.num_rows == 0; });
+  if (parts.size() == 1) return std::move(parts[0]);
+  TableData out;
+  out.spec = parts[0].spec;
+  for (const TableData& t : parts) out.num_rows += t.num_rows;
+  out.columns.resize(out.spec->columns.size());
+  for (size_t col = 0; col < out.columns.size(); ++col) {
+    Column& c = out.columns[col];
+    bool nullable = false;
+    for (const TableData& t : parts) nullable = nullable || !t.columns[col].valid.empty();
+    if (nullable) c.valid.reserve(out.num_rows);
+    if (out.spec->columns[col].type == ColumnType::kString) {
+      std::vector<std::string_view> views;
+      views.reserve(out.num_rows);
+      for (const TableData& t : parts) {
+        const Column& in = t.columns[col];
+        for (size_t r = 0; r < t.num_rows; ++r) {
+          views.push_back(in.is_null(r) ? std::string_view() : in.string_at(r));
+        }
+      }
+      c.values = std::move(views);
+    } else {
+      std::visit(
+          [&](const auto& first) {
+            using V = std::decay_t<decltype(first)>;
+            if constexpr (!std::is_same_v<V, DictionaryColumn> &&
+                          !std::is_same_v<V, std::vector<std::string_view>>) {
+              V all;
+              all.reserve(out.num_rows);
+              for (const TableData& t : parts) {
+                const auto& v = std::get<V>(t.columns[col].values);
+                all.insert(all.end(), v.begin(), v.end());
+              }
+              c.values = std::move(all);
+            }
+          },
+          parts[0].columns[col].values);
+    }
+    if (nullable) {
+      for (const TableData& t : parts) {
+        const Column& in = t.columns[col];
+        if (in.valid.empty()) {
+          c.valid.insert(c.valid.end(), t.num_rows, 1);
+        } else {
+          c.valid.insert(c.valid.end(), in.valid.begin(), in.valid.end());
+        }
+      }
+    }
+  }
+  for (TableData& t : parts) {
+    for (auto& o : t.owners) out.owners.push_back(std::move(o));
   }
   return out;
 }

@@ -159,4 +159,8 @@ inline const Column& column(const TableData& t, std::string_view name) {
 /// stay views into the same storage (the owners are shared).
 TableData take_rows(const TableData& table, std::span<const uint32_t> rows);
 
+/// The rows of `parts` (tables of one spec), one after another, as one table; strings stay views
+/// into the parts' storage (every part's owners are kept), dictionary columns become plain views.
+TableData concat_tables(std::vector<TableData> parts);
+
 }  // namespace sparkify::model

@@ -312,7 +312,7 @@ TEST(LakeLog, ChangesAreReadThroughTheirChain) {
   EXPECT_EQ(latest.tables, tables);
   EXPECT_EQ(latest.added, second.added);
   EXPECT_EQ(
-      latest.input_states,
+      latest.chain_states,
       (std::vector<std::string>{"_sparkify/state/r1", "_sparkify/state/r2", "_sparkify/state/r3"}));
   EXPECT_EQ(log->obsolete, (std::vector<std::string>{commit_path(root, 1), commit_path(root, 5)}));
   EXPECT_FALSE(next_record_is_whole(latest));
@@ -322,6 +322,7 @@ TEST(LakeLog, ChangesAreReadThroughTheirChain) {
   ASSERT_TRUE(handed.ok()) << handed.status().message();
   EXPECT_EQ(handed->base, 0u);
   EXPECT_EQ(handed->tables, tables);
+  EXPECT_EQ(handed->chain_states, latest.chain_states);
 
   // A chain of kCheckpointInterval records is followed by a whole one.
   LakeCommit long_chain = latest;

@@ -126,6 +126,8 @@ size_t commit_size_estimate(const LakeCommit& c, bool whole) {
 }  // namespace
 
 std::string commit_to_json(const LakeCommit& c, bool whole) {
+  // A change handed on whole names its chain's states, which hold the growing state tables.
+  const bool handed = whole && c.base != 0;
   whole = whole || c.base == 0;
   std::string out;
   out.reserve(commit_size_estimate(c, whole));
@@ -133,6 +135,10 @@ std::string commit_to_json(const LakeCommit& c, bool whole) {
       "{\"committer\":\"sparkify " SPARKIFY_VERSION "\",\"version\":" + std::to_string(c.version) +
       ",\"run\":" + json_quote(c.run) + ",\"mode\":" + json_quote(c.mode) +
       ",\"songplays\":" + std::to_string(c.songplays) + ",\"state\":" + json_quote(c.state);
+  if (handed) {
+    out += ",\n\"chain\":";
+    append_string_list(out, c.chain_states);
+  }
   if (whole) {
     out += ",\n\"tables\":";
     append_table_map(out, c.tables);
@@ -188,7 +194,14 @@ Result<LakeCommit> parse_padded_commit(std::string_view text) {
     c.base = 0;
     SPARKIFY_ASSIGN_OR_RETURN(c.tables, tables_of(doc, "tables"));
     c.checkpoint = c.version;
-    c.input_states = {c.state};
+    c.chain_states = {c.state};
+    simdjson::dom::element chain;
+    if (doc["chain"].get(chain) == simdjson::SUCCESS) {
+      SPARKIFY_ASSIGN_OR_RETURN(c.chain_states, strings_of(chain, "chain"));
+      if (c.chain_states.empty() || c.chain_states.back() != c.state) {
+        return bad("chain does not end with the record's state");
+      }
+    }
   }
   SPARKIFY_ASSIGN_OR_RETURN(c.added, tables_of(doc, "added"));
   SPARKIFY_ASSIGN_OR_RETURN(c.removed, tables_of(doc, "removed"));
@@ -203,7 +216,7 @@ Result<LakeCommit> parse_padded_commit(std::string_view text) {
   simdjson::dom::array inputs;
   if (!doc["input_files"].get_uint64().get(c.input_files)) return c;
   if (c.base != 0) return bad("input_files is missing");
-  c.input_states.clear();  // the inputs are here, not in the state
+  c.chain_states.clear();  // the inputs are here, not in the state
   // A record written before the state held the ingested files lists them inline.
   if (doc["inputs"].get_array().get(inputs)) return bad("input_files is missing");
   c.inline_inputs.reserve(inputs.size());
@@ -296,7 +309,7 @@ Status resolve_chain(const std::map<uint64_t, std::optional<LakeCommit>>& record
   states.push_back(latest.state);
   latest.tables = std::move(tables);
   latest.checkpoint = whole.version;
-  latest.input_states = std::move(states);
+  latest.chain_states = std::move(states);
   return Status::OK();
 }
 

@@ -5,13 +5,14 @@
 //
 // A record is whole (a checkpoint: every file of every table) or a change on the record before it
 // (the files it added and removed, `base` naming that record), so that a daily load writes what it
-// changed rather than the whole lake's file list (3.7 MB on a lake of 36k song files). A full run
+// changed rather than the whole lake's file list (3.9 MB on a lake of 36k song files). A full run
 // writes a whole record, and so does every kCheckpointInterval-th load (as Delta Lake checkpoints
 // every tenth commit); reading the lake's state is reading its newest whole record and the changes
-// after it. Each record names a folder of merge state (song keys, users' latest event times, the
-// cumulative rejects, and the input files it took in: a Parquet table, ingested_files_spec());
-// a whole record's inputs are every file the lake has taken in, a change's only its own, so the
-// lake's ingested files are the inputs of every record in the chain.
+// after it. Each record names a folder of merge state: the users' latest event times and the
+// cumulative rejects, which its load rewrites whole; and two tables that only grow, the song keys
+// and the input files taken in (a Parquet table, ingested_files_spec()). Of these a whole record's
+// state holds every row, a change's only the rows its load added, so the lake's are those of every
+// state in the chain, in order.
 #pragma once
 
 #include <cstdint>
@@ -68,24 +69,25 @@ struct LakeCommit {
 
   // Known once the record is read with its chain (read_commit_log), not written:
   uint64_t checkpoint = 0;  ///< the whole record the chain starts at (`version` when whole)
-  /// The state folders whose input tables hold the lake's ingested files: the chain's, oldest
-  /// first.
-  std::vector<std::string> input_states;
+  /// The chain's state folders, oldest first: together their song keys and input tables are the
+  /// lake's (see above).
+  std::vector<std::string> chain_states;
 };
 
 /// Whether the record after `base` (the lake's newest, as read_commit_log gives it; version 0:
 /// none) is whole: the first, one after kCheckpointInterval - 1 changes, or one after a record
 /// that lists its ingested files inline.
 inline bool next_record_is_whole(const LakeCommit& base) {
-  return base.version == 0 || base.input_states.empty() ||
+  return base.version == 0 || base.chain_states.empty() ||
          base.version + 1 - base.checkpoint >= kCheckpointInterval;
 }
 
 /// The record as stored: whole, or (when `base` is set) its changes only. `whole` writes every
-/// table's files whatever `base` says (to hand a read chain to another process in one document).
+/// table's files whatever `base` says, and a change's chain of state folders (to hand a read
+/// chain to another process in one document).
 std::string commit_to_json(const LakeCommit& commit, bool whole = false);
 /// Corrupt when `text` is not a commit document. A change's `tables` are left empty, to be put
-/// together from its chain; a whole record's `checkpoint` and `input_states` are filled in.
+/// together from its chain; a whole record's `checkpoint` and `chain_states` are filled in.
 Result<LakeCommit> parse_commit(std::string_view text);
 
 /// OUT/_sparkify/commits

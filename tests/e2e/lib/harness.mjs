@@ -320,7 +320,7 @@ export function readRejects(out, kind) {
  * The lake's load record once no run is active (SPEC §9): under _sparkify/commits/ the newest
  * record and the chain it builds on (each change names its `base`, back to a whole record);
  * under _sparkify/state/ the newest record's state folder, and of the older records in its chain
- * only their ingested-files tables (`inputs/`); nothing else.
+ * only their growing tables (`song_keys/`, `inputs/`); nothing else.
  */
 function strayControlEntries(out) {
   const control = path.join(out, '_sparkify');
@@ -352,7 +352,7 @@ function strayControlEntries(out) {
       if (chain.length > 0 && state === chain[0].state) continue;
       if (!olderStates.has(state)) { stray.push(state); continue; }
       for (const rel of listFiles(path.join(control, 'state', run))) {
-        if (!rel.startsWith('inputs/')) stray.push(`${state}/${rel}`);
+        if (!rel.startsWith('inputs/') && !rel.startsWith('song_keys/')) stray.push(`${state}/${rel}`);
       }
     }
   }
