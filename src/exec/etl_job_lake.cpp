@@ -434,7 +434,7 @@ Status EtlJob::publish_load() {
   kill_point("applied");
   SPARKIFY_RETURN_NOT_OK(committer_->finish());
   // A whole record makes the previous chain obsolete; a change, the previous state but its
-  // ingested files.
+  // growing tables (song keys, ingested files).
   if (base_.commit.version > 0 && commit.base == 0) {
     std::vector<std::string> records;
     for (uint64_t v = base_.commit.checkpoint; v <= base_.commit.version; ++v) {

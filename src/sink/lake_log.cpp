@@ -361,8 +361,7 @@ Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root) {
     break;
   }
   for (const auto& name : names) {
-    uint64_t v = version_of(name);
-    if (std::find(chain.begin(), chain.end(), v) == chain.end() || v == 0) {
+    if (std::find(chain.begin(), chain.end(), version_of(name)) == chain.end()) {
       log.obsolete.push_back(io::FileSystem::join(dir, name));
     }
   }
