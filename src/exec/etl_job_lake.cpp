@@ -347,12 +347,11 @@ Status EtlJob::write_song_keys(const std::string& state, bool change) {
     std::iota(added.begin(), added.end(), static_cast<uint32_t>(prior));
     return write_song_key_state(*out_fs_, state, model::take_rows(song_keys_, added));
   }
-  // A whole record after a whole record that added no song: the previous state's file is
-  // linked, not encoded again (0.03 s of an L load's publish), where the store can link.
-  if (incremental() && base_.commit.version > 0 && base_.commit.base == 0 &&
-      song_keys_.num_rows == prior) {
+  // A whole record when no load of the chain added songs: the one state's file that holds them
+  // all is linked, not encoded again (0.03 s of an L load's publish), where the store can link.
+  if (incremental() && !base_.song_keys_state.empty() && song_keys_.num_rows == prior) {
     Status linked = link_song_key_state(
-        *out_fs_, io::FileSystem::join(options_.output, base_.commit.state), state);
+        *out_fs_, io::FileSystem::join(options_.output, base_.song_keys_state), state);
     if (linked.code() != ErrorCode::kNotSupported && linked.code() != ErrorCode::kNotFound) {
       return linked;
     }

@@ -216,6 +216,13 @@ Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
         }
         return Status::OK();
       }));
+  size_t holding = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i].num_rows == 0) continue;
+    ++holding;
+    base.song_keys_state = states[i];
+  }
+  if (holding != 1) base.song_keys_state.clear();
   base.song_keys = model::concat_tables(std::move(keys));
   if (!with_inputs) {
     base.inputs = model::empty_typed_table(sink::ingested_files_spec());

@@ -52,7 +52,10 @@ model::TableData ingested_after(const model::TableData& before,
 /// What an incremental load merges with: the newest commit and its state.
 struct LakeBase {
   sink::LakeCommit commit;
-  model::TableData song_keys;    ///< transform::song_keys_spec()
+  model::TableData song_keys;  ///< transform::song_keys_spec()
+  /// The one state folder of the chain (relative to the lake) that holds every song key, when
+  /// one does (no later load added songs); empty otherwise.
+  std::string song_keys_state;
   model::TableData user_latest;  ///< transform::user_latest_spec()
   model::TableData artists, users;
   model::TableData inputs;                ///< sink::ingested_files_spec(); read only when asked for
