@@ -434,15 +434,16 @@ Status EtlJob::publish_load() {
   SPARKIFY_RETURN_NOT_OK(committer_->finish());
   // A whole record makes the previous chain obsolete; a change, the previous state but its
   // growing tables (song keys, ingested files).
-  if (base_.commit.version > 0 && commit.base == 0) {
-    std::vector<std::string> records;
-    for (uint64_t v = base_.commit.checkpoint; v <= base_.commit.version; ++v) {
-      records.push_back(sink::commit_path(options_.output, v));
+  if (base_.commit.version > 0) {
+    if (commit.base == 0) {
+      std::vector<std::string> records;
+      for (uint64_t v = base_.commit.checkpoint; v <= base_.commit.version; ++v) {
+        records.push_back(sink::commit_path(options_.output, v));
+      }
+      SPARKIFY_RETURN_NOT_OK(out_fs_->remove_files(records));
     }
-    SPARKIFY_RETURN_NOT_OK(out_fs_->remove_files(records));
-  }
-  if (base_.commit.version > 0)
     SPARKIFY_RETURN_NOT_OK(prune_states(*out_fs_, options_.output, &commit));
+  }
   report_.stages.push_back({"publish", seconds_since(start), 0, 0, 0});
   return Status::OK();
 }

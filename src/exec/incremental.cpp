@@ -197,14 +197,15 @@ Result<LakeBase> load_lake_base(io::FileSystem& fs, const std::string& root,
                                 sink::LakeCommit commit, int threads, bool with_inputs) {
   LakeBase base;
   std::string state = FileSystem::join(root, commit.state);
-  // The tables that only grow, from every state of the chain at once, in order: the whole
+  // The tables that only grow, from every state of the chain (at once on S3), in order: the whole
   // record's, then each change's additions (a record listing its inputs inline: its own state).
   const std::vector<std::string> states =
       commit.chain_states.empty() ? std::vector<std::string>{commit.state} : commit.chain_states;
   const bool read_inputs = with_inputs && commit.inline_inputs.empty();
   std::vector<model::TableData> keys(states.size()), inputs(read_inputs ? states.size() : 0);
-  SPARKIFY_RETURN_NOT_OK(
-      parallel_for(states.size() * (read_inputs ? 2 : 1), 16, [&](size_t task, int) -> Status {
+  SPARKIFY_RETURN_NOT_OK(parallel_for(
+      states.size() * (read_inputs ? 2 : 1), fs.preferred_read_concurrency(),
+      [&](size_t task, int) -> Status {
         size_t i = task % states.size();
         std::string dir = FileSystem::join(root, states[i]);
         if (task < states.size()) {
@@ -524,8 +525,9 @@ Status prune_states(io::FileSystem& fs, const std::string& root, const sink::Lak
     }
   }
   if (!doomed_files.empty()) SPARKIFY_RETURN_NOT_OK(fs.remove_files(doomed_files));
-  // At once: on S3 each is a listing and a delete (a whole record retires ten states).
-  return parallel_for(doomed_dirs.size(), 16,
+  // At once where the store wants requests in flight: on S3 each is a listing and a delete (a
+  // whole record retires ten states).
+  return parallel_for(doomed_dirs.size(), fs.preferred_read_concurrency(),
                       [&](size_t i, int) { return fs.remove_all(doomed_dirs[i]); });
 }
 

@@ -13,8 +13,8 @@ Result<std::optional<CheckResult>> check_load_record(io::FileSystem& fs, const s
   CheckResult check;
   check.name = "tables hold the files of the lake's load record";
   auto read = sink::read_commit_log(fs, lake);
-  if (!read.ok() &&
-      read.status().code() == ErrorCode::kCorrupt) {  // a broken chain: a failed check
+  // A broken chain of records is a failed check, with the sentence a load gives.
+  if (!read.ok() && read.status().code() == ErrorCode::kCorrupt) {
     check.checked = 1;
     check.failures = 1;
     check.passed = false;

@@ -334,18 +334,20 @@ Result<CommitLog> read_commit_log(io::FileSystem& fs, const std::string& root) {
     if (listed.status().code() == ErrorCode::kNotFound) return log;
     return listed.status();
   }
-  // Every record at once (a chain is at most kCheckpointInterval of them; on S3 one round trip).
+  // Every record at once where the store wants requests in flight (a chain is at most
+  // kCheckpointInterval of them; on S3 one round trip).
   std::vector<std::string> names;
   for (const auto& info : *listed) names.push_back(info.path);
   std::vector<std::optional<LakeCommit>> read(names.size());
-  SPARKIFY_RETURN_NOT_OK(parallel_for(names.size(), 16, [&](size_t i, int) -> Status {
-    if (version_of(names[i]) == 0) return Status::OK();
-    SPARKIFY_ASSIGN_OR_RETURN(
-        Buffer text, fs.read(io::FileSystem::join(dir, names[i]), simdjson::SIMDJSON_PADDING));
-    auto commit = parse_padded_commit(text.view());
-    if (commit.ok() && commit->version == version_of(names[i])) read[i] = std::move(*commit);
-    return Status::OK();
-  }));
+  SPARKIFY_RETURN_NOT_OK(
+      parallel_for(names.size(), fs.preferred_read_concurrency(), [&](size_t i, int) -> Status {
+        if (version_of(names[i]) == 0) return Status::OK();
+        SPARKIFY_ASSIGN_OR_RETURN(
+            Buffer text, fs.read(io::FileSystem::join(dir, names[i]), simdjson::SIMDJSON_PADDING));
+        auto commit = parse_padded_commit(text.view());
+        if (commit.ok() && commit->version == version_of(names[i])) read[i] = std::move(*commit);
+        return Status::OK();
+      }));
   std::map<uint64_t, std::optional<LakeCommit>> records;
   for (size_t i = 0; i < names.size(); ++i) {
     if (uint64_t v = version_of(names[i])) records[v] = std::move(read[i]);
