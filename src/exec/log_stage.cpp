@@ -343,6 +343,17 @@ Result<transform::EventBlock> LogStage::load(BlockRef& ref) {
 
 namespace {
 
+// Rows per file for a batch of `rows` (at most `cap`): files are what the writer parallelizes, so
+// a batch is split over the threads, but only into files of at least kMinSplitRows each. A daily
+// load's few tens of thousands of rows then add one file per partition, not one per thread:
+// every load's files stay in the lake, and each small file costs every later reader a request.
+constexpr size_t kMinSplitRows = 64 * 1024;
+size_t batch_rows_per_file(size_t rows, size_t cap, int threads) {
+  size_t files =
+      std::clamp<size_t>(rows / kMinSplitRows, 1, static_cast<size_t>(std::max(threads, 1)));
+  return std::min(cap, std::max<size_t>(1, (rows + files - 1) / files));
+}
+
 void add_written(StreamedTable& table, sink::DatasetWriteResult& written,
                  std::set<std::string>& folders) {
   for (auto& f : written.files) table.files.push_back(std::move(f));
@@ -418,10 +429,8 @@ Status LogStage::write_songplays(io::FileSystem& fs, const std::string& songplay
     next_id += static_cast<int64_t>(batch_rows);
     batch_rows = 0;
     batch_options.first_file_index = songplays_options.first_file_index + songplays.files.size();
-    // A small batch is still encoded on every thread: files are what the writer parallelizes.
     batch_options.max_rows_per_file =
-        std::min(songplays_options.max_rows_per_file,
-                 std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
+        batch_rows_per_file(table.num_rows, songplays_options.max_rows_per_file, threads_);
     SPARKIFY_ASSIGN_OR_RETURN(auto written,
                               sink::write_dataset(fs, songplays_dir, table, batch_options));
     add_written(songplays, written, folders);
@@ -479,8 +488,7 @@ Status LogStage::write_time(io::FileSystem& fs, const std::string& time_dir,
     model::TableData table = transform::make_time_batch(ts, threads_);
     batch_options.first_file_index = time_options.first_file_index + time.files.size();
     batch_options.max_rows_per_file =
-        std::min(time_options.max_rows_per_file,
-                 std::max<size_t>(1, (table.num_rows + threads_ - 1) / threads_));
+        batch_rows_per_file(table.num_rows, time_options.max_rows_per_file, threads_);
     SPARKIFY_ASSIGN_OR_RETURN(auto written,
                               sink::write_dataset(fs, time_dir, table, batch_options));
     add_written(time, written, folders);
